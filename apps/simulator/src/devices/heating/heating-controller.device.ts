@@ -1,0 +1,188 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Logger } from '@nestjs/common';
+import { intIn, numberIn } from '@beffroi/domain';
+import { MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
+import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
+import { OPCUAServer } from 'node-opcua-server';
+import { z } from 'zod';
+import type { Clock } from '../../clock';
+import type { HeatingControllerConfig } from '../../simulator.config';
+import type { SimulatedDevice } from '../simulated-device';
+import { addHeatingNodes, HEATING_NAMESPACE_URI } from './heating-address-space';
+import { ThermalModel, type ZoneReading } from './thermal-model';
+
+export interface HeatingControllerOptions {
+  /**
+   * Folder of the server's PKI (its own key and self-signed certificate, trust lists). Kept across starts so only the
+   * very first one pays for the key. Default: `<os tmpdir>/beffroi-simulator/<device id>/pki`.
+   */
+  pkiDir?: string;
+}
+
+/** The physical inputs a person can change on site: the weather, a window opened in a zone. */
+function heatingInputsSchema(zoneCount: number) {
+  return z.strictObject({
+    outdoorTemperature: numberIn(-40, 50, ' °C').optional(),
+    zones: z
+      .array(z.strictObject({ zone: intIn(1, zoneCount), temperature: numberIn(-20, 40, ' °C').optional() }))
+      .optional(),
+  });
+}
+
+export interface HeatingControllerState extends Record<string, unknown> {
+  running: boolean;
+  outdoorTemperature: number;
+  zones: ZoneReading[];
+}
+
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
+
+/**
+ * A town-hall heating controller reached over OPC UA (binary, security None, anonymous). Zone temperatures come from
+ * a {@link ThermalModel} that keeps evolving whether the server is up or not.
+ */
+export class HeatingController implements SimulatedDevice {
+  readonly kind = 'heating-controller';
+  readonly inputsSchema: ReturnType<typeof heatingInputsSchema>;
+  private readonly logger = new Logger(HeatingController.name);
+  private readonly model: ThermalModel;
+  private readonly pkiDir: string;
+  private server: OPCUAServer | undefined;
+  private boundPort: number;
+  /** Start and stop run one at a time, in call order. */
+  private lifecycle: Promise<void> = Promise.resolve();
+  private pendingRestart: AbortController | undefined;
+
+  /** `clock` drives the thermal model (tests pass a ManualClock). */
+  constructor(
+    private readonly config: HeatingControllerConfig,
+    clock: Clock,
+    options: HeatingControllerOptions = {},
+  ) {
+    this.model = new ThermalModel(config, clock);
+    this.pkiDir = options.pkiDir ?? join(tmpdir(), 'beffroi-simulator', config.id, 'pki');
+    this.boundPort = config.port;
+    this.inputsSchema = heatingInputsSchema(config.zones.length);
+  }
+
+  get id(): string {
+    return this.config.id;
+  }
+
+  /** The port listened on; with port 0 configured, the one the system chose at the first start (0 before it). */
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get endpointUrl(): string {
+    return `opc.tcp://${this.advertisedHost}:${this.boundPort}`;
+  }
+
+  get running(): boolean {
+    return this.server !== undefined;
+  }
+
+  start(): Promise<void> {
+    return this.serialize(async () => {
+      if (this.server) return;
+      const startedAt = Date.now();
+      const server = this.createServer();
+      await server.initialize();
+      const addressSpace = server.engine.addressSpace;
+      if (!addressSpace) throw new Error(`OPC UA server ${this.id} has no address space after initialization`);
+      addHeatingNodes(addressSpace, this.model, (change) => {
+        this.logger.log(`${this.id}: ${change} by an OPC UA client`);
+      });
+      await server.start();
+      this.server = server;
+      this.boundPort = server.endpoints[0]?.port ?? this.boundPort;
+      this.logger.log(`${this.id} listening on ${this.endpointUrl} (started in ${Date.now() - startedAt} ms)`);
+    });
+  }
+
+  /** Closes every connection at once and releases the port; also cancels a restart waiting out its downtime. */
+  stop(): Promise<void> {
+    this.pendingRestart?.abort();
+    return this.serialize(async () => {
+      const server = this.server;
+      if (!server) return;
+      this.server = undefined;
+      await server.shutdown(0);
+      this.logger.log(`${this.id} stopped`);
+    });
+  }
+
+  /**
+   * Fault injection: the controller drops off the network — clients lose their connection and sessions — and comes
+   * back on the same port after `downtimeMs`, with the zones where physics took them meanwhile.
+   */
+  async restart(downtimeMs: number): Promise<void> {
+    await this.stop();
+    const pending = new AbortController();
+    this.pendingRestart = pending;
+    this.logger.warn(`${this.id} restarting: down for ${downtimeMs} ms`);
+    try {
+      await sleep(downtimeMs, undefined, { signal: pending.signal });
+    } catch (error) {
+      if (pending.signal.aborted) return;
+      throw error;
+    } finally {
+      if (this.pendingRestart === pending) this.pendingRestart = undefined;
+    }
+    await this.start();
+  }
+
+  state(): HeatingControllerState {
+    return {
+      running: this.running,
+      outdoorTemperature: this.model.outdoorTemperature,
+      zones: this.model.allZones(),
+    };
+  }
+
+  applyInputs(inputs: unknown): void {
+    const { outdoorTemperature, zones = [] } = this.inputsSchema.parse(inputs);
+    if (outdoorTemperature !== undefined) this.model.setOutdoorTemperature(outdoorTemperature);
+    for (const { zone, temperature } of zones) {
+      if (temperature !== undefined) this.model.setZoneTemperature(zone, temperature);
+    }
+  }
+
+  private get advertisedHost(): string {
+    return WILDCARD_HOSTS.has(this.config.host) ? 'localhost' : this.config.host;
+  }
+
+  private createServer(): OPCUAServer {
+    const certificateManager = (name: string) =>
+      new OPCUACertificateManager({
+        name,
+        rootFolder: join(this.pkiDir, name),
+        automaticallyAcceptUnknownCertificate: true,
+        disableFileWatchers: true,
+      });
+    return new OPCUAServer({
+      host: this.config.host,
+      hostname: this.advertisedHost,
+      port: this.boundPort,
+      securityModes: [MessageSecurityMode.None],
+      securityPolicies: [SecurityPolicy.None],
+      allowAnonymous: true,
+      serverCertificateManager: certificateManager('server'),
+      userCertificateManager: certificateManager('user'),
+      serverInfo: {
+        applicationUri: `${HEATING_NAMESPACE_URI}:${this.id}`,
+        productUri: HEATING_NAMESPACE_URI,
+        applicationName: { text: `Beffroi heating controller ${this.id}`, locale: 'en' },
+      },
+      buildInfo: { productName: 'Beffroi simulated heating controller', manufacturerName: 'Beffroi' },
+    });
+  }
+
+  private serialize(step: () => Promise<void>): Promise<void> {
+    const run = this.lifecycle.then(step);
+    this.lifecycle = run.catch(() => undefined);
+    return run;
+  }
+}

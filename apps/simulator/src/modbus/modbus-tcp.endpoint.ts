@@ -1,0 +1,110 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { ModbusEndpoint, type Reply, scheduleReply } from './modbus-endpoint';
+import type { ModbusSlaveDevice } from './modbus-slave';
+
+const MBAP_HEADER = 7;
+const MAX_ADU = 260;
+
+/** Modbus TCP server: MBAP framing, any number of connections, requests answered as they come. */
+export class ModbusTcpEndpoint extends ModbusEndpoint {
+  readonly canDropConnections = true;
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    id: string,
+    devices: readonly ModbusSlaveDevice[],
+    private readonly host: string,
+    private readonly requestedPort: number,
+    random?: () => number,
+  ) {
+    super(id, devices, random);
+    this.server = createServer((socket) => {
+      this.accept(socket);
+    });
+  }
+
+  get port(): number | undefined {
+    return (this.server.address() as AddressInfo | null)?.port;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.requestedPort, this.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    this.logger.log(`Modbus TCP endpoint ${this.id} listening on ${this.host}:${this.port}`);
+  }
+
+  async stop(): Promise<void> {
+    this.dropConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  dropConnections(): number {
+    const count = this.sockets.size;
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    return count;
+  }
+
+  protected unknownUnitReply(unit: number, pdu: Buffer): Reply {
+    return ModbusEndpoint.gatewayTargetFailed(unit, pdu);
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    let pending = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= MBAP_HEADER) {
+        const length = pending.readUInt16BE(4);
+        if (pending.readUInt16BE(2) !== 0 || length < 2 || MBAP_HEADER - 1 + length > MAX_ADU) {
+          this.logger.warn(`endpoint ${this.id}: malformed MBAP header, closing the connection`);
+          socket.destroy();
+          return;
+        }
+        if (pending.length < 6 + length) break;
+        const adu = pending.subarray(0, 6 + length);
+        pending = pending.subarray(6 + length);
+        this.serve(socket, adu);
+      }
+    });
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => this.sockets.delete(socket));
+  }
+
+  private serve(socket: Socket, adu: Buffer): void {
+    const transactionId = adu.readUInt16BE(0);
+    const reply = this.reply(adu.readUInt8(6), adu.subarray(MBAP_HEADER));
+    switch (reply.kind) {
+      case 'silence':
+        return;
+      case 'drop':
+        socket.destroy();
+        return;
+      case 'answer':
+        scheduleReply(reply, this.frame(transactionId, reply), (bytes) => {
+          if (!socket.destroyed) socket.write(bytes);
+        });
+    }
+  }
+
+  private frame(transactionId: number, reply: Reply & { kind: 'answer' }): Buffer {
+    const header = Buffer.alloc(MBAP_HEADER);
+    header.writeUInt16BE(transactionId, 0);
+    header.writeUInt16BE(0, 2);
+    header.writeUInt16BE(reply.pdu.length + 1, 4);
+    header.writeUInt8(reply.unit, 6);
+    const frame = Buffer.concat([header, reply.pdu]);
+    if (reply.damage === 'corrupt') {
+      // The function code no longer matches the request: the answer is garbage to the master.
+      frame[MBAP_HEADER] = (frame[MBAP_HEADER] ?? 0) ^ 0x40;
+    }
+    return frame;
+  }
+}

@@ -1,0 +1,107 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Pure libraries: no framework, no database, no sockets or serial ports, no clock. */
+const pureLibs = ['libs/domain/**/*.ts', 'libs/schedule/**/*.ts', 'libs/sync/**/*.ts'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
+  eslint.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  ...tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.mjs', 'jest.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+      '@typescript-eslint/consistent-type-definitions': 'off',
+      '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true }],
+      // Nest types its option bags as classes; object literals are how its API is meant to be called.
+      '@typescript-eslint/no-unsafe-class-instance-assignment': 'off',
+      'no-console': 'error',
+      eqeqeq: 'error',
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+      // Specs break valid documents one field at a time.
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['jest.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { __dirname: 'readonly', module: 'writable' } },
+  },
+  {
+    files: ['tools/**/*.ts', 'test/bench/**/*.ts'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    files: pureLibs,
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@nestjs/*'], message: 'Pure libraries do not depend on NestJS.' },
+            { group: ['typeorm', 'better-sqlite3', '@nestjs/typeorm'], message: 'Pure libraries do no storage.' },
+            {
+              group: ['net', 'node:net', 'dgram', 'node:dgram', 'http', 'node:http', 'https', 'node:https'],
+              message: 'Pure libraries open no sockets.',
+            },
+            {
+              group: ['fs', 'node:fs', 'fs/*', 'node:fs/*', 'child_process', 'node:child_process'],
+              message: 'Pure libraries do no I/O: the caller reads files and passes their text.',
+            },
+            {
+              group: ['serialport', '@serialport/*', 'modbus-serial', 'node-opcua*'],
+              message: 'Pure libraries speak no protocol.',
+            },
+            {
+              group: ['@beffroi/fieldbus', '@beffroi/fieldbus/*', '**/apps/**'],
+              message: 'Pure libraries import only pure libraries.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pure libraries never read the clock: take `now` as a parameter.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Pure libraries never read the clock: take `now` as a parameter.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='performance'][callee.property.name='now']",
+          message: 'Pure libraries never read the clock: take `now` as a parameter.',
+        },
+        {
+          selector: 'CallExpression[callee.name=/^(setTimeout|setInterval|setImmediate)$/]',
+          message: 'Pure libraries arm no timers.',
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Pure libraries do not read the environment.' }],
+    },
+  },
+);

@@ -1,0 +1,199 @@
+import { z } from 'zod';
+import { duration, host, identifier, intIn, nonEmptyText, tcpPort } from './common.schema';
+import type { Profile, ProfileProtocol } from './profile.schema';
+import { siteSchema } from './site.schema';
+import { communeSchema } from './tenant.schema';
+import type { DocumentProblem } from './validation/document.exception';
+import { formatPath } from './validation/parse-document';
+
+const equipmentCommon = {
+  id: identifier,
+  name: nonEmptyText.optional(),
+  /** Profile id (the `id` inside a config/profiles/*.yaml file). */
+  profile: identifier,
+  /** Site id; defaults to the gateway's first site. */
+  site: identifier.optional(),
+};
+
+/** Modbus TCP allows unit 0 and 255 (addressing the server itself); a serial line allows 1..247. */
+const tcpEquipment = z.strictObject({ ...equipmentCommon, unit: intIn(0, 255) });
+const serialEquipment = z.strictObject({ ...equipmentCommon, unit: intIn(1, 247) });
+const opcuaEquipment = z.strictObject(equipmentCommon);
+
+const busCommon = {
+  id: identifier,
+  name: nonEmptyText.optional(),
+  /** How long to wait for one answer. */
+  timeout: duration(10, 60_000).default(1000),
+};
+
+const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
+
+export const modbusTcpBusSchema = z.strictObject({
+  ...busCommon,
+  protocol: z.literal('modbus-tcp'),
+  host,
+  port: intIn(1, 65535).default(502),
+  equipment: z.array(tcpEquipment),
+});
+
+export const modbusRtuBusSchema = z.strictObject({
+  ...busCommon,
+  protocol: z.literal('modbus-rtu'),
+  /** Serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/... */
+  path: z.string({ error: 'expected a serial device path such as "/dev/ttyUSB0"' }).startsWith('/', {
+    error: 'expected a serial device path such as "/dev/ttyUSB0"',
+  }),
+  baudRate: z
+    .number({ error: `expected one of ${BAUD_RATES.join(' | ')}` })
+    .refine((rate) => (BAUD_RATES as readonly number[]).includes(rate), {
+      error: `expected one of ${BAUD_RATES.join(' | ')}`,
+    })
+    .default(19200),
+  parity: z.enum(['none', 'even', 'odd'], { error: 'expected none | even | odd' }).default('even'),
+  dataBits: z.union([z.literal(7), z.literal(8)], { error: 'expected 7 | 8' }).default(8),
+  stopBits: z.union([z.literal(1), z.literal(2)], { error: 'expected 1 | 2' }).default(1),
+  /** Silence between the end of one exchange and the next request. */
+  interFrameGap: duration(0, 1000).default(5),
+  equipment: z.array(serialEquipment),
+});
+
+export const modbusRtuOverTcpBusSchema = z.strictObject({
+  ...busCommon,
+  protocol: z.literal('modbus-rtu-over-tcp'),
+  host,
+  port: intIn(1, 65535),
+  interFrameGap: duration(0, 1000).default(5),
+  equipment: z.array(serialEquipment),
+});
+
+export const opcuaBusSchema = z.strictObject({
+  ...busCommon,
+  protocol: z.literal('opcua'),
+  endpointUrl: z
+    .string({ error: 'expected an endpoint URL such as "opc.tcp://127.0.0.1:4840"' })
+    .regex(/^opc\.tcp:\/\/[^/\s]+(?:\/\S*)?$/, {
+      error: 'expected an endpoint URL such as "opc.tcp://127.0.0.1:4840"',
+    }),
+  securityMode: z
+    .enum(['None', 'Sign', 'SignAndEncrypt'], { error: 'expected None | Sign | SignAndEncrypt' })
+    .default('None'),
+  equipment: z.array(opcuaEquipment),
+});
+
+export const busSchema = z.discriminatedUnion(
+  'protocol',
+  [modbusTcpBusSchema, modbusRtuBusSchema, modbusRtuOverTcpBusSchema, opcuaBusSchema],
+  { error: 'expected protocol modbus-tcp | modbus-rtu | modbus-rtu-over-tcp | opcua' },
+);
+export type BusConfig = z.output<typeof busSchema>;
+export type BusProtocol = BusConfig['protocol'];
+
+/** The profile protocol a bus speaks. */
+export function profileProtocolOf(bus: BusProtocol): ProfileProtocol {
+  switch (bus) {
+    case 'modbus-tcp':
+    case 'modbus-rtu':
+    case 'modbus-rtu-over-tcp':
+      return 'modbus';
+    case 'opcua':
+      return 'opcua';
+  }
+}
+
+function checkUnique<T>(
+  items: readonly T[],
+  key: (item: T) => string | number | undefined,
+  path: (index: number) => PropertyKey[],
+  what: string,
+  ctx: z.core.$RefinementCtx,
+): void {
+  const seen = new Map<string | number, number>();
+  items.forEach((item, index) => {
+    const value = key(item);
+    if (value === undefined) return;
+    const first = seen.get(value);
+    if (first === undefined) seen.set(value, index);
+    else ctx.addIssue({ code: 'custom', path: path(index), message: `duplicate ${what} ${JSON.stringify(value)}` });
+  });
+}
+
+/** The gateway's own configuration file (config/gateway.yaml). */
+export const gatewayConfigSchema = z
+  .strictObject({
+    gateway: z.strictObject({ id: identifier, name: nonEmptyText.optional() }),
+    commune: communeSchema,
+    sites: z.array(siteSchema).min(1, { error: 'expected at least one site' }),
+    http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8081) }).prefault({}),
+    /** Folder of equipment profiles, relative to this config file. */
+    profilesDir: z.string({ error: 'expected a folder path' }).default('profiles'),
+    buses: z.array(busSchema),
+  })
+  .superRefine((config, ctx) => {
+    checkUnique(
+      config.sites,
+      (s) => s.id,
+      (i) => ['sites', i, 'id'],
+      'site id',
+      ctx,
+    );
+    checkUnique(
+      config.buses,
+      (b) => b.id,
+      (i) => ['buses', i, 'id'],
+      'bus id',
+      ctx,
+    );
+    const equipment = config.buses.flatMap((bus, b) => bus.equipment.map((e, i) => ({ e, b, i })));
+    checkUnique(
+      equipment,
+      (x) => x.e.id,
+      (n) => ['buses', equipment[n]?.b ?? 0, 'equipment', equipment[n]?.i ?? 0, 'id'],
+      'equipment id',
+      ctx,
+    );
+    const siteIds = new Set(config.sites.map((s) => s.id));
+    config.buses.forEach((bus, b) => {
+      if (bus.protocol !== 'opcua') {
+        checkUnique(
+          bus.equipment,
+          (e) => e.unit,
+          (i) => ['buses', b, 'equipment', i, 'unit'],
+          'unit on this bus:',
+          ctx,
+        );
+      }
+      bus.equipment.forEach((e, i) => {
+        if (e.site !== undefined && !siteIds.has(e.site)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['buses', b, 'equipment', i, 'site'],
+            message: `unknown site "${e.site}"`,
+          });
+        }
+      });
+    });
+  });
+export type GatewayConfig = z.output<typeof gatewayConfigSchema>;
+
+/** Checks every equipment's profile exists and speaks its bus's protocol. */
+export function checkProfileReferences(
+  config: GatewayConfig,
+  profiles: ReadonlyMap<string, Profile>,
+): DocumentProblem[] {
+  const known = [...profiles.keys()].sort().join(', ') || 'none';
+  return config.buses.flatMap((bus, b) =>
+    bus.equipment.flatMap((equipment, i): DocumentProblem[] => {
+      const path = formatPath(['buses', b, 'equipment', i, 'profile']);
+      const profile = profiles.get(equipment.profile);
+      if (!profile) return [{ path, message: `unknown profile "${equipment.profile}" (known: ${known})` }];
+      const expected = profileProtocolOf(bus.protocol);
+      if (profile.protocol !== expected) {
+        return [
+          { path, message: `profile "${profile.id}" is for ${profile.protocol}, this bus speaks ${bus.protocol}` },
+        ];
+      }
+      return [];
+    }),
+  );
+}

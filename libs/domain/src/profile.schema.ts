@@ -1,0 +1,202 @@
+import { z } from 'zod';
+import { duration, identifier, intIn, nonEmptyText } from './common.schema';
+import { dataType, type DataType, isWritableKind, pointId, pointKind } from './point.schema';
+
+export const MODBUS_TABLES = ['coil', 'discrete-input', 'holding-register', 'input-register'] as const;
+export type ModbusTable = (typeof MODBUS_TABLES)[number];
+export const BYTE_ORDERS = ['big', 'little'] as const;
+export type ByteOrder = (typeof BYTE_ORDERS)[number];
+
+/** Registers a value of this type occupies (strings give their own length). */
+export function registerCount(type: DataType, stringLength = 1): number {
+  switch (type) {
+    case 'bool':
+    case 'int16':
+    case 'uint16':
+      return 1;
+    case 'int32':
+    case 'uint32':
+    case 'float32':
+      return 2;
+    case 'int64':
+    case 'uint64':
+    case 'float64':
+      return 4;
+    case 'string':
+      return stringLength;
+  }
+}
+
+export function isBitTable(table: ModbusTable): boolean {
+  return table === 'coil' || table === 'discrete-input';
+}
+
+export function isWritableTable(table: ModbusTable): boolean {
+  return table === 'coil' || table === 'holding-register';
+}
+
+const byteOrder = z.enum(BYTE_ORDERS, { error: 'expected big | little' });
+
+export const modbusAddressSchema = z.strictObject({
+  table: z.enum(MODBUS_TABLES, { error: `expected one of ${MODBUS_TABLES.join(' | ')}` }),
+  /** Zero-based protocol address (register 40001 is holding-register 0). */
+  address: intIn(0, 65535),
+  /** Bit 0..15 of a register holding a boolean. */
+  bit: intIn(0, 15).optional(),
+  /** Registers of a string (two characters each). */
+  length: intIn(1, 125).optional(),
+});
+export type ModbusAddress = z.output<typeof modbusAddressSchema>;
+
+export const opcuaAddressSchema = z.strictObject({
+  /** A node id, preferably with its namespace URI: `nsu=urn:beffroi:simulator:heating;s=Zone1.Mode`. */
+  nodeId: z
+    .string({ error: 'expected an OPC UA node id such as "nsu=urn:example;s=Zone1.Mode" or "ns=1;i=1001"' })
+    .regex(/^(?:(?:ns=\d+|nsu=[^;]+);)?[isgb]=.+$/, {
+      error: 'expected an OPC UA node id such as "nsu=urn:example;s=Zone1.Mode" or "ns=1;i=1001"',
+    }),
+});
+export type OpcuaAddress = z.output<typeof opcuaAddressSchema>;
+
+const pointCommon = {
+  id: pointId,
+  name: nonEmptyText.optional(),
+  kind: pointKind,
+  type: dataType,
+  unit: z.string().optional(),
+  /** Integer values that stand for named states (the cabinet selector: 0 auto, 1 forced, 2 off). */
+  states: z.record(z.string().regex(/^-?\d+$/, { error: 'expected an integer key' }), nonEmptyText).optional(),
+  /** The feedback point that confirms a command (verified writes read it back). */
+  feedback: pointId.optional(),
+  /** Poll period; defaults to the profile's. */
+  period: duration(50, 86_400_000).optional(),
+};
+
+const encoding = {
+  byteOrder: byteOrder.optional(),
+  wordOrder: byteOrder.optional(),
+  /** Engineering value = raw × scale + offset. */
+  scale: z
+    .number({ error: 'expected a number' })
+    .refine((s) => s !== 0, { error: 'expected a non-zero number' })
+    .optional(),
+  offset: z.number({ error: 'expected a number' }).optional(),
+};
+
+export const modbusPointSchema = z.strictObject({ ...pointCommon, ...encoding, address: modbusAddressSchema });
+export type ModbusPointDefinition = z.output<typeof modbusPointSchema>;
+export const opcuaPointSchema = z.strictObject({ ...pointCommon, address: opcuaAddressSchema });
+export type OpcuaPointDefinition = z.output<typeof opcuaPointSchema>;
+
+const profileCommon = {
+  id: identifier,
+  name: nonEmptyText,
+  vendor: nonEmptyText.optional(),
+  model: nonEmptyText.optional(),
+  description: nonEmptyText.optional(),
+};
+
+const defaults = z.strictObject({
+  period: duration(50, 86_400_000).default(1000),
+  byteOrder: byteOrder.default('big'),
+  wordOrder: byteOrder.default('big'),
+});
+
+type PointLike = { id: string; kind: z.output<typeof pointKind>; feedback?: string | undefined };
+
+/** Point ids unique, feedback references resolved to feedback points. */
+function checkPoints(points: readonly PointLike[], ctx: z.core.$RefinementCtx): void {
+  const byId = new Map<string, PointLike>();
+  points.forEach((point, index) => {
+    if (byId.has(point.id)) {
+      ctx.addIssue({ code: 'custom', path: ['points', index, 'id'], message: `duplicate point id "${point.id}"` });
+    }
+    byId.set(point.id, point);
+  });
+  points.forEach((point, index) => {
+    if (point.feedback === undefined) return;
+    const path = ['points', index, 'feedback'];
+    const target = byId.get(point.feedback);
+    if (!isWritableKind(point.kind)) {
+      ctx.addIssue({ code: 'custom', path, message: `only command and setpoint points have a feedback` });
+    } else if (!target) {
+      ctx.addIssue({ code: 'custom', path, message: `unknown point "${point.feedback}"` });
+    } else if (target.kind !== 'feedback' && target.kind !== 'measure') {
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `"${point.feedback}" is a ${target.kind} point, expected feedback`,
+      });
+    }
+  });
+}
+
+function checkModbusPoint(point: ModbusPointDefinition, index: number, ctx: z.core.$RefinementCtx): void {
+  const path = ['points', index, 'address'];
+  const { table, address, bit, length } = point.address;
+  if (isBitTable(table) && point.type !== 'bool') {
+    ctx.addIssue({ code: 'custom', path: [...path, 'table'], message: `a ${table} holds bool, not ${point.type}` });
+  }
+  if (!isBitTable(table) && point.type === 'bool' && bit === undefined) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'bit'], message: `a bool in a ${table} needs its bit 0..15` });
+  }
+  if (bit !== undefined && (isBitTable(table) || point.type !== 'bool')) {
+    ctx.addIssue({ code: 'custom', path: [...path, 'bit'], message: 'bit applies only to a bool in a register' });
+  }
+  if ((point.type === 'string') !== (length !== undefined)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'length'],
+      message: 'length is required for string and only for it',
+    });
+  }
+  const last = address + (isBitTable(table) ? 1 : registerCount(point.type, length)) - 1;
+  if (address <= 65535 && last > 65535) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'address'],
+      message: `${point.type} at ${address} ends at ${last}, beyond the last address 65535`,
+    });
+  }
+  if (isWritableKind(point.kind) && !isWritableTable(table)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [...path, 'table'],
+      message: `a ${point.kind} point must be in a writable table (coil | holding-register), got ${table}`,
+    });
+  }
+}
+
+export const modbusProfileSchema = z
+  .strictObject({
+    ...profileCommon,
+    protocol: z.literal('modbus'),
+    defaults: defaults.prefault({}),
+    points: z.array(modbusPointSchema).min(1, { error: 'expected at least one point' }),
+  })
+  .superRefine((profile, ctx) => {
+    checkPoints(profile.points, ctx);
+    profile.points.forEach((point, index) => {
+      checkModbusPoint(point, index, ctx);
+    });
+  });
+
+export const opcuaProfileSchema = z
+  .strictObject({
+    ...profileCommon,
+    protocol: z.literal('opcua'),
+    defaults: defaults.prefault({}),
+    points: z.array(opcuaPointSchema).min(1, { error: 'expected at least one point' }),
+  })
+  .superRefine((profile, ctx) => {
+    checkPoints(profile.points, ctx);
+  });
+
+/** An equipment profile (config/profiles/*.yaml): maps logical points to protocol addresses. */
+export const profileSchema = z.discriminatedUnion('protocol', [modbusProfileSchema, opcuaProfileSchema], {
+  error: 'expected protocol modbus | opcua',
+});
+export type Profile = z.output<typeof profileSchema>;
+export type ModbusProfile = z.output<typeof modbusProfileSchema>;
+export type OpcuaProfile = z.output<typeof opcuaProfileSchema>;
+export type ProfileProtocol = Profile['protocol'];

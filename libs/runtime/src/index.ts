@@ -1,0 +1,3 @@
+export * from './app-lifecycle';
+export * from './load-yaml-file';
+export * from './process-args';

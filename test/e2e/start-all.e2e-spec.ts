@@ -1,0 +1,97 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What `npm start` runs once built (the test line builds first). */
+const LAUNCHER = join(__dirname, '..', '..', 'dist', 'tools', 'start-all.js');
+
+interface LauncherReady {
+  type: 'ready';
+  urls: { central: string; gateway: string; simulator: string };
+  equipment: Record<string, number>;
+}
+
+let launcher: ChildProcess;
+let output = '';
+
+function waitReady(child: ChildProcess): Promise<LauncherReady> {
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: LauncherReady) => resolve(message));
+    child.once('exit', (code) => reject(new Error(`launcher exited with ${code ?? 'null'} before ready:\n${output}`)));
+  });
+}
+
+function pidsFromOutput(): number[] {
+  return [
+    ...new Set(
+      output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => (JSON.parse(line) as { pid: number }).pid),
+    ),
+  ];
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('npm start: simulator + central + gateway on one machine', () => {
+  let ready: LauncherReady;
+
+  beforeAll(async () => {
+    expect(existsSync(LAUNCHER)).toBe(true);
+    launcher = fork(LAUNCHER, ['--ephemeral'], {
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, TZ: 'UTC' },
+    });
+    launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    ready = await waitReady(launcher);
+  });
+
+  afterAll(() => {
+    if (launcher.exitCode === null) launcher.kill('SIGKILL');
+  });
+
+  it.each(['central', 'gateway', 'simulator'] as const)('%s answers /health', async (app) => {
+    const response = await fetch(`${ready.urls[app]}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', app });
+  });
+
+  it('the gateway loaded the demo commune with its three buses', async () => {
+    const health = await (await fetch(`${ready.urls.gateway}/health`)).json();
+    expect(health).toMatchObject({ commune: { insee: '02691', name: 'Saint-Quentin' }, buses: 3, equipment: 3 });
+  });
+
+  it('the simulated equipment listens on its own ports', async () => {
+    expect(Object.keys(ready.equipment).sort()).toEqual(['belfry', 'heating-salle-des-fetes', 'street-lighting']);
+    const devices = (await (await fetch(`${ready.urls.simulator}/devices`)).json()) as { id: string }[];
+    expect(devices.map((d) => d.id).sort()).toEqual([
+      'bells-basilique',
+      'cabinet-hotel-de-ville',
+      'heating-salle-des-fetes',
+    ]);
+  });
+
+  it('logs structured JSON lines', () => {
+    const lines = output.split('\n').filter((line) => line.startsWith('{'));
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(JSON.parse(line)).toEqual(expect.objectContaining({ pid: expect.any(Number) }));
+  });
+
+  it('Ctrl-C stops everything cleanly', async () => {
+    const pids = pidsFromOutput();
+    expect(pids.length).toBe(4);
+    const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
+    launcher.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(pids.filter(alive)).toEqual([]);
+  });
+});

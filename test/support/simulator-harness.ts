@@ -1,0 +1,44 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { httpAddressOf } from '@beffroi/runtime';
+import { Clock } from '../../apps/simulator/src/clock';
+import { SimulatorExceptionFilter } from '../../apps/simulator/src/control/simulator-exception.filter';
+import { SimulatorService } from '../../apps/simulator/src/control/simulator.service';
+import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
+import { SimulatorModule } from '../../apps/simulator/src/simulator.module';
+
+/** A running simulator (devices + control API) on ephemeral ports. */
+export interface SimulatorHarness {
+  app: INestApplication;
+  service: SimulatorService;
+  controlUrl: string;
+  ports: Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator from a config object (validated as a file would be), control API on port 0. */
+export async function startSimulator(config: unknown, clock: Clock): Promise<SimulatorHarness> {
+  const parsed = simulatorConfigSchema.parse(config);
+  const app = await NestFactory.create(SimulatorModule.forConfig(parsed, clock), { logger: ['error'] });
+  app.useGlobalFilters(new SimulatorExceptionFilter());
+  const service = app.get(SimulatorService);
+  await service.start();
+  await app.listen(0, '127.0.0.1');
+  const { port } = httpAddressOf(app);
+  return { app, service, controlUrl: `http://127.0.0.1:${port}`, ports: service.ports(), close: () => app.close() };
+}
+
+/** Calls the control API and returns status and JSON body. */
+export async function control(
+  harness: SimulatorHarness,
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${harness.controlUrl}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json() };
+}
