@@ -20,11 +20,17 @@ export async function openPtyPair(): Promise<PtyPair> {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
+  const missing = new Promise<never>((_, reject) =>
+    socat.once('error', (error) =>
+      reject(new Error(`socat is needed for serial-line tests (Debian: apt-get install socat): ${error.message}`)),
+    ),
+  );
   const deadline = Date.now() + 5000;
   while (!(existsSync(device) && existsSync(master))) {
     if (Date.now() > deadline || socat.exitCode !== null) throw new Error('socat did not create the pty pair');
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.race([missing, new Promise((resolve) => setTimeout(resolve, 20))]);
   }
+  missing.catch(() => undefined);
   return {
     device,
     master,
