@@ -1,0 +1,38 @@
+export { ScheduleException, ScheduleExceptionCode } from './schedule.exception';
+export {
+  addDays,
+  assertLocalDate,
+  compareLocalDates,
+  daysInMonth,
+  formatLocalDate,
+  type IsoWeekday,
+  localDate,
+  type LocalDate,
+  parseLocalDate,
+  weekdayOf,
+} from './time/local-date';
+export {
+  assertTimeZone,
+  type DstAdjustment,
+  formatIsoWithOffset,
+  isValidTimeZone,
+  localDateOf,
+  localDaySpan,
+  type LocalDaySpan,
+  offsetMinutesAt,
+  resolveLocalTime,
+  type ResolvedLocalTime,
+} from './time/zoned-time';
+export {
+  computeSunTimes,
+  type PreparedSunSite,
+  prepareSunSite,
+  sunDay,
+  type SunDay,
+  type SunDayTerms,
+  sunDayTerms,
+  type SunHorizon,
+  type SunSite,
+  type SunStatus,
+  type SunTimes,
+} from './sun/sun';
