@@ -108,3 +108,46 @@ describe('simulated bell controller over Modbus RTU on a serial line (pty pair)'
     expect(body.message).toMatch(/serial line/);
   });
 });
+
+describe('the bell controller behind a serial-to-Ethernet converter (RTU over TCP, as in the demo)', () => {
+  let overTcp: SimulatorHarness;
+  let tcpClient: ModbusRTU;
+
+  beforeAll(async () => {
+    overTcp = await startSimulator(
+      {
+        modbus: [
+          {
+            id: 'belfry-tcp',
+            transport: { type: 'rtu-over-tcp', port: 0 },
+            devices: [{ id: 'bells-tcp', kind: 'bell-controller', unit: 2 }],
+          },
+        ],
+      },
+      clock,
+    );
+    tcpClient = new ModbusRTU();
+    await tcpClient.connectTelnet('127.0.0.1', { port: overTcp.ports['belfry-tcp']! });
+    tcpClient.setID(2);
+    tcpClient.setTimeout(300);
+  });
+
+  afterAll(() => overTcp.close());
+
+  it('answers RTU frames over TCP', async () => {
+    await tcpClient.writeCoil(2, true);
+    expect((await tcpClient.readDiscreteInputs(0, 3)).data.slice(0, 3)).toEqual([false, false, true]);
+  });
+
+  it('wrong-unit fault: a reply from another unit is not taken for this one (the master times out)', async () => {
+    await control(overTcp, 'PUT', '/devices/bells-tcp/fault', { mode: 'wrong-unit' });
+    await expect(tcpClient.readCoils(0, 3)).rejects.toMatchObject({ message: 'Timed out' });
+    await control(overTcp, 'DELETE', '/devices/bells-tcp/fault');
+  });
+
+  it('drop fault: the converter closes the connection', async () => {
+    await control(overTcp, 'PUT', '/devices/bells-tcp/fault', { mode: 'drop' });
+    await expect(tcpClient.readCoils(0, 3)).rejects.toBeDefined();
+    expect(tcpClient.isOpen).toBe(false);
+  });
+});

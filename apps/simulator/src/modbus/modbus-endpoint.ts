@@ -18,7 +18,6 @@ export abstract class ModbusEndpoint {
   protected constructor(
     readonly id: string,
     devices: readonly ModbusSlaveDevice[],
-    private readonly random: () => number = Math.random,
   ) {
     this.units = new Map(devices.map((device) => [device.unit, device]));
   }
@@ -39,7 +38,7 @@ export abstract class ModbusEndpoint {
   protected reply(unit: number, pdu: Buffer): Reply {
     const device = this.units.get(unit);
     if (!device) return this.unknownUnitReply(unit, pdu);
-    const fault = faultForRequest(device.fault, this.random());
+    const fault = faultForRequest(device.fault, Math.random());
     const fc = pdu.readUInt8(0);
     const answer = (
       response: Buffer,

@@ -1,9 +1,9 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { SerialPort } from 'serialport';
 import { withCrc } from './crc16';
 import { ModbusEndpoint, type Reply, scheduleReply } from './modbus-endpoint';
 import type { ModbusSlaveDevice } from './modbus-slave';
 import { RtuFramer } from './rtu-framer';
+import { TcpListener } from './tcp-listener';
 
 /** Silence after which a partial frame is abandoned (well above t3.5 at any usual baud rate). */
 const LINE_SILENCE_MS = 50;
@@ -84,19 +84,11 @@ export class ModbusRtuSerialEndpoint extends RtuEndpoint {
 /** Modbus RTU frames carried over TCP connections (serial-to-Ethernet converters in transparent mode). */
 export class ModbusRtuOverTcpEndpoint extends RtuEndpoint {
   readonly canDropConnections = true;
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly listener: TcpListener;
 
-  constructor(
-    id: string,
-    devices: readonly ModbusSlaveDevice[],
-    private readonly host: string,
-    private readonly requestedPort: number,
-  ) {
+  constructor(id: string, devices: readonly ModbusSlaveDevice[], host: string, port: number) {
     super(id, devices);
-    this.server = createServer((socket) => {
-      this.sockets.add(socket);
-      socket.setNoDelay(true);
+    this.listener = new TcpListener(host, port, (socket) => {
       socket.on(
         'data',
         this.serveStream(
@@ -106,35 +98,23 @@ export class ModbusRtuOverTcpEndpoint extends RtuEndpoint {
           () => socket.destroy(),
         ),
       );
-      socket.on('close', () => this.sockets.delete(socket));
-      socket.on('error', () => this.sockets.delete(socket));
     });
   }
 
   get port(): number | undefined {
-    return (this.server.address() as AddressInfo | null)?.port;
+    return this.listener.port;
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.requestedPort, this.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.logger.log(`Modbus RTU-over-TCP endpoint ${this.id} listening on ${this.host}:${this.port}`);
+    await this.listener.listen();
+    this.logger.log(`Modbus RTU-over-TCP endpoint ${this.id} listening on ${this.listener.address}`);
   }
 
-  async stop(): Promise<void> {
-    this.dropConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.listener.close();
   }
 
   dropConnections(): number {
-    const count = this.sockets.size;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    return count;
+    return this.listener.dropConnections();
   }
 }

@@ -1,6 +1,7 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { ModbusEndpoint, type Reply, scheduleReply } from './modbus-endpoint';
 import type { ModbusSlaveDevice } from './modbus-slave';
+import { TcpListener } from './tcp-listener';
 
 const MBAP_HEADER = 7;
 const MAX_ADU = 260;
@@ -8,47 +9,30 @@ const MAX_ADU = 260;
 /** Modbus TCP server: MBAP framing, any number of connections, requests answered as they come. */
 export class ModbusTcpEndpoint extends ModbusEndpoint {
   readonly canDropConnections = true;
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly listener: TcpListener;
 
-  constructor(
-    id: string,
-    devices: readonly ModbusSlaveDevice[],
-    private readonly host: string,
-    private readonly requestedPort: number,
-    random?: () => number,
-  ) {
-    super(id, devices, random);
-    this.server = createServer((socket) => {
+  constructor(id: string, devices: readonly ModbusSlaveDevice[], host: string, port: number) {
+    super(id, devices);
+    this.listener = new TcpListener(host, port, (socket) => {
       this.accept(socket);
     });
   }
 
   get port(): number | undefined {
-    return (this.server.address() as AddressInfo | null)?.port;
+    return this.listener.port;
   }
 
   async start(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(this.requestedPort, this.host, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
-    this.logger.log(`Modbus TCP endpoint ${this.id} listening on ${this.host}:${this.port}`);
+    await this.listener.listen();
+    this.logger.log(`Modbus TCP endpoint ${this.id} listening on ${this.listener.address}`);
   }
 
-  async stop(): Promise<void> {
-    this.dropConnections();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  stop(): Promise<void> {
+    return this.listener.close();
   }
 
   dropConnections(): number {
-    const count = this.sockets.size;
-    for (const socket of this.sockets) socket.destroy();
-    this.sockets.clear();
-    return count;
+    return this.listener.dropConnections();
   }
 
   protected unknownUnitReply(unit: number, pdu: Buffer): Reply {
@@ -56,8 +40,6 @@ export class ModbusTcpEndpoint extends ModbusEndpoint {
   }
 
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.setNoDelay(true);
     let pending = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
@@ -74,8 +56,6 @@ export class ModbusTcpEndpoint extends ModbusEndpoint {
         this.serve(socket, adu);
       }
     });
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => this.sockets.delete(socket));
   }
 
   private serve(socket: Socket, adu: Buffer): void {
