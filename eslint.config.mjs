@@ -3,7 +3,13 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Pure libraries: no framework, no database, no sockets or serial ports, no clock. */
-const pureLibs = ['libs/domain/**/*.ts', 'libs/schedule/**/*.ts', 'libs/sync/**/*.ts'];
+const pureLibs = [
+  'libs/domain/**/*.ts',
+  'libs/schedule/**/*.ts',
+  'libs/sync/**/*.ts',
+  'libs/fieldbus/src/codec/**/*.ts',
+  'libs/fieldbus/src/plan/**/*.ts',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },

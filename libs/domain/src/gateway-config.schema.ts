@@ -25,6 +25,23 @@ const busCommon = {
   name: nonEmptyText.optional(),
   /** How long to wait for one answer. */
   timeout: duration(10, 60_000).default(1000),
+  /** How long a verified write waits for its feedback to match. */
+  verifyTimeout: duration(100, 600_000).default(5000),
+};
+
+/** Request scheduling and fault handling of a Modbus bus. */
+const modbusTuning = {
+  /** Tries after the first for a request that timed out or came back garbled. */
+  retries: intIn(0, 5).default(1),
+  /** Consecutive failed requests after which a unit is declared offline, suspended and probed with backoff. */
+  offlineAfter: intIn(1, 100).default(3),
+  /** First and longest delay between probes of an offline unit. */
+  probeMin: duration(100, 600_000).default(1000),
+  probeMax: duration(100, 3_600_000).default(30_000),
+  /** Unused registers read to join two points into one request (coils and inputs: four times as many bits). */
+  maxReadGap: intIn(0, 120).default(8),
+  /** Registers one read may ask for (some devices accept fewer than the protocol's 125). */
+  maxReadRegisters: intIn(1, 125).default(125),
 };
 
 const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as const;
@@ -32,14 +49,18 @@ const BAUD_RATES = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200] as cons
 export const modbusTcpBusSchema = z.strictObject({
   ...busCommon,
   protocol: z.literal('modbus-tcp'),
+  ...modbusTuning,
   host,
   port: intIn(1, 65535).default(502),
+  /** Requests on the wire at once (Modbus TCP matches answers by transaction id). */
+  maxInFlight: intIn(1, 16).default(4),
   equipment: z.array(tcpEquipment),
 });
 
 export const modbusRtuBusSchema = z.strictObject({
   ...busCommon,
   protocol: z.literal('modbus-rtu'),
+  ...modbusTuning,
   /** Serial device, e.g. /dev/ttyUSB0 or /dev/serial/by-id/... */
   path: z.string({ error: 'expected a serial device path such as "/dev/ttyUSB0"' }).startsWith('/', {
     error: 'expected a serial device path such as "/dev/ttyUSB0"',
@@ -61,6 +82,7 @@ export const modbusRtuBusSchema = z.strictObject({
 export const modbusRtuOverTcpBusSchema = z.strictObject({
   ...busCommon,
   protocol: z.literal('modbus-rtu-over-tcp'),
+  ...modbusTuning,
   host,
   port: intIn(1, 65535),
   interFrameGap: duration(0, 1000).default(5),
@@ -87,6 +109,10 @@ export const busSchema = z.discriminatedUnion(
   { error: 'expected protocol modbus-tcp | modbus-rtu | modbus-rtu-over-tcp | opcua' },
 );
 export type BusConfig = z.output<typeof busSchema>;
+export type ModbusTcpBusConfig = z.output<typeof modbusTcpBusSchema>;
+export type ModbusRtuBusConfig = z.output<typeof modbusRtuBusSchema>;
+export type ModbusRtuOverTcpBusConfig = z.output<typeof modbusRtuOverTcpBusSchema>;
+export type OpcuaBusConfig = z.output<typeof opcuaBusSchema>;
 export type BusProtocol = BusConfig['protocol'];
 
 /** The profile protocol a bus speaks. */
@@ -125,6 +151,10 @@ export const gatewayConfigSchema = z
     commune: communeSchema,
     sites: z.array(siteSchema).min(1, { error: 'expected at least one site' }),
     http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8081) }).prefault({}),
+    /** The gateway's SQLite file (latest values, write log), relative to the working directory. */
+    storage: z
+      .strictObject({ path: z.string({ error: 'expected a file path' }).default('var/gateway.sqlite') })
+      .prefault({}),
     /** Folder of equipment profiles, relative to this config file. */
     profilesDir: z.string({ error: 'expected a folder path' }).default('profiles'),
     buses: z.array(busSchema),

@@ -1,5 +1,9 @@
-/**
- * Modbus and OPC UA drivers behind one port, read planning and codecs, used by the gateway and its CLI.
- * The field-layer issue fills this library; it exists now so that its place and import alias are fixed.
- */
-export {};
+export * from './backoff';
+export * from './bind-points';
+export * from './codec/modbus-codec';
+export * from './codec/register-layout';
+export * from './field-driver';
+export * from './modbus/bus-scheduler';
+export * from './modbus/modbus-link';
+export * from './modbus/modbus.driver';
+export * from './plan/read-plan';

@@ -23,6 +23,8 @@ export interface DeviceListing {
   unit?: number;
   port?: number;
   endpointUrl?: string;
+  /** TCP connections to the device's endpoint: open now and accepted since start. */
+  connections?: { open: number; accepted: number };
 }
 
 type Registered =
@@ -179,7 +181,7 @@ export class SimulatorService implements OnApplicationShutdown {
       endpoint: endpoint.id,
       transport,
       unit: device.unit,
-      ...(endpoint.port === undefined ? {} : { port: endpoint.port }),
+      ...(endpoint.port === undefined ? {} : { port: endpoint.port, connections: endpoint.connections() }),
     };
   }
 

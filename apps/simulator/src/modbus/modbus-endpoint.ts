@@ -28,6 +28,8 @@ export abstract class ModbusEndpoint {
   abstract readonly port: number | undefined;
   abstract start(): Promise<void>;
   abstract stop(): Promise<void>;
+  /** Client connections: open now and accepted since start (a serial line has none). */
+  abstract connections(): { open: number; accepted: number };
   /** Closes every open client connection now; returns how many were closed. */
   abstract dropConnections(): number;
 

@@ -79,6 +79,10 @@ export class ModbusRtuSerialEndpoint extends RtuEndpoint {
   dropConnections(): number {
     return 0;
   }
+
+  connections(): { open: number; accepted: number } {
+    return { open: 0, accepted: 0 };
+  }
 }
 
 /** Modbus RTU frames carried over TCP connections (serial-to-Ethernet converters in transparent mode). */
@@ -116,5 +120,9 @@ export class ModbusRtuOverTcpEndpoint extends RtuEndpoint {
 
   dropConnections(): number {
     return this.listener.dropConnections();
+  }
+
+  connections(): { open: number; accepted: number } {
+    return this.listener.connections;
   }
 }

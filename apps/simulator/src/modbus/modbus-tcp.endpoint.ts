@@ -35,6 +35,10 @@ export class ModbusTcpEndpoint extends ModbusEndpoint {
     return this.listener.dropConnections();
   }
 
+  connections(): { open: number; accepted: number } {
+    return this.listener.connections;
+  }
+
   protected unknownUnitReply(unit: number, pdu: Buffer): Reply {
     return ModbusEndpoint.gatewayTargetFailed(unit, pdu);
   }

@@ -4,6 +4,8 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 export class TcpListener {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
+  /** Connections accepted since start. */
+  private accepted = 0;
 
   constructor(
     private readonly host: string,
@@ -12,6 +14,7 @@ export class TcpListener {
   ) {
     this.server = createServer((socket) => {
       this.sockets.add(socket);
+      this.accepted++;
       socket.setNoDelay(true);
       socket.on('close', () => this.sockets.delete(socket));
       socket.on('error', () => this.sockets.delete(socket));
@@ -21,6 +24,11 @@ export class TcpListener {
 
   get port(): number | undefined {
     return (this.server.address() as AddressInfo | null)?.port;
+  }
+
+  /** Open connections now, and accepted since start: a master that reconnects in storms shows here. */
+  get connections(): { open: number; accepted: number } {
+    return { open: this.sockets.size, accepted: this.accepted };
   }
 
   get address(): string {

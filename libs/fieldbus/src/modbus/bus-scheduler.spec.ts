@@ -1,0 +1,167 @@
+import {
+  BusScheduler,
+  DEFAULT_SCHEDULER_OPTIONS,
+  type ModbusReadRequest,
+  type SchedulerOptions,
+} from './bus-scheduler';
+import type { ModbusOutcome, ModbusRequest } from './modbus-link';
+
+/** A bus whose answers the test decides; it records what went on the wire. */
+class FakeWire {
+  readonly sent: ModbusRequest[] = [];
+  readonly pending: { request: ModbusRequest; answer: (outcome: ModbusOutcome) => void }[] = [];
+  silentUnits = new Set<number>();
+
+  execute = (request: ModbusRequest): Promise<ModbusOutcome> => {
+    this.sent.push(request);
+    if (this.silentUnits.has(request.unit))
+      return Promise.resolve({ ok: false, failure: 'timeout', reason: 'no answer' });
+    return new Promise((answer) => this.pending.push({ request, answer }));
+  };
+
+  answerAll(): void {
+    for (const { answer } of this.pending.splice(0)) answer({ ok: true, registers: [1] });
+  }
+}
+
+const read = (unit: number, address = 0): ModbusReadRequest => ({
+  kind: 'read',
+  unit,
+  table: 'holding-register',
+  address,
+  count: 1,
+});
+
+function scheduler(options: Partial<SchedulerOptions> = {}) {
+  const wire = new FakeWire();
+  const changes: { unit: number; online: boolean }[] = [];
+  const bus = new BusScheduler(wire.execute, { ...DEFAULT_SCHEDULER_OPTIONS, ...options }, (h) =>
+    changes.push({ unit: h.unit, online: h.online }),
+  );
+  bus.setConnected(true);
+  return { wire, bus, changes };
+}
+
+const flush = () =>
+  new Promise<void>((resolve) => jest.requireActual<typeof import('timers')>('timers').setImmediate(resolve));
+
+describe('BusScheduler', () => {
+  beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2027, 0, 1) }));
+  afterEach(() => jest.useRealTimers());
+
+  it('keeps one request on the wire and sends writes before waiting polls', async () => {
+    const { wire, bus } = scheduler();
+    const first = bus.read(read(1, 0));
+    void bus.read(read(1, 10));
+    void bus.write({ kind: 'write-coils', unit: 1, address: 0, values: [true] }, new Date(Date.now() + 60_000));
+    expect(wire.sent).toHaveLength(1);
+    wire.answerAll();
+    await first;
+    await flush();
+    expect(wire.sent.map((r) => r.kind)).toEqual(['read', 'write-coils']);
+  });
+
+  it('merges an identical poll that is still waiting instead of queueing it again', async () => {
+    const { wire, bus } = scheduler();
+    void bus.read(read(1, 0));
+    const a = bus.read(read(2, 0));
+    const b = bus.read(read(2, 0));
+    expect(bus.queued).toBe(1);
+    wire.answerAll();
+    await flush();
+    wire.answerAll();
+    await expect(Promise.all([a, b])).resolves.toEqual([
+      { ok: true, registers: [1] },
+      { ok: true, registers: [1] },
+    ]);
+    expect(wire.sent).toHaveLength(2);
+  });
+
+  it('suspends a unit that stops answering, answers its polls at once, and probes it with backoff', async () => {
+    const { wire, bus, changes } = scheduler({ retries: 0, offlineAfter: 3, probeMinMs: 1000 });
+    wire.silentUnits.add(7);
+    for (let i = 0; i < 3; i++) await bus.read(read(7));
+    expect(changes).toEqual([{ unit: 7, online: false }]);
+    const sentBefore = wire.sent.length;
+    await expect(bus.read(read(7))).resolves.toMatchObject({ ok: false, failure: 'offline' });
+    expect(wire.sent.length).toBe(sentBefore);
+    jest.advanceTimersByTime(2000);
+    wire.silentUnits.delete(7);
+    const probe = bus.read(read(7));
+    wire.answerAll();
+    await expect(probe).resolves.toEqual({ ok: true, registers: [1] });
+    expect(changes).toEqual([
+      { unit: 7, online: false },
+      { unit: 7, online: true },
+    ]);
+  });
+
+  it('retries a request that timed out before giving up', async () => {
+    const { wire, bus } = scheduler({ retries: 2 });
+    wire.silentUnits.add(3);
+    await expect(bus.read(read(3))).resolves.toMatchObject({ ok: false, failure: 'timeout' });
+    expect(wire.sent).toHaveLength(3);
+  });
+
+  it('keeps a write while the bus is down and sends it when the bus returns', async () => {
+    const { wire, bus } = scheduler();
+    bus.setConnected(false);
+    const write = bus.write(
+      { kind: 'write-coils', unit: 1, address: 0, values: [true] },
+      new Date(Date.now() + 10_000),
+    );
+    jest.advanceTimersByTime(5000);
+    expect(wire.sent).toHaveLength(0);
+    bus.setConnected(true);
+    wire.answerAll();
+    await expect(write).resolves.toEqual({ ok: true, registers: [1] });
+  });
+
+  it('answers a write that waited past its not-after time as expired, and never sends it', async () => {
+    const { wire, bus } = scheduler();
+    bus.setConnected(false);
+    const write = bus.write(
+      { kind: 'write-coils', unit: 1, address: 0, values: [true] },
+      new Date(Date.now() + 10_000),
+    );
+    jest.advanceTimersByTime(10_002);
+    await expect(write).resolves.toMatchObject({ ok: false, failure: 'expired' });
+    bus.setConnected(true);
+    expect(wire.sent).toHaveLength(0);
+  });
+
+  it('refuses a write beyond the queue bound instead of dropping it', async () => {
+    const { bus } = scheduler({ maxQueuedWrites: 1 });
+    bus.setConnected(false);
+    const notAfter = new Date(Date.now() + 10_000);
+    void bus.write({ kind: 'write-registers', unit: 1, address: 0, values: [1] }, notAfter);
+    await expect(bus.write({ kind: 'write-registers', unit: 1, address: 0, values: [2] }, notAfter)).resolves.toEqual({
+      ok: false,
+      failure: 'rejected',
+      reason: 'write queue full (1 waiting)',
+    });
+  });
+
+  it('answers every waiting request when stopped', async () => {
+    const { bus } = scheduler();
+    bus.setConnected(false);
+    const write = bus.write(
+      { kind: 'write-coils', unit: 1, address: 0, values: [true] },
+      new Date(Date.now() + 10_000),
+    );
+    bus.stop();
+    await expect(write).resolves.toMatchObject({ ok: false, failure: 'rejected', reason: 'bus stopped' });
+  });
+
+  it('leaves the inter-frame gap after each answer', async () => {
+    const { wire, bus } = scheduler({ interFrameGapMs: 5 });
+    const first = bus.read(read(1, 0));
+    void bus.read(read(1, 10));
+    wire.answerAll();
+    await first;
+    await flush();
+    expect(wire.sent).toHaveLength(1);
+    jest.advanceTimersByTime(5);
+    expect(wire.sent).toHaveLength(2);
+  });
+});

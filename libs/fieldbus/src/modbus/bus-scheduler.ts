@@ -1,0 +1,290 @@
+import { Backoff } from '../backoff';
+import type { ModbusOutcome, ModbusRequest } from './modbus-link';
+
+export type ModbusReadRequest = Extract<ModbusRequest, { kind: 'read' }>;
+export type ModbusWriteRequest = Exclude<ModbusRequest, { kind: 'read' }>;
+export type WriteOutcome = ModbusOutcome | { ok: false; failure: 'expired' | 'rejected'; reason: string };
+
+export interface SchedulerOptions {
+  /** Requests on the wire at once: 1 on a serial line. */
+  maxInFlight: number;
+  /** Silence kept after each answer before the next request (RTU inter-frame gap). */
+  interFrameGapMs: number;
+  /** Tries after the first for a request that timed out or came back garbled. */
+  retries: number;
+  /** Consecutive failed requests after which a unit is declared offline and suspended. */
+  offlineAfter: number;
+  /** First and longest delay between probes of an offline unit (backoff with jitter in between). */
+  probeMinMs: number;
+  probeMaxMs: number;
+  /** Writes allowed to wait for the bus; beyond, a write is refused at once (never dropped silently). */
+  maxQueuedWrites: number;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
+  maxInFlight: 1,
+  interFrameGapMs: 0,
+  retries: 1,
+  offlineAfter: 3,
+  probeMinMs: 1000,
+  probeMaxMs: 30_000,
+  maxQueuedWrites: 1000,
+};
+
+/** Health of one unit as the scheduler sees it. */
+export interface UnitHealth {
+  unit: number;
+  online: boolean;
+  consecutiveFailures: number;
+  since: Date;
+  reason: string;
+}
+
+interface Job<R, O> {
+  request: R;
+  settle: (outcome: O) => void;
+}
+
+interface ReadJob extends Job<ModbusReadRequest, ModbusOutcome> {
+  waiters: ((outcome: ModbusOutcome) => void)[];
+}
+
+interface WriteJob extends Job<ModbusWriteRequest, WriteOutcome> {
+  notAfter: number;
+}
+
+interface UnitState {
+  online: boolean;
+  consecutiveFailures: number;
+  since: number;
+  reason: string;
+  nextProbeAt: number;
+  backoff: Backoff;
+}
+
+function readKey(request: ModbusReadRequest): string {
+  return `${request.unit}/${request.table}/${request.address}/${request.count}`;
+}
+
+/**
+ * Orders the requests of one bus: writes before polls, identical polls merged while they wait (so a poll period the
+ * bus cannot serve never grows a queue), a bounded number on the wire, a gap after each answer. Tracks each unit:
+ * one that stops answering is suspended and probed with backoff, so it costs the others almost nothing.
+ */
+export class BusScheduler {
+  private readonly reads = new Map<string, ReadJob>();
+  private readonly writes: WriteJob[] = [];
+  private readonly units = new Map<number, UnitState>();
+  private inFlight = 0;
+  private gapUntil = 0;
+  private pumpTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private connected = false;
+  private stopped = false;
+
+  constructor(
+    private readonly execute: (request: ModbusRequest) => Promise<ModbusOutcome>,
+    private readonly options: SchedulerOptions,
+    private readonly onUnitChange: (health: UnitHealth) => void = () => undefined,
+  ) {}
+
+  /** Requests waiting for the bus. */
+  get queued(): number {
+    return this.reads.size + this.writes.length;
+  }
+
+  setConnected(connected: boolean): void {
+    this.connected = connected;
+    if (connected) this.pump();
+    else this.failQueuedReads('not connected');
+    this.armExpiry();
+  }
+
+  unitHealth(): UnitHealth[] {
+    return [...this.units.entries()].map(([unit, s]) => ({
+      unit,
+      online: s.online,
+      consecutiveFailures: s.consecutiveFailures,
+      since: new Date(s.since),
+      reason: s.reason,
+    }));
+  }
+
+  /** Reads now, joining an identical read that is already waiting. Resolves with the outcome, never rejects. */
+  read(request: ModbusReadRequest): Promise<ModbusOutcome> {
+    if (this.stopped) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'bus stopped' });
+    if (!this.connected) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'not connected' });
+    const unit = this.unit(request.unit);
+    if (!unit.online && Date.now() < unit.nextProbeAt) {
+      return Promise.resolve({ ok: false, failure: 'offline', reason: `offline: ${unit.reason}` });
+    }
+    const key = readKey(request);
+    const waiting = this.reads.get(key);
+    if (waiting) return new Promise((resolve) => waiting.waiters.push(resolve));
+    return new Promise((resolve) => {
+      const job: ReadJob = {
+        request,
+        waiters: [resolve],
+        settle: (outcome) => {
+          for (const waiter of job.waiters) waiter(outcome);
+        },
+      };
+      this.reads.set(key, job);
+      this.pump();
+    });
+  }
+
+  /**
+   * Writes before any waiting poll. While the bus is down the write waits for it, until `notAfter`: then it is
+   * answered `expired` and never sent. Writes to an offline unit are tried (a write is also a probe).
+   */
+  write(request: ModbusWriteRequest, notAfter: Date): Promise<WriteOutcome> {
+    if (this.stopped) return Promise.resolve({ ok: false, failure: 'rejected', reason: 'bus stopped' });
+    if (Date.now() > notAfter.getTime()) {
+      return Promise.resolve({ ok: false, failure: 'expired', reason: 'not-after time already passed' });
+    }
+    if (this.writes.length >= this.options.maxQueuedWrites) {
+      return Promise.resolve({
+        ok: false,
+        failure: 'rejected',
+        reason: `write queue full (${this.options.maxQueuedWrites} waiting)`,
+      });
+    }
+    return new Promise((resolve) => {
+      this.writes.push({ request, notAfter: notAfter.getTime(), settle: resolve });
+      this.armExpiry();
+      this.pump();
+    });
+  }
+
+  /** Settles everything still waiting; nothing is left unanswered. */
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.pumpTimer);
+    clearTimeout(this.expiryTimer);
+    this.failQueuedReads('bus stopped');
+    for (const job of this.writes.splice(0)) job.settle({ ok: false, failure: 'rejected', reason: 'bus stopped' });
+  }
+
+  private pump(): void {
+    if (this.stopped || !this.connected) return;
+    const wait = this.gapUntil - Date.now();
+    if (wait > 0) {
+      this.pumpTimer ??= setTimeout(() => {
+        this.pumpTimer = undefined;
+        this.pump();
+      }, wait);
+      return;
+    }
+    while (this.inFlight < this.options.maxInFlight) {
+      this.expireWrites();
+      const write = this.writes.shift();
+      if (write) {
+        this.dispatch(write.request, write.settle);
+        continue;
+      }
+      const next = this.reads.entries().next();
+      if (next.done) return;
+      const [key, job] = next.value;
+      this.reads.delete(key);
+      this.dispatch(job.request, job.settle);
+    }
+  }
+
+  private dispatch(request: ModbusRequest, settle: (outcome: ModbusOutcome) => void): void {
+    this.inFlight++;
+    void this.attempt(request, this.options.retries).then((outcome) => {
+      this.inFlight--;
+      this.record(request.unit, outcome);
+      settle(outcome);
+      if (this.options.interFrameGapMs > 0) this.gapUntil = Date.now() + this.options.interFrameGapMs;
+      this.pump();
+    });
+  }
+
+  private async attempt(request: ModbusRequest, retriesLeft: number): Promise<ModbusOutcome> {
+    const outcome = await this.execute(request);
+    const retry = !outcome.ok && (outcome.failure === 'timeout' || outcome.failure === 'corrupt');
+    if (retry && retriesLeft > 0 && this.connected && !this.stopped) return this.attempt(request, retriesLeft - 1);
+    return outcome;
+  }
+
+  private record(unitId: number, outcome: ModbusOutcome): void {
+    const unit = this.unit(unitId);
+    const now = Date.now();
+    const alive = outcome.ok || outcome.failure === 'exception';
+    if (alive) {
+      unit.consecutiveFailures = 0;
+      unit.backoff.reset();
+      if (!unit.online) this.changeUnit(unitId, unit, true, 'answering again', now);
+      return;
+    }
+    if (outcome.failure === 'disconnected' || outcome.failure === 'offline') return;
+    unit.consecutiveFailures++;
+    if (unit.online && unit.consecutiveFailures >= this.options.offlineAfter) {
+      this.changeUnit(unitId, unit, false, outcome.reason, now);
+    }
+    if (!unit.online) unit.nextProbeAt = now + unit.backoff.next();
+  }
+
+  private changeUnit(unitId: number, unit: UnitState, online: boolean, reason: string, now: number): void {
+    unit.online = online;
+    unit.since = now;
+    unit.reason = reason;
+    this.onUnitChange({
+      unit: unitId,
+      online,
+      consecutiveFailures: unit.consecutiveFailures,
+      since: new Date(now),
+      reason,
+    });
+  }
+
+  private unit(unitId: number): UnitState {
+    let unit = this.units.get(unitId);
+    unit ??= {
+      online: true,
+      consecutiveFailures: 0,
+      since: Date.now(),
+      reason: 'answering',
+      nextProbeAt: 0,
+      backoff: new Backoff(this.options.probeMinMs, this.options.probeMaxMs),
+    };
+    this.units.set(unitId, unit);
+    return unit;
+  }
+
+  private failQueuedReads(reason: string): void {
+    const jobs = [...this.reads.values()];
+    this.reads.clear();
+    for (const job of jobs) job.settle({ ok: false, failure: 'disconnected', reason });
+  }
+
+  private expireWrites(): void {
+    const now = Date.now();
+    for (let i = this.writes.length - 1; i >= 0; i--) {
+      const job = this.writes[i];
+      if (job && now > job.notAfter) {
+        this.writes.splice(i, 1);
+        job.settle({ ok: false, failure: 'expired', reason: 'not-after time passed while waiting for the bus' });
+      }
+    }
+  }
+
+  /** While writes wait for a bus that is down, answer each one as soon as its not-after time passes. */
+  private armExpiry(): void {
+    clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+    if (this.stopped || this.writes.length === 0) return;
+    const earliest = Math.min(...this.writes.map((w) => w.notAfter));
+    this.expiryTimer = setTimeout(
+      () => {
+        this.expiryTimer = undefined;
+        this.expireWrites();
+        this.armExpiry();
+      },
+      Math.max(0, earliest - Date.now() + 1),
+    );
+    this.expiryTimer.unref();
+  }
+}
