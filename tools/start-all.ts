@@ -145,7 +145,9 @@ class RunConfigs {
     );
     if (this.options.ephemeral) {
       config.http = { ...(config.http as Yaml), port: 0 };
+      config.storage = { path: join(this.dir, 'gateway.sqlite') };
       for (const bus of (config.buses as Yaml[] | undefined) ?? []) {
+        if (bus.protocol === 'opcua') bus.pkiDir = join(this.dir, 'pki');
         const port = simulatorPorts[String(bus.id)];
         if (port === undefined) continue;
         if (bus.protocol === 'opcua') bus.endpointUrl = String(bus.endpointUrl).replace(/:\d+(\/|$)/, `:${port}$1`);

@@ -66,8 +66,9 @@ describe('npm start: simulator + central + gateway on one machine', () => {
   });
 
   it('the gateway loaded the demo commune with its three buses', async () => {
-    const health = await (await fetch(`${ready.urls.gateway}/health`)).json();
-    expect(health).toMatchObject({ commune: { insee: '02691', name: 'Saint-Quentin' }, buses: 3, equipment: 3 });
+    const health = (await (await fetch(`${ready.urls.gateway}/health`)).json()) as { buses: { busId: string }[] };
+    expect(health).toMatchObject({ commune: { insee: '02691', name: 'Saint-Quentin' }, equipment: 3 });
+    expect(health.buses.map((bus) => bus.busId)).toEqual(['street-lighting', 'belfry', 'heating-salle-des-fetes']);
   });
 
   it('the simulated equipment listens on its own ports', async () => {

@@ -1,14 +1,33 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { FieldService } from './field/field.service';
 import { LoadedGatewayConfig } from './gateway.config';
 import { HealthController } from './health.controller';
+import { PointStore } from './points/point-store.service';
+import { PointsController } from './points/points.controller';
+import { PointsService } from './points/points.service';
+import { PollerService } from './points/poller.service';
+import { WriteService } from './points/write.service';
+import { DatabaseLifecycle } from './store/database-lifecycle';
+import { openGatewayDatabase } from './store/gateway-data-source';
 
 @Module({})
 export class GatewayModule {
+  /** The gateway from its loaded config; the database is opened (and migrated) before anything else starts. */
   static forConfig(loaded: LoadedGatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController],
-      providers: [{ provide: LoadedGatewayConfig, useValue: loaded }],
+      controllers: [HealthController, PointsController],
+      providers: [
+        { provide: LoadedGatewayConfig, useValue: loaded },
+        { provide: DataSource, useFactory: () => openGatewayDatabase(loaded.config.storage.path) },
+        FieldService,
+        PointStore,
+        PollerService,
+        WriteService,
+        PointsService,
+        DatabaseLifecycle,
+      ],
     };
   }
 }

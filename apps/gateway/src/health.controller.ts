@@ -1,9 +1,15 @@
 import { Controller, Get } from '@nestjs/common';
+import { FieldService } from './field/field.service';
 import { LoadedGatewayConfig } from './gateway.config';
+import { PollerService } from './points/poller.service';
 
 @Controller()
 export class HealthController {
-  constructor(private readonly loaded: LoadedGatewayConfig) {}
+  constructor(
+    private readonly loaded: LoadedGatewayConfig,
+    private readonly field: FieldService,
+    private readonly poller: PollerService,
+  ) {}
 
   @Get('health')
   health() {
@@ -13,7 +19,8 @@ export class HealthController {
       app: 'gateway',
       gatewayId: config.gateway.id,
       commune: config.commune,
-      buses: config.buses.length,
+      buses: [...this.field.drivers.values()].map((driver) => driver.health()),
+      polling: this.poller.stats(),
       equipment: config.buses.reduce((n, bus) => n + bus.equipment.length, 0),
       uptimeSeconds: Math.round(process.uptime()),
     };

@@ -91,6 +91,24 @@ const heatingController = z.strictObject({
     .array(heatingZone)
     .min(1, { error: 'expected at least one zone' })
     .max(16, { error: 'expected at most 16 zones' }),
+  /** Security modes offered; Sign and SignAndEncrypt use Basic256Sha256. Default: None only. */
+  securityModes: z
+    .array(z.enum(['None', 'Sign', 'SignAndEncrypt'], { error: 'expected None | Sign | SignAndEncrypt' }))
+    .min(1, { error: 'expected at least one security mode' })
+    .default(['None']),
+  /** false: only client certificates in <pki>/server/trusted/certs are accepted. Default: any, on first sight. */
+  acceptUnknownClientCertificates: z.boolean({ error: 'expected true | false' }).default(true),
+  /** Accounts accepted for UserName login. Default: none. */
+  users: z
+    .array(
+      z.strictObject({
+        userName: nonEmptyText,
+        password: z.string({ error: 'expected text' }).min(1, { error: 'expected non-empty text' }),
+      }),
+    )
+    .default([]),
+  /** Whether anonymous sessions are accepted. Default: true. */
+  allowAnonymous: z.boolean({ error: 'expected true | false' }).default(true),
 });
 export type HeatingControllerConfig = z.output<typeof heatingController>;
 

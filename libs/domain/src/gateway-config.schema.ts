@@ -38,6 +38,9 @@ const modbusTuning = {
   /** First and longest delay between probes of an offline unit. */
   probeMin: duration(100, 600_000).default(1000),
   probeMax: duration(100, 3_600_000).default(30_000),
+  /** First and longest delay before reopening a lost connection (backoff with jitter in between). */
+  reconnectMin: duration(10, 60_000).default(200),
+  reconnectMax: duration(10, 600_000).default(30_000),
   /** Unused registers read to join two points into one request (coils and inputs: four times as many bits). */
   maxReadGap: intIn(0, 120).default(8),
   /** Registers one read may ask for (some devices accept fewer than the protocol's 125). */
@@ -100,6 +103,17 @@ export const opcuaBusSchema = z.strictObject({
   securityMode: z
     .enum(['None', 'Sign', 'SignAndEncrypt'], { error: 'expected None | Sign | SignAndEncrypt' })
     .default('None'),
+  /** Used with Sign and SignAndEncrypt. */
+  securityPolicy: z
+    .enum(['Basic256Sha256', 'Aes128_Sha256_RsaOaep', 'Aes256_Sha256_RsaPss'], {
+      error: 'expected Basic256Sha256 | Aes128_Sha256_RsaOaep | Aes256_Sha256_RsaPss',
+    })
+    .default('Basic256Sha256'),
+  /** The client's PKI folder (own certificate, trusted and rejected server certificates), from the working directory. */
+  pkiDir: z.string({ error: 'expected a folder path' }).default('var/pki/opcua'),
+  /** UserName login (both or neither); anonymous otherwise. Keep the file readable by the gateway only. */
+  userName: nonEmptyText.optional(),
+  password: z.string({ error: 'expected text' }).optional(),
   equipment: z.array(opcuaEquipment),
 });
 
@@ -184,6 +198,9 @@ export const gatewayConfigSchema = z
     );
     const siteIds = new Set(config.sites.map((s) => s.id));
     config.buses.forEach((bus, b) => {
+      if (bus.protocol === 'opcua' && (bus.userName === undefined) !== (bus.password === undefined)) {
+        ctx.addIssue({ code: 'custom', path: ['buses', b, 'password'], message: 'userName and password go together' });
+      }
       if (bus.protocol !== 'opcua') {
         checkUnique(
           bus.equipment,

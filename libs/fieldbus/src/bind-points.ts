@@ -1,4 +1,4 @@
-import type { BusConfig, Profile } from '@beffroi/domain';
+import type { BusConfig, OpcuaPointDefinition, Profile } from '@beffroi/domain';
 import type { BoundPoint } from './field-driver';
 
 /** The key of a point in the gateway: `equipmentId:pointId` (e.g. `cabinet-1:circuit.1.command`). */
@@ -37,4 +37,8 @@ export function bindBusPoints(bus: BusConfig, profiles: ReadonlyMap<string, Prof
         }));
     }
   });
+}
+
+export function isOpcuaBoundPoint(point: BoundPoint): point is BoundPoint<OpcuaPointDefinition> {
+  return 'nodeId' in point.definition.address;
 }

@@ -6,4 +6,5 @@ export * from './field-driver';
 export * from './modbus/bus-scheduler';
 export * from './modbus/modbus-link';
 export * from './modbus/modbus.driver';
+export * from './opcua/opcua.driver';
 export * from './plan/read-plan';

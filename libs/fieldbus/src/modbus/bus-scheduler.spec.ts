@@ -164,4 +164,25 @@ describe('BusScheduler', () => {
     jest.advanceTimersByTime(5);
     expect(wire.sent).toHaveLength(2);
   });
+
+  it('holds a write for an offline unit until the unit answers again, or until its not-after time', async () => {
+    const { wire, bus } = scheduler({ retries: 0, offlineAfter: 1, probeMinMs: 1000 });
+    wire.silentUnits.add(4);
+    await bus.read(read(4));
+    const late = bus.write({ kind: 'write-coils', unit: 4, address: 0, values: [true] }, new Date(Date.now() + 500));
+    const patient = bus.write(
+      { kind: 'write-coils', unit: 4, address: 1, values: [true] },
+      new Date(Date.now() + 60_000),
+    );
+    await flush();
+    expect(wire.sent).toHaveLength(1);
+    jest.advanceTimersByTime(600);
+    await expect(late).resolves.toMatchObject({ ok: false, failure: 'expired' });
+    wire.silentUnits.delete(4);
+    jest.advanceTimersByTime(1000);
+    await flush();
+    wire.answerAll();
+    await expect(patient).resolves.toEqual({ ok: true, registers: [1] });
+    expect(wire.sent.filter((r) => r.kind === 'write-coils')).toHaveLength(1);
+  });
 });

@@ -55,6 +55,8 @@ interface WriteJob extends Job<ModbusWriteRequest, WriteOutcome> {
 
 interface UnitState {
   online: boolean;
+  /** A probe of this offline unit is on its way: others wait for its outcome. */
+  probing: boolean;
   consecutiveFailures: number;
   since: number;
   reason: string;
@@ -115,7 +117,7 @@ export class BusScheduler {
     if (this.stopped) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'bus stopped' });
     if (!this.connected) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'not connected' });
     const unit = this.unit(request.unit);
-    if (!unit.online && Date.now() < unit.nextProbeAt) {
+    if (!unit.online && (unit.probing || Date.now() < unit.nextProbeAt)) {
       return Promise.resolve({ ok: false, failure: 'offline', reason: `offline: ${unit.reason}` });
     }
     const key = readKey(request);
@@ -178,23 +180,59 @@ export class BusScheduler {
     }
     while (this.inFlight < this.options.maxInFlight) {
       this.expireWrites();
-      const write = this.writes.shift();
+      const writeIndex = this.writes.findIndex((job) => this.reachable(job.request.unit));
+      const write = writeIndex >= 0 ? this.writes.splice(writeIndex, 1)[0] : undefined;
       if (write) {
-        this.dispatch(write.request, write.settle);
+        this.dispatch(write.request, (outcome) => {
+          if (!this.unreachable(write, outcome)) write.settle(outcome);
+          else if (Date.now() > write.notAfter) {
+            write.settle({
+              ok: false,
+              failure: 'expired',
+              reason: `not-after time passed, unit unreachable: ${outcome.ok ? '' : outcome.reason}`,
+            });
+          } else {
+            this.writes.unshift(write);
+            this.armExpiry();
+          }
+        });
         continue;
       }
       const next = this.reads.entries().next();
       if (next.done) return;
       const [key, job] = next.value;
       this.reads.delete(key);
-      this.dispatch(job.request, job.settle);
+      const unit = this.unit(job.request.unit);
+      if (this.reachable(job.request.unit)) this.dispatch(job.request, job.settle);
+      else job.settle({ ok: false, failure: 'offline', reason: `offline: ${unit.reason}` });
     }
+  }
+
+  /** A unit is worth a request when it answers, or when its next probe is due. */
+  private reachable(unitId: number): boolean {
+    const unit = this.unit(unitId);
+    return unit.online || (!unit.probing && Date.now() >= unit.nextProbeAt);
+  }
+
+  /**
+   * A write that could not reach its unit (connection lost, or the unit went silent) waits for it again until its
+   * not-after time: Modbus writes set a value, so sending one twice is harmless, while losing it is not.
+   */
+  private unreachable(job: WriteJob, outcome: ModbusOutcome): boolean {
+    if (outcome.ok || this.stopped) return false;
+    if (outcome.failure === 'disconnected') return true;
+    return (outcome.failure === 'timeout' || outcome.failure === 'corrupt') && !this.unit(job.request.unit).online;
   }
 
   private dispatch(request: ModbusRequest, settle: (outcome: ModbusOutcome) => void): void {
     this.inFlight++;
-    void this.attempt(request, this.options.retries).then((outcome) => {
+    const unit = this.unit(request.unit);
+    // A probe of an offline unit is sent once, without retries: it must cost the others as little as possible.
+    const probe = !unit.online;
+    unit.probing ||= probe;
+    void this.attempt(request, probe ? 0 : this.options.retries).then((outcome) => {
       this.inFlight--;
+      if (probe) unit.probing = false;
       this.record(request.unit, outcome);
       settle(outcome);
       if (this.options.interFrameGapMs > 0) this.gapUntil = Date.now() + this.options.interFrameGapMs;
@@ -224,7 +262,10 @@ export class BusScheduler {
     if (unit.online && unit.consecutiveFailures >= this.options.offlineAfter) {
       this.changeUnit(unitId, unit, false, outcome.reason, now);
     }
-    if (!unit.online) unit.nextProbeAt = now + unit.backoff.next();
+    if (!unit.online) {
+      unit.nextProbeAt = now + unit.backoff.next();
+      this.wakeAt(unit.nextProbeAt);
+    }
   }
 
   private changeUnit(unitId: number, unit: UnitState, online: boolean, reason: string, now: number): void {
@@ -241,9 +282,11 @@ export class BusScheduler {
   }
 
   private unit(unitId: number): UnitState {
-    let unit = this.units.get(unitId);
-    unit ??= {
+    const known = this.units.get(unitId);
+    if (known) return known;
+    const unit: UnitState = {
       online: true,
+      probing: false,
       consecutiveFailures: 0,
       since: Date.now(),
       reason: 'answering',
@@ -252,6 +295,12 @@ export class BusScheduler {
     };
     this.units.set(unitId, unit);
     return unit;
+  }
+
+  /** Pumps again at `at`, for writes waiting on a unit whose probe is due then. */
+  private wakeAt(at: number): void {
+    const timer = setTimeout(() => this.pump(), Math.max(0, at - Date.now()));
+    timer.unref();
   }
 
   private failQueuedReads(reason: string): void {

@@ -52,14 +52,18 @@ export class ModbusLink {
   private opening: Promise<void> | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = true;
-  private readonly backoff = new Backoff(200, 30_000);
+  private readonly backoff: Backoff;
+  /** Answers still awaited on the current connection: settled as `disconnected` if it goes away. */
+  private readonly awaiting = new Set<(outcome: ModbusOutcome) => void>();
   /** Connections opened since start (to prove there is never more than one). */
   opens = 0;
 
   constructor(
     private readonly bus: ModbusBusConfig,
     private readonly onStateChange: (open: boolean) => void,
-  ) {}
+  ) {
+    this.backoff = new Backoff(bus.reconnectMin, Math.max(bus.reconnectMin, bus.reconnectMax));
+  }
 
   get isOpen(): boolean {
     return this.client?.isOpen ?? false;
@@ -80,8 +84,22 @@ export class ModbusLink {
   /** Sends one request; resolves with its outcome, never rejects. */
   execute(request: ModbusRequest): Promise<ModbusOutcome> {
     const client = this.client;
-    if (!client?.isOpen) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'not connected' });
-    return new Promise((resolve) => {
+    if (!client?.isOpen) {
+      if (client) this.lost(client);
+      return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'not connected' });
+    }
+    return new Promise((settle) => {
+      // modbus-serial drops its callbacks when a port is destroyed: guard every request ourselves.
+      const guard = setTimeout(
+        () => resolve({ ok: false, failure: 'timeout', reason: 'no answer (timeout)' }),
+        2 * this.bus.timeout + 100,
+      );
+      const resolve = (outcome: ModbusOutcome) => {
+        if (!this.awaiting.delete(resolve)) return;
+        clearTimeout(guard);
+        settle(outcome);
+      };
+      this.awaiting.add(resolve);
       const failed = (error: Error) => resolve(outcomeOfError(error));
       const bits = (error: Error | null, result?: { data: boolean[] }) => {
         if (error) failed(error);
@@ -183,19 +201,32 @@ export class ModbusLink {
         break;
     }
     client.setTimeout(bus.timeout);
-    client.on('close', () => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      this.onStateChange(false);
-      this.scheduleReconnect();
-    });
+    // modbus-serial does not relay a close that follows a socket error (ECONNRESET): watch both, and `execute`
+    // also notices a port that is no longer open.
+    client.on('close', () => this.lost(client));
+    client.on('error', () => this.lost(client));
     this.logger.log(`bus ${bus.id}: connected`);
+  }
+
+  /** The connection went away: forget it, tell the scheduler, reopen with backoff. */
+  private lost(client: ModbusRTU): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.destroy(() => undefined);
+    this.abandonAwaited('connection lost');
+    this.onStateChange(false);
+    this.scheduleReconnect();
+  }
+
+  private abandonAwaited(reason: string): void {
+    for (const resolve of [...this.awaiting]) resolve({ ok: false, failure: 'disconnected', reason });
   }
 
   private async closeClient(): Promise<void> {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
+    this.abandonAwaited('connection closed');
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
     else client.destroy(() => undefined);
     this.onStateChange(false);

@@ -5,7 +5,7 @@ import { Logger } from '@nestjs/common';
 import { intIn, numberIn } from '@beffroi/domain';
 import { MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
 import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
-import { OPCUAServer } from 'node-opcua-server';
+import { OPCUAServer, type ServerSession } from 'node-opcua-server';
 import { z } from 'zod';
 import type { Clock } from '../../clock';
 import type { HeatingControllerConfig } from '../../simulator.config';
@@ -31,6 +31,19 @@ function heatingInputsSchema(zoneCount: number) {
   });
 }
 
+/** What OPC UA clients hold on the running server right now (fault tests check for leaks and duplicates). */
+export interface HeatingClientStats {
+  sessions: number;
+  subscriptions: number;
+  monitoredItems: number;
+}
+
+const SECURITY_MODES: Record<HeatingControllerConfig['securityModes'][number], MessageSecurityMode> = {
+  None: MessageSecurityMode.None,
+  Sign: MessageSecurityMode.Sign,
+  SignAndEncrypt: MessageSecurityMode.SignAndEncrypt,
+};
+
 export interface HeatingControllerState extends Record<string, unknown> {
   running: boolean;
   outdoorTemperature: number;
@@ -40,8 +53,9 @@ export interface HeatingControllerState extends Record<string, unknown> {
 const WILDCARD_HOSTS = new Set(['0.0.0.0', '::']);
 
 /**
- * A town-hall heating controller reached over OPC UA (binary, security None, anonymous). Zone temperatures come from
- * a {@link ThermalModel} that keeps evolving whether the server is up or not.
+ * A town-hall heating controller reached over OPC UA (binary; security None by default, Sign and SignAndEncrypt with
+ * Basic256Sha256 when configured; anonymous and/or UserName login). Zone temperatures come from a
+ * {@link ThermalModel} that keeps evolving whether the server is up or not.
  */
 export class HeatingController implements SimulatedDevice {
   readonly kind = 'heating-controller';
@@ -50,6 +64,9 @@ export class HeatingController implements SimulatedDevice {
   private readonly model: ThermalModel;
   private readonly pkiDir: string;
   private server: OPCUAServer | undefined;
+  /** Trust store of the running server's own certificate and of client certificates. */
+  private serverCertificates: OPCUACertificateManager | undefined;
+  private readonly sessions = new Set<ServerSession>();
   private boundPort: number;
   /** Start and stop run one at a time, in call order. */
   private lifecycle: Promise<void> = Promise.resolve();
@@ -84,6 +101,36 @@ export class HeatingController implements SimulatedDevice {
     return this.server !== undefined;
   }
 
+  /** The server's own certificate (PEM), created at the first start: clients must trust it to use Sign modes. */
+  get certificateFile(): string {
+    return join(this.serverPkiDir, 'own', 'certs', 'certificate.pem');
+  }
+
+  /** Sessions, subscriptions and monitored items held by clients on the running server (all 0 when stopped). */
+  clientStats(): HeatingClientStats {
+    const sessions = [...this.sessions];
+    return {
+      sessions: sessions.length,
+      subscriptions: sessions.reduce((sum, session) => sum + session.currentSubscriptionCount, 0),
+      monitoredItems: sessions.reduce((sum, session) => sum + session.currentMonitoredItemCount, 0),
+    };
+  }
+
+  /**
+   * Adds a client's certificate (DER) to the server's trust list, as an operator would on a real controller: needed
+   * when `acceptUnknownClientCertificates` is false. Takes effect at once and survives restarts.
+   */
+  async trustClientCertificate(certificate: Buffer): Promise<void> {
+    const running = this.serverCertificates;
+    const manager = running ?? this.createCertificateManager('server');
+    try {
+      await manager.initialize();
+      await manager.trustCertificate(certificate);
+    } finally {
+      if (!running) await manager.dispose();
+    }
+  }
+
   start(): Promise<void> {
     return this.serialize(async () => {
       if (this.server) return;
@@ -95,6 +142,8 @@ export class HeatingController implements SimulatedDevice {
       addHeatingNodes(addressSpace, this.model, (change) => {
         this.logger.log(`${this.id}: ${change} by an OPC UA client`);
       });
+      server.on('create_session', (session: ServerSession) => this.sessions.add(session));
+      server.on('session_closed', (session: ServerSession) => this.sessions.delete(session));
       await server.start();
       this.server = server;
       this.boundPort = server.endpoints[0]?.port ?? this.boundPort;
@@ -109,6 +158,8 @@ export class HeatingController implements SimulatedDevice {
       const server = this.server;
       if (!server) return;
       this.server = undefined;
+      this.serverCertificates = undefined;
+      this.sessions.clear();
       await server.shutdown(0);
       this.logger.log(`${this.id} stopped`);
     });
@@ -154,23 +205,39 @@ export class HeatingController implements SimulatedDevice {
     return WILDCARD_HOSTS.has(this.config.host) ? 'localhost' : this.config.host;
   }
 
+  private get serverPkiDir(): string {
+    return join(this.pkiDir, 'server');
+  }
+
+  private createCertificateManager(name: 'server' | 'user'): OPCUACertificateManager {
+    return new OPCUACertificateManager({
+      name,
+      rootFolder: join(this.pkiDir, name),
+      automaticallyAcceptUnknownCertificate: name === 'user' || this.config.acceptUnknownClientCertificates,
+      disableFileWatchers: true,
+    });
+  }
+
   private createServer(): OPCUAServer {
-    const certificateManager = (name: string) =>
-      new OPCUACertificateManager({
-        name,
-        rootFolder: join(this.pkiDir, name),
-        automaticallyAcceptUnknownCertificate: true,
-        disableFileWatchers: true,
-      });
+    const { securityModes, users, allowAnonymous } = this.config;
+    const secured = securityModes.some((mode) => mode !== 'None');
+    this.serverCertificates = this.createCertificateManager('server');
     return new OPCUAServer({
       host: this.config.host,
       hostname: this.advertisedHost,
       port: this.boundPort,
-      securityModes: [MessageSecurityMode.None],
-      securityPolicies: [SecurityPolicy.None],
-      allowAnonymous: true,
-      serverCertificateManager: certificateManager('server'),
-      userCertificateManager: certificateManager('user'),
+      securityModes: securityModes.map((mode) => SECURITY_MODES[mode]),
+      securityPolicies: [
+        ...(securityModes.includes('None') ? [SecurityPolicy.None] : []),
+        ...(secured ? [SecurityPolicy.Basic256Sha256] : []),
+      ],
+      allowAnonymous,
+      userManager: {
+        isValidUser: (userName: string, password: string) =>
+          users.some((user) => user.userName === userName && user.password === password),
+      },
+      serverCertificateManager: this.serverCertificates,
+      userCertificateManager: this.createCertificateManager('user'),
       serverInfo: {
         applicationUri: `${HEATING_NAMESPACE_URI}:${this.id}`,
         productUri: HEATING_NAMESPACE_URI,

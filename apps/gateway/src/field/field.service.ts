@@ -1,0 +1,92 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BusConfig, isWritableKind, type PointKind } from '@beffroi/domain';
+import {
+  bindBusPoints,
+  type BoundPoint,
+  type FieldDriver,
+  isOpcuaBoundPoint,
+  ModbusDriver,
+  OpcuaDriver,
+  pointKey,
+} from '@beffroi/fieldbus';
+import { resolve } from 'node:path';
+import { LoadedGatewayConfig } from '../gateway.config';
+
+/** A point of the gateway: where it is, and which driver owns its bus. */
+export interface GatewayPoint {
+  bound: BoundPoint;
+  busId: string;
+  pointId: string;
+  kind: PointKind;
+  /** Key of the point that confirms this one, if any. */
+  feedbackKey?: string;
+  /** Read by polling (Modbus); OPC UA points come by subscription. */
+  polled: boolean;
+}
+
+export function isOpcuaBus(bus: BusConfig): bus is Extract<BusConfig, { protocol: 'opcua' }> {
+  return bus.protocol === 'opcua';
+}
+
+/** Owns one driver per bus (one owner per bus, ever) and the map of every point to its bus. */
+@Injectable()
+export class FieldService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(FieldService.name);
+  readonly drivers = new Map<string, FieldDriver>();
+  readonly points = new Map<string, GatewayPoint>();
+
+  constructor(loaded: LoadedGatewayConfig) {
+    for (const bus of loaded.config.buses) {
+      const bound = bindBusPoints(bus, loaded.profiles);
+      this.drivers.set(bus.id, this.createDriver(bus, bound));
+      for (const point of bound) {
+        const { id, kind, feedback } = point.definition;
+        this.points.set(point.key, {
+          bound: point,
+          busId: bus.id,
+          pointId: id,
+          kind,
+          polled: !isOpcuaBus(bus),
+          ...(feedback === undefined ? {} : { feedbackKey: pointKey(point.equipmentId, feedback) }),
+        });
+      }
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await Promise.all([...this.drivers.values()].map((driver) => driver.start()));
+    this.logger.log(`${this.drivers.size} buses started, ${this.points.size} points`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.drivers.values()].map((driver) => driver.stop()));
+  }
+
+  driverOf(point: GatewayPoint): FieldDriver {
+    const driver = this.drivers.get(point.busId);
+    if (!driver) throw new Error(`no driver for bus ${point.busId}`);
+    return driver;
+  }
+
+  /** Points a remote party may write (commands and setpoints). */
+  isWritable(point: GatewayPoint): boolean {
+    return isWritableKind(point.kind);
+  }
+
+  private createDriver(bus: BusConfig, points: BoundPoint[]): FieldDriver {
+    switch (bus.protocol) {
+      case 'modbus-tcp':
+      case 'modbus-rtu':
+      case 'modbus-rtu-over-tcp':
+        return new ModbusDriver(bus, points);
+      case 'opcua':
+        return new OpcuaDriver(bus, points.filter(isOpcuaBoundPoint), {
+          pkiDir: resolve(bus.pkiDir),
+          securityPolicy: bus.securityPolicy,
+          ...(bus.userName === undefined || bus.password === undefined
+            ? {}
+            : { user: { userName: bus.userName, password: bus.password } }),
+        });
+    }
+  }
+}

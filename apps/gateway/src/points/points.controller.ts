@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { problemsFromIssues } from '@beffroi/domain';
+import { z } from 'zod';
+import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
+import { PointsService } from './points.service';
+
+const DEFAULT_WRITE_VALIDITY_MS = 30_000;
+
+const writeBody = z.strictObject({
+  value: z.union([z.boolean(), z.number(), z.string()], { error: 'expected a boolean, a number or a string' }),
+  /** The write is never sent after this instant; default: 30 s from now. */
+  notAfter: z.iso
+    .datetime({ offset: true, error: 'expected an ISO-8601 instant such as "2027-01-01T18:00:00Z"' })
+    .optional(),
+});
+
+const listQuery = z.strictObject({
+  limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
+});
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new GatewayException(
+      GatewayExceptionCode.InvalidRequest,
+      `invalid ${what}`,
+      problemsFromIssues(result.error.issues, input),
+    );
+  }
+  return result.data;
+}
+
+/** The gateway's local API: read-only views of points and equipment, and verified writes for commissioning. */
+@Controller()
+export class PointsController {
+  constructor(private readonly points: PointsService) {}
+
+  @Get('points')
+  list() {
+    return this.points.list();
+  }
+
+  @Get('equipment')
+  equipmentList() {
+    return this.points.equipmentList();
+  }
+
+  @Get('equipment/:id')
+  equipment(@Param('id') id: string) {
+    return this.points.equipment(id);
+  }
+
+  @Post('points/:key/write')
+  @HttpCode(200)
+  write(@Param('key') key: string, @Body() body: unknown) {
+    const { value, notAfter } = parse(writeBody, body, 'write');
+    const deadline = notAfter === undefined ? new Date(Date.now() + DEFAULT_WRITE_VALIDITY_MS) : new Date(notAfter);
+    return this.points.write(key, value, deadline, 'local-api');
+  }
+
+  @Get('writes')
+  writes(@Query() query: unknown) {
+    return this.points.recentWrites(parse(listQuery, query, 'query').limit);
+  }
+}

@@ -1,0 +1,135 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { PointScalar } from '@beffroi/domain';
+import type { PointSample } from '@beffroi/fieldbus';
+import { DataSource } from 'typeorm';
+import { FieldService, type GatewayPoint } from '../field/field.service';
+import { LoadedGatewayConfig } from '../gateway.config';
+import { WriteRecordEntity, type WriteStatus } from '../store/write-record.entity';
+import { PointStore } from './point-store.service';
+
+/** Time between two readings of the feedback while a verified write waits for it. */
+const VERIFY_POLL_MS = 50;
+
+export type WriteResultStatus = Exclude<WriteStatus, 'pending'>;
+
+export interface WriteResult {
+  id: number;
+  key: string;
+  value: PointScalar;
+  status: WriteResultStatus;
+  reason?: string;
+  /** The feedback (or read-back) value last seen. */
+  feedback?: PointScalar | null;
+  requestedAt: string;
+  finishedAt: string;
+}
+
+export interface WriteRequest {
+  point: GatewayPoint;
+  value: PointScalar;
+  notAfter: Date;
+  source: string;
+}
+
+/**
+ * Verified writes: each one is recorded before it is tried, written through the bus's driver, then confirmed by
+ * reading its feedback point (or the point itself) until it matches or the bus's verify timeout passes. The outcome —
+ * applied, mismatch, failed, timeout or expired — is recorded too: no write is ever lost without a trace.
+ */
+@Injectable()
+export class WriteService {
+  private readonly logger = new Logger(WriteService.name);
+
+  constructor(
+    private readonly field: FieldService,
+    private readonly store: PointStore,
+    private readonly dataSource: DataSource,
+    private readonly loaded: LoadedGatewayConfig,
+  ) {}
+
+  async write(request: WriteRequest): Promise<WriteResult> {
+    const { point, value, notAfter, source } = request;
+    const records = this.dataSource.getRepository(WriteRecordEntity);
+    const requestedAt = new Date().toISOString();
+    const record = await records.save(
+      records.create({
+        key: point.bound.key,
+        valueJson: JSON.stringify(value),
+        source,
+        requestedAt,
+        notAfter: notAfter.toISOString(),
+        status: 'pending',
+        reason: null,
+        finishedAt: null,
+      }),
+    );
+    const outcome = await this.execute(point, value, notAfter);
+    const finishedAt = new Date().toISOString();
+    await records.update(record.id, { status: outcome.status, reason: outcome.reason ?? null, finishedAt });
+    const log = `write #${record.id} ${point.bound.key} = ${JSON.stringify(value)} by ${source}: ${outcome.status}`;
+    if (outcome.status === 'applied') this.logger.log(log);
+    else this.logger.warn(`${log} (${outcome.reason ?? ''})`);
+    return { id: record.id, key: point.bound.key, value, requestedAt, finishedAt, ...outcome };
+  }
+
+  /** Writes still `pending` from before a restart are closed as failed: their outcome is unknown. */
+  async closeInterrupted(): Promise<number> {
+    const result = await this.dataSource.getRepository(WriteRecordEntity).update(
+      { status: 'pending' },
+      {
+        status: 'failed',
+        reason: 'gateway restarted before the outcome was known',
+        finishedAt: new Date().toISOString(),
+      },
+    );
+    return result.affected ?? 0;
+  }
+
+  private async execute(
+    point: GatewayPoint,
+    value: PointScalar,
+    notAfter: Date,
+  ): Promise<{ status: WriteResultStatus; reason?: string; feedback?: PointScalar | null }> {
+    const driver = this.field.driverOf(point);
+    const ack = await driver.write(point.bound, value, notAfter);
+    switch (ack.status) {
+      case 'expired':
+        return { status: 'expired', reason: ack.reason };
+      case 'failed':
+        return { status: 'failed', reason: ack.reason };
+      case 'written':
+        this.store.update([{ key: point.bound.key, value, quality: { status: 'good' }, receivedAt: new Date() }]);
+        return this.verify(point, value);
+    }
+  }
+
+  /** Reads the feedback (or the point itself) until it shows the value, or the verify timeout passes. */
+  private async verify(
+    point: GatewayPoint,
+    value: PointScalar,
+  ): Promise<{ status: WriteResultStatus; reason?: string; feedback?: PointScalar | null }> {
+    const checkKey = point.feedbackKey ?? point.bound.key;
+    const check = this.field.points.get(checkKey);
+    if (!check) return { status: 'failed', reason: `feedback point ${checkKey} is not configured` };
+    const driver = this.field.driverOf(check);
+    const bus = this.loaded.config.buses.find((b) => b.id === check.busId);
+    const deadline = Date.now() + (bus?.verifyTimeout ?? 5000);
+    let last: PointSample | undefined;
+    for (;;) {
+      [last] = await driver.read([check.bound]);
+      if (last) this.store.update([last]);
+      if (last?.quality.status === 'good' && last.value === value) return { status: 'applied', feedback: last.value };
+      if (Date.now() >= deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, VERIFY_POLL_MS));
+    }
+    if (last?.quality.status === 'good') {
+      return {
+        status: 'mismatch',
+        reason: `${checkKey} shows ${JSON.stringify(last.value)}, expected ${JSON.stringify(value)}`,
+        feedback: last.value,
+      };
+    }
+    const reason = last?.quality.status === 'bad' ? last.quality.reason : 'no reading';
+    return { status: 'timeout', reason: `${checkKey} could not be read to confirm the write: ${reason}` };
+  }
+}

@@ -1,0 +1,92 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checkProfileReferences, gatewayConfigSchema } from '@beffroi/domain';
+import { httpAddressOf } from '@beffroi/runtime';
+import { FieldService } from '../../apps/gateway/src/field/field.service';
+import { LoadedGatewayConfig, loadProfiles } from '../../apps/gateway/src/gateway.config';
+import { GatewayExceptionFilter } from '../../apps/gateway/src/gateway.exception';
+import { GatewayModule } from '../../apps/gateway/src/gateway.module';
+import { PollerService } from '../../apps/gateway/src/points/poller.service';
+
+export const PROFILES_DIR = resolve(__dirname, '..', '..', 'config', 'profiles');
+
+/** A real gateway (Nest app, SQLite file in a temp folder, real drivers) on an ephemeral port. */
+export interface GatewayHarness {
+  app: INestApplication;
+  url: string;
+  field: FieldService;
+  poller: PollerService;
+  dir: string;
+  close(): Promise<void>;
+}
+
+/** A gateway config around these buses, for the demo commune. */
+export function gatewayConfigFor(buses: unknown[], dir: string): unknown {
+  return {
+    gateway: { id: 'gw-test' },
+    commune: { insee: '02691', name: 'Saint-Quentin' },
+    sites: [{ id: 'site', name: 'Site', latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' }],
+    http: { port: 0 },
+    storage: { path: join(dir, 'gateway.sqlite') },
+    profilesDir: PROFILES_DIR,
+    buses,
+  };
+}
+
+export async function startGateway(
+  buses: unknown[],
+  dir = mkdtempSync(join(tmpdir(), 'beffroi-gw-')),
+): Promise<GatewayHarness> {
+  const config = gatewayConfigSchema.parse(gatewayConfigFor(buses, dir));
+  const profiles = loadProfiles(PROFILES_DIR);
+  const problems = checkProfileReferences(config, profiles);
+  if (problems.length > 0) throw new Error(JSON.stringify(problems));
+  const app = await NestFactory.create(GatewayModule.forConfig(new LoadedGatewayConfig('test', config, profiles)), {
+    logger: ['error'],
+  });
+  app.useGlobalFilters(new GatewayExceptionFilter());
+  await app.listen(0, '127.0.0.1');
+  const { port } = httpAddressOf(app);
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    field: app.get(FieldService),
+    poller: app.get(PollerService),
+    dir,
+    close: async () => {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function api(
+  base: string,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** Polls `probe` until `accept` holds or the time is up; returns the last value. */
+export async function until<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
