@@ -51,6 +51,8 @@ describe('an invalid config refuses to start, naming the problem', () => {
       'modbus:\n  - id: a\n    transport: { type: tcp, port: 0 }\n    devices:\n      - { id: x, kind: toaster, unit: 1 }\n',
     );
     expect(status).toBe(78);
-    expect(output).toContain('modbus[0].devices[0].kind: expected kind lighting-cabinet | bell-controller');
+    expect(output).toContain(
+      'modbus[0].devices[0].kind: expected kind lighting-cabinet | bell-controller | register-bank',
+    );
   });
 });

@@ -25,12 +25,21 @@ const bellController = z.strictObject({
   strikePulse: duration(50, 5000).default(500),
 });
 
-export const modbusDeviceSchema = z.discriminatedUnion('kind', [lightingCabinet, bellController], {
-  error: 'expected kind lighting-cabinet | bell-controller',
+const registerBank = z.strictObject({
+  id: identifier,
+  kind: z.literal('register-bank'),
+  unit: intIn(1, 247),
+  /** Holding registers 0..registers-1. */
+  registers: intIn(1, 10_000).default(200),
+});
+
+export const modbusDeviceSchema = z.discriminatedUnion('kind', [lightingCabinet, bellController, registerBank], {
+  error: 'expected kind lighting-cabinet | bell-controller | register-bank',
 });
 export type ModbusDeviceConfig = z.output<typeof modbusDeviceSchema>;
 export type LightingCabinetConfig = z.output<typeof lightingCabinet>;
 export type BellControllerConfig = z.output<typeof bellController>;
+export type RegisterBankConfig = z.output<typeof registerBank>;
 
 const modbusTransport = z.discriminatedUnion(
   'type',

@@ -5,6 +5,7 @@ import { Clock } from '../clock';
 import { BellController } from '../devices/bell-controller.device';
 import { HeatingController } from '../devices/heating/heating-controller.device';
 import { LightingCabinet } from '../devices/lighting-cabinet.device';
+import { RegisterBank } from '../devices/register-bank.device';
 import type { SimulatedDevice } from '../devices/simulated-device';
 import { modbusFaultSchema } from '../modbus/fault';
 import type { ModbusEndpoint } from '../modbus/modbus-endpoint';
@@ -191,6 +192,8 @@ export class SimulatorService implements OnApplicationShutdown {
         return new LightingCabinet(config, this.clock);
       case 'bell-controller':
         return new BellController(config, this.clock);
+      case 'register-bank':
+        return new RegisterBank(config, this.clock);
     }
   }
 

@@ -6,6 +6,7 @@ import {
   layoutOf,
   type RegisterLayout,
   registersToBytes,
+  wordValue,
 } from './register-layout';
 
 /** A value, or why there is none. Device data never throws: a failed decode becomes a `bad` quality with its reason. */
@@ -76,7 +77,17 @@ export function decodeModbusPoint(
         ok(decodeString(registers, layoutOf(point, defaults))),
       );
     case 'int16':
-    case 'uint16':
+    case 'uint16': {
+      // The hot path of polling: one register, no byte view and no intermediate results.
+      const register = data[0];
+      if (data.length !== 1 || typeof register !== 'number') {
+        return andThen(registersOf(data, 1), () => fail('expected one register'));
+      }
+      if (!isRegisterValue(register)) return fail(`expected register values 0..${REGISTER_MAX}, got ${register}`);
+      const word = wordValue(register, point.byteOrder ?? defaults.byteOrder);
+      const raw = type === 'int16' && word >= 0x8000 ? word - 0x10000 : word;
+      return labelled(point, toEngineering(point, raw));
+    }
     case 'int32':
     case 'uint32':
     case 'int64':

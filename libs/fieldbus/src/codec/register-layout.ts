@@ -23,10 +23,12 @@ export function layoutOf(
 /** The value's bytes, most significant first, from its registers as they came off the wire. */
 export function registersToBytes(registers: readonly number[], layout: RegisterLayout): DataView {
   const view = new DataView(new ArrayBuffer(registers.length * BYTES_PER_REGISTER));
-  const words = layout.wordOrder === 'big' ? registers : registers.toReversed();
-  words.forEach((word, index) => {
-    view.setUint16(index * BYTES_PER_REGISTER, word, layout.byteOrder === 'little');
-  });
+  const last = registers.length - 1;
+  const littleBytes = layout.byteOrder === 'little';
+  for (let index = 0; index <= last; index++) {
+    const word = registers[layout.wordOrder === 'big' ? index : last - index] ?? 0;
+    view.setUint16(index * BYTES_PER_REGISTER, word, littleBytes);
+  }
   return view;
 }
 
@@ -36,4 +38,9 @@ export function bytesToRegisters(view: DataView, layout: RegisterLayout): number
     view.getUint16(index * BYTES_PER_REGISTER, layout.byteOrder === 'little'),
   );
   return layout.wordOrder === 'big' ? words : words.reverse();
+}
+
+/** A single register's value as big-endian 16 bits (byte order applied), without building a byte view. */
+export function wordValue(register: number, byteOrder: ByteOrder): number {
+  return byteOrder === 'big' ? register : ((register & 0xff) << 8) | (register >>> 8);
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { ModbusPointDefinition, PointScalar } from '@beffroi/domain';
+import type { ModbusPointDefinition, PointScalar, Quality } from '@beffroi/domain';
 import { EMPTY, type Observable } from 'rxjs';
 import { decodeModbusPoint, encodeBitInRegister, encodeModbusPoint } from '../codec/modbus-codec';
 import { type BoundPoint, type BusHealth, FieldDriver, type PointSample, type WriteAck } from '../field-driver';
@@ -29,6 +29,9 @@ export function schedulerOptionsOf(bus: ModbusBusConfig): SchedulerOptions {
 function planOptionsOf(bus: ModbusBusConfig): Partial<ReadPlanOptions> {
   return { maxRegisterGap: bus.maxReadGap, maxBitGap: bus.maxReadGap * 4, maxRegisters: bus.maxReadRegisters };
 }
+
+/** Shared by every good sample: polling allocates as little as it can. */
+const GOOD: Quality = Object.freeze({ status: 'good' });
 
 function badSample(key: string, reason: string, receivedAt: Date): PointSample {
   return { key, value: null, quality: { status: 'bad', reason }, receivedAt };
@@ -108,7 +111,7 @@ export class ModbusDriver extends FieldDriver {
             pointData(data, slot) as readonly number[] | readonly boolean[],
           );
           return decoded.ok
-            ? { key: slot.point.key, value: decoded.value, quality: { status: 'good' }, receivedAt }
+            ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
             : badSample(slot.point.key, decoded.reason, receivedAt);
         });
       }),

@@ -1,0 +1,50 @@
+import type { ModbusTable } from '@beffroi/domain';
+import { z } from 'zod';
+import type { Clock } from '../clock';
+import { ModbusSlaveDevice, type TableSnapshot } from '../modbus/modbus-slave';
+import type { RegisterBankConfig } from '../simulator.config';
+
+/**
+ * A plain bank of holding registers for load tests and benchmarks: register n reads (n + seconds since start) mod
+ * 65536, so values change while staying checkable; writes are kept and read back.
+ */
+export class RegisterBank extends ModbusSlaveDevice {
+  readonly kind = 'register-bank';
+  readonly inputsSchema = z.strictObject({});
+  private readonly written = new Map<number, number>();
+  private readonly startedAt: number;
+
+  constructor(
+    private readonly config: RegisterBankConfig,
+    private readonly clock: Clock,
+  ) {
+    super(config.id, config.unit);
+    this.startedAt = clock.now();
+  }
+
+  state(): Record<string, unknown> {
+    return { id: this.id, kind: this.kind, unit: this.unit, fault: this.fault, registers: this.config.registers };
+  }
+
+  applyInputs(): void {
+    // A register bank has no physical inputs.
+  }
+
+  protected snapshot(table: ModbusTable): TableSnapshot {
+    const map = new Map<number, number>();
+    if (table !== 'holding-register') return map;
+    const tick = Math.floor((this.clock.now() - this.startedAt) / 1000);
+    for (let address = 0; address < this.config.registers; address++) {
+      map.set(address, this.written.get(address) ?? (address + tick) % 65536);
+    }
+    return map;
+  }
+
+  protected writeCoil(): void {
+    // No coils: the address check in ModbusSlaveDevice refuses any coil write before this is reached.
+  }
+
+  protected writeRegister(address: number, value: number): void {
+    this.written.set(address, value);
+  }
+}

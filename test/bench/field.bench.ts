@@ -1,0 +1,164 @@
+/**
+ * `npm run bench:field`: points/s read over Modbus TCP on loopback from 50 simulated devices × 200 registers
+ * (10,000 points) by (a) a hand-written modbus-serial loop, one request per point, (b) a hand-written loop with
+ * ideal batching, (c) the gateway's driver stack (scheduler, read plan, codecs), all in this run, same registers.
+ */
+import { Logger } from '@nestjs/common';
+import ModbusRTU from 'modbus-serial';
+import { modbusTcpBusSchema } from '@beffroi/domain';
+import { type BoundPoint, ModbusDriver } from '@beffroi/fieldbus';
+import { fork } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ReadyMessage } from '@beffroi/runtime';
+import { stringify } from 'yaml';
+
+/** BENCH_DEVICES and BENCH_PHASE_MS change the size and length of the run (defaults: the issue's 50 devices, 4 s). */
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
+const REGISTERS = 200;
+const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4000);
+
+interface Figures {
+  name: string;
+  points: number;
+  seconds: number;
+  cpuSeconds: number;
+  peakRssMb: number;
+}
+
+/** Runs `scan` back to back on every device in parallel for PHASE_MS; counts points read, CPU and peak RSS. */
+async function phase(name: string, devices: number, scan: (device: number) => Promise<number>): Promise<Figures> {
+  global.gc?.();
+  const cpu = process.cpuUsage();
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const started = performance.now();
+  const deadline = started + PHASE_MS;
+  let points = 0;
+  await Promise.all(
+    Array.from({ length: devices }, async (_, device) => {
+      while (performance.now() < deadline) points += await scan(device);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  const used = process.cpuUsage(cpu);
+  return { name, points, seconds, cpuSeconds: (used.user + used.system) / 1e6, peakRssMb: peakRss / 2 ** 20 };
+}
+
+async function clients(ports: number[]): Promise<ModbusRTU[]> {
+  return Promise.all(
+    ports.map(async (port) => {
+      const client = new ModbusRTU();
+      await client.connectTCP('127.0.0.1', { port });
+      client.setID(1);
+      client.setTimeout(2000);
+      return client;
+    }),
+  );
+}
+
+function busPoints(busId: string, equipmentId: string): BoundPoint[] {
+  return Array.from({ length: REGISTERS }, (_, address) => ({
+    key: `${equipmentId}:register.${address}`,
+    equipmentId,
+    unit: 1,
+    periodMs: 1000,
+    definition: {
+      id: `register.${address}`,
+      kind: 'measure' as const,
+      type: 'uint16' as const,
+      byteOrder: 'big' as const,
+      wordOrder: 'big' as const,
+      address: { table: 'holding-register' as const, address },
+    },
+  })).map((point) => ({ ...point, key: `${busId}/${point.key}` }));
+}
+
+async function main(): Promise<void> {
+  Logger.overrideLogger(['error']);
+  // The equipment runs in its own process, as real devices do: what is measured here is the client side alone.
+  const configPath = join(mkdtempSync(join(tmpdir(), 'beffroi-bench-')), 'simulator.yaml');
+  writeFileSync(
+    configPath,
+    stringify({
+      control: { port: 0 },
+      modbus: Array.from({ length: DEVICES }, (_, i) => ({
+        id: `bench-${i}`,
+        transport: { type: 'tcp', port: 0 },
+        devices: [{ id: `bank-${i}`, kind: 'register-bank', unit: 1, registers: REGISTERS }],
+      })),
+    }),
+  );
+  const simulator = fork(join(__dirname, '..', '..', 'apps', 'simulator', 'src', 'main.js'), ['--config', configPath], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<ReadyMessage>((resolve) => simulator.once('message', resolve));
+  const ports = Array.from({ length: DEVICES }, (_, i) => ready.ports?.[`bench-${i}`] ?? 0);
+
+  const perPoint = await clients(ports);
+  const a = await phase('(a) modbus-serial, one request per point', DEVICES, async (device) => {
+    const client = perPoint[device]!;
+    for (let address = 0; address < REGISTERS; address++) await client.readHoldingRegisters(address, 1);
+    return REGISTERS;
+  });
+  perPoint.forEach((client) => client.close(() => undefined));
+
+  const batched = await clients(ports);
+  const b = await phase('(b) modbus-serial, ideal batching (125 + 75)', DEVICES, async (device) => {
+    const client = batched[device]!;
+    await client.readHoldingRegisters(0, 125);
+    await client.readHoldingRegisters(125, REGISTERS - 125);
+    return REGISTERS;
+  });
+  batched.forEach((client) => client.close(() => undefined));
+
+  const drivers = ports.map((port, i) => {
+    const bus = modbusTcpBusSchema.parse({
+      id: `bus-${i}`,
+      protocol: 'modbus-tcp',
+      host: '127.0.0.1',
+      port,
+      timeout: '2s',
+      maxInFlight: 1,
+      equipment: [{ id: `bank-${i}`, profile: 'register-bank', unit: 1 }],
+    });
+    const points = busPoints(bus.id, `bank-${i}`);
+    return { driver: new ModbusDriver(bus, points), points };
+  });
+  await Promise.all(drivers.map(({ driver }) => driver.start()));
+  while (drivers.some(({ driver }) => driver.health().link !== 'connected'))
+    await new Promise((r) => setTimeout(r, 20));
+  let bad = 0;
+  const c = await phase('(c) Beffroi gateway driver (plan + scheduler + codecs)', DEVICES, async (device) => {
+    const { driver, points } = drivers[device]!;
+    const samples = await driver.read(points);
+    bad += samples.filter((s) => s.quality.status !== 'good').length;
+    return samples.length - bad;
+  });
+  await Promise.all(drivers.map(({ driver }) => driver.stop()));
+  simulator.kill('SIGTERM');
+
+  const rows = [a, b, c].map((f) => ({
+    approach: f.name,
+    'points/s': Math.round(f.points / f.seconds),
+    'CPU s': f.cpuSeconds.toFixed(2),
+    'CPU µs/point': ((f.cpuSeconds * 1e6) / f.points).toFixed(2),
+    'peak RSS MB': f.peakRssMb.toFixed(0),
+  }));
+  console.log(
+    `\nField bench: ${DEVICES} devices × ${REGISTERS} registers over Modbus TCP on loopback (simulator in its own ` +
+      `process), ${PHASE_MS} ms per phase; CPU and peak RSS are this process's, the client side`,
+  );
+  console.table(rows);
+  const rate = (f: Figures) => f.points / f.seconds;
+  console.log(`gateway vs ideal batching: ${(rate(b) / rate(c)).toFixed(2)}× slower (target ≤ 1.5×)`);
+  console.log(`gateway vs one request per point: ${(rate(c) / rate(a)).toFixed(1)}× faster`);
+  console.log(`gateway points/s: ${Math.round(rate(c))} (target ≥ 20,000); bad samples: ${bad}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
