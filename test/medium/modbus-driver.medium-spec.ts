@@ -3,6 +3,7 @@ import { type ModbusTcpBusConfig, modbusTcpBusSchema } from '@beffroi/domain';
 import { bindBusPoints, ModbusDriver, type BoundPoint } from '@beffroi/fieldbus';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { ManualClock } from '../../apps/simulator/src/clock';
+import { until } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
 const profiles = loadProfiles(join(__dirname, '..', '..', 'config', 'profiles'));
@@ -25,15 +26,6 @@ function busConfig(port: number): ModbusTcpBusConfig {
     offlineAfter: 2,
     probeMin: 200,
   });
-}
-
-async function until<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 beforeAll(async () => {
