@@ -116,7 +116,11 @@ export class ModbusDriver extends FieldDriver {
         });
       }),
     );
-    return [...answered.flat(), ...unplanned];
+    // A plain loop: Array.prototype.flat is an order of magnitude slower here, and this runs on every poll.
+    const samples: PointSample[] = [];
+    for (const batch of answered) for (const sample of batch) samples.push(sample);
+    for (const sample of unplanned) samples.push(sample);
+    return samples;
   }
 
   async write(point: BoundPoint, value: PointScalar, notAfter: Date): Promise<WriteAck> {
