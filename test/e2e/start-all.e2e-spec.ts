@@ -81,6 +81,35 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     ]);
   });
 
+  it('the gateway reads the cabinet (Modbus TCP), the bells (RTU over TCP) and the heating (OPC UA) from config alone', async () => {
+    const wanted = [
+      'cabinet-hotel-de-ville:selector',
+      'bells-basilique:bell.1.running',
+      'heating-salle-des-fetes:zone.1.temperature',
+    ];
+    const deadline = Date.now() + 30_000;
+    let points: { key: string; quality: { status: string } }[] = [];
+    while (Date.now() < deadline) {
+      points = (await (await fetch(`${ready.urls.gateway}/points`)).json()) as typeof points;
+      if (wanted.every((key) => points.find((p) => p.key === key)?.quality.status === 'good')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    for (const key of wanted) expect(points.find((p) => p.key === key)).toMatchObject({ quality: { status: 'good' } });
+  });
+
+  it('the gateway switches a circuit of the simulated cabinet and confirms it by its feedback', async () => {
+    const write = await fetch(`${ready.urls.gateway}/points/cabinet-hotel-de-ville:circuit.2.command/write`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: true }),
+    });
+    expect(await write.json()).toMatchObject({ status: 'applied', feedback: true });
+    const cabinet = (await (await fetch(`${ready.urls.simulator}/devices/cabinet-hotel-de-ville`)).json()) as {
+      circuits: { circuit: number; energised: boolean }[];
+    };
+    expect(cabinet.circuits.find((c) => c.circuit === 2)).toMatchObject({ energised: true });
+  });
+
   it('logs structured JSON lines', () => {
     const lines = output.split('\n').filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(5);
