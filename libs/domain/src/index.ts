@@ -6,3 +6,4 @@ export * from './site.schema';
 export * from './tenant.schema';
 export * from './validation/document.exception';
 export * from './validation/parse-document';
+export * from './control/priority-array';
