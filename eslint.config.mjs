@@ -19,7 +19,9 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.mjs', 'jest.config.js', 'test/support/*.js'] },
+        projectService: {
+          allowDefaultProject: ['eslint.config.mjs', 'jest.config.js', 'test/support/*.js', 'bin/*.js'],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -55,10 +57,10 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['jest.config.js', 'test/support/*.js'],
+    files: ['jest.config.js', 'test/support/*.js', 'bin/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { __dirname: 'readonly', module: 'writable', require: 'readonly' },
+      globals: { __dirname: 'readonly', module: 'writable', require: 'readonly', process: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

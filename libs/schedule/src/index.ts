@@ -36,3 +36,8 @@ export {
   type SunStatus,
   type SunTimes,
 } from './sun/sun';
+export * from './holidays/easter';
+export * from './holidays/french-holidays';
+export * from './holidays/holiday.exception';
+export * from './holidays/school-holidays';
+export * from './calendar/calendar';
