@@ -29,13 +29,7 @@ describe('beffroi sun', () => {
   it('agrees with astronomy-engine within a minute', () => {
     const [line] = run('sun', ...SAINT_QUENTIN, '--from', '2027-01-01').out;
     const { sunrise } = JSON.parse(line!) as { sunrise: string };
-    const reference = SearchRiseSet(
-      Body.Sun,
-      new Observer(49.8467, 3.2874, 0),
-      1,
-      new Date('2026-12-31T23:00:00Z'),
-      1,
-    );
+    const reference = SearchRiseSet(Body.Sun, new Observer(49.8467, 3.2874, 0), 1, new Date('2026-12-31T23:00:00Z'), 1);
     expect(Math.abs(Date.parse(sunrise) - reference!.date.getTime())).toBeLessThan(60_000);
   });
 
