@@ -41,3 +41,6 @@ export * from './holidays/french-holidays';
 export * from './holidays/holiday.exception';
 export * from './holidays/school-holidays';
 export * from './calendar/calendar';
+export * from './programme/programme';
+export * from './programme/schedule';
+export * from './programme/lint';
