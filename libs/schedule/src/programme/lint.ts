@@ -96,7 +96,7 @@ export function lintSchedule(
     }
   }
 
-  // Fixed times in a DST gap or overlap, on any night of the range, whichever programme the calendar chose.
+  // Fixed times in a DST gap or overlap, on any night of the range, for every programme (chosen that night or not).
   for (let night = firstNight; compareLocalDates(night, lastNight) <= 0; night = addDays(night, 1)) {
     for (const [programmeId, programme] of Object.entries(schedule.programmes)) {
       for (const [pointIndex, point] of programme.points.entries()) {

@@ -78,6 +78,27 @@ describe('resolveNight', () => {
     expect(resolved.points.map((point) => point.clamped)).toEqual(clamps);
   });
 
+  it('skips, and reports, a sun point pushed out of its noon-to-noon night by its offset', () => {
+    const late = parseProgramme({ points: [{ sun: 'sunrise', offsetMinutes: 360, value: false }] }, 'programme.yaml');
+
+    const resolved = resolveNight(
+      late,
+      'p',
+      parseLocalDate('2027-01-12'),
+      'Europe/Paris',
+      sunLookup(SAINT_QUENTIN, 'usno'),
+    );
+
+    expect(resolved.points).toEqual([]);
+    expect(resolved.skipped.map((skipped) => [skipped.pointIndex, skipped.reason, skipped.message])).toEqual([
+      [
+        0,
+        'outsideNight',
+        'p point 0 (sunrise+360min) on the night of 2027-01-12: falls outside the night (noon to noon)',
+      ],
+    ]);
+  });
+
   it('describes points for messages', () => {
     expect(programme.points.map(describePoint)).toEqual([
       'sunset+15min (not before 17:15)',

@@ -272,6 +272,41 @@ describe('polar cases', () => {
   });
 });
 
+describe('undecidable calendar days', () => {
+  it('switches nothing on a night whose programme is unknown, and says so', () => {
+    const schedule = parseSchedule(
+      {
+        calendar: {
+          defaultProgrammeId: 'night',
+          rules: [{ kind: 'schoolHoliday', zone: 'B', programmeId: 'holidays' }],
+        },
+        programmes: {
+          night: {
+            points: [
+              { at: '20:00', value: true },
+              { at: '23:00', value: false },
+            ],
+          },
+          holidays: {
+            points: [
+              { at: '20:00', value: true },
+              { at: '01:00', value: false },
+            ],
+          },
+        },
+      },
+      'schedule.yaml',
+    );
+
+    const plan = planTransitions(schedule, SAINT_QUENTIN, noonOf('2027-01-12'), noonOf('2027-01-13'));
+
+    expect(plan.transitions).toEqual([]);
+    expect(plan.skipped.map((skipped) => [formatLocalDate(skipped.night), skipped.reason])).toEqual([
+      ['2027-01-12', 'programmeUnknown'],
+    ]);
+  });
+});
+
 const hostProcess = runInThisContext('process') as NodeJS.Process;
 
 describe('host time zone', () => {
