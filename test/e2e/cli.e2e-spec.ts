@@ -28,6 +28,33 @@ describe('the beffroi command (package.json bin)', () => {
     expect(new Set(outputs).size).toBe(1);
   });
 
+  it('previews the example schedule from config/schedules night by night, and as JSON', () => {
+    const args = [
+      BIN,
+      'schedule',
+      'preview',
+      '--file',
+      join('config', 'schedules', 'eclairage-saint-quentin.yaml'),
+      '--site',
+      '49.8467,3.2874,Europe/Paris',
+      '--from',
+      '2027-01-04',
+      '--days',
+      '7',
+    ];
+    const cwd = join(__dirname, '..', '..');
+    const human = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    expect(human.status).toBe(0);
+    expect(human.stdout).toContain('night of Mon 2027-01-04: programme nuit (default)');
+    expect(human.stdout).toContain('  2027-01-04T23:00:00+01:00  off   (programme nuit, point 1: 23:00)');
+    expect(human.stdout).toContain('lint: no findings');
+    const json = spawnSync(process.execPath, [...args, '--json'], { cwd, encoding: 'utf8' });
+    expect(json.status).toBe(0);
+    const preview = JSON.parse(json.stdout) as { transitions: unknown[]; skipped: unknown[]; findings: unknown[] };
+    expect(preview.transitions).toHaveLength(28);
+    expect(preview.findings).toEqual([]);
+  });
+
   it('exits 2 with one line naming a bad argument', () => {
     const result = spawnSync(process.execPath, [BIN, 'sun', '--lat', 'north'], { encoding: 'utf8' });
     expect(result.status).toBe(2);

@@ -74,6 +74,9 @@ describe('beffroi sun', () => {
   });
 
   it('refuses an unknown command', () => {
-    expect(run('moon')).toMatchObject({ code: 2, err: ['beffroi moon: unknown command "moon" (expected: sun)'] });
+    expect(run('moon')).toMatchObject({
+      code: 2,
+      err: ['beffroi moon: unknown command "moon" (expected: sun, schedule preview)'],
+    });
   });
 });

@@ -1,27 +1,41 @@
 import { CliUsageError } from './cli-args';
+import { schedulePreviewCommand } from './schedule-preview.command';
 import { sunCommand } from './sun.command';
 
-const USAGE =
-  'usage: beffroi sun --lat <deg> --lon <deg> --tz <IANA zone> --from <YYYY-MM-DD> [--days N] [--horizon usno|imcce] [--altitude m]';
+const USAGE = [
+  'usage: beffroi sun --lat <deg> --lon <deg> --tz <IANA zone> --from <YYYY-MM-DD> [--days N] [--horizon usno|imcce] [--altitude m]',
+  '       beffroi schedule preview --file <schedule.yaml> --site <lat,lon,tz[,altitude]> --from <YYYY-MM-DD> [--days N] [--horizon usno|imcce] [--school-holidays <file.json>] [--json]',
+].join('\n');
+
+const COMMANDS = 'sun, schedule preview';
 
 /** Runs one `beffroi` command; returns the exit code (2 for a usage error, printed on one line). */
 export function runCli(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): number {
   const [command, ...rest] = argv;
+  const name = command === 'schedule' && rest[0] === 'preview' ? 'schedule preview' : (command ?? '');
   try {
     switch (command) {
       case 'sun':
         sunCommand(rest, out);
         return 0;
+      case 'schedule': {
+        const [subcommand, ...options] = rest;
+        if (subcommand !== 'preview') {
+          throw new CliUsageError(`unknown command "schedule ${subcommand ?? ''}" (expected: ${COMMANDS})`);
+        }
+        schedulePreviewCommand(options, out);
+        return 0;
+      }
       case undefined:
       case '--help':
         out(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new CliUsageError(`unknown command "${command}" (expected: sun)`);
+        throw new CliUsageError(`unknown command "${command}" (expected: ${COMMANDS})`);
     }
   } catch (error) {
     if (error instanceof CliUsageError) {
-      err(`beffroi ${command ?? ''}: ${error.message}`);
+      err(`beffroi ${name}: ${error.message}`);
       return 2;
     }
     throw error;
