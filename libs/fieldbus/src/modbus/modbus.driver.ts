@@ -105,15 +105,23 @@ export class ModbusDriver extends FieldDriver {
         const receivedAt = new Date();
         if (!outcome.ok) return request.points.map((slot) => badSample(slot.point.key, outcome.reason, receivedAt));
         const data: readonly (number | boolean)[] = outcome.bits ?? outcome.registers ?? [];
-        return request.points.map((slot): PointSample => {
-          const decoded = decodeModbusPoint(
-            slot.point.definition,
-            pointData(data, slot) as readonly number[] | readonly boolean[],
+        // Most points are one register or one bit: decode them from a reused one-element array, not a slice.
+        const single: (number | boolean)[] = [0];
+        const samples: PointSample[] = [];
+        for (const slot of request.points) {
+          let slice: readonly (number | boolean)[];
+          if (slot.count === 1 && slot.offset < data.length) {
+            single[0] = data[slot.offset] ?? 0;
+            slice = single;
+          } else slice = pointData(data, slot);
+          const decoded = decodeModbusPoint(slot.point.definition, slice as readonly number[] | readonly boolean[]);
+          samples.push(
+            decoded.ok
+              ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
+              : badSample(slot.point.key, decoded.reason, receivedAt),
           );
-          return decoded.ok
-            ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
-            : badSample(slot.point.key, decoded.reason, receivedAt);
-        });
+        }
+        return samples;
       }),
     );
     // A plain loop: Array.prototype.flat is an order of magnitude slower here, and this runs on every poll.
