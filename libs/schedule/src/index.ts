@@ -38,7 +38,6 @@ export {
 } from './sun/sun';
 export * from './holidays/easter';
 export * from './holidays/french-holidays';
-export * from './holidays/holiday.exception';
 export * from './holidays/school-holidays';
 export * from './calendar/calendar';
 export * from './programme/programme';

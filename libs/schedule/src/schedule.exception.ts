@@ -6,6 +6,11 @@ export enum ScheduleExceptionCode {
   InvalidTimeZone = 'INVALID_TIME_ZONE',
   InvalidSite = 'INVALID_SITE',
   MismatchedInputs = 'MISMATCHED_INPUTS',
+  /** A department code that is not a French department. */
+  UnknownDepartment = 'UNKNOWN_DEPARTMENT',
+  /** An overseas collectivity whose holidays the engine does not know (975, 977, 978): refused, never guessed. */
+  UnsupportedDepartment = 'UNSUPPORTED_DEPARTMENT',
+  UnknownHolidayZone = 'UNKNOWN_HOLIDAY_ZONE',
 }
 
 /** An input the schedule engine cannot work with; the message names the offending value. */

@@ -10,7 +10,7 @@ import {
   isHoliday,
   isHolidayAt,
 } from './french-holidays';
-import { HolidayException, HolidayExceptionCode } from './holiday.exception';
+import { ScheduleException, ScheduleExceptionCode } from '../schedule.exception';
 
 const NATIONAL_2026 = [
   ['2026-01-01', 'Jour de l’an'],
@@ -76,11 +76,11 @@ function listed(year: number, zone: HolidayZone): string[][] {
   return holidaysOf(year, zone).map((holiday) => [formatLocalDate(holiday.date), holiday.name]);
 }
 
-function failure(action: () => unknown): HolidayException | undefined {
+function failure(action: () => unknown): ScheduleException | undefined {
   try {
     action();
   } catch (error) {
-    return error as HolidayException;
+    return error as ScheduleException;
   }
   return undefined;
 }
@@ -179,8 +179,8 @@ describe('holidayZoneOfDepartment', () => {
     'rejects %j instead of falling back to metropole',
     (code) => {
       const error = failure(() => holidayZoneOfDepartment(code));
-      expect(error).toBeInstanceOf(HolidayException);
-      expect(error?.code).toBe(HolidayExceptionCode.UnknownDepartment);
+      expect(error).toBeInstanceOf(ScheduleException);
+      expect(error?.code).toBe(ScheduleExceptionCode.UnknownDepartment);
       expect(error?.message).toContain(`unknown INSEE department code "${code}"`);
     },
   );
@@ -191,7 +191,7 @@ describe('holidayZoneOfDepartment', () => {
     ['978', 'Saint-Martin'],
   ])('refuses overseas collectivity %s (%s), whose holidays are not modelled', (code, name) => {
     const error = failure(() => holidayZoneOfDepartment(code));
-    expect(error?.code).toBe(HolidayExceptionCode.UnsupportedDepartment);
+    expect(error?.code).toBe(ScheduleExceptionCode.UnsupportedDepartment);
     expect(error?.message).toContain(name);
   });
 });

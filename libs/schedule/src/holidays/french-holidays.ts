@@ -1,7 +1,7 @@
 import { addDays, compareLocalDates, localDate, type LocalDate } from '../time/local-date';
 import { localDateOf } from '../time/zoned-time';
 import { easterSunday } from './easter';
-import { HolidayException, HolidayExceptionCode } from './holiday.exception';
+import { ScheduleException, ScheduleExceptionCode } from '../schedule.exception';
 
 /**
  * Which list of legal public holidays (jours fériés légaux) applies to a site.
@@ -100,7 +100,7 @@ const UNSUPPORTED_COLLECTIVITIES: Readonly<Record<string, string>> = {
 const METROPOLITAN_CODE = /^(0[1-9]|1[0-9]|2[1-9]|[3-8][0-9]|9[0-5]|2A|2B)$/;
 
 /**
- * The holiday zone of an INSEE department code (`"2A"`, `"57"`, `"974"`, …). Throws a `HolidayException` for a code
+ * The holiday zone of an INSEE department code (`"2A"`, `"57"`, `"974"`, …). Throws a `ScheduleException` for a code
  * that is not a department of metropolitan France or an overseas department; never falls back to `metropole`.
  */
 export function holidayZoneOfDepartment(code: string): HolidayZone {
@@ -110,8 +110,8 @@ export function holidayZoneOfDepartment(code: string): HolidayZone {
   }
   const collectivity = UNSUPPORTED_COLLECTIVITIES[code];
   if (collectivity !== undefined) {
-    throw new HolidayException(
-      HolidayExceptionCode.UnsupportedDepartment,
+    throw new ScheduleException(
+      ScheduleExceptionCode.UnsupportedDepartment,
       `INSEE code "${code}" is ${collectivity}, an overseas collectivity whose public holidays are not modelled`,
     );
   }
@@ -121,17 +121,17 @@ export function holidayZoneOfDepartment(code: string): HolidayZone {
   if (METROPOLITAN_CODE.test(code)) {
     return 'metropole';
   }
-  throw new HolidayException(
-    HolidayExceptionCode.UnknownDepartment,
+  throw new ScheduleException(
+    ScheduleExceptionCode.UnknownDepartment,
     `unknown INSEE department code "${code}": expected "01"–"95" (not "20"), "2A", "2B" or "971"–"974", "976"`,
   );
 }
 
-/** Throws a `HolidayException` naming `zone` unless it is a known holiday zone. */
+/** Throws a `ScheduleException` naming `zone` unless it is a known holiday zone. */
 export function assertHolidayZone(zone: string): asserts zone is HolidayZone {
   if (!(HOLIDAY_ZONES as readonly string[]).includes(zone)) {
-    throw new HolidayException(
-      HolidayExceptionCode.UnknownHolidayZone,
+    throw new ScheduleException(
+      ScheduleExceptionCode.UnknownHolidayZone,
       `unknown holiday zone "${zone}": expected one of ${HOLIDAY_ZONES.join(', ')}`,
     );
   }
