@@ -1,27 +1,9 @@
-import { sunDay, type SunSite } from '../sun/sun';
+import { sunDay } from '../sun/sun';
 import { addDays, compareLocalDates, formatLocalDate, type LocalDate, parseLocalDate } from '../time/local-date';
 import { resolveLocalTime } from '../time/zoned-time';
 import { type LintFinding, lintSchedule } from './lint';
-import { parseSchedule, type Schedule } from './schedule';
-
-const SAINT_QUENTIN: SunSite = { latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' };
-const TROMSO: SunSite = { latitude: 69.65, longitude: 18.96, timeZone: 'Europe/Oslo' };
-
-function everyNight(points: readonly Record<string, unknown>[]): Schedule {
-  return parseSchedule(
-    { calendar: { defaultProgrammeId: 'night', rules: [] }, programmes: { night: { points } } },
-    'schedule.yaml',
-  );
-}
-
-function streetLighting(morningOn: string): Schedule {
-  return everyNight([
-    { sun: 'sunset', offsetMinutes: 15, value: true },
-    { at: '23:00', value: false },
-    { at: morningOn, value: true },
-    { sun: 'sunrise', value: false },
-  ]);
-}
+import type { Schedule } from './schedule';
+import { SAINT_QUENTIN, TROMSO, everyNight, streetLighting } from '../schedule.fixtures';
 
 function lint(schedule: Schedule, first: string, last: string, minBurnMinutes?: number, site = SAINT_QUENTIN) {
   return lintSchedule(schedule, site, parseLocalDate(first), parseLocalDate(last), {}, { minBurnMinutes });

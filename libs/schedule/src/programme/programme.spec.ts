@@ -1,11 +1,9 @@
 import { DocumentException } from '@beffroi/domain/validation/document.exception';
-import type { SunSite } from '../sun/sun';
 import { parseLocalDate } from '../time/local-date';
 import { formatIsoWithOffset } from '../time/zoned-time';
 import { describePoint, parseProgramme, resolveNight, sunLookup } from './programme';
 import { parseSchedule } from './schedule';
-
-const SAINT_QUENTIN: SunSite = { latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' };
+import { SAINT_QUENTIN } from '../schedule.fixtures';
 
 function problems(action: () => unknown): string[] {
   try {

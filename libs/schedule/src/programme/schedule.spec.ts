@@ -2,30 +2,11 @@ import { runInThisContext } from 'node:vm';
 import { sunDay, type SunSite } from '../sun/sun';
 import { addDays, formatLocalDate, type LocalDate, parseLocalDate } from '../time/local-date';
 import { formatIsoWithOffset, resolveLocalTime } from '../time/zoned-time';
-import { parseSchedule, planTransitions, type Schedule, stateAt, type Transition, transitions } from './schedule';
+import { parseSchedule, planTransitions, stateAt, type Transition, transitions } from './schedule';
+import { SAINT_QUENTIN, TROMSO, everyNight, streetLighting } from '../schedule.fixtures';
 
-const SAINT_QUENTIN: SunSite = { latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' };
-const TROMSO: SunSite = { latitude: 69.65, longitude: 18.96, timeZone: 'Europe/Oslo' };
 const PARIS = 'Europe/Paris';
 const MINUTE = 60_000;
-
-/** A schedule whose calendar always picks `points`, as programme "night". */
-function everyNight(points: readonly Record<string, unknown>[]): Schedule {
-  return parseSchedule(
-    { calendar: { defaultProgrammeId: 'night', rules: [] }, programmes: { night: { points } } },
-    'schedule.yaml',
-  );
-}
-
-/** "sunset+15 → on; 23:00 → off; <morningOn> → on; sunrise → off". */
-function streetLighting(morningOn: string): Schedule {
-  return everyNight([
-    { sun: 'sunset', offsetMinutes: 15, value: true },
-    { at: '23:00', value: false },
-    { at: morningOn, value: true },
-    { sun: 'sunrise', value: false },
-  ]);
-}
 
 function noonOf(date: string | LocalDate, site: SunSite = SAINT_QUENTIN): Date {
   const day = typeof date === 'string' ? parseLocalDate(date) : date;

@@ -10,6 +10,7 @@ import {
   type SunSite,
   type SunStatus,
 } from './sun';
+import { failureCode } from '../schedule.fixtures';
 
 const PARIS: SunSite = { latitude: 48.8566, longitude: 2.3522, timeZone: 'Europe/Paris' };
 const TROMSO: SunSite = { latitude: 69.6, longitude: 18.9, timeZone: 'Europe/Oslo' };
@@ -18,15 +19,6 @@ const FORT_DE_FRANCE: SunSite = { latitude: 14.6161, longitude: -61.0588, timeZo
 const EVENTS = ['sunrise', 'sunset', 'civilDawn', 'civilDusk'] as const;
 
 type EventName = (typeof EVENTS)[number];
-
-function failureCode(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return (error as { code?: unknown }).code;
-  }
-  return undefined;
-}
 
 describe('sunDay', () => {
   // Timetables from astronomy-engine (SearchAltitude at -0.833° and -6°), to the second.

@@ -10,17 +10,9 @@ import {
   offsetMinutesAt,
   resolveLocalTime,
 } from './zoned-time';
+import { failureCode } from '../schedule.fixtures';
 
 const MS_PER_HOUR = 3_600_000;
-
-function failureCode(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (error) {
-    return (error as { code?: unknown }).code;
-  }
-  return undefined;
-}
 
 describe('resolveLocalTime', () => {
   // zone, local date, local time, instant it runs at, adjustment
