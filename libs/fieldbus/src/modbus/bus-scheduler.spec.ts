@@ -47,7 +47,10 @@ const flush = () =>
 
 describe('BusScheduler', () => {
   beforeEach(() => jest.useFakeTimers({ now: Date.UTC(2027, 0, 1) }));
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
 
   it('keeps one request on the wire and sends writes before waiting polls', async () => {
     const { wire, bus } = scheduler();
@@ -166,6 +169,8 @@ describe('BusScheduler', () => {
   });
 
   it('holds a write for an offline unit until the unit answers again, or until its not-after time', async () => {
+    // Probe delays at the top of their jitter range (1000 ms), so the probe falls after the first write expired.
+    jest.spyOn(Math, 'random').mockReturnValue(0.999999);
     const { wire, bus } = scheduler({ retries: 0, offlineAfter: 1, probeMinMs: 1000 });
     wire.silentUnits.add(4);
     await bus.read(read(4));
