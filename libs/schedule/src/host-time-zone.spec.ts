@@ -1,4 +1,8 @@
 import { runInThisContext } from 'node:vm';
+import { planRings } from './bells/bell-plan';
+import { belfry } from './bells/bell-schedule.fixtures';
+import { transitions } from './programme/schedule';
+import { streetLighting } from './schedule.fixtures';
 import { type SunSite, sunDay } from './sun/sun';
 import { formatLocalDate, parseLocalDate } from './time/local-date';
 import { formatIsoWithOffset, localDateOf, localDaySpan, offsetMinutesAt, resolveLocalTime } from './time/zoned-time';
@@ -36,6 +40,11 @@ const WALL_TIMES: [number, number, number][] = [
   [12, 0, 0],
   [23, 59, 59],
 ];
+/** Both DST change weekends of 2027, for lighting transitions and bell rings. */
+const DST_WEEKENDS: [Date, Date][] = [
+  [new Date('2027-03-27T00:00:00Z'), new Date('2027-03-29T00:00:00Z')],
+  [new Date('2027-10-30T00:00:00Z'), new Date('2027-11-01T00:00:00Z')],
+];
 const INSTANTS = ['2027-03-28T00:59:59Z', '2027-03-28T01:00:00Z', '2027-10-30T22:30:00Z', '2026-12-31T10:00:00Z'];
 
 /** Everything the engine answers for a fixed set of questions, as text. */
@@ -57,6 +66,17 @@ function answers(): string[] {
       lines.push(
         `${local} ${offsetMinutesAt(instant, site.timeZone)} ${formatLocalDate(localDateOf(instant, site.timeZone))}`,
       );
+    }
+  }
+  const lighting = streetLighting('05:30');
+  const bells = belfry([
+    { at: '02:30', sequence: 'angelus' },
+    { every: 15, from: '00:00', to: '23:45', sequence: 'quart' },
+  ]);
+  for (const [from, to] of DST_WEEKENDS) {
+    for (const site of SITES) {
+      lines.push(JSON.stringify(transitions(lighting, site, from, to)));
+      lines.push(JSON.stringify(planRings(bells, site.timeZone, from, to)));
     }
   }
   return lines;

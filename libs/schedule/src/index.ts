@@ -19,6 +19,7 @@ export {
   localDateOf,
   localDaySpan,
   type LocalDaySpan,
+  localHourOf,
   offsetMinutesAt,
   resolveLocalTime,
   type ResolvedLocalTime,
@@ -43,3 +44,8 @@ export * from './calendar/calendar';
 export * from './programme/programme';
 export * from './programme/schedule';
 export * from './programme/lint';
+export * from './heating/heating-schedule';
+export * from './heating/heating-lint';
+export * from './bells/bell-schedule';
+export * from './bells/bell-plan';
+export * from './bells/bell-lint';

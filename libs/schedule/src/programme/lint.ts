@@ -16,13 +16,23 @@ export type LintCode =
   | 'dstOverlap'
   | 'noSunEvent'
   | 'outsideNight'
-  | 'programmeUnknown';
+  | 'programmeUnknown'
+  /** Heating: a setpoint above the legal limit of its level. */
+  | 'setpointAboveLimit'
+  /** Heating: unoccupied 48 h or more above the 8 °C frost-protection limit. */
+  | 'longAbsenceAboveFrost'
+  /** Bells: a ring starts before the previous one has finished. */
+  | 'bellOverlap'
+  /** Bells: a sequence strikes a bell while it swings, or swings more bells at once than the edge allows. */
+  | 'bellInterlock';
 
 /** One problem, with every night of the range checked where it shows (dates are the nights' dates D). */
 export interface LintFinding {
   readonly severity: LintSeverity;
   readonly code: LintCode;
+  /** The programme (for `bellInterlock`, the ring sequence) at fault; null for the schedule as a whole. */
   readonly programmeId: string | null;
+  /** Its switch point, ring, step or one-off event index. */
   readonly pointIndex: number | null;
   readonly nights: readonly LocalDate[];
   readonly message: string;
@@ -207,7 +217,7 @@ function formatMinutes(minutes: number): string {
 }
 
 /** Groups findings by (code, programme, point), collecting the nights; the message is built once, then dated. */
-class FindingCollector {
+export class FindingCollector {
   private readonly groups = new Map<
     string,
     {

@@ -12,8 +12,12 @@ export interface TimeOfDay {
 
 export type SunEvent = 'sunset' | 'sunrise' | 'civilDusk' | 'civilDawn';
 
-/** On/off, or a level 0..100 (0 is off). */
-export type SwitchValue = boolean | number;
+/** Heating levels (chauffage confort / éco / hors-gel); each zone maps them to setpoints. */
+export const HEATING_LEVELS = ['comfort', 'eco', 'frost'] as const;
+export type HeatingLevel = (typeof HEATING_LEVELS)[number];
+
+/** Lighting: on/off, or a dimming level 0..100 (0 is off). Heating: a level. */
+export type SwitchValue = boolean | number | HeatingLevel;
 
 /**
  * A switch point of a noon-to-noon programme. A fixed time from 12:00 to 23:59 falls on the night's date D, one
@@ -240,84 +244,110 @@ export const timeOfDaySchema = z
   .regex(TIME_PATTERN, { error: TIME_ERROR })
   .transform((text): TimeOfDay => ({ hour: Number(text.slice(0, 2)), minute: Number(text.slice(3, 5)) }));
 
-const VALUE_ERROR = 'expected true (on), false (off) or a level 0..100';
+const LIGHTING_VALUE_ERROR = 'expected true (on), false (off) or a level 0..100';
+const HEATING_VALUE_ERROR = `expected a heating level (${HEATING_LEVELS.join(', ')})`;
+
+/** What a switch point of a lighting programme sets. */
+export const lightingValueSchema = z.union(
+  [
+    z.boolean(),
+    z
+      .number({ error: LIGHTING_VALUE_ERROR })
+      .min(0, { error: LIGHTING_VALUE_ERROR })
+      .max(100, { error: LIGHTING_VALUE_ERROR }),
+  ],
+  { error: LIGHTING_VALUE_ERROR },
+);
+
+/** What a switch point of a heating programme sets. */
+export const heatingLevelSchema = z.enum(HEATING_LEVELS, { error: HEATING_VALUE_ERROR });
 const OFFSET_ERROR = 'expected a whole number of minutes -360..360';
 const SUN_EVENTS = ['sunset', 'sunrise', 'civilDusk', 'civilDawn'] as const satisfies readonly SunEvent[];
 
-const pointSchema = z
-  .object({
-    at: timeOfDaySchema.optional(),
-    sun: z.enum(SUN_EVENTS, { error: `expected a sun event (${SUN_EVENTS.join(', ')})` }).optional(),
-    offsetMinutes: z
-      .number({ error: OFFSET_ERROR })
-      .int({ error: OFFSET_ERROR })
-      .min(-360, { error: OFFSET_ERROR })
-      .max(360, { error: OFFSET_ERROR })
-      .optional(),
-    notBefore: timeOfDaySchema.optional(),
-    notAfter: timeOfDaySchema.optional(),
-    value: z.union(
-      [z.boolean(), z.number({ error: VALUE_ERROR }).min(0, { error: VALUE_ERROR }).max(100, { error: VALUE_ERROR })],
-      {
-        error: VALUE_ERROR,
-      },
-    ),
-  })
-  .strict()
-  .superRefine((point, ctx) => {
-    if ((point.at === undefined) === (point.sun === undefined)) {
-      ctx.addIssue({ code: 'custom', message: 'a switch point needs exactly one of "at" (HH:MM) or "sun"', path: [] });
-      return;
-    }
-    if (point.at !== undefined) {
-      for (const key of ['offsetMinutes', 'notBefore', 'notAfter'] as const) {
-        if (point[key] !== undefined) {
-          ctx.addIssue({ code: 'custom', message: `"${key}" applies only to a "sun" point`, path: [key] });
-        }
-      }
-    }
-    if (
-      point.notBefore !== undefined &&
-      point.notAfter !== undefined &&
-      nightMinutes(point.notBefore) > nightMinutes(point.notAfter)
-    ) {
-      ctx.addIssue({ code: 'custom', message: '"notAfter" is before "notBefore" in the night', path: ['notAfter'] });
-    }
-  })
-  .transform((point): SwitchPoint => {
-    if (point.at !== undefined) {
-      return { at: point.at, value: point.value };
-    }
-    return {
-      sun: point.sun ?? 'sunset',
-      offsetMinutes: point.offsetMinutes ?? 0,
-      notBefore: point.notBefore,
-      notAfter: point.notAfter,
-      value: point.value,
-    };
-  });
-
-export const programmeSchema = z
-  .object({ points: z.array(pointSchema).min(1, { error: 'a programme needs at least one switch point' }) })
-  .strict()
-  .superRefine((programme, ctx) => {
-    // Fixed times must be listed in night order (noon to noon); sun points are checked night by night (overtaken).
-    let previous: { index: number; minutes: number } | null = null;
-    for (const [index, point] of programme.points.entries()) {
-      if (!('at' in point)) {
-        continue;
-      }
-      const minutes = nightMinutes(point.at);
-      if (previous !== null && minutes <= previous.minutes) {
+/** A switch point whose value `valueSchema` validates (lighting values or heating levels). */
+function switchPointSchema(valueSchema: z.ZodType<SwitchValue>) {
+  return z
+    .object({
+      at: timeOfDaySchema.optional(),
+      sun: z.enum(SUN_EVENTS, { error: `expected a sun event (${SUN_EVENTS.join(', ')})` }).optional(),
+      offsetMinutes: z
+        .number({ error: OFFSET_ERROR })
+        .int({ error: OFFSET_ERROR })
+        .min(-360, { error: OFFSET_ERROR })
+        .max(360, { error: OFFSET_ERROR })
+        .optional(),
+      notBefore: timeOfDaySchema.optional(),
+      notAfter: timeOfDaySchema.optional(),
+      value: valueSchema,
+    })
+    .strict()
+    .superRefine((point, ctx) => {
+      if ((point.at === undefined) === (point.sun === undefined)) {
         ctx.addIssue({
           code: 'custom',
-          message: `fixed times must be listed in night order (noon to noon): ${formatTimeOfDay(point.at)} comes after point ${previous.index}`,
-          path: ['points', index, 'at'],
+          message: 'a switch point needs exactly one of "at" (HH:MM) or "sun"',
+          path: [],
         });
+        return;
       }
-      previous = { index, minutes };
-    }
-  }) satisfies z.ZodType<Programme>;
+      if (point.at !== undefined) {
+        for (const key of ['offsetMinutes', 'notBefore', 'notAfter'] as const) {
+          if (point[key] !== undefined) {
+            ctx.addIssue({ code: 'custom', message: `"${key}" applies only to a "sun" point`, path: [key] });
+          }
+        }
+      }
+      if (
+        point.notBefore !== undefined &&
+        point.notAfter !== undefined &&
+        nightMinutes(point.notBefore) > nightMinutes(point.notAfter)
+      ) {
+        ctx.addIssue({ code: 'custom', message: '"notAfter" is before "notBefore" in the night', path: ['notAfter'] });
+      }
+    })
+    .transform((point): SwitchPoint => {
+      if (point.at !== undefined) {
+        return { at: point.at, value: point.value };
+      }
+      return {
+        sun: point.sun ?? 'sunset',
+        offsetMinutes: point.offsetMinutes ?? 0,
+        notBefore: point.notBefore,
+        notAfter: point.notAfter,
+        value: point.value,
+      };
+    });
+}
+
+/** A programme whose switch points set values `valueSchema` validates. */
+export function programmeSchemaFor(valueSchema: z.ZodType<SwitchValue>) {
+  return z
+    .object({
+      points: z.array(switchPointSchema(valueSchema)).min(1, { error: 'a programme needs at least one switch point' }),
+    })
+    .strict()
+    .superRefine((programme, ctx) => {
+      // Fixed times must be listed in night order (noon to noon); sun points are checked night by night (overtaken).
+      let previous: { index: number; minutes: number } | null = null;
+      for (const [index, point] of programme.points.entries()) {
+        if (!('at' in point)) {
+          continue;
+        }
+        const minutes = nightMinutes(point.at);
+        if (previous !== null && minutes <= previous.minutes) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `fixed times must be listed in night order (noon to noon): ${formatTimeOfDay(point.at)} comes after point ${previous.index}`,
+            path: ['points', index, 'at'],
+          });
+        }
+        previous = { index, minutes };
+      }
+    }) satisfies z.ZodType<Programme>;
+}
+
+/** A lighting programme. */
+export const programmeSchema = programmeSchemaFor(lightingValueSchema);
 
 /** Validates a programme document; throws a `DocumentException` naming `source` and each problem's path. */
 export function parseProgramme(input: unknown, source: string): Programme {

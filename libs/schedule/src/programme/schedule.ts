@@ -7,8 +7,9 @@ import type { SunHorizon, SunSite } from '../sun/sun';
 import { addDays, compareLocalDates, formatLocalDate, type LocalDate } from '../time/local-date';
 import { localDateOf, resolveLocalTime } from '../time/zoned-time';
 import {
+  lightingValueSchema,
   type Programme,
-  programmeSchema,
+  programmeSchemaFor,
   type ResolvedNight,
   resolveNight,
   type SkippedPoint,
@@ -196,20 +197,32 @@ class NightEngine {
   }
 }
 
-export const scheduleSchema = z
-  .object({ calendar: calendarSchema, programmes: z.record(identifier, programmeSchema) })
-  .strict()
-  .superRefine((schedule, ctx) => {
-    const check = (programmeId: string, path: (string | number)[]): void => {
-      if (!Object.hasOwn(schedule.programmes, programmeId)) {
-        ctx.addIssue({ code: 'custom', message: `no programme "${programmeId}" in "programmes"`, path });
-      }
-    };
-    check(schedule.calendar.defaultProgrammeId, ['calendar', 'defaultProgrammeId']);
-    for (const [index, rule] of schedule.calendar.rules.entries()) {
-      check(rule.programmeId, ['calendar', 'rules', index, 'programmeId']);
+/** The `calendar` + `programmes` document shape, its switch points setting values `valueSchema` validates. */
+export function scheduleShapeFor(valueSchema: z.ZodType<SwitchValue>) {
+  return {
+    calendar: calendarSchema,
+    programmes: z.record(identifier, programmeSchemaFor(valueSchema)),
+  };
+}
+
+/** Every programme the calendar names exists. */
+export function checkProgrammeReferences(schedule: Schedule, ctx: z.core.$RefinementCtx): void {
+  const check = (programmeId: string, path: (string | number)[]): void => {
+    if (!Object.hasOwn(schedule.programmes, programmeId)) {
+      ctx.addIssue({ code: 'custom', message: `no programme "${programmeId}" in "programmes"`, path });
     }
-  }) satisfies z.ZodType<Schedule>;
+  };
+  check(schedule.calendar.defaultProgrammeId, ['calendar', 'defaultProgrammeId']);
+  for (const [index, rule] of schedule.calendar.rules.entries()) {
+    check(rule.programmeId, ['calendar', 'rules', index, 'programmeId']);
+  }
+}
+
+/** A lighting schedule document. */
+export const scheduleSchema = z
+  .object(scheduleShapeFor(lightingValueSchema))
+  .strict()
+  .superRefine(checkProgrammeReferences) satisfies z.ZodType<Schedule>;
 
 /** Validates a schedule document; throws a `DocumentException` naming `source` and each problem's path. */
 export function parseSchedule(input: unknown, source: string): Schedule {

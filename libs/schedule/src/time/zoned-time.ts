@@ -156,6 +156,11 @@ function createFormatter(timeZone: string): Intl.DateTimeFormat {
   }
 }
 
+/** The wall-clock hour (0..23) in `timeZone` at `instant`. */
+export function localHourOf(instant: Date, timeZone: string): number {
+  return wallClockAt(instantMs(instant), timeZone).hour;
+}
+
 /** Wall-clock reading in `timeZone` at `epochMs`, truncated to the second. */
 function wallClockAt(epochMs: number, timeZone: string): WallClock {
   const parts = formatterFor(timeZone).formatToParts(epochMs);
