@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { commandId, instant, pointKey, pointScalar, reasonText } from './common.schema';
+
+const commandCommon = {
+  type: z.literal('command'),
+  v: z.literal(1),
+  /** Idempotency key: the gateway executes a given id at most once. */
+  id: commandId,
+  pointKey,
+  /** Past this instant (central's clock) the gateway reports the command expired instead of executing it late. */
+  notAfter: instant,
+  issuedAt: instant,
+};
+
+/** Central → gateway: act on one output now. Durable on central, resent on reconnect until a result comes back. */
+export const commandV1Schema = z.discriminatedUnion('action', [
+  z.strictObject({ ...commandCommon, action: z.literal('switch'), value: pointScalar }),
+  /** "On until 02:00": a manual override (slot 10) that ends by itself. */
+  z.strictObject({ ...commandCommon, action: z.literal('override-until'), value: pointScalar, until: instant }),
+  /** Ring a bell; `value` says what (a ring sequence id or a strike count, as the bell's profile defines). */
+  z.strictObject({ ...commandCommon, action: z.literal('ring'), value: pointScalar }),
+  /** Release the manual override: the schedule (or whatever lies underneath) applies again. */
+  z.strictObject({ ...commandCommon, action: z.literal('release') }),
+]);
+export type CommandV1 = z.output<typeof commandV1Schema>;
+export type CommandAction = CommandV1['action'];
+
+/** A command's lifecycle as central tracks it (see command-lifecycle.ts for the allowed transitions). */
+export const COMMAND_STATUSES = ['queued', 'sent', 'applied', 'failed', 'expired', 'refused'] as const;
+export type CommandStatus = (typeof COMMAND_STATUSES)[number];
+
+/** The statuses only the gateway can decide, hence the only ones a command result carries. */
+export const FINAL_COMMAND_STATUSES = ['applied', 'failed', 'expired', 'refused'] as const;
+export type FinalCommandStatus = (typeof FINAL_COMMAND_STATUSES)[number];
+
+const resultCommon = {
+  commandId,
+  /** Gateway clock; informative only. */
+  at: instant,
+};
+
+/** Outcome of one command on the gateway, sent through the outbox (class `commandResult`), never dropped. */
+export const commandResultSchema = z.discriminatedUnion('status', [
+  z.strictObject({ ...resultCommon, status: z.literal('applied'), reason: reasonText.optional() }),
+  z.strictObject({ ...resultCommon, status: z.literal('failed'), reason: reasonText }),
+  z.strictObject({ ...resultCommon, status: z.literal('expired'), reason: reasonText }),
+  /** Refused without being tried: lock-out (consignation), unknown or read-only point, safety interlock. */
+  z.strictObject({ ...resultCommon, status: z.literal('refused'), reason: reasonText }),
+]);
+export type CommandResult = z.output<typeof commandResultSchema>;

@@ -1,0 +1,33 @@
+import { identifier } from '@beffroi/domain';
+import { z } from 'zod';
+import { desiredVersion, instant, seq } from './common.schema';
+
+const outboxRangeError = 'expected firstSeq ≤ lastSeq + 1 (firstSeq = lastSeq + 1 when the outbox is empty)';
+
+/**
+ * What the gateway still holds in its outbox: seqs below `firstSeq` are acknowledged or were dropped by
+ * downsampling, so central stops waiting for any of them it lacks. `lastSeq` is the last seq ever assigned (0 before
+ * the first); the outbox is empty when `firstSeq = lastSeq + 1`.
+ */
+export const outboxRangeSchema = z
+  .strictObject({
+    firstSeq: seq,
+    lastSeq: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .refine((range) => range.firstSeq <= range.lastSeq + 1, { error: outboxRangeError, path: ['firstSeq'] });
+export type OutboxRange = z.output<typeof outboxRangeSchema>;
+
+/** First frame of every connection, gateway → central. The credential travels in the upgrade request, not here. */
+export const helloV1Schema = z.strictObject({
+  type: z.literal('hello'),
+  v: z.literal(1),
+  gatewayId: identifier,
+  /** Highest protocol version the gateway speaks. */
+  protocolVersion: z.number().int().min(1),
+  /** Last desired-state version the gateway applied (0: none yet). */
+  desiredVersion,
+  outbox: outboxRangeSchema,
+  /** The gateway's wall clock when it sent the hello: a first, latency-blind skew estimate before ping/pong. */
+  clock: instant,
+});
+export type HelloV1 = z.output<typeof helloV1Schema>;

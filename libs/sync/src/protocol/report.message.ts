@@ -1,0 +1,109 @@
+import { identifier, pointValueSchema } from '@beffroi/domain';
+import { z } from 'zod';
+import { commandResultSchema } from './command.message';
+import { commandId, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
+
+/**
+ * Classes of reported messages. Telemetry may be downsampled when the outbox is full; the others are never dropped.
+ */
+export const REPORT_CLASSES = ['telemetry', 'switching', 'alarm', 'commandResult', 'health'] as const;
+export type ReportClass = (typeof REPORT_CLASSES)[number];
+
+/** A point's latest reading. */
+export const telemetryPayloadSchema = pointValueSchema.extend({ pointKey });
+
+export const SWITCHING_RESULTS = ['applied', 'mismatch', 'failed', 'timeout'] as const;
+
+/** An actual switching of an output: who or what asked, which priority slot won, what the equipment did. */
+export const switchingPayloadSchema = z.strictObject({
+  pointKey,
+  value: pointScalar,
+  /** Priority slot that decided the value (1 safety … 16 default). */
+  slot: z.number().int().min(1).max(16),
+  /** `schedule:<id>`, `command:<id>`, `selector`, `technicien:<login>`… */
+  source: z.string().min(1).max(200),
+  commandId: commandId.optional(),
+  result: z.enum(SWITCHING_RESULTS, { error: `expected one of ${SWITCHING_RESULTS.join(' | ')}` }),
+  reason: reasonText.optional(),
+  at: instant,
+});
+
+export const ALARM_SEVERITIES = ['info', 'warning', 'critical'] as const;
+
+/** An alarm raised or cleared on the gateway; `key` is a point key or a gateway-level name (`gateway.outbox`). */
+export const alarmPayloadSchema = z.strictObject({
+  key: z.string().min(1).max(200),
+  state: z.enum(['raised', 'cleared'], { error: 'expected raised | cleared' }),
+  severity: z.enum(ALARM_SEVERITIES, { error: `expected one of ${ALARM_SEVERITIES.join(' | ')}` }),
+  message: reasonText,
+  at: instant,
+});
+
+/** Periodic state of the gateway itself. */
+export const healthPayloadSchema = z.strictObject({
+  at: instant,
+  equipment: z.record(identifier, z.strictObject({ online: z.boolean(), reason: reasonText.optional() })),
+  /** Messages waiting in the outbox per class. */
+  outbox: z.record(z.enum(REPORT_CLASSES), z.number().int().min(0)),
+  /** Last measured offset of the gateway clock against central, in milliseconds. */
+  clockOffsetMs: z.number().optional(),
+});
+
+const envelopeCommon = { gatewayId: identifier, seq };
+
+/** One outbox message, keyed `(gatewayId, seq)`: the unit central deduplicates, orders and acknowledges. */
+export const outboxEnvelopeSchema = z.discriminatedUnion('class', [
+  z.strictObject({ ...envelopeCommon, class: z.literal('telemetry'), payload: telemetryPayloadSchema }),
+  z.strictObject({ ...envelopeCommon, class: z.literal('switching'), payload: switchingPayloadSchema }),
+  z.strictObject({ ...envelopeCommon, class: z.literal('alarm'), payload: alarmPayloadSchema }),
+  z.strictObject({ ...envelopeCommon, class: z.literal('commandResult'), payload: commandResultSchema }),
+  z.strictObject({ ...envelopeCommon, class: z.literal('health'), payload: healthPayloadSchema }),
+]);
+export type OutboxEnvelope = z.output<typeof outboxEnvelopeSchema>;
+type Unkeyed<E> = E extends unknown ? Omit<E, 'gatewayId' | 'seq'> : never;
+/** What the gateway appends: an envelope before the outbox gives it the gateway id and a seq. */
+export type OutboxMessage = Unkeyed<OutboxEnvelope>;
+export type TelemetryPayload = z.output<typeof telemetryPayloadSchema>;
+
+const MAX_REPORT_MESSAGES = 1000;
+
+/**
+ * Gateway → central: consecutive outbox messages in seq order. `after` is the seq of the outbox message just before
+ * the first one (0 if none): any seq in between that central lacks was dropped by downsampling or already
+ * acknowledged, so central need not wait for it. Between two messages of a batch the same holds.
+ */
+export const reportV1Schema = z
+  .strictObject({
+    type: z.literal('report'),
+    v: z.literal(1),
+    after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    messages: z.array(outboxEnvelopeSchema).min(1).max(MAX_REPORT_MESSAGES),
+  })
+  .superRefine((report, ctx) => {
+    let previous = report.after;
+    report.messages.forEach((message, index) => {
+      if (message.seq <= previous) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected seq > ${previous} (messages in increasing seq order after "after")`,
+          path: ['messages', index, 'seq'],
+        });
+      }
+      previous = message.seq;
+    });
+  });
+export type ReportV1 = z.output<typeof reportV1Schema>;
+
+/** Central → gateway: every seq ≤ `upTo` and each of `seqs` is stored on central; the gateway may delete them. */
+export const ackV1Schema = z
+  .strictObject({
+    type: z.literal('ack'),
+    v: z.literal(1),
+    upTo: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    seqs: z.array(seq).max(MAX_REPORT_MESSAGES * 10),
+  })
+  .refine((ack) => ack.seqs.every((s) => s > ack.upTo), {
+    error: 'expected only seqs above upTo (those below are already covered)',
+    path: ['seqs'],
+  });
+export type AckV1 = z.output<typeof ackV1Schema>;

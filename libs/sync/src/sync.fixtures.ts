@@ -1,0 +1,73 @@
+import type { CommandV1 } from './protocol/command.message';
+import type { HelloV1 } from './protocol/hello.message';
+import type { OutboxMessage } from './protocol/report.message';
+import type { OutboxQuotas } from './outbox/outbox';
+
+/** Factories shared by the libs/sync specs (kept out of the build). */
+
+export const GATEWAY = 'gw-02691-mairie';
+export const AT = '2027-01-15T18:00:00.000Z';
+
+export function telemetry(pointKey: string, value: number | boolean = 1): OutboxMessage {
+  return {
+    class: 'telemetry',
+    payload: { pointKey, value, quality: { status: 'good' }, receivedAt: AT },
+  };
+}
+
+export function switching(pointKey = 'armoire-1:circuit.1.command', value = true): OutboxMessage {
+  return {
+    class: 'switching',
+    payload: { pointKey, value, slot: 14, source: 'schedule:eclairage', result: 'applied', at: AT },
+  };
+}
+
+export function alarm(key = 'armoire-1:door.open'): OutboxMessage {
+  return { class: 'alarm', payload: { key, state: 'raised', severity: 'warning', message: 'porte ouverte', at: AT } };
+}
+
+export function commandResultMessage(commandId = 'cmd-1'): OutboxMessage {
+  return { class: 'commandResult', payload: { commandId, status: 'applied', at: AT } };
+}
+
+export function health(): OutboxMessage {
+  return {
+    class: 'health',
+    payload: {
+      at: AT,
+      equipment: { 'armoire-1': { online: true } },
+      outbox: { telemetry: 3, switching: 0, alarm: 0, commandResult: 0, health: 1 },
+    },
+  };
+}
+
+export function quotas(overrides: Partial<OutboxQuotas> = {}): OutboxQuotas {
+  return { telemetry: 100, switching: 100, alarm: 100, commandResult: 100, health: 100, ...overrides };
+}
+
+export function hello(overrides: Partial<HelloV1> = {}): HelloV1 {
+  return {
+    type: 'hello',
+    v: 1,
+    gatewayId: GATEWAY,
+    protocolVersion: 1,
+    desiredVersion: 0,
+    outbox: { firstSeq: 1, lastSeq: 0 },
+    clock: AT,
+    ...overrides,
+  };
+}
+
+export function command(overrides: Partial<CommandV1> = {}): CommandV1 {
+  return {
+    type: 'command',
+    v: 1,
+    id: 'cmd-1',
+    pointKey: 'armoire-1:circuit.1.command',
+    action: 'switch',
+    value: true,
+    notAfter: '2027-01-15T18:05:00Z',
+    issuedAt: '2027-01-15T18:00:00Z',
+    ...overrides,
+  } as CommandV1;
+}
