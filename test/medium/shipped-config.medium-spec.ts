@@ -2,6 +2,14 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { profileSchema } from '@beffroi/domain';
 import { loadYamlFile } from '@beffroi/runtime';
+import {
+  type BellSchedule,
+  type HeatingSchedule,
+  lintBellSchedule,
+  lintHeatingSchedule,
+  lintSchedule,
+  parseLocalDate,
+} from '@beffroi/schedule';
 import { loadCentralConfig } from '../../apps/central/src/central.config';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { loadSimulatorConfig } from '../../apps/simulator/src/simulator.config';
@@ -17,6 +25,28 @@ describe('the configuration files we ship', () => {
     const { config, profiles } = loadGatewayConfig(join(CONFIG, 'gateway.yaml'));
     expect(config.buses.map((b) => b.protocol)).toEqual(['modbus-tcp', 'modbus-rtu-over-tcp', 'opcua']);
     expect([...profiles.keys()].sort()).toEqual(['beffroi-sim-bells', 'beffroi-sim-cabinet', 'beffroi-sim-heating']);
+  });
+
+  it('the demo schedules load and lint clean, but for the lighting’s known summer mornings', () => {
+    const { schedules, schoolHolidays } = loadGatewayConfig(join(CONFIG, 'gateway.yaml'));
+    expect(schedules.map((s) => `${s.config.id}:${s.config.kind}`)).toEqual([
+      'eclairage-hotel-de-ville:lighting',
+      'cloches-basilique:bells',
+      'chauffage-salle-des-fetes:heating',
+    ]);
+    const [first, last] = [parseLocalDate('2026-11-01'), parseLocalDate('2027-06-30')];
+    for (const loaded of schedules) {
+      const context = { schoolHolidays };
+      const findings =
+        loaded.config.kind === 'bells'
+          ? lintBellSchedule(loaded.schedule as BellSchedule, loaded.site.timeZone, first, last, context)
+          : loaded.config.kind === 'heating'
+            ? lintHeatingSchedule(loaded.schedule as HeatingSchedule, loaded.site, first, last, context)
+            : lintSchedule(loaded.schedule, loaded.site, first, last, context);
+      // Lighting: in June the 05:30 "on" comes just before or after sunrise (short burn, dropped point), by design.
+      const summerMornings = loaded.config.kind === 'lighting' ? ['onAfterSunrise', 'shortBurn'] : [];
+      expect(findings.filter((f) => f.severity !== 'info' && !summerMornings.includes(f.code))).toEqual([]);
+    }
   });
 
   it('the demo simulator and central configs load', () => {

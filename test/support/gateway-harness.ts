@@ -1,15 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkProfileReferences, gatewayConfigSchema } from '@beffroi/domain';
 import { httpAddressOf } from '@beffroi/runtime';
+import { AdjustableClock, Clock } from '../../apps/gateway/src/clock/clock';
 import { FieldService } from '../../apps/gateway/src/field/field.service';
 import { LoadedGatewayConfig, loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { GatewayExceptionFilter } from '../../apps/gateway/src/gateway.exception';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { PollerService } from '../../apps/gateway/src/points/poller.service';
+import { loadSchedules } from '../../apps/gateway/src/schedule/schedule-files';
 
 export const PROFILES_DIR = resolve(__dirname, '..', '..', 'config', 'profiles');
 
@@ -36,17 +38,33 @@ export function gatewayConfigFor(buses: unknown[], dir: string): unknown {
   };
 }
 
+export interface GatewayOptions {
+  /** More top-level config (schedules, control, clock...). */
+  config?: Record<string, unknown>;
+  /** Files written next to the config file (schedule files), by relative path. */
+  files?: Record<string, string>;
+  /** With `clock: { mode: adjustable }`: the gateway's time when it boots. */
+  bootAt?: Date;
+}
+
 export async function startGateway(
   buses: unknown[],
   dir = mkdtempSync(join(tmpdir(), 'beffroi-gw-')),
+  options: GatewayOptions = {},
 ): Promise<GatewayHarness> {
-  const config = gatewayConfigSchema.parse(gatewayConfigFor(buses, dir));
+  for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
+  const configPath = join(dir, 'gateway.yaml');
+  const config = gatewayConfigSchema.parse({ ...(gatewayConfigFor(buses, dir) as object), ...options.config });
   const profiles = loadProfiles(PROFILES_DIR);
   const problems = checkProfileReferences(config, profiles);
   if (problems.length > 0) throw new Error(JSON.stringify(problems));
-  const app = await NestFactory.create(GatewayModule.forConfig(new LoadedGatewayConfig('test', config, profiles)), {
-    logger: ['error'],
-  });
+  const loaded = new LoadedGatewayConfig(configPath, config, profiles, loadSchedules(configPath, config, profiles));
+  const app = await NestFactory.create(GatewayModule.forConfig(loaded), { logger: ['error'] });
+  if (options.bootAt !== undefined) {
+    const clock = app.get(Clock);
+    if (!(clock instanceof AdjustableClock)) throw new Error('bootAt needs clock: { mode: adjustable }');
+    clock.set(options.bootAt);
+  }
   app.useGlobalFilters(new GatewayExceptionFilter());
   await app.listen(0, '127.0.0.1');
   const { port } = httpAddressOf(app);
@@ -65,7 +83,7 @@ export async function startGateway(
 
 export async function api(
   base: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<{ status: number; body: any }> {

@@ -11,6 +11,8 @@ import {
   profileSchema,
 } from '@beffroi/domain';
 import { loadYamlFile } from '@beffroi/runtime';
+import type { SchoolHolidays } from '@beffroi/schedule';
+import { type LoadedSchedule, loadSchedules, loadSchoolHolidays } from './schedule/schedule-files';
 
 /** The gateway's validated configuration with the profiles its equipment uses. */
 export class LoadedGatewayConfig {
@@ -18,6 +20,8 @@ export class LoadedGatewayConfig {
     readonly path: string,
     readonly config: GatewayConfig,
     readonly profiles: ReadonlyMap<string, Profile>,
+    readonly schedules: readonly LoadedSchedule[] = [],
+    readonly schoolHolidays?: SchoolHolidays,
   ) {}
 }
 
@@ -57,5 +61,11 @@ export function loadGatewayConfig(path: string): LoadedGatewayConfig {
   const profiles = loadProfiles(resolve(dirname(path), config.profilesDir));
   const problems: DocumentProblem[] = checkProfileReferences(config, profiles);
   if (problems.length > 0) throw new DocumentException(DocumentExceptionCode.Invalid, path, problems);
-  return new LoadedGatewayConfig(path, config, profiles);
+  return new LoadedGatewayConfig(
+    path,
+    config,
+    profiles,
+    loadSchedules(path, config, profiles),
+    loadSchoolHolidays(path, config),
+  );
 }

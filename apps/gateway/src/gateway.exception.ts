@@ -7,6 +7,10 @@ export enum GatewayExceptionCode {
   UnknownEquipment = 'UNKNOWN_EQUIPMENT',
   NotWritable = 'NOT_WRITABLE',
   InvalidRequest = 'INVALID_REQUEST',
+  /** A field engineer holds the maintenance lock-out (consignation): remote commands are refused. */
+  LockedOut = 'LOCKED_OUT',
+  /** The clock cannot be set (it is the system clock). */
+  ClockNotAdjustable = 'CLOCK_NOT_ADJUSTABLE',
 }
 
 export class GatewayException extends Error {
@@ -26,6 +30,8 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.UnknownEquipment:
       return HttpStatus.NOT_FOUND;
     case GatewayExceptionCode.NotWritable:
+    case GatewayExceptionCode.LockedOut:
+    case GatewayExceptionCode.ClockNotAdjustable:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.InvalidRequest:
       return HttpStatus.BAD_REQUEST;

@@ -1,5 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AdjustableClock, Clock, SystemClock } from './clock/clock';
+import { BellService } from './control/bell.service';
+import { ControlController } from './control/control.controller';
+import { ControlService } from './control/control.service';
+import { SwitchingLog } from './control/switching-log.service';
 import { FieldService } from './field/field.service';
 import { LoadedGatewayConfig } from './gateway.config';
 import { HealthController } from './health.controller';
@@ -8,6 +13,7 @@ import { PointsController } from './points/points.controller';
 import { PointsService } from './points/points.service';
 import { PollerService } from './points/poller.service';
 import { WriteService } from './points/write.service';
+import { ScheduleRuntime } from './schedule/schedule-runtime.service';
 import { DatabaseLifecycle } from './store/database-lifecycle';
 import { openGatewayDatabase } from './store/gateway-data-source';
 
@@ -17,9 +23,13 @@ export class GatewayModule {
   static forConfig(loaded: LoadedGatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, PointsController],
+      controllers: [HealthController, PointsController, ControlController],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
+        {
+          provide: Clock,
+          useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),
+        },
         { provide: DataSource, useFactory: () => openGatewayDatabase(loaded.config.storage.path) },
         FieldService,
         PointStore,
@@ -27,6 +37,10 @@ export class GatewayModule {
         WriteService,
         PointsService,
         DatabaseLifecycle,
+        SwitchingLog,
+        ControlService,
+        BellService,
+        ScheduleRuntime,
       ],
     };
   }

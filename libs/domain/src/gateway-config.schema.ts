@@ -158,6 +158,77 @@ function checkUnique<T>(
   });
 }
 
+const pointKeyText = z
+  .string({ error: 'expected a point key "equipmentId:pointId"' })
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}:[a-z0-9][a-z0-9._-]{0,63}$/, {
+    error: 'expected a point key "equipmentId:pointId"',
+  });
+
+const zoneKeyText = z
+  .string({ error: 'expected a heating zone "equipmentId:zone.N"' })
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}:zone\.\d{1,2}$/, { error: 'expected a heating zone "equipmentId:zone.N"' });
+
+/** Priority slots a schedule may fill: the commune's calendar or the syndicate's baseline programme. */
+export const SCHEDULE_SLOTS = ['calendar', 'baseline'] as const;
+
+const scheduleCommon = {
+  id: identifier,
+  /** The schedule file (YAML), relative to this config file. */
+  file: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }),
+  /** Site whose sun and time zone the schedule runs in; default: the site of its (first) equipment. */
+  site: identifier.optional(),
+};
+
+const stateScheduleSlot = z
+  .enum(SCHEDULE_SLOTS, { error: `expected ${SCHEDULE_SLOTS.join(' | ')}` })
+  .default('calendar');
+
+export const scheduleConfigSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({
+      ...scheduleCommon,
+      kind: z.literal('lighting'),
+      slot: stateScheduleSlot,
+      /** Command (on/off) or setpoint (level %) points the schedule drives. */
+      outputs: z.array(pointKeyText).min(1, { error: 'expected at least one output' }),
+    }),
+    z.strictObject({
+      ...scheduleCommon,
+      kind: z.literal('heating'),
+      slot: stateScheduleSlot,
+      /** Zones the schedule drives: `zone.N.mode` gets the level, `zone.N.{comfort,eco,frost}_setpoint` the setpoints. */
+      zones: z.array(zoneKeyText).min(1, { error: 'expected at least one zone' }),
+    }),
+    z.strictObject({
+      ...scheduleCommon,
+      kind: z.literal('bells'),
+      /** The bell controller the rings play on (`bell.N.strike`, `bell.N.swing`, `bell.N.running`). */
+      equipment: identifier,
+    }),
+  ],
+  { error: 'expected kind lighting | heating | bells' },
+);
+export type ScheduleConfig = z.output<typeof scheduleConfigSchema>;
+
+/** Limits the gateway enforces whatever a schedule, an operator or central asks. */
+const controlSchema = z.strictObject({
+  /** An output switched less than this long ago is held (equipment-protection slot) until it has elapsed. */
+  minimumOnOff: duration(0, 3_600_000).default(30_000),
+  bells: z
+    .strictObject({
+      /** Bells allowed to swing at once; more are refused. */
+      maxSwinging: intIn(1, 32).default(2),
+      /** A swing relay is opened after this long, whatever the sequence says. */
+      maxSwing: duration(1000, 3_600_000).default(300_000),
+      /** After a swing stops, the hammer of that bell stays locked this long (the bell is still moving). */
+      settle: duration(0, 600_000).default(10_000),
+      /** A ring found due later than this (gateway down, clock moved forward) is recorded as missed, not rung. */
+      lateTolerance: duration(0, 3_600_000).default(60_000),
+    })
+    .prefault({}),
+});
+
 /** The gateway's own configuration file (config/gateway.yaml). */
 export const gatewayConfigSchema = z
   .strictObject({
@@ -172,6 +243,19 @@ export const gatewayConfigSchema = z
     /** Folder of equipment profiles, relative to this config file. */
     profilesDir: z.string({ error: 'expected a folder path' }).default('profiles'),
     buses: z.array(busSchema),
+    /** School-holiday data (JSON, as config/data/school-holidays-*.json), relative to this config file. */
+    schoolHolidays: z.string({ error: 'expected a file path' }).optional(),
+    schedules: z.array(scheduleConfigSchema).default([]),
+    control: controlSchema.prefault({}),
+    /**
+     * `system`: the machine's clock. `adjustable`: the machine's clock plus an offset that `PUT /clock` moves (tests,
+     * training sessions) — never in production.
+     */
+    clock: z
+      .strictObject({
+        mode: z.enum(['system', 'adjustable'], { error: 'expected system | adjustable' }).default('system'),
+      })
+      .prefault({}),
   })
   .superRefine((config, ctx) => {
     checkUnique(
@@ -196,7 +280,19 @@ export const gatewayConfigSchema = z
       'equipment id',
       ctx,
     );
+    checkUnique(
+      config.schedules,
+      (s) => s.id,
+      (i) => ['schedules', i, 'id'],
+      'schedule id',
+      ctx,
+    );
     const siteIds = new Set(config.sites.map((s) => s.id));
+    config.schedules.forEach((schedule, i) => {
+      if (schedule.site !== undefined && !siteIds.has(schedule.site)) {
+        ctx.addIssue({ code: 'custom', path: ['schedules', i, 'site'], message: `unknown site "${schedule.site}"` });
+      }
+    });
     config.buses.forEach((bus, b) => {
       if (bus.protocol === 'opcua' && (bus.userName === undefined) !== (bus.password === undefined)) {
         ctx.addIssue({ code: 'custom', path: ['buses', b, 'password'], message: 'userName and password go together' });

@@ -6,4 +6,5 @@ export * from './site.schema';
 export * from './tenant.schema';
 export * from './validation/document.exception';
 export * from './validation/parse-document';
+export * from './control/bell-interlock';
 export * from './control/priority-array';

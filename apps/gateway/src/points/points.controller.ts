@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { problemsFromIssues } from '@beffroi/domain';
 import { z } from 'zod';
+import { Clock } from '../clock/clock';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { PointsService } from './points.service';
 
@@ -33,7 +34,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.
 /** The gateway's local API: read-only views of points and equipment, and verified writes for commissioning. */
 @Controller()
 export class PointsController {
-  constructor(private readonly points: PointsService) {}
+  constructor(
+    private readonly points: PointsService,
+    private readonly clock: Clock,
+  ) {}
 
   @Get('points')
   list() {
@@ -54,7 +58,8 @@ export class PointsController {
   @HttpCode(200)
   write(@Param('key') key: string, @Body() body: unknown) {
     const { value, notAfter } = parse(writeBody, body, 'write');
-    const deadline = notAfter === undefined ? new Date(Date.now() + DEFAULT_WRITE_VALIDITY_MS) : new Date(notAfter);
+    const deadline =
+      notAfter === undefined ? new Date(this.clock.now().getTime() + DEFAULT_WRITE_VALIDITY_MS) : new Date(notAfter);
     return this.points.write(key, value, deadline, 'local-api');
   }
 

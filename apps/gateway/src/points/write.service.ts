@@ -3,6 +3,7 @@ import type { PointScalar } from '@beffroi/domain';
 import type { PointSample } from '@beffroi/fieldbus';
 import { DataSource } from 'typeorm';
 import { FieldService, type GatewayPoint } from '../field/field.service';
+import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { WriteRecordEntity, type WriteStatus } from '../store/write-record.entity';
 import { PointStore } from './point-store.service';
@@ -29,6 +30,8 @@ export interface WriteRequest {
   value: PointScalar;
   notAfter: Date;
   source: string;
+  /** A pulse output (hammer strike): the device's acknowledgement is the only confirmation there is. */
+  pulse?: boolean;
 }
 
 /**
@@ -45,12 +48,13 @@ export class WriteService {
     private readonly store: PointStore,
     private readonly dataSource: DataSource,
     private readonly loaded: LoadedGatewayConfig,
+    private readonly clock: Clock,
   ) {}
 
   async write(request: WriteRequest): Promise<WriteResult> {
-    const { point, value, notAfter, source } = request;
+    const { point, value, notAfter, source, pulse = false } = request;
     const records = this.dataSource.getRepository(WriteRecordEntity);
-    const requestedAt = new Date().toISOString();
+    const requestedAt = this.clock.now().toISOString();
     const record = await records.save(
       records.create({
         key: point.bound.key,
@@ -63,11 +67,11 @@ export class WriteService {
         finishedAt: null,
       }),
     );
-    const outcome = await this.execute(point, value, notAfter);
-    const finishedAt = new Date().toISOString();
+    const outcome = await this.execute(point, value, notAfter, pulse);
+    const finishedAt = this.clock.now().toISOString();
     await records.update(record.id, { status: outcome.status, reason: outcome.reason ?? null, finishedAt });
     const log = `write #${record.id} ${point.bound.key} = ${JSON.stringify(value)} by ${source}: ${outcome.status}`;
-    if (outcome.status === 'applied') this.logger.log(log);
+    if (outcome.status === 'applied' || outcome.status === 'acknowledged') this.logger.log(log);
     else this.logger.warn(`${log} (${outcome.reason ?? ''})`);
     return { id: record.id, key: point.bound.key, value, requestedAt, finishedAt, ...outcome };
   }
@@ -79,7 +83,7 @@ export class WriteService {
       {
         status: 'failed',
         reason: 'gateway restarted before the outcome was known',
-        finishedAt: new Date().toISOString(),
+        finishedAt: this.clock.now().toISOString(),
       },
     );
     return result.affected ?? 0;
@@ -89,16 +93,18 @@ export class WriteService {
     point: GatewayPoint,
     value: PointScalar,
     notAfter: Date,
+    pulse: boolean,
   ): Promise<{ status: WriteResultStatus; reason?: string; feedback?: PointScalar | null }> {
     const driver = this.field.driverOf(point);
-    const ack = await driver.write(point.bound, value, notAfter);
+    const ack = await driver.write(point.bound, value, this.clock.toSystemTime(notAfter));
     switch (ack.status) {
       case 'expired':
         return { status: 'expired', reason: ack.reason };
       case 'failed':
         return { status: 'failed', reason: ack.reason };
       case 'written':
-        this.store.update([{ key: point.bound.key, value, quality: { status: 'good' }, receivedAt: new Date() }]);
+        if (pulse) return { status: 'acknowledged', reason: 'pulse output: the device acknowledged the write' };
+        this.store.update([{ key: point.bound.key, value, quality: { status: 'good' }, receivedAt: this.clock.now() }]);
         return this.verify(point, value);
     }
   }
@@ -113,13 +119,13 @@ export class WriteService {
     if (!check) return { status: 'failed', reason: `feedback point ${checkKey} is not configured` };
     const driver = this.field.driverOf(check);
     const bus = this.loaded.config.buses.find((b) => b.id === check.busId);
-    const deadline = Date.now() + (bus?.verifyTimeout ?? 5000);
+    const deadline = this.clock.monotonicMs() + (bus?.verifyTimeout ?? 5000);
     let last: PointSample | undefined;
     for (;;) {
       [last] = await driver.read([check.bound]);
       if (last) this.store.update([last]);
       if (last?.quality.status === 'good' && last.value === value) return { status: 'applied', feedback: last.value };
-      if (Date.now() >= deadline) break;
+      if (this.clock.monotonicMs() >= deadline) break;
       await new Promise((resolve) => setTimeout(resolve, VERIFY_POLL_MS));
     }
     if (last?.quality.status === 'good') {

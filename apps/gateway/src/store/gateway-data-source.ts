@@ -1,12 +1,22 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
+import { BellRingEntity } from './bell-ring.entity';
 import { InitialGatewaySchema1795300000000 } from './migrations/1795300000000-initial-gateway-schema';
+import { ControlAndSchedules1795400000000 } from './migrations/1795400000000-control-and-schedules';
+import { OutputControlEntity } from './output-control.entity';
 import { PointValueEntity } from './point-value.entity';
+import { SwitchingEntity } from './switching.entity';
 import { WriteRecordEntity } from './write-record.entity';
 
-export const GATEWAY_ENTITIES = [PointValueEntity, WriteRecordEntity];
-export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1795300000000];
+export const GATEWAY_ENTITIES = [
+  PointValueEntity,
+  WriteRecordEntity,
+  SwitchingEntity,
+  BellRingEntity,
+  OutputControlEntity,
+];
+export const GATEWAY_MIGRATIONS = [InitialGatewaySchema1795300000000, ControlAndSchedules1795400000000];
 
 interface Pragmas {
   pragma(source: string): unknown;

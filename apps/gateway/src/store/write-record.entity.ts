@@ -1,6 +1,15 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const WRITE_STATUSES = ['pending', 'applied', 'mismatch', 'failed', 'timeout', 'expired'] as const;
+/** `acknowledged`: a pulse output (a hammer strike) the device accepted; it has no lasting state to read back. */
+export const WRITE_STATUSES = [
+  'pending',
+  'applied',
+  'acknowledged',
+  'mismatch',
+  'failed',
+  'timeout',
+  'expired',
+] as const;
 export type WriteStatus = (typeof WRITE_STATUSES)[number];
 
 /** Every write asked of the gateway, recorded before it is attempted and updated with its outcome. */

@@ -84,6 +84,24 @@ describe('priority array', () => {
     expect(winnerOf(interlocked, now)).toMatchObject({ slot: 1, name: 'safety' });
   });
 
+  it('keeps the local calendar slot current under a lock-out, without letting it win', () => {
+    const locked = setSlot(
+      base,
+      PRIORITY_SLOTS.maintenance,
+      { value: false, owner: 'technicien:jdupont', setAt: now.toISOString() },
+      now,
+    );
+    const scheduled = setSlot(
+      locked,
+      PRIORITY_SLOTS.calendar,
+      { value: true, owner: 'schedule:eclairage', setAt: now.toISOString() },
+      now,
+      'local',
+    );
+    expect(resolvedValue(scheduled, now)).toBe(false);
+    expect(resolvedValue(releaseSlot(scheduled, PRIORITY_SLOTS.maintenance), now)).toBe(true);
+  });
+
   it('releases only for the owner when one is given', () => {
     const manual = setSlot(base, PRIORITY_SLOTS.manual, { value: false, owner: 'a', setAt: now.toISOString() }, now);
     expect(releaseSlot(manual, PRIORITY_SLOTS.manual, 'b')).toBe(manual);

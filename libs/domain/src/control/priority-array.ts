@@ -79,15 +79,23 @@ export function lockOut(array: PriorityArray, now: Date): PriorityEntry | undefi
 }
 
 /**
- * Puts a value in a slot (replacing what was there). Commands below the maintenance slot are refused while a field
- * engineer holds the lock-out; an entry that has already expired is refused rather than silently ignored.
+ * Puts a value in a slot (replacing what was there). Remote commands below the maintenance slot are refused while a
+ * field engineer holds the lock-out; the gateway's own schedules (`source: 'local'`) keep their slot current under
+ * it, so the right value applies the moment the lock-out is lifted. An entry that has already expired is refused
+ * rather than silently ignored.
  */
-export function setSlot(array: PriorityArray, slot: PrioritySlot, entry: PriorityEntry, now: Date): PriorityArray {
+export function setSlot(
+  array: PriorityArray,
+  slot: PrioritySlot,
+  entry: PriorityEntry,
+  now: Date,
+  source: 'remote' | 'local' = 'remote',
+): PriorityArray {
   if (entry.expiresAt !== undefined && Date.parse(entry.expiresAt) <= now.getTime()) {
     throw new PriorityException(PriorityExceptionCode.AlreadyExpired, `expiry ${entry.expiresAt} is already past`);
   }
   const lock = lockOut(array, now);
-  if (lock && slot > PRIORITY_SLOTS.maintenance) {
+  if (lock && slot > PRIORITY_SLOTS.maintenance && source === 'remote') {
     throw new PriorityException(
       PriorityExceptionCode.LockedOut,
       `locked out for maintenance by ${lock.owner} since ${lock.setAt}: slot ${slot} commands are refused`,

@@ -1,0 +1,306 @@
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import {
+  emptyPriorityArray,
+  explain,
+  type PointScalar,
+  type PriorityArray,
+  type PriorityEntry,
+  PriorityException,
+  PriorityExceptionCode,
+  PRIORITY_SLOTS,
+  type PrioritySlot,
+  pruneExpired,
+  releaseSlot,
+  setSlot,
+  winnerOf,
+} from '@beffroi/domain';
+import { DataSource } from 'typeorm';
+import { Clock } from '../clock/clock';
+import { FieldService, type GatewayPoint } from '../field/field.service';
+import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
+import { LoadedGatewayConfig } from '../gateway.config';
+import { PointStore } from '../points/point-store.service';
+import { WriteService } from '../points/write.service';
+import { OutputControlEntity } from '../store/output-control.entity';
+import { SwitchingLog } from './switching-log.service';
+
+/** How long a switching may wait for its bus before it is reported expired. */
+const SWITCH_VALIDITY_MS = 60_000;
+/** A switching that did not apply is tried again after this long (and at every re-plan). */
+const RETRY_MS = 30_000;
+const PROTECTION_OWNER = 'protection:minimum-on-off';
+
+interface Output {
+  readonly point: GatewayPoint;
+  array: PriorityArray;
+  /** The value last switched to successfully, and when (monotonic ms). */
+  applied?: { value: PointScalar; monotonicMs: number };
+  retryAt?: number;
+  /** Reconciliations run one at a time per output; a request during one asks for another pass after it. */
+  running: boolean;
+  requests: number;
+}
+
+/**
+ * Who decides each output (the priority array of DESIGN.md "Control"), and the switchings that follow: whenever the
+ * winning value differs from what the output was last switched to, a verified write is sent and recorded. Equipment
+ * protection is enforced here: an output switched less than `control.minimumOnOff` ago is held in the protection
+ * slot until that time has passed. Arrays are kept in SQLite, so overrides and lock-outs survive a restart.
+ */
+@Injectable()
+export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ControlService.name);
+  private readonly outputs = new Map<string, Output>();
+
+  constructor(
+    private readonly field: FieldService,
+    private readonly writer: WriteService,
+    private readonly store: PointStore,
+    private readonly switchings: SwitchingLog,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+    private readonly loaded: LoadedGatewayConfig,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const rows = await this.dataSource.getRepository(OutputControlEntity).find();
+    for (const row of rows) {
+      const point = this.field.points.get(row.key);
+      if (point === undefined) {
+        this.logger.warn(`dropping the saved priority array of ${row.key}: no such point in the config any more`);
+        continue;
+      }
+      this.outputs.set(row.key, {
+        point,
+        array: JSON.parse(row.arrayJson) as PriorityArray,
+        running: false,
+        requests: 0,
+      });
+    }
+  }
+
+  /** Lets switchings in progress finish (and be recorded) before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.settled();
+  }
+
+  /**
+   * Puts `entry` in `slot` of output `key` (created with `defaultValue` if new) and switches if the winner changed.
+   * Remote commands are refused under a maintenance lock-out; local schedules keep their slot current under it.
+   */
+  async command(
+    key: string,
+    slot: PrioritySlot,
+    entry: PriorityEntry,
+    source: 'remote' | 'local',
+    defaultValue?: PointScalar,
+  ): Promise<void> {
+    const output = this.output(key, defaultValue);
+    const type = output.point.bound.definition.type;
+    const expected = type === 'bool' ? 'boolean' : type === 'string' ? 'string' : 'number';
+    if (typeof entry.value !== expected) {
+      throw new GatewayException(
+        GatewayExceptionCode.InvalidRequest,
+        `value: ${key} is a ${type} point, expected a ${expected}, got ${JSON.stringify(entry.value)}`,
+      );
+    }
+    try {
+      output.array = setSlot(output.array, slot, entry, this.clock.now(), source);
+    } catch (error) {
+      if (error instanceof PriorityException) {
+        throw new GatewayException(
+          error.code === PriorityExceptionCode.LockedOut
+            ? GatewayExceptionCode.LockedOut
+            : GatewayExceptionCode.InvalidRequest,
+          `${key}: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+    await this.save(key, output);
+    this.reconcile(key);
+  }
+
+  /** Empties `slot` of output `key` (only if `owner` holds it, when given); what lies underneath then applies. */
+  async release(key: string, slot: PrioritySlot, owner?: string): Promise<void> {
+    const output = this.output(key);
+    output.array = releaseSlot(output.array, slot, owner);
+    await this.save(key, output);
+    this.reconcile(key);
+  }
+
+  /** "Why is it in this state?" for output `key`, with its live feedback and last switching. */
+  async explain(key: string) {
+    const output = this.output(key);
+    const now = this.clock.now();
+    const feedbackKey = output.point.feedbackKey ?? key;
+    const [last] = await this.switchings.recent(1, key);
+    return {
+      key,
+      ...explain(output.array, now),
+      feedback: { key: feedbackKey, ...(this.store.get(feedbackKey) ?? { value: null, quality: { status: 'stale' } }) },
+      lastSwitching: last ?? null,
+    };
+  }
+
+  list() {
+    const now = this.clock.now();
+    return [...this.outputs.entries()].map(([key, output]) => {
+      const winner = winnerOf(output.array, now);
+      return {
+        key,
+        value: winner.slot === 16 ? output.array.defaultValue : winner.entry.value,
+        slot: winner.slot,
+        slotName: winner.name,
+        ...(winner.slot === 16 ? {} : { owner: winner.entry.owner }),
+      };
+    });
+  }
+
+  /** Re-asserts every output: writes what should be true now even if it was already sent (boot, re-plan). */
+  reassertAll(): void {
+    for (const [key, output] of this.outputs) {
+      output.applied = undefined;
+      this.reconcile(key);
+    }
+  }
+
+  /** The next instant something must be looked at again: a slot expiry or a retry. */
+  nextWakeAt(): Date | null {
+    let next = Number.POSITIVE_INFINITY;
+    const now = this.clock.now().getTime();
+    const monotonic = this.clock.monotonicMs();
+    for (const output of this.outputs.values()) {
+      for (const entry of Object.values(output.array.slots)) {
+        const expiry = entry.expiresAt === undefined ? Number.NaN : Date.parse(entry.expiresAt);
+        if (expiry > now) next = Math.min(next, expiry);
+      }
+      if (output.retryAt !== undefined) next = Math.min(next, now + Math.max(0, output.retryAt - monotonic));
+    }
+    return Number.isFinite(next) ? new Date(next) : null;
+  }
+
+  /** Reconciles outputs whose slots expired or whose retry is due. */
+  wake(): void {
+    const now = this.clock.now();
+    for (const [key, output] of this.outputs) {
+      const pruned = pruneExpired(output.array, now);
+      const expired = Object.keys(pruned.slots).length !== Object.keys(output.array.slots).length;
+      const retry = output.retryAt !== undefined && output.retryAt <= this.clock.monotonicMs();
+      if (expired) {
+        output.array = pruned;
+        void this.save(key, output);
+      }
+      if (expired || retry) this.reconcile(key);
+    }
+  }
+
+  /** Resolves until the output is at rest; concurrent calls fold into one more pass. */
+  reconcile(key: string): void {
+    const output = this.outputs.get(key);
+    if (output === undefined) return;
+    output.requests++;
+    if (output.running) return;
+    output.running = true;
+    void this.reconcileLoop(key, output).finally(() => {
+      output.running = false;
+    });
+  }
+
+  /** Resolves once every output is at rest (tests and shutdown). */
+  async settled(): Promise<void> {
+    while ([...this.outputs.values()].some((output) => output.running)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async reconcileLoop(key: string, output: Output): Promise<void> {
+    let served: number;
+    do {
+      served = output.requests;
+      try {
+        await this.switchIfNeeded(key, output);
+      } catch (error) {
+        output.retryAt = this.clock.monotonicMs() + RETRY_MS;
+        this.logger.error(`reconciling ${key} failed: ${(error as Error).message}`);
+      }
+    } while (output.requests !== served);
+  }
+
+  private async switchIfNeeded(key: string, output: Output): Promise<void> {
+    const now = this.clock.now();
+    const winner = winnerOf(output.array, now);
+    const value = winner.slot === 16 ? output.array.defaultValue : winner.entry.value;
+    const { applied } = output;
+    if (value === applied?.value) return;
+    const minimum = this.loaded.config.control.minimumOnOff;
+    const sinceLast = applied === undefined ? Number.POSITIVE_INFINITY : this.clock.monotonicMs() - applied.monotonicMs;
+    if (applied !== undefined && sinceLast < minimum && winner.slot > PRIORITY_SLOTS.protection) {
+      const expiresAt = new Date(now.getTime() + (minimum - sinceLast));
+      output.array = setSlot(
+        output.array,
+        PRIORITY_SLOTS.protection,
+        { value: applied.value, owner: PROTECTION_OWNER, setAt: now.toISOString(), expiresAt: expiresAt.toISOString() },
+        now,
+      );
+      await this.save(key, output);
+      this.logger.log(
+        `${key} held at ${JSON.stringify(applied.value)} until ${expiresAt.toISOString()} (minimum on/off time)`,
+      );
+      return;
+    }
+    const cause = winner.slot === 16 ? 'default' : winner.entry.owner;
+    const result = await this.writer.write({
+      point: output.point,
+      value,
+      notAfter: new Date(now.getTime() + SWITCH_VALIDITY_MS),
+      source: cause,
+    });
+    await this.switchings.record({
+      at: now,
+      key,
+      value,
+      slot: winner.slot,
+      cause,
+      result: result.status,
+      reason: result.reason,
+      writeId: result.id,
+    });
+    if (result.status === 'applied' || result.status === 'acknowledged') {
+      output.applied = { value, monotonicMs: this.clock.monotonicMs() };
+      output.retryAt = undefined;
+    } else {
+      output.applied = undefined;
+      output.retryAt = this.clock.monotonicMs() + RETRY_MS;
+    }
+  }
+
+  private output(key: string, defaultValue?: PointScalar): Output {
+    const existing = this.outputs.get(key);
+    if (existing !== undefined) return existing;
+    const point = this.field.points.get(key);
+    if (point === undefined) {
+      throw new GatewayException(GatewayExceptionCode.UnknownPoint, `no point "${key}" (see GET /points)`);
+    }
+    if (!this.field.isWritable(point)) {
+      throw new GatewayException(
+        GatewayExceptionCode.NotWritable,
+        `${key} is a ${point.kind} point: it has no priority array`,
+      );
+    }
+    const fallback =
+      defaultValue ??
+      (point.bound.definition.type === 'bool' ? false : point.bound.definition.type === 'string' ? '' : 0);
+    const created: Output = { point, array: emptyPriorityArray(fallback), running: false, requests: 0 };
+    this.outputs.set(key, created);
+    return created;
+  }
+
+  private async save(key: string, output: Output): Promise<void> {
+    await this.dataSource.getRepository(OutputControlEntity).save({
+      key,
+      arrayJson: JSON.stringify(pruneExpired(output.array, this.clock.now())),
+      updatedAt: this.clock.now().toISOString(),
+    });
+  }
+}

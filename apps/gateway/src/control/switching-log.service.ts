@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import type { PointScalar } from '@beffroi/domain';
+import { DataSource } from 'typeorm';
+import { SwitchingEntity, type SwitchingResult } from '../store/switching.entity';
+
+export interface Switching {
+  at: Date;
+  key: string;
+  value: PointScalar;
+  slot: number | null;
+  cause: string;
+  result: SwitchingResult;
+  reason?: string | undefined;
+  writeId?: number | undefined;
+}
+
+/** The record of every switching (the gateway's answer to "what happened to this output, and why"). */
+@Injectable()
+export class SwitchingLog {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async record(switching: Switching): Promise<void> {
+    const repository = this.dataSource.getRepository(SwitchingEntity);
+    await repository.insert({
+      at: switching.at.toISOString(),
+      key: switching.key,
+      valueJson: JSON.stringify(switching.value),
+      slot: switching.slot,
+      cause: switching.cause,
+      result: switching.result,
+      reason: switching.reason ?? null,
+      writeId: switching.writeId ?? null,
+    });
+  }
+
+  async recent(limit: number, key?: string) {
+    const rows = await this.dataSource
+      .getRepository(SwitchingEntity)
+      .find({ where: key === undefined ? {} : { key }, order: { id: 'DESC' }, take: limit });
+    return rows.map((row) => ({
+      id: row.id,
+      at: row.at,
+      key: row.key,
+      value: JSON.parse(row.valueJson) as PointScalar,
+      slot: row.slot,
+      cause: row.cause,
+      result: row.result,
+      reason: row.reason,
+      writeId: row.writeId,
+    }));
+  }
+}
