@@ -139,10 +139,16 @@ class RunConfigs {
   gateway(simulatorPorts: Record<string, number>): string {
     const source = join(this.options.configDir, 'gateway.yaml');
     const config = readYaml(source);
+    // Paths in the config are relative to it: the copy points at the originals.
     config.profilesDir = resolve(
       dirname(source),
       typeof config.profilesDir === 'string' ? config.profilesDir : 'profiles',
     );
+    if (typeof config.schoolHolidays === 'string')
+      config.schoolHolidays = resolve(dirname(source), config.schoolHolidays);
+    for (const schedule of (config.schedules as Yaml[] | undefined) ?? []) {
+      if (typeof schedule.file === 'string') schedule.file = resolve(dirname(source), schedule.file);
+    }
     if (this.options.ephemeral) {
       config.http = { ...(config.http as Yaml), port: 0 };
       config.storage = { path: join(this.dir, 'gateway.sqlite') };

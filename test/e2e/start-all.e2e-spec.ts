@@ -98,7 +98,7 @@ describe('npm start: simulator + central + gateway on one machine', () => {
   });
 
   it('the gateway switches a circuit of the simulated cabinet and confirms it by its feedback', async () => {
-    const write = await fetch(`${ready.urls.gateway}/points/cabinet-hotel-de-ville:circuit.2.command/write`, {
+    const write = await fetch(`${ready.urls.gateway}/points/cabinet-hotel-de-ville:circuit.3.command/write`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: true }),
@@ -107,7 +107,7 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     const cabinet = (await (await fetch(`${ready.urls.simulator}/devices/cabinet-hotel-de-ville`)).json()) as {
       circuits: { circuit: number; energised: boolean }[];
     };
-    expect(cabinet.circuits.find((c) => c.circuit === 2)).toMatchObject({ energised: true });
+    expect(cabinet.circuits.find((c) => c.circuit === 3)).toMatchObject({ energised: true });
   });
 
   it('logs structured JSON lines', () => {
