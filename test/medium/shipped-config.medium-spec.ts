@@ -9,6 +9,7 @@ import {
   lintHeatingSchedule,
   lintSchedule,
   parseLocalDate,
+  type Schedule,
 } from '@beffroi/schedule';
 import { loadCentralConfig } from '../../apps/central/src/central.config';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
@@ -42,7 +43,7 @@ describe('the configuration files we ship', () => {
           ? lintBellSchedule(loaded.schedule as BellSchedule, loaded.site.timeZone, first, last, context)
           : loaded.config.kind === 'heating'
             ? lintHeatingSchedule(loaded.schedule as HeatingSchedule, loaded.site, first, last, context)
-            : lintSchedule(loaded.schedule, loaded.site, first, last, context);
+            : lintSchedule(loaded.schedule as Schedule, loaded.site, first, last, context);
       // Lighting: in June the 05:30 "on" comes just before or after sunrise (short burn, dropped point), by design.
       const summerMornings = loaded.config.kind === 'lighting' ? ['onAfterSunrise', 'shortBurn'] : [];
       expect(findings.filter((f) => f.severity !== 'info' && !summerMornings.includes(f.code))).toEqual([]);
