@@ -10,6 +10,14 @@ const LAUNCHER = join(ROOT, 'dist', 'tools', 'start-all.js');
 /** The site of the demo cabinet (config/gateway.yaml). */
 const HOTEL_DE_VILLE = { latitude: 49.8467, longitude: 3.2874, altitude: 80, timeZone: 'Europe/Paris' };
 
+interface Switching {
+  at: string;
+  value: boolean;
+  cause: string;
+  result: string;
+  slot: number;
+}
+
 interface LauncherReady {
   urls: { gateway: string; simulator: string };
 }
@@ -61,6 +69,9 @@ describe('the demo gateway, on a fake clock, switches the simulated cabinet at t
     rmSync(configDir, { recursive: true, force: true });
   });
 
+  const setClock = (at: number) =>
+    json(`${ready.urls.gateway}/clock`, { method: 'PUT', body: JSON.stringify({ at: new Date(at).toISOString() }) });
+
   it('on at sunset + 15 min and off at 23:00 on 2027-01-04, both circuits, recorded with their cause', async () => {
     const schedule = loadYamlFile(scheduleSchema, join(ROOT, 'config', 'schedules', 'eclairage-saint-quentin.yaml'));
     const from = resolveLocalTime(localDate(2027, 1, 4), 12, 0, 0, 'Europe/Paris').instant;
@@ -74,20 +85,26 @@ describe('the demo gateway, on a fake clock, switches the simulated cabinet at t
         .slice(0, 2)
         .map((circuit) => circuit.command);
 
+    // Whatever the real time of day, the test starts from the afternoon, lights off: a boot at night switches them on
+    // with the real clock, and those switchings must not be mistaken for the ones at the computed instants.
+    await setClock(from.getTime() + 3_600_000);
+    expect(await until(circuits, (state) => state.every((c) => !c), 10_000)).toEqual([false, false]);
+
     for (const [transition, expected] of [
       [on, [true, true]],
       [off, [false, false]],
     ] as const) {
       const at = transition?.at.getTime() ?? 0;
-      await json(`${ready.urls.gateway}/clock`, {
-        method: 'PUT',
-        body: JSON.stringify({ at: new Date(at - 3000).toISOString() }),
-      });
+      await setClock(at - 3000);
       expect(await until(circuits, (state) => state.every((c, i) => c === expected[i]), 10_000)).toEqual(expected);
-      const switchings = (await until(
-        () => json(`${ready.urls.gateway}/switchings?limit=2`),
-        (list: { value: boolean }[]) => list.length === 2 && list.every((s) => s.value === expected[0]),
-      )) as { at: string; value: boolean; cause: string; result: string; slot: number }[];
+      const sinceJump = (list: Switching[]) => list.filter((s) => Date.parse(s.at) >= at - 3000);
+      const switchings = sinceJump(
+        await until(
+          () => json(`${ready.urls.gateway}/switchings?limit=10`) as Promise<Switching[]>,
+          (list) => sinceJump(list).length === 2,
+        ),
+      );
+      expect(switchings.map((s) => s.value)).toEqual(expected);
       for (const switching of switchings) {
         expect(switching).toMatchObject({ cause: 'schedule:eclairage-hotel-de-ville', result: 'applied', slot: 12 });
         const lateMs = Date.parse(switching.at) - at;
