@@ -2,10 +2,12 @@ import type { DataType, ModbusPointDefinition, ModbusTable, PointScalar } from '
 import {
   type CodecResult,
   decodeModbusPoint,
+  decodePlainRegister,
   encodeBitInRegister,
   encodeModbusPoint,
   type ModbusData,
   type ModbusWrite,
+  plainRegisterOf,
 } from './modbus-codec';
 import type { RegisterLayout } from './register-layout';
 
@@ -433,5 +435,34 @@ describe('Modbus codec', () => {
     ])('%s refuses %p', (type, value, reason) => {
       expect(encodeModbusPoint(point(type), value)).toEqual(bad(`point "meter.value": ${reason}`));
     });
+  });
+});
+
+describe('plain registers', () => {
+  it.each([
+    ['int16', 'big'],
+    ['int16', 'little'],
+    ['uint16', 'big'],
+    ['uint16', 'little'],
+  ] as const)('decode a %s (%s-endian bytes) as decodeModbusPoint does', (type, byteOrder) => {
+    const definition = point(type, { byteOrder });
+    const plain = plainRegisterOf(definition);
+    expect(plain).toBeDefined();
+    for (const register of [0, 1, 0x00ff, 0x1234, 0x7fff, 0x8000, 0xcfc7, 0xffff]) {
+      expect(good(decodePlainRegister(plain!, register))).toEqual(decodeModbusPoint(definition, [register]));
+    }
+  });
+
+  it('leave what is not a register value to decodeModbusPoint', () => {
+    const plain = plainRegisterOf(point('uint16'))!;
+    for (const wrong of [-1, 0x10000, 1.5, true, undefined]) expect(decodePlainRegister(plain, wrong)).toBeUndefined();
+  });
+
+  it('are only the 16-bit integers without scale, offset or states', () => {
+    expect(plainRegisterOf(point('int16', { scale: 0.1 }))).toBeUndefined();
+    expect(plainRegisterOf(point('uint16', { offset: -40 }))).toBeUndefined();
+    expect(plainRegisterOf(point('uint16', { states: { '0': 'off', '1': 'on' } }))).toBeUndefined();
+    expect(plainRegisterOf(point('int32'))).toBeUndefined();
+    expect(plainRegisterOf(point('uint16', { scale: 1, offset: 0 }))).toBeDefined();
   });
 });

@@ -99,6 +99,43 @@ export function decodeModbusPoint(
 }
 
 /**
+ * A 16-bit integer point taken as it is (no scale, offset or state labels), the kind of point polled most: its value
+ * is its register, bytes swapped or not, signed or not. `decodePlainRegister` decodes it without the one-register
+ * array and the result object of `decodeModbusPoint`.
+ */
+export interface PlainRegister {
+  readonly signed: boolean;
+  readonly swapBytes: boolean;
+}
+
+/** The four plain registers, shared by every point: polling reads them for each point it decodes. */
+const PLAIN_REGISTERS: readonly PlainRegister[] = [false, true].flatMap((signed) =>
+  [false, true].map((swapBytes) => Object.freeze({ signed, swapBytes })),
+);
+
+/** How `point` decodes as a plain register, or undefined when it needs `decodeModbusPoint`. */
+export function plainRegisterOf(
+  point: ModbusPointDefinition,
+  defaults: RegisterLayout = DEFAULT_REGISTER_LAYOUT,
+): PlainRegister | undefined {
+  if (point.type !== 'int16' && point.type !== 'uint16') return undefined;
+  if ((point.scale ?? 1) !== 1 || (point.offset ?? 0) !== 0 || point.states !== undefined) return undefined;
+  const signed = point.type === 'int16';
+  const swapBytes = (point.byteOrder ?? defaults.byteOrder) === 'little';
+  return PLAIN_REGISTERS.find((plain) => plain.signed === signed && plain.swapBytes === swapBytes);
+}
+
+/**
+ * The value `decodeModbusPoint` gives a plain register point whose register is `register`; undefined when that is
+ * not a register value, and `decodeModbusPoint` then says why.
+ */
+export function decodePlainRegister(plain: PlainRegister, register: unknown): number | undefined {
+  if (typeof register !== 'number' || !isRegisterValue(register)) return undefined;
+  const word = plain.swapBytes ? wordValue(register, 'little') : register;
+  return plain.signed && word >= 0x8000 ? word - 0x10000 : word;
+}
+
+/**
  * The registers or bits to write for an engineering value (a state label on a point with `states`). Fails with a
  * reason naming the point when the value does not suit its type or is out of range once scaled.
  */

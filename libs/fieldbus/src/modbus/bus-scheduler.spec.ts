@@ -12,11 +12,10 @@ class FakeWire {
   readonly pending: { request: ModbusRequest; answer: (outcome: ModbusOutcome) => void }[] = [];
   silentUnits = new Set<number>();
 
-  execute = (request: ModbusRequest): Promise<ModbusOutcome> => {
+  execute = (request: ModbusRequest, done: (outcome: ModbusOutcome) => void): void => {
     this.sent.push(request);
-    if (this.silentUnits.has(request.unit))
-      return Promise.resolve({ ok: false, failure: 'timeout', reason: 'no answer' });
-    return new Promise((answer) => this.pending.push({ request, answer }));
+    if (this.silentUnits.has(request.unit)) done({ ok: false, failure: 'timeout', reason: 'no answer' });
+    else this.pending.push({ request, answer: done });
   };
 
   answerAll(): void {

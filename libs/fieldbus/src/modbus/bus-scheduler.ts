@@ -85,7 +85,8 @@ export class BusScheduler {
   private stopped = false;
 
   constructor(
-    private readonly execute: (request: ModbusRequest) => Promise<ModbusOutcome>,
+    /** Puts a request on the wire; calls `done` once with its outcome, maybe before returning. */
+    private readonly execute: (request: ModbusRequest, done: (outcome: ModbusOutcome) => void) => void,
     private readonly options: SchedulerOptions,
     private readonly onUnitChange: (health: UnitHealth) => void = () => undefined,
   ) {}
@@ -114,26 +115,44 @@ export class BusScheduler {
 
   /** Reads now, joining an identical read that is already waiting. Resolves with the outcome, never rejects. */
   read(request: ModbusReadRequest): Promise<ModbusOutcome> {
-    if (this.stopped) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'bus stopped' });
-    if (!this.connected) return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'not connected' });
+    return new Promise((resolve) => {
+      this.submit(request, resolve);
+    });
+  }
+
+  /**
+   * `read` for the polling path, without a promise per request: `done` is called once with the outcome, maybe before
+   * `submit` returns (a bus that is down answers at once).
+   */
+  submit(request: ModbusReadRequest, done: (outcome: ModbusOutcome) => void): void {
+    if (this.stopped) {
+      done({ ok: false, failure: 'disconnected', reason: 'bus stopped' });
+      return;
+    }
+    if (!this.connected) {
+      done({ ok: false, failure: 'disconnected', reason: 'not connected' });
+      return;
+    }
     const unit = this.unit(request.unit);
     if (!unit.online && (unit.probing || Date.now() < unit.nextProbeAt)) {
-      return Promise.resolve({ ok: false, failure: 'offline', reason: `offline: ${unit.reason}` });
+      done({ ok: false, failure: 'offline', reason: `offline: ${unit.reason}` });
+      return;
     }
     const key = readKey(request);
     const waiting = this.reads.get(key);
-    if (waiting) return new Promise((resolve) => waiting.waiters.push(resolve));
-    return new Promise((resolve) => {
-      const job: ReadJob = {
-        request,
-        waiters: [resolve],
-        settle: (outcome) => {
-          for (const waiter of job.waiters) waiter(outcome);
-        },
-      };
-      this.reads.set(key, job);
-      this.pump();
-    });
+    if (waiting) {
+      waiting.waiters.push(done);
+      return;
+    }
+    const job: ReadJob = {
+      request,
+      waiters: [done],
+      settle: (outcome) => {
+        for (const waiter of job.waiters) waiter(outcome);
+      },
+    };
+    this.reads.set(key, job);
+    this.pump();
   }
 
   /**
@@ -170,7 +189,8 @@ export class BusScheduler {
 
   private pump(): void {
     if (this.stopped || !this.connected) return;
-    const wait = this.gapUntil - Date.now();
+    // Reading the clock only where the answer matters: pump runs after every answer.
+    const wait = this.options.interFrameGapMs > 0 ? this.gapUntil - Date.now() : 0;
     if (wait > 0) {
       this.pumpTimer ??= setTimeout(() => {
         this.pumpTimer = undefined;
@@ -179,9 +199,7 @@ export class BusScheduler {
       return;
     }
     while (this.inFlight < this.options.maxInFlight) {
-      this.expireWrites();
-      const writeIndex = this.writes.findIndex((job) => this.reachable(job.request.unit));
-      const write = writeIndex >= 0 ? this.writes.splice(writeIndex, 1)[0] : undefined;
+      const write = this.writes.length > 0 ? this.nextWrite() : undefined;
       if (write) {
         this.dispatch(write.request, (outcome) => {
           if (!this.unreachable(write, outcome)) write.settle(outcome);
@@ -208,6 +226,13 @@ export class BusScheduler {
     }
   }
 
+  /** The first waiting write whose unit is worth a request, taken off the queue; expired ones are answered. */
+  private nextWrite(): WriteJob | undefined {
+    this.expireWrites();
+    const index = this.writes.findIndex((job) => this.reachable(job.request.unit));
+    return index >= 0 ? this.writes.splice(index, 1)[0] : undefined;
+  }
+
   /** A unit is worth a request when it answers, or when its next probe is due. */
   private reachable(unitId: number): boolean {
     const unit = this.unit(unitId);
@@ -230,34 +255,49 @@ export class BusScheduler {
     // A probe of an offline unit is sent once, without retries: it must cost the others as little as possible.
     const probe = !unit.online;
     unit.probing ||= probe;
-    void this.attempt(request, probe ? 0 : this.options.retries).then((outcome) => {
+    this.attempt(request, probe ? 0 : this.options.retries, (outcome) => {
       this.inFlight--;
       if (probe) unit.probing = false;
-      this.record(request.unit, outcome);
+      this.record(request.unit, unit, outcome);
       settle(outcome);
       if (this.options.interFrameGapMs > 0) this.gapUntil = Date.now() + this.options.interFrameGapMs;
       this.pump();
     });
   }
 
-  private async attempt(request: ModbusRequest, retriesLeft: number): Promise<ModbusOutcome> {
-    const outcome = await this.execute(request);
-    const retry = !outcome.ok && (outcome.failure === 'timeout' || outcome.failure === 'corrupt');
-    if (retry && retriesLeft > 0 && this.connected && !this.stopped) return this.attempt(request, retriesLeft - 1);
-    return outcome;
+  /** Sends `request`, again while it times out or comes back garbled and retries are left; then calls `done`. */
+  private attempt(request: ModbusRequest, retriesLeft: number, done: (outcome: ModbusOutcome) => void): void {
+    // An answer given before `execute` returns (a link that is down) is taken up as a microtask: carrying on from
+    // inside `execute` would run a pump, and requeue writes, inside the pump that is sending this request.
+    let returned = false;
+    this.execute(request, (outcome) => {
+      if (returned) this.attempted(request, retriesLeft, outcome, done);
+      else void Promise.resolve().then(() => this.attempted(request, retriesLeft, outcome, done));
+    });
+    returned = true;
   }
 
-  private record(unitId: number, outcome: ModbusOutcome): void {
-    const unit = this.unit(unitId);
-    const now = Date.now();
+  private attempted(
+    request: ModbusRequest,
+    retriesLeft: number,
+    outcome: ModbusOutcome,
+    done: (outcome: ModbusOutcome) => void,
+  ): void {
+    const retry = !outcome.ok && (outcome.failure === 'timeout' || outcome.failure === 'corrupt');
+    if (retry && retriesLeft > 0 && this.connected && !this.stopped) this.attempt(request, retriesLeft - 1, done);
+    else done(outcome);
+  }
+
+  private record(unitId: number, unit: UnitState, outcome: ModbusOutcome): void {
     const alive = outcome.ok || outcome.failure === 'exception';
     if (alive) {
       unit.consecutiveFailures = 0;
       unit.backoff.reset();
-      if (!unit.online) this.changeUnit(unitId, unit, true, 'answering again', now);
+      if (!unit.online) this.changeUnit(unitId, unit, true, 'answering again', Date.now());
       return;
     }
     if (outcome.failure === 'disconnected' || outcome.failure === 'offline') return;
+    const now = Date.now();
     unit.consecutiveFailures++;
     if (unit.online && unit.consecutiveFailures >= this.options.offlineAfter) {
       this.changeUnit(unitId, unit, false, outcome.reason, now);

@@ -1,6 +1,12 @@
 import { Logger } from '@nestjs/common';
 import ModbusRTU from 'modbus-serial';
-import type { ModbusRtuBusConfig, ModbusRtuOverTcpBusConfig, ModbusTable, ModbusTcpBusConfig } from '@beffroi/domain';
+import {
+  isBitTable,
+  type ModbusRtuBusConfig,
+  type ModbusRtuOverTcpBusConfig,
+  type ModbusTable,
+  type ModbusTcpBusConfig,
+} from '@beffroi/domain';
 import { Backoff } from '../backoff';
 
 export type ModbusBusConfig = ModbusTcpBusConfig | ModbusRtuBusConfig | ModbusRtuOverTcpBusConfig;
@@ -42,6 +48,18 @@ function outcomeOfError(error: ModbusError): ModbusOutcome {
   return { ok: false, failure: 'corrupt', reason: `bad answer: ${error.message ?? 'unreadable frame'}` };
 }
 
+/** A request on the wire: how to answer it, and when our guard gives up on it (`performance.now()` time). */
+interface Awaited {
+  request: ModbusRequest;
+  /** Dropped once called, with what it holds (the caller's state for this request). */
+  settle: ((outcome: ModbusOutcome) => void) | undefined;
+  deadline: number;
+}
+
+/** What modbus-serial answers: read results carry `data`, write results echo the address written. */
+type AnswerResult = { data: readonly (number | boolean)[] } | { address: number };
+type Answer = (error: Error | null, result?: AnswerResult) => void;
+
 /**
  * The single connection of one bus. It alone opens the port (never two opens at once), notices when it closes and
  * reopens it with backoff and jitter. It does not order requests: the bus scheduler does.
@@ -53,8 +71,14 @@ export class ModbusLink {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private stopped = true;
   private readonly backoff: Backoff;
-  /** Answers still awaited on the current connection: settled as `disconnected` if it goes away. */
-  private readonly awaiting = new Set<(outcome: ModbusOutcome) => void>();
+  /**
+   * Answers still awaited on the current connection, oldest first: settled as `disconnected` if it goes away. Every
+   * request gets the same guard delay on a monotonic clock, so insertion order is also deadline order.
+   */
+  private readonly awaiting = new Set<Awaited>();
+  /** One timer for the whole link, due at the oldest deadline: a timer per request costs more than the request. */
+  private guard: NodeJS.Timeout | undefined;
+  private readonly guardMs: number;
   /** Connections opened since start (to prove there is never more than one). */
   opens = 0;
 
@@ -63,6 +87,8 @@ export class ModbusLink {
     private readonly onStateChange: (open: boolean) => void,
   ) {
     this.backoff = new Backoff(bus.reconnectMin, Math.max(bus.reconnectMin, bus.reconnectMax));
+    // modbus-serial times requests out itself after `bus.timeout`; the guard is only for answers it drops.
+    this.guardMs = 2 * bus.timeout + 100;
   }
 
   get isOpen(): boolean {
@@ -81,65 +107,30 @@ export class ModbusLink {
     await this.closeClient();
   }
 
-  /** Sends one request; resolves with its outcome, never rejects. */
-  execute(request: ModbusRequest): Promise<ModbusOutcome> {
+  /**
+   * Sends one request; calls `done` with its outcome exactly once, never throws. A callback and not a promise: this
+   * runs for every request polled, and the scheduler chains on it directly.
+   */
+  execute(request: ModbusRequest, done: (outcome: ModbusOutcome) => void): void {
     const client = this.client;
     if (!client?.isOpen) {
       if (client) this.lost(client);
-      return Promise.resolve({ ok: false, failure: 'disconnected', reason: 'not connected' });
+      done({ ok: false, failure: 'disconnected', reason: 'not connected' });
+      return;
     }
-    return new Promise((settle) => {
-      // modbus-serial drops its callbacks when a port is destroyed: guard every request ourselves.
-      const guard = setTimeout(
-        () => resolve({ ok: false, failure: 'timeout', reason: 'no answer (timeout)' }),
-        2 * this.bus.timeout + 100,
-      );
-      const resolve = (outcome: ModbusOutcome) => {
-        if (!this.awaiting.delete(resolve)) return;
-        clearTimeout(guard);
-        settle(outcome);
-      };
-      this.awaiting.add(resolve);
-      const failed = (error: Error) => resolve(outcomeOfError(error));
-      const bits = (error: Error | null, result?: { data: boolean[] }) => {
-        if (error) failed(error);
-        else resolve({ ok: true, bits: (result?.data ?? []).slice(0, request.kind === 'read' ? request.count : 0) });
-      };
-      const registers = (error: Error | null, result?: { data: number[] }) => {
-        if (error) failed(error);
-        else resolve({ ok: true, registers: result?.data ?? [] });
-      };
-      const written = (error: Error | null) => {
-        if (error) failed(error);
-        else resolve({ ok: true });
-      };
-      const { unit, address } = request;
-      switch (request.kind) {
-        case 'read':
-          switch (request.table) {
-            case 'coil':
-              client.writeFC1(unit, address, request.count, bits);
-              return;
-            case 'discrete-input':
-              client.writeFC2(unit, address, request.count, bits);
-              return;
-            case 'holding-register':
-              client.writeFC3(unit, address, request.count, registers);
-              return;
-            case 'input-register':
-              client.writeFC4(unit, address, request.count, registers);
-              return;
-          }
-          return;
-        case 'write-coils':
-          if (request.values.length === 1) client.writeFC5(unit, address, request.values[0] ?? false, written);
-          else client.writeFC15(unit, address, request.values, written);
-          return;
-        case 'write-registers':
-          if (request.values.length === 1) client.writeFC6(unit, address, request.values[0] ?? 0, written);
-          else client.writeFC16(unit, address, request.values, written);
-          return;
-      }
+    // modbus-serial drops its callbacks when a port is destroyed: the guard answers those requests.
+    const awaited: Awaited = { request, settle: done, deadline: performance.now() + this.guardMs };
+    this.awaiting.add(awaited);
+    this.guard ??= this.armGuard(this.guardMs);
+    // modbus-serial keeps its last 256 transactions, callbacks included. Ours reaches the request through a box it
+    // empties when called, and `answer` drops `settle`: an answered request leaves nothing reachable behind. Left
+    // reachable, what answered requests held was copied and promoted by the garbage collector, which cost more
+    // than all the rest of polling.
+    const box: { awaited?: Awaited } = { awaited };
+    send(client, request, (error, result) => {
+      const answered = box.awaited;
+      box.awaited = undefined;
+      if (answered) this.answered(answered, error, result);
     });
   }
 
@@ -218,8 +209,39 @@ export class ModbusLink {
     this.scheduleReconnect();
   }
 
+  private answered(awaited: Awaited, error: Error | null, result: AnswerResult | undefined): void {
+    const data = result && 'data' in result ? result.data : [];
+    this.answer(awaited, error ? outcomeOfError(error) : outcomeOfData(awaited.request, data));
+  }
+
+  /** Settles `awaited` unless it already was (an answer racing the guard or a lost connection). */
+  private answer(awaited: Awaited, outcome: ModbusOutcome): void {
+    const settle = awaited.settle;
+    if (!settle) return;
+    awaited.settle = undefined;
+    this.awaiting.delete(awaited);
+    settle(outcome);
+  }
+
+  /** The guard never keeps the process alive: the socket a request waits on does. */
+  private armGuard(delayMs: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      this.guard = undefined;
+      const now = performance.now();
+      for (const awaited of this.awaiting) {
+        if (awaited.deadline > now) {
+          this.guard = this.armGuard(awaited.deadline - now);
+          return;
+        }
+        this.answer(awaited, { ok: false, failure: 'timeout', reason: 'no answer (timeout)' });
+      }
+    }, delayMs).unref();
+  }
+
   private abandonAwaited(reason: string): void {
-    for (const resolve of [...this.awaiting]) resolve({ ok: false, failure: 'disconnected', reason });
+    clearTimeout(this.guard);
+    this.guard = undefined;
+    for (const awaited of [...this.awaiting]) this.answer(awaited, { ok: false, failure: 'disconnected', reason });
   }
 
   private async closeClient(): Promise<void> {
@@ -230,5 +252,44 @@ export class ModbusLink {
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
     else client.destroy(() => undefined);
     this.onStateChange(false);
+  }
+}
+
+/** What a request's answer means: bits trimmed to the count asked for (they come back in whole bytes). */
+function outcomeOfData(request: ModbusRequest, data: readonly (number | boolean)[]): ModbusOutcome {
+  if (request.kind !== 'read') return { ok: true };
+  return isBitTable(request.table)
+    ? { ok: true, bits: (data as boolean[]).slice(0, request.count) }
+    : { ok: true, registers: data as number[] };
+}
+
+/** Puts one request on the wire; modbus-serial calls `answer` once, unless its port is destroyed first. */
+function send(client: ModbusRTU, request: ModbusRequest, answer: Answer): void {
+  const { unit, address } = request;
+  switch (request.kind) {
+    case 'read':
+      switch (request.table) {
+        case 'coil':
+          client.writeFC1(unit, address, request.count, answer);
+          return;
+        case 'discrete-input':
+          client.writeFC2(unit, address, request.count, answer);
+          return;
+        case 'holding-register':
+          client.writeFC3(unit, address, request.count, answer);
+          return;
+        case 'input-register':
+          client.writeFC4(unit, address, request.count, answer);
+          return;
+      }
+      return;
+    case 'write-coils':
+      if (request.values.length === 1) client.writeFC5(unit, address, request.values[0] ?? false, answer);
+      else client.writeFC15(unit, address, request.values, answer);
+      return;
+    case 'write-registers':
+      if (request.values.length === 1) client.writeFC6(unit, address, request.values[0] ?? 0, answer);
+      else client.writeFC16(unit, address, request.values, answer);
+      return;
   }
 }

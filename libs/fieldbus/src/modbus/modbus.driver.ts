@@ -1,12 +1,28 @@
 import { Logger } from '@nestjs/common';
 import type { ModbusPointDefinition, PointScalar, Quality } from '@beffroi/domain';
 import { EMPTY, type Observable } from 'rxjs';
-import { decodeModbusPoint, encodeBitInRegister, encodeModbusPoint } from '../codec/modbus-codec';
+import {
+  decodeModbusPoint,
+  decodePlainRegister,
+  encodeBitInRegister,
+  encodeModbusPoint,
+  type PlainRegister,
+  plainRegisterOf,
+} from '../codec/modbus-codec';
 import { type BoundPoint, type BusHealth, FieldDriver, type PointSample, type WriteAck } from '../field-driver';
-import { type ModbusBoundPoint, planReads, pointData, type ReadPlan, type ReadPlanOptions } from '../plan/read-plan';
+import {
+  type ModbusBoundPoint,
+  planReads,
+  pointData,
+  type PointSlot,
+  type ReadPlan,
+  type ReadPlanOptions,
+  type UnplannedPoint,
+} from '../plan/read-plan';
 import {
   BusScheduler,
   DEFAULT_SCHEDULER_OPTIONS,
+  type ModbusReadRequest,
   type SchedulerOptions,
   type UnitHealth,
   type WriteOutcome,
@@ -37,6 +53,113 @@ function badSample(key: string, reason: string, receivedAt: Date): PointSample {
   return { key, value: null, quality: { status: 'bad', reason }, receivedAt };
 }
 
+/**
+ * One point of a request, as polling decodes it. Built with the plan, side by side with the others of its request:
+ * decoding reads these and the answer, not the bound points and definitions the caller allocated all over the heap.
+ */
+interface PollPoint {
+  key: string;
+  /** Index of the point's first register or bit in the answer. */
+  offset: number;
+  /** Set for a plain register point, decoded without `decodeModbusPoint`. */
+  plain: PlainRegister | undefined;
+  slot: PointSlot;
+}
+
+/** One request of a read plan, ready to poll: the request is built once, not at every poll. */
+interface PollRead {
+  request: ModbusReadRequest;
+  points: PollPoint[];
+  /** Where this request's first sample goes in the result. */
+  first: number;
+}
+
+/** A read plan ready to poll: its requests, then the points no request can hold; `size` samples in all. */
+interface PollPlan {
+  reads: PollRead[];
+  unplanned: UnplannedPoint[];
+  size: number;
+}
+
+function pollPlanOf(plan: ReadPlan): PollPlan {
+  let size = 0;
+  const reads = plan.requests.map(({ unit, table, address, count, points }): PollRead => {
+    const read: PollRead = {
+      request: { kind: 'read', unit, table, address, count },
+      points: points.map((slot) => ({
+        key: slot.point.key,
+        offset: slot.offset,
+        plain: slot.count === 1 ? plainRegisterOf(slot.point.definition) : undefined,
+        slot,
+      })),
+      first: size,
+    };
+    size += points.length;
+    return read;
+  });
+  return { reads, unplanned: plan.unplanned, size: size + plan.unplanned.length };
+}
+
+/** The outcome of one request of a plan, and when it came. */
+interface Answer {
+  outcome: ModbusOutcome;
+  receivedAt: Date;
+}
+
+/**
+ * The samples of a plan once every request is answered, in plan order. They are made at the end rather than as each
+ * answer comes: in between, other buses poll and the garbage collector would copy them about.
+ */
+function samplesOf(plan: PollPlan, answers: readonly Answer[]): PointSample[] {
+  const samples = new Array<PointSample>(plan.size);
+  plan.reads.forEach((read, index) => {
+    const answer = answers[index];
+    if (answer) fillSamples(samples, read, answer.outcome, answer.receivedAt);
+  });
+  if (plan.unplanned.length > 0) {
+    const receivedAt = new Date();
+    let index = plan.size - plan.unplanned.length;
+    for (const { point, reason } of plan.unplanned) samples[index++] = badSample(point.key, reason, receivedAt);
+  }
+  return samples;
+}
+
+/** The samples of one request's points, from its outcome, in their places in `samples`. */
+function fillSamples(samples: PointSample[], read: PollRead, outcome: ModbusOutcome, receivedAt: Date): void {
+  let index = read.first;
+  if (!outcome.ok) {
+    for (const { key } of read.points) samples[index++] = badSample(key, outcome.reason, receivedAt);
+    return;
+  }
+  const data: readonly (number | boolean)[] = outcome.bits ?? outcome.registers ?? [];
+  // The other one-register or one-bit points decode from a reused one-element array, not a slice of the answer.
+  const single: (number | boolean)[] = [0];
+  for (const point of read.points) {
+    const value = point.plain && decodePlainRegister(point.plain, data[point.offset]);
+    samples[index++] =
+      value === undefined
+        ? decodedSample(point.slot, data, single, receivedAt)
+        : { key: point.key, value, quality: GOOD, receivedAt };
+  }
+}
+
+function decodedSample(
+  slot: PointSlot,
+  data: readonly (number | boolean)[],
+  single: (number | boolean)[],
+  receivedAt: Date,
+): PointSample {
+  let slice: readonly (number | boolean)[];
+  if (slot.count === 1 && slot.offset < data.length) {
+    single[0] = data[slot.offset] ?? 0;
+    slice = single;
+  } else slice = pointData(data, slot);
+  const decoded = decodeModbusPoint(slot.point.definition, slice as readonly number[] | readonly boolean[]);
+  return decoded.ok
+    ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
+    : badSample(slot.point.key, decoded.reason, receivedAt);
+}
+
 function isModbusPoint(point: BoundPoint): point is ModbusBoundPoint {
   return point.unit !== undefined && 'table' in point.definition.address;
 }
@@ -50,7 +173,7 @@ export class ModbusDriver extends FieldDriver {
   private readonly logger = new Logger(ModbusDriver.name);
   private readonly link: ModbusLink;
   private readonly scheduler: BusScheduler;
-  private readonly plans = new WeakMap<readonly BoundPoint[], ReadPlan>();
+  private readonly plans = new WeakMap<readonly BoundPoint[], PollPlan>();
   private readonly equipmentByUnit = new Map<number, Set<string>>();
 
   constructor(
@@ -65,7 +188,9 @@ export class ModbusDriver extends FieldDriver {
       this.equipmentByUnit.set(point.unit, set);
     }
     this.scheduler = new BusScheduler(
-      (request) => this.link.execute(request),
+      (request, done) => {
+        this.link.execute(request, done);
+      },
       schedulerOptionsOf(bus),
       (health) => {
         this.logUnitChange(health);
@@ -95,40 +220,28 @@ export class ModbusDriver extends FieldDriver {
     await this.link.stop();
   }
 
-  async read(points: readonly BoundPoint[]): Promise<PointSample[]> {
+  read(points: readonly BoundPoint[]): Promise<PointSample[]> {
     const plan = this.planFor(points);
-    const unplanned = plan.unplanned.map(({ point, reason }) => badSample(point.key, reason, new Date()));
-    const answered = await Promise.all(
-      plan.requests.map(async (request) => {
-        const { unit, table, address, count } = request;
-        const outcome = await this.scheduler.read({ kind: 'read', unit, table, address, count });
-        const receivedAt = new Date();
-        if (!outcome.ok) return request.points.map((slot) => badSample(slot.point.key, outcome.reason, receivedAt));
-        const data: readonly (number | boolean)[] = outcome.bits ?? outcome.registers ?? [];
-        // Most points are one register or one bit: decode them from a reused one-element array, not a slice.
-        const single: (number | boolean)[] = [0];
-        const samples: PointSample[] = [];
-        for (const slot of request.points) {
-          let slice: readonly (number | boolean)[];
-          if (slot.count === 1 && slot.offset < data.length) {
-            single[0] = data[slot.offset] ?? 0;
-            slice = single;
-          } else slice = pointData(data, slot);
-          const decoded = decodeModbusPoint(slot.point.definition, slice as readonly number[] | readonly boolean[]);
-          samples.push(
-            decoded.ok
-              ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
-              : badSample(slot.point.key, decoded.reason, receivedAt),
-          );
+    // One promise per poll, not one per request: the scheduler answers each request through a callback.
+    return new Promise((resolve, reject) => {
+      const answers: Answer[] = [];
+      let waiting = plan.reads.length;
+      const finish = () => {
+        // Decoding never throws by design; should it, the caller gets the error rather than the socket that answered.
+        try {
+          resolve(samplesOf(plan, answers));
+        } catch (error) {
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
-        return samples;
-      }),
-    );
-    // A plain loop: Array.prototype.flat is an order of magnitude slower here, and this runs on every poll.
-    const samples: PointSample[] = [];
-    for (const batch of answered) for (const sample of batch) samples.push(sample);
-    for (const sample of unplanned) samples.push(sample);
-    return samples;
+      };
+      plan.reads.forEach((read, index) => {
+        this.scheduler.submit(read.request, (outcome) => {
+          answers[index] = { outcome, receivedAt: new Date() };
+          if (--waiting === 0) finish();
+        });
+      });
+      if (plan.reads.length === 0) finish();
+    });
   }
 
   async write(point: BoundPoint, value: PointScalar, notAfter: Date): Promise<WriteAck> {
@@ -189,10 +302,10 @@ export class ModbusDriver extends FieldDriver {
     return ackOf(await this.scheduler.write({ kind: 'write-registers', unit, address, values: [register] }, notAfter));
   }
 
-  private planFor(points: readonly BoundPoint[]): ReadPlan {
+  private planFor(points: readonly BoundPoint[]): PollPlan {
     let plan = this.plans.get(points);
     if (!plan) {
-      plan = planReads(points.filter(isModbusPoint), planOptionsOf(this.bus));
+      plan = pollPlanOf(planReads(points.filter(isModbusPoint), planOptionsOf(this.bus)));
       this.plans.set(points, plan);
     }
     return plan;
