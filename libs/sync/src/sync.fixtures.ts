@@ -36,13 +36,13 @@ export function health(): OutboxMessage {
     payload: {
       at: AT,
       equipment: { 'armoire-1': { online: true } },
-      outbox: { telemetry: 3, switching: 0, alarm: 0, commandResult: 0, health: 1 },
+      outbox: { telemetry: 3, switching: 0, output: 0, alarm: 0, commandResult: 0, health: 1 },
     },
   };
 }
 
 export function quotas(overrides: Partial<OutboxQuotas> = {}): OutboxQuotas {
-  return { telemetry: 100, switching: 100, alarm: 100, commandResult: 100, health: 100, ...overrides };
+  return { telemetry: 100, switching: 100, output: 100, alarm: 100, commandResult: 100, health: 100, ...overrides };
 }
 
 export function hello(overrides: Partial<HelloV1> = {}): HelloV1 {

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { PointScalar } from '@beffroi/domain';
+import type { SwitchingResult } from '@beffroi/sync';
 import { DataSource } from 'typeorm';
-import { SwitchingEntity, type SwitchingResult } from '../store/switching.entity';
+import { SwitchingEntity } from '../store/switching.entity';
+import { OutboxService } from '../sync/outbox.service';
+import { switchingMessage } from '../sync/report-messages';
 
 export interface Switching {
   at: Date;
@@ -14,23 +17,30 @@ export interface Switching {
   writeId?: number | undefined;
 }
 
-/** The record of every switching (the gateway's answer to "what happened to this output, and why"). */
+/**
+ * The record of every switching (the gateway's answer to "what happened to this output, and why"). Each one is
+ * queued for central (class `switching`) in the same transaction as its row, so none is ever lost on the way.
+ */
 @Injectable()
 export class SwitchingLog {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxService,
+  ) {}
 
   async record(switching: Switching): Promise<void> {
-    const repository = this.dataSource.getRepository(SwitchingEntity);
-    await repository.insert({
-      at: switching.at.toISOString(),
-      key: switching.key,
-      valueJson: JSON.stringify(switching.value),
-      slot: switching.slot,
-      cause: switching.cause,
-      result: switching.result,
-      reason: switching.reason ?? null,
-      writeId: switching.writeId ?? null,
-    });
+    await this.outbox.append(switchingMessage(switching), (manager) =>
+      manager.getRepository(SwitchingEntity).insert({
+        at: switching.at.toISOString(),
+        key: switching.key,
+        valueJson: JSON.stringify(switching.value),
+        slot: switching.slot,
+        cause: switching.cause,
+        result: switching.result,
+        reason: switching.reason ?? null,
+        writeId: switching.writeId ?? null,
+      }),
+    );
   }
 
   async recent(limit: number, key?: string) {

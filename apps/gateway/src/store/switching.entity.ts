@@ -1,17 +1,5 @@
+import type { SwitchingResult } from '@beffroi/sync';
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-
-export const SWITCHING_RESULTS = [
-  'applied',
-  'mismatch',
-  'failed',
-  'timeout',
-  'expired',
-  /** The device took a pulse (a hammer strike) it has no feedback for. */
-  'acknowledged',
-  /** Refused at the edge by a safety limit; nothing was sent. */
-  'refused',
-] as const;
-export type SwitchingResult = (typeof SWITCHING_RESULTS)[number];
 
 /** Every switching the gateway made: when, which output, what value, why (slot and owner) and how it ended. */
 @Entity({ name: 'switchings' })

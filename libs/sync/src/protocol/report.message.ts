@@ -6,20 +6,31 @@ import { commandId, instant, pointKey, pointScalar, reasonText, seq } from './co
 /**
  * Classes of reported messages. Telemetry may be downsampled when the outbox is full; the others are never dropped.
  */
-export const REPORT_CLASSES = ['telemetry', 'switching', 'alarm', 'commandResult', 'health'] as const;
+export const REPORT_CLASSES = ['telemetry', 'switching', 'output', 'alarm', 'commandResult', 'health'] as const;
 export type ReportClass = (typeof REPORT_CLASSES)[number];
 
 /** A point's latest reading. */
 export const telemetryPayloadSchema = pointValueSchema.extend({ pointKey });
 
-export const SWITCHING_RESULTS = ['applied', 'mismatch', 'failed', 'timeout'] as const;
+export const SWITCHING_RESULTS = [
+  'applied',
+  'mismatch',
+  'failed',
+  'timeout',
+  'expired',
+  /** The device took a pulse (a hammer strike) it has no feedback for. */
+  'acknowledged',
+  /** Refused at the edge by a safety limit; nothing was sent. */
+  'refused',
+] as const;
+export type SwitchingResult = (typeof SWITCHING_RESULTS)[number];
 
 /** An actual switching of an output: who or what asked, which priority slot won, what the equipment did. */
 export const switchingPayloadSchema = z.strictObject({
   pointKey,
   value: pointScalar,
-  /** Priority slot that decided the value (1 safety … 16 default). */
-  slot: z.number().int().min(1).max(16),
+  /** Priority slot that decided the value (1 safety … 16 default); absent when no slot was involved. */
+  slot: z.number().int().min(1).max(16).optional(),
   /** `schedule:<id>`, `command:<id>`, `selector`, `technicien:<login>`… */
   source: z.string().min(1).max(200),
   commandId: commandId.optional(),
@@ -27,6 +38,27 @@ export const switchingPayloadSchema = z.strictObject({
   reason: reasonText.optional(),
   at: instant,
 });
+
+const slotNumber = z.number().int().min(1).max(16);
+const slotEntry = {
+  slot: slotNumber,
+  name: z.string().min(1).max(50),
+  owner: z.string().min(1).max(200).optional(),
+  expiresAt: instant.optional(),
+};
+
+/**
+ * Who decides an output now (the gateway's `explain`): sent whenever its priority array changes, so central can
+ * answer "why is it in this state?" while the gateway is out of reach. Only the latest per point matters.
+ */
+export const outputPayloadSchema = z.strictObject({
+  pointKey,
+  value: pointScalar,
+  winner: z.strictObject({ ...slotEntry, setAt: instant.optional() }),
+  underneath: z.array(z.strictObject({ ...slotEntry, value: pointScalar })).max(16),
+  at: instant,
+});
+export type OutputPayload = z.output<typeof outputPayloadSchema>;
 
 export const ALARM_SEVERITIES = ['info', 'warning', 'critical'] as const;
 
@@ -55,6 +87,7 @@ const envelopeCommon = { gatewayId: identifier, seq };
 export const outboxEnvelopeSchema = z.discriminatedUnion('class', [
   z.strictObject({ ...envelopeCommon, class: z.literal('telemetry'), payload: telemetryPayloadSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('switching'), payload: switchingPayloadSchema }),
+  z.strictObject({ ...envelopeCommon, class: z.literal('output'), payload: outputPayloadSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('alarm'), payload: alarmPayloadSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('commandResult'), payload: commandResultSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('health'), payload: healthPayloadSchema }),
