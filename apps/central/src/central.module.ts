@@ -1,5 +1,53 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AuditLog } from './audit.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { CentralConfig } from './central.config';
+import { Clock } from './clock';
+import { CommandService } from './commands/command.service';
+import { DesiredService } from './desired/desired.service';
+import { EventsController } from './events.controller';
+import { EventBus } from './events.service';
+import { GatewayService } from './gateways/gateway.service';
+import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
+import { HistoryService } from './reports/history.service';
+import { openCentralDatabase } from './store/central-data-source';
+import { DatabaseLifecycle } from './store/database-lifecycle';
+import { ReportService } from './sync/report.service';
+import { SyncPresence } from './sync/sync-presence';
+import { SyncServer } from './sync/sync.server';
+import { CommunesController } from './tenants/communes.controller';
+import { TenantService } from './tenants/tenant.service';
 
-@Module({ controllers: [HealthController] })
-export class CentralModule {}
+@Module({})
+export class CentralModule {
+  /** Central from its config; the database is opened (and migrated) before anything else starts. */
+  static forConfig(config: CentralConfig, clock: Clock = new Clock()): DynamicModule {
+    return {
+      module: CentralModule,
+      controllers: [HealthController, AuthController, CommunesController, GatewaysController, EventsController],
+      providers: [
+        { provide: CentralConfig, useValue: config },
+        { provide: Clock, useValue: clock },
+        { provide: DataSource, useFactory: () => openCentralDatabase(config.storage.path) },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        DatabaseLifecycle,
+        AuditLog,
+        EventBus,
+        AuthService,
+        TenantService,
+        SyncPresence,
+        GatewayService,
+        DesiredService,
+        CommandService,
+        ReportService,
+        HistoryService,
+        SyncServer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { z } from 'zod';
+import { password, role } from '../central.config';
+import { parseInput } from '../central.exception';
+import { CurrentCaller, CurrentToken, Public } from './auth.guard';
+import { AuthService } from './auth.service';
+import { type Caller, requireRole } from './caller';
+import { TenantService } from '../tenants/tenant.service';
+
+export const loginBody = z.strictObject({
+  login: z.string({ error: 'expected text' }).min(1, { error: 'expected a login' }).max(64),
+  password: z.string({ error: 'expected text' }).min(1, { error: 'expected a password' }).max(200),
+});
+
+export const accountBody = z.strictObject({
+  login: z
+    .string({ error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")' })
+    .regex(/^[a-z0-9][a-z0-9.@_-]{2,63}$/, {
+      error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")',
+    }),
+  name: z.string({ error: 'expected text' }).trim().min(1, { error: 'expected a name' }).max(200),
+  role,
+  /** A syndicate id or a commune INSEE code within the caller's tenant. */
+  tenant: z.string({ error: 'expected a syndicate id or a commune INSEE code' }).min(1).max(64),
+  password,
+});
+
+@Controller('api')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly tenants: TenantService,
+  ) {}
+
+  @Public()
+  @Post('auth/login')
+  @HttpCode(200)
+  async login(@Body() body: unknown) {
+    const { login, password } = parseInput(loginBody, body, 'login');
+    const { token, caller } = await this.auth.login(login, password);
+    return { token, account: caller };
+  }
+
+  @Post('auth/logout')
+  @HttpCode(204)
+  async logout(@CurrentToken() token: string): Promise<void> {
+    await this.auth.logout(token);
+  }
+
+  @Get('auth/me')
+  me(@CurrentCaller() caller: Caller) {
+    return caller;
+  }
+
+  /** A syndicate admin creates accounts for its syndicate or any of its communes. */
+  @Post('accounts')
+  async createAccount(@CurrentCaller() caller: Caller, @Body() body: unknown) {
+    const account = parseInput(accountBody, body, 'account');
+    requireRole(caller, 'manageAccounts');
+    await this.tenants.requireTenant(caller, account.tenant);
+    return this.auth.createAccount(account, caller.login);
+  }
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+const instant = z.iso.datetime({
+  offset: true,
+  error: 'expected an ISO-8601 instant such as "2027-01-01T02:00:00+01:00"',
+});
+const pointKey = z
+  .string({ error: 'expected a point key "<equipment>:<point>"' })
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}:[a-z0-9][a-z0-9._-]{0,127}$/, {
+    error: 'expected a point key "<equipment>:<point>"',
+  });
+const value = z.union([z.boolean(), z.number(), z.string().max(200)], {
+  error: 'expected a boolean, a number or a string',
+});
+const common = { pointKey, notAfter: instant.optional() };
+
+/** `POST /api/gateways/:id/commands`. */
+export const commandRequestSchema = z.discriminatedUnion(
+  'action',
+  [
+    z.strictObject({ ...common, action: z.literal('switch'), value }),
+    z.strictObject({ ...common, action: z.literal('override-until'), value, until: instant }),
+    z.strictObject({ ...common, action: z.literal('ring'), value }),
+    z.strictObject({ ...common, action: z.literal('release') }),
+  ],
+  { error: 'expected action switch | override-until | ring | release' },
+);
+export type CommandRequest = z.output<typeof commandRequestSchema>;
+
+export const limitQuery = z.strictObject({
+  limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
+});

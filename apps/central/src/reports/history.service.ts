@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, In, IsNull } from 'typeorm';
+import { AuditLog } from '../audit.service';
+import type { Caller } from '../auth/caller';
+import { CentralException, CentralExceptionCode } from '../central.exception';
+import { Clock } from '../clock';
+import { EventBus } from '../events.service';
+import { GatewayService, scopeOf } from '../gateways/gateway.service';
+import { AlarmEntity, GatewayEntity, OutputEntity, PointValueEntity, SwitchingEntity } from '../store/entities';
+import { TenantService } from '../tenants/tenant.service';
+
+/** What gateways reported: live values, outputs' explanations, switchings, alarms. */
+@Injectable()
+export class HistoryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly gateways: GatewayService,
+    private readonly tenants: TenantService,
+    private readonly audit: AuditLog,
+    private readonly events: EventBus,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Equipment and points of a gateway as it reported them, with their latest values. */
+  async points(caller: Caller, gatewayId: string) {
+    await this.gateways.gateway(caller, gatewayId);
+    const rows = await this.dataSource
+      .getRepository(PointValueEntity)
+      .find({ where: { gatewayId }, order: { pointKey: 'ASC' } });
+    const equipment = new Map<string, unknown[]>();
+    for (const row of rows) {
+      const [equipmentId = '', pointId = ''] = row.pointKey.split(':');
+      const points = equipment.get(equipmentId) ?? [];
+      points.push({
+        key: row.pointKey,
+        id: pointId,
+        value: JSON.parse(row.valueJson) as unknown,
+        quality: JSON.parse(row.qualityJson) as unknown,
+        observedAt: row.observedAt,
+        receivedAt: row.receivedAt,
+      });
+      equipment.set(equipmentId, points);
+    }
+    return [...equipment].map(([id, points]) => ({ id, points }));
+  }
+
+  /** "Why is this output in this state?", as the gateway last explained it. */
+  async explain(caller: Caller, gatewayId: string, pointKey: string) {
+    await this.gateways.gateway(caller, gatewayId);
+    const output = await this.dataSource.getRepository(OutputEntity).findOneBy({ gatewayId, pointKey });
+    if (output === null) {
+      throw new CentralException(
+        CentralExceptionCode.NotFound,
+        `${gatewayId} has not reported output ${pointKey} (not a command point, or never switched)`,
+      );
+    }
+    const value = await this.dataSource.getRepository(PointValueEntity).findOneBy({ gatewayId, pointKey });
+    const [last] = await this.switchings(caller, gatewayId, 1, pointKey);
+    return {
+      ...(JSON.parse(output.explainJson) as object),
+      reported: value === null ? null : { value: JSON.parse(value.valueJson) as unknown, receivedAt: value.receivedAt },
+      lastSwitching: last ?? null,
+    };
+  }
+
+  async switchings(caller: Caller, gatewayId: string, limit: number, pointKey?: string) {
+    await this.gateways.gateway(caller, gatewayId);
+    const rows = await this.dataSource.getRepository(SwitchingEntity).find({
+      where: pointKey === undefined ? { gatewayId } : { gatewayId, pointKey },
+      order: { seq: 'DESC' },
+      take: limit,
+    });
+    return rows.map((row) => ({
+      seq: row.seq,
+      at: row.at,
+      pointKey: row.pointKey,
+      value: JSON.parse(row.valueJson) as unknown,
+      slot: row.slot,
+      source: row.source,
+      commandId: row.commandId,
+      result: row.result,
+      reason: row.reason,
+    }));
+  }
+
+  /** Alarms of the caller's communes (or one commune), open ones only unless `all`. */
+  async alarms(caller: Caller, options: { commune?: string | undefined; all: boolean; limit: number }) {
+    const communes =
+      options.commune === undefined
+        ? (await this.tenants.communes(caller)).map((c) => c.insee)
+        : [(await this.tenants.commune(caller, options.commune)).insee];
+    const gateways = await this.dataSource.getRepository(GatewayEntity).findBy({ communeInsee: In(communes) });
+    const rows = await this.dataSource.getRepository(AlarmEntity).find({
+      where: {
+        gatewayId: In(gateways.map((g) => g.id)),
+        ...(options.all ? {} : { clearedAt: IsNull() }),
+      },
+      order: { id: 'DESC' },
+      take: options.limit,
+    });
+    return rows.map(describeAlarm);
+  }
+
+  async acknowledge(caller: Caller, id: number) {
+    const alarms = this.dataSource.getRepository(AlarmEntity);
+    const alarm = await alarms.findOneBy({ id });
+    if (alarm === null) throw new CentralException(CentralExceptionCode.NotFound, `no alarm ${id}`);
+    const gateway = await this.gateways.gateway(caller, alarm.gatewayId, 'acknowledge');
+    const commune = await this.tenants.commune(caller, gateway.communeInsee, 'acknowledge');
+    if (alarm.acknowledgedAt === null) {
+      const at = this.clock.now().toISOString();
+      await this.dataSource.transaction(async (manager) => {
+        await manager.getRepository(AlarmEntity).update({ id }, { acknowledgedAt: at, acknowledgedBy: caller.login });
+        await this.audit.record(
+          {
+            actor: caller.login,
+            action: 'alarm.acknowledge',
+            target: `${alarm.gatewayId}/${alarm.key}`,
+            result: 'ok',
+            ...scopeOf(commune),
+          },
+          manager,
+        );
+      });
+    }
+    const updated = describeAlarm(await alarms.findOneByOrFail({ id }));
+    this.events.publish({
+      type: 'alarm',
+      commune: { insee: commune.insee, syndicateId: commune.syndicateId },
+      gatewayId: alarm.gatewayId,
+      data: updated,
+    });
+    return updated;
+  }
+}
+
+function describeAlarm(row: AlarmEntity) {
+  return {
+    id: row.id,
+    gatewayId: row.gatewayId,
+    key: row.key,
+    severity: row.severity,
+    message: row.message,
+    raisedAt: row.raisedAt,
+    clearedAt: row.clearedAt,
+    acknowledgedAt: row.acknowledgedAt,
+    acknowledgedBy: row.acknowledgedBy,
+    state: row.clearedAt === null ? 'open' : 'cleared',
+  };
+}

@@ -1,0 +1,28 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { CENTRAL_ENTITIES } from './entities';
+import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-initial-central-schema';
+
+interface Pragmas {
+  pragma(source: string): unknown;
+}
+
+/** Central's SQLite file: WAL, `synchronous = FULL` (an acknowledged report must survive a power cut), migrations. */
+export async function openCentralDatabase(path: string): Promise<DataSource> {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const dataSource = new DataSource({
+    type: 'better-sqlite3',
+    database: path,
+    entities: CENTRAL_ENTITIES,
+    migrations: [InitialCentralSchema1795600000000],
+    migrationsRun: true,
+    synchronize: false,
+    prepareDatabase: (db: Pragmas) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('foreign_keys = ON');
+    },
+  });
+  return dataSource.initialize();
+}

@@ -1,0 +1,203 @@
+import { Injectable, Logger } from '@nestjs/common';
+import {
+  type AckV1,
+  applyCommandResult,
+  type CommandRecord,
+  type CommandStatus,
+  type InboxState,
+  type InboxStep,
+  type OutboxEnvelope,
+  type OutboxRange,
+  receiveHello,
+  receiveReport,
+  type ReportV1,
+} from '@beffroi/sync';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { AuditLog } from '../audit.service';
+import { type CentralEvent, EventBus } from '../events.service';
+import {
+  AlarmEntity,
+  CommandEntity,
+  CommuneEntity,
+  GatewayEntity,
+  OutputEntity,
+  PointValueEntity,
+  SwitchingEntity,
+} from '../store/entities';
+
+/**
+ * Central's inbox: reported messages are stored in the gateway's seq order, each exactly once, in the same
+ * transaction as the inbox state that says they were, and only then acknowledged.
+ */
+@Injectable()
+export class ReportService {
+  private readonly logger = new Logger(ReportService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly events: EventBus,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** On hello: seqs the gateway no longer holds are not waited for. Returns the ack to send. */
+  hello(gatewayId: string, range: OutboxRange): Promise<AckV1> {
+    return this.step(gatewayId, (inbox) => {
+      const step = receiveHello(inbox, range);
+      if (step.reset) this.logger.warn(`${gatewayId}: its outbox restarted at seq ${range.firstSeq}; inbox reset`);
+      return step;
+    });
+  }
+
+  /** Stores what the report releases; returns the ack to send once that is committed. */
+  report(gatewayId: string, report: ReportV1): Promise<AckV1> {
+    return this.step(gatewayId, (inbox) => receiveReport(inbox, report));
+  }
+
+  private async step(gatewayId: string, next: (inbox: InboxState) => InboxStep): Promise<AckV1> {
+    const published: CentralEvent[] = [];
+    const ack = await this.dataSource.transaction(async (manager) => {
+      const gateways = manager.getRepository(GatewayEntity);
+      const gateway = await gateways.findOneByOrFail({ id: gatewayId });
+      const commune = await manager.getRepository(CommuneEntity).findOneByOrFail({ insee: gateway.communeInsee });
+      const inbox: InboxState = {
+        gatewayId,
+        appliedUpTo: gateway.inboxAppliedUpTo,
+        held: JSON.parse(gateway.inboxHeldJson) as InboxState['held'],
+      };
+      const step = next(inbox);
+      const scope = { insee: commune.insee, syndicateId: commune.syndicateId };
+      for (const envelope of step.ready) {
+        const data = await this.apply(manager, gateway, envelope);
+        if (data !== undefined) published.push({ type: data.type, commune: scope, gatewayId, data: data.data });
+      }
+      await gateways.update(
+        { id: gatewayId },
+        { inboxAppliedUpTo: step.state.appliedUpTo, inboxHeldJson: JSON.stringify(step.state.held) },
+      );
+      return step.ack;
+    });
+    for (const event of published) this.events.publish(event);
+    return ack;
+  }
+
+  private async apply(
+    manager: EntityManager,
+    gateway: GatewayEntity,
+    envelope: OutboxEnvelope,
+  ): Promise<{ type: CentralEvent['type']; data: unknown } | undefined> {
+    const gatewayId = gateway.id;
+    switch (envelope.class) {
+      case 'telemetry': {
+        const { pointKey, value, quality, observedAt, receivedAt } = envelope.payload;
+        await manager.getRepository(PointValueEntity).save({
+          gatewayId,
+          pointKey,
+          valueJson: JSON.stringify(value),
+          qualityJson: JSON.stringify(quality),
+          observedAt: observedAt ?? null,
+          receivedAt,
+          seq: envelope.seq,
+        });
+        return { type: 'point', data: envelope.payload };
+      }
+      case 'switching': {
+        const s = envelope.payload;
+        await manager.getRepository(SwitchingEntity).insert({
+          gatewayId,
+          seq: envelope.seq,
+          pointKey: s.pointKey,
+          valueJson: JSON.stringify(s.value),
+          slot: s.slot ?? null,
+          source: s.source,
+          commandId: s.commandId ?? null,
+          result: s.result,
+          reason: s.reason ?? null,
+          at: s.at,
+        });
+        return { type: 'switching', data: s };
+      }
+      case 'output':
+        await manager.getRepository(OutputEntity).save({
+          gatewayId,
+          pointKey: envelope.payload.pointKey,
+          explainJson: JSON.stringify(envelope.payload),
+          seq: envelope.seq,
+        });
+        return { type: 'output', data: envelope.payload };
+      case 'alarm': {
+        const alarm = envelope.payload;
+        const alarms = manager.getRepository(AlarmEntity);
+        const open = await alarms.findOneBy({ gatewayId, key: alarm.key, clearedAt: IsNull() });
+        if (alarm.state === 'raised') {
+          if (open === null) {
+            await alarms.insert({
+              gatewayId,
+              key: alarm.key,
+              severity: alarm.severity,
+              message: alarm.message,
+              raisedAt: alarm.at,
+              raisedSeq: envelope.seq,
+              clearedAt: null,
+              acknowledgedAt: null,
+              acknowledgedBy: null,
+            });
+          } else {
+            await alarms.update({ id: open.id }, { severity: alarm.severity, message: alarm.message });
+          }
+        } else if (open !== null) {
+          await alarms.update({ id: open.id }, { clearedAt: alarm.at });
+        }
+        return { type: 'alarm', data: alarm };
+      }
+      case 'commandResult': {
+        const result = envelope.payload;
+        const commands = manager.getRepository(CommandEntity);
+        const command = await commands.findOneBy({ id: result.commandId, gatewayId });
+        if (command === null) {
+          this.logger.warn(`${gatewayId}: result for unknown command ${result.commandId} ignored`);
+          return undefined;
+        }
+        const receipt = applyCommandResult(recordOf(command), result);
+        if (receipt.outcome === 'conflict') {
+          this.logger.warn(
+            `${gatewayId}: command ${command.id} is ${command.status}; later result ${receipt.ignored.status} ignored`,
+          );
+        }
+        if (receipt.outcome !== 'changed') return undefined;
+        await commands.update(
+          { id: command.id },
+          { status: receipt.record.status, reason: receipt.record.reason ?? null, updatedAt: result.at },
+        );
+        const commune = await manager.getRepository(CommuneEntity).findOneByOrFail({ insee: gateway.communeInsee });
+        await this.audit.record(
+          {
+            actor: command.issuedBy,
+            action: 'command.result',
+            target: command.id,
+            result: receipt.record.status,
+            communeInsee: commune.insee,
+            syndicateId: commune.syndicateId,
+            detail: { gatewayId, reason: receipt.record.reason },
+          },
+          manager,
+        );
+        return { type: 'command', data: { id: command.id, status: receipt.record.status, reason: result.reason } };
+      }
+      case 'health':
+        await manager
+          .getRepository(GatewayEntity)
+          .update({ id: gatewayId }, { healthJson: JSON.stringify(envelope.payload) });
+        return { type: 'gateway', data: { id: gatewayId, health: envelope.payload } };
+    }
+  }
+}
+
+export function recordOf(command: CommandEntity): CommandRecord {
+  return {
+    id: command.id,
+    status: command.status as CommandStatus,
+    notAfter: command.notAfter,
+    attempts: command.attempts,
+    ...(command.reason === null ? {} : { reason: command.reason }),
+  };
+}

@@ -1,0 +1,105 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { httpAddressOf } from '@beffroi/runtime';
+import { centralConfig } from '../../apps/central/src/central.config';
+import { CentralExceptionFilter } from '../../apps/central/src/central.exception';
+import { CentralModule } from '../../apps/central/src/central.module';
+import { Clock } from '../../apps/central/src/clock';
+
+export const PASSWORD = 'correct horse battery';
+
+/** Two syndicates, three communes, one account per role and tenant: the cast of the authorization tests. */
+export const SEED = {
+  syndicates: [
+    { id: 'useda', name: "Union des secteurs d'énergie du département de l'Aisne" },
+    { id: 'sde-nord', name: "Syndicat d'énergie du Nord" },
+  ],
+  communes: [
+    { insee: '02691', syndicate: 'useda' },
+    { insee: '02408', syndicate: 'useda' },
+    { insee: '59350', syndicate: 'sde-nord' },
+  ],
+  accounts: [
+    { login: 'admin@useda', name: 'Admin USEDA', role: 'syndicate-admin', tenant: 'useda', password: PASSWORD },
+    { login: 'admin@sde-nord', name: 'Admin Nord', role: 'syndicate-admin', tenant: 'sde-nord', password: PASSWORD },
+    { login: 'agent@02691', name: 'Agent Saint-Quentin', role: 'commune-staff', tenant: '02691', password: PASSWORD },
+    { login: 'agent@02408', name: 'Agent Laon', role: 'commune-staff', tenant: '02408', password: PASSWORD },
+    { login: 'tech@useda', name: 'Technicien USEDA', role: 'field-engineer', tenant: 'useda', password: PASSWORD },
+    { login: 'lecteur@02691', name: 'Lecteur', role: 'read-only', tenant: '02691', password: PASSWORD },
+  ],
+};
+
+/** A clock tests can move. */
+export class TestClock extends Clock {
+  offsetMs = 0;
+
+  override now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+}
+
+export interface CentralHarness {
+  app: INestApplication;
+  url: string;
+  wsUrl: string;
+  dir: string;
+  clock: TestClock;
+  /** Stops the app; the SQLite file stays, so `startCentral({ dir })` starts it again on the same data. */
+  stop(): Promise<void>;
+  /** Stops and deletes the folder. */
+  close(): Promise<void>;
+  login(login: string, password?: string): Promise<string>;
+  api(token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+}
+
+export async function startCentral(
+  options: { dir?: string; config?: Record<string, unknown>; port?: number } = {},
+): Promise<CentralHarness> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'beffroi-central-'));
+  const config = centralConfig({
+    http: { port: options.port ?? 0 },
+    storage: { path: join(dir, 'central.sqlite') },
+    seed: SEED,
+    ...options.config,
+  });
+  const clock = new TestClock();
+  const app = await NestFactory.create(CentralModule.forConfig(config, clock), { logger: ['error', 'warn'] });
+  app.useGlobalFilters(new CentralExceptionFilter());
+  await app.listen(config.http.port, '127.0.0.1');
+  const { port } = httpAddressOf(app);
+  const url = `http://127.0.0.1:${port}`;
+  const api = async (token: string | undefined, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  };
+  const stop = () => app.close();
+  return {
+    app,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/api/sync`,
+    dir,
+    clock,
+    stop,
+    close: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+    api,
+    login: async (login, password = PASSWORD) => {
+      const { status, body } = await api(undefined, 'POST', '/api/auth/login', { login, password });
+      if (status !== 200) throw new Error(`login ${login}: ${status} ${JSON.stringify(body)}`);
+      return (body as { token: string }).token;
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import {
+  type CentralMessage,
+  type CommandResult,
+  type CommandV1,
+  type DesiredState,
+  drainRate,
+  emptyDesiredState,
+  encodeMessage,
+  type GatewayMessage,
+  Outbox,
+  type OutboxMessage,
+  parseCentralFrame,
+  PROTOCOL_VERSION,
+  receiveDesired,
+} from '@beffroi/sync';
+import WebSocket from 'ws';
+
+const QUOTAS = {
+  telemetry: 10_000,
+  switching: 10_000,
+  output: 10_000,
+  alarm: 10_000,
+  commandResult: 10_000,
+  health: 10,
+};
+
+/**
+ * A gateway reduced to its sync protocol: the real message schemas and the real pure outbox and desired-state rules
+ * of libs/sync, over a real WebSocket, with no field layer behind it. Central's tests and the sync benchmark use it
+ * as "one more gateway"; what it does with a command is up to the test (`onCommand`).
+ */
+export class ProtocolGateway {
+  readonly outbox: Outbox;
+  desired: DesiredState = emptyDesiredState();
+  readonly received: CentralMessage[] = [];
+  welcome: Extract<CentralMessage, { type: 'welcome' }> | undefined;
+  closeCode: number | undefined;
+  onCommand: (command: CommandV1) => CommandResult | undefined = (command) => ({
+    commandId: command.id,
+    status: 'applied',
+    at: new Date().toISOString(),
+  });
+  private ws: WebSocket | undefined;
+  private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
+  /** Sends every outbox message again, in a second frame and in reverse order, to test deduplication. */
+  duplicateAndReorder = false;
+
+  constructor(
+    readonly gatewayId: string,
+    private readonly credential: string,
+    private readonly wsUrl: string,
+  ) {
+    this.outbox = new Outbox(gatewayId, QUOTAS);
+  }
+
+  /** Connects and says hello; resolves with the welcome. */
+  async connect(): Promise<Extract<CentralMessage, { type: 'welcome' }>> {
+    this.welcome = undefined;
+    this.closeCode = undefined;
+    this.outbox.rewind();
+    const ws = new WebSocket(this.wsUrl, { headers: { authorization: `Bearer ${this.credential}` } });
+    this.ws = ws;
+    ws.on('message', (raw: Buffer) => this.receive(raw.toString('utf8')));
+    ws.on('close', (code) => {
+      this.closeCode = code;
+      this.notify();
+    });
+    ws.on('error', () => this.notify());
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_, response) => reject(new Error(`upgrade refused: ${response.statusCode}`)));
+    });
+    this.send({
+      type: 'hello',
+      v: 1,
+      gatewayId: this.gatewayId,
+      protocolVersion: PROTOCOL_VERSION,
+      desiredVersion: this.desired.version,
+      outbox: this.outbox.range(),
+      clock: new Date().toISOString(),
+    });
+    await this.until(() => this.welcome !== undefined || this.closeCode !== undefined);
+    return this.accepted();
+  }
+
+  /** The welcome of this connection, or why there is none. */
+  accepted(): Extract<CentralMessage, { type: 'welcome' }> {
+    if (this.welcome === undefined) throw new Error(`closed before welcome (${this.closeCode ?? 'no code'})`);
+    return this.welcome;
+  }
+
+  send(message: GatewayMessage | string): void {
+    this.ws?.send(typeof message === 'string' ? message : encodeMessage(message));
+  }
+
+  append(message: OutboxMessage): void {
+    this.outbox.append(message);
+  }
+
+  /** Sends everything in the outbox not sent on this connection yet. */
+  flush(): void {
+    for (;;) {
+      const batch = this.outbox.nextBatch(500, drainRate(1e9, 1e9, new Date()), new Date());
+      if (batch.report === undefined) return;
+      this.send(batch.report);
+      if (this.duplicateAndReorder) {
+        this.send({ ...batch.report, messages: [...batch.report.messages].reverse().slice(0, 1) });
+        this.send(batch.report);
+      }
+    }
+  }
+
+  /** Resolves once everything appended so far is acknowledged. */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    await this.until(() => this.outbox.size === 0, timeoutMs);
+  }
+
+  close(): void {
+    this.ws?.close();
+  }
+
+  /** Drops the socket without a closing handshake (a cut link). */
+  cut(): void {
+    this.ws?.terminate();
+  }
+
+  async until(test: () => boolean, timeoutMs = 10_000): Promise<void> {
+    if (test()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`${this.gatewayId}: condition not met in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        test,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+      });
+    });
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) {
+      if (waiter.test()) {
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    }
+  }
+
+  private receive(raw: string): void {
+    const message = parseCentralFrame(raw, { maxBytes: 64 * 1024 * 1024 });
+    this.received.push(message);
+    switch (message.type) {
+      case 'welcome':
+        if (message.result === 'accepted') this.welcome = message;
+        break;
+      case 'ack':
+        this.outbox.ack(message);
+        break;
+      case 'desired.snapshot':
+      case 'desired.delta': {
+        const receipt = receiveDesired(this.desired, message);
+        if (receipt.outcome === 'applied') {
+          this.desired = receipt.state;
+          this.send(receipt.reply);
+        } else if (receipt.outcome === 'gap') {
+          this.send(receipt.reply);
+        }
+        break;
+      }
+      case 'command': {
+        const result = this.onCommand(message);
+        if (result !== undefined) {
+          this.outbox.append({ class: 'commandResult', payload: result });
+          this.flush();
+        }
+        break;
+      }
+      case 'clock.ping': {
+        const now = new Date().toISOString();
+        this.send({
+          type: 'clock.pong',
+          v: 1,
+          id: message.id,
+          pingSentAt: message.sentAt,
+          receivedAt: now,
+          sentAt: now,
+        });
+        break;
+      }
+      case 'clock.pong':
+        break;
+    }
+    this.notify();
+  }
+}
