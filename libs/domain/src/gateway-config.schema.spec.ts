@@ -1,8 +1,8 @@
 import { stringify } from 'yaml';
-import { checkProfileReferences, gatewayConfigSchema } from './gateway-config.schema';
+import { checkProfileReferences, desiredScheduleItemSchema, gatewayConfigSchema } from './gateway-config.schema';
 import { profileSchema, type Profile } from './profile.schema';
 import { DocumentException } from './validation/document.exception';
-import { parseYaml } from './validation/parse-document';
+import { parseYaml, problemsFromIssues } from './validation/parse-document';
 
 /** A valid gateway config; each test breaks one thing. */
 function gatewayConfig(): Record<string, unknown> {
@@ -152,6 +152,138 @@ describe('missing sections', () => {
     expect(problemsOf({ gateway: { id: 'gw-1' }, commune: { insee: '02691', name: 'X' } })).toEqual([
       'sites: missing, expected a list',
       'buses: missing, expected a list',
+    ]);
+  });
+});
+
+describe('central section', () => {
+  const withCentral = (central: Record<string, unknown>) => mutate((c) => (c.central = central));
+
+  it('is optional: without it the gateway runs alone', () => {
+    expect(parseYaml(gatewayConfigSchema, stringify(gatewayConfig()), 'gateway.yaml').central).toBeUndefined();
+  });
+
+  it('fills the defaults of the contract with central', () => {
+    const config = parseYaml(
+      gatewayConfigSchema,
+      stringify(withCentral({ url: 'http://127.0.0.1:8080', enrolmentCode: 'K7QX-2M4P' })),
+      'gateway.yaml',
+    );
+    expect(config.central).toEqual({
+      url: 'http://127.0.0.1:8080',
+      credentialFile: 'var/gateway-credential',
+      enrolmentCode: 'K7QX-2M4P',
+      reconnectMin: 1000,
+      reconnectMax: 60_000,
+      telemetryInterval: 10_000,
+      healthInterval: 60_000,
+      drain: { perSecond: 200, burst: 500 },
+      outbox: {
+        telemetry: 20_000,
+        switching: 100_000,
+        output: 20_000,
+        alarm: 20_000,
+        commandResult: 100_000,
+        health: 1000,
+      },
+    });
+  });
+
+  it('reads durations, the drain rate and quotas as written', () => {
+    const config = parseYaml(
+      gatewayConfigSchema,
+      stringify(
+        withCentral({
+          url: 'https://central.example.fr/beffroi',
+          reconnectMin: '50ms',
+          reconnectMax: '2s',
+          telemetryInterval: '200ms',
+          healthInterval: '1s',
+          drain: { perSecond: 0.5, burst: 10 },
+          outbox: { telemetry: 5 },
+        }),
+      ),
+      'gateway.yaml',
+    );
+    expect(config.central).toMatchObject({
+      reconnectMin: 50,
+      reconnectMax: 2000,
+      telemetryInterval: 200,
+      healthInterval: 1000,
+      drain: { perSecond: 0.5, burst: 10 },
+      outbox: { telemetry: 5, switching: 100_000 },
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    [
+      'no url',
+      {},
+      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got nothing',
+    ],
+    [
+      'a websocket url',
+      { url: 'ws://127.0.0.1:8080' },
+      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got "ws://127.0.0.1:8080"',
+    ],
+    [
+      'a url with a query',
+      { url: 'http://127.0.0.1:8080/?x=1' },
+      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got "http://127.0.0.1:8080/?x=1"',
+    ],
+    [
+      'a bad duration',
+      { url: 'http://c', healthInterval: 'hourly' },
+      'central.healthInterval: expected a duration such as "500ms", "2s", "5min" or "1h" between 50ms and 3600000ms, got "hourly"',
+    ],
+    [
+      'reconnectMin above reconnectMax',
+      { url: 'http://c', reconnectMin: '10s', reconnectMax: '1s' },
+      'central.reconnectMax: expected reconnectMax ≥ reconnectMin (10000ms), got "1s"',
+    ],
+    [
+      'a zero drain rate',
+      { url: 'http://c', drain: { perSecond: 0 } },
+      'central.drain.perSecond: expected a number of messages per second > 0, got 0',
+    ],
+    [
+      'a zero quota',
+      { url: 'http://c', outbox: { switching: 0 } },
+      'central.outbox.switching: expected integer 1..10000000, got 0',
+    ],
+    ['an unknown class', { url: 'http://c', outbox: { metrics: 10 } }, 'central.outbox: unknown key "metrics"'],
+    ['an unknown key', { url: 'http://c', token: 'x' }, 'central: unknown key "token"'],
+    [
+      'an empty enrolment code',
+      { url: 'http://c', enrolmentCode: ' ' },
+      'central.enrolmentCode: expected non-empty text, got " "',
+    ],
+  ])('names the path and the expectation: %s', (_name, central, expected) => {
+    expect(problemsOf(withCentral(central))).toEqual([expected]);
+  });
+});
+
+describe('desired schedule items', () => {
+  function itemProblems(item: unknown): string[] {
+    const result = desiredScheduleItemSchema.safeParse(item);
+    return result.success ? [] : problemsFromIssues(result.error.issues, item).map((p) => `${p.path}: ${p.message}`);
+  }
+
+  it('takes a config entry without id and file, with its document', () => {
+    expect(
+      itemProblems({ kind: 'lighting', site: 'mairie', outputs: ['cab-1:circuit.1.command'], schedule: { x: 1 } }),
+    ).toEqual([]);
+    expect(itemProblems({ kind: 'bells', equipment: 'bells', schedule: {} })).toEqual([]);
+  });
+
+  it('names what is wrong', () => {
+    expect(itemProblems({ kind: 'lighting', outputs: [], file: 'x.yaml' })).toEqual([
+      'schedule: expected the schedule document, got nothing',
+      'outputs: expected at least one output, got a list',
+      ': unknown key "file"',
+    ]);
+    expect(itemProblems({ kind: 'sprinklers' })).toEqual([
+      'kind: expected kind lighting | heating | bells, got "sprinklers"',
     ]);
   });
 });

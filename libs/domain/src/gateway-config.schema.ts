@@ -183,33 +183,62 @@ const stateScheduleSlot = z
   .enum(SCHEDULE_SLOTS, { error: `expected ${SCHEDULE_SLOTS.join(' | ')}` })
   .default('calendar');
 
+/** What each kind of schedule drives (shared by config entries and schedules pushed by central). */
+const scheduleTargets = {
+  lighting: {
+    kind: z.literal('lighting'),
+    slot: stateScheduleSlot,
+    /** Command (on/off) or setpoint (level %) points the schedule drives. */
+    outputs: z.array(pointKeyText).min(1, { error: 'expected at least one output' }),
+  },
+  heating: {
+    kind: z.literal('heating'),
+    slot: stateScheduleSlot,
+    /** Zones the schedule drives: `zone.N.mode` gets the level, `zone.N.{comfort,eco,frost}_setpoint` the setpoints. */
+    zones: z.array(zoneKeyText).min(1, { error: 'expected at least one zone' }),
+  },
+  bells: {
+    kind: z.literal('bells'),
+    /** The bell controller the rings play on (`bell.N.strike`, `bell.N.swing`, `bell.N.running`). */
+    equipment: identifier,
+  },
+};
+const SCHEDULE_KIND_ERROR = 'expected kind lighting | heating | bells';
+
 export const scheduleConfigSchema = z.discriminatedUnion(
   'kind',
   [
-    z.strictObject({
-      ...scheduleCommon,
-      kind: z.literal('lighting'),
-      slot: stateScheduleSlot,
-      /** Command (on/off) or setpoint (level %) points the schedule drives. */
-      outputs: z.array(pointKeyText).min(1, { error: 'expected at least one output' }),
-    }),
-    z.strictObject({
-      ...scheduleCommon,
-      kind: z.literal('heating'),
-      slot: stateScheduleSlot,
-      /** Zones the schedule drives: `zone.N.mode` gets the level, `zone.N.{comfort,eco,frost}_setpoint` the setpoints. */
-      zones: z.array(zoneKeyText).min(1, { error: 'expected at least one zone' }),
-    }),
-    z.strictObject({
-      ...scheduleCommon,
-      kind: z.literal('bells'),
-      /** The bell controller the rings play on (`bell.N.strike`, `bell.N.swing`, `bell.N.running`). */
-      equipment: identifier,
-    }),
+    z.strictObject({ ...scheduleCommon, ...scheduleTargets.lighting }),
+    z.strictObject({ ...scheduleCommon, ...scheduleTargets.heating }),
+    z.strictObject({ ...scheduleCommon, ...scheduleTargets.bells }),
   ],
-  { error: 'expected kind lighting | heating | bells' },
+  { error: SCHEDULE_KIND_ERROR },
 );
 export type ScheduleConfig = z.output<typeof scheduleConfigSchema>;
+
+/** A schedule entry as the gateway runs it, wherever it came from (the config file or central's desired state). */
+export type ScheduleEntry = ScheduleConfig extends infer E ? (E extends unknown ? Omit<E, 'file'> : never) : never;
+
+const desiredScheduleCommon = {
+  site: identifier.optional(),
+  /** The schedule document itself, the same shape as a schedule YAML file (checked by its kind's schema). */
+  schedule: z.unknown().refine((document) => document !== undefined, { error: 'expected the schedule document' }),
+};
+
+/**
+ * A schedule in central's desired state (section `schedules`, keyed by the schedule id): an entry of `schedules[]`
+ * without `id` and `file`, carrying its document in `schedule`.
+ */
+export const desiredScheduleItemSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.strictObject({ ...desiredScheduleCommon, ...scheduleTargets.lighting }),
+    z.strictObject({ ...desiredScheduleCommon, ...scheduleTargets.heating }),
+    z.strictObject({ ...desiredScheduleCommon, ...scheduleTargets.bells }),
+  ],
+  { error: SCHEDULE_KIND_ERROR },
+);
+export type DesiredScheduleItem = z.output<typeof desiredScheduleItemSchema>;
 
 /** Limits the gateway enforces whatever a schedule, an operator or central asks. */
 const controlSchema = z.strictObject({
@@ -228,6 +257,81 @@ const controlSchema = z.strictObject({
     })
     .prefault({}),
 });
+
+const CENTRAL_URL_ERROR =
+  'expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080"';
+
+/** Central's base URL: http or https, a host, an optional port and path; no query, fragment or credentials. */
+const centralUrl = z.string({ error: CENTRAL_URL_ERROR }).refine(
+  (text) => {
+    if (!URL.canParse(text)) return false;
+    const url = new URL(text);
+    return (
+      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      url.hostname !== '' &&
+      url.username === '' &&
+      url.password === '' &&
+      url.search === '' &&
+      url.hash === ''
+    );
+  },
+  { error: CENTRAL_URL_ERROR },
+);
+
+/** Messages the outbox holds per class before it asks for help (telemetry is downsampled, the rest never dropped). */
+const outboxQuota = (fallback: number) => intIn(1, 10_000_000).default(fallback);
+
+/** How the gateway reaches central (DESIGN.md "Sync"); without this section it runs alone. */
+export const centralConfigSchema = z
+  .strictObject({
+    /** Central's base URL; the sync socket is ws(s)://<same host and path>/api/sync. */
+    url: centralUrl,
+    /** The credential obtained at enrolment, from the working directory; written with mode 0600. */
+    credentialFile: z
+      .string({ error: 'expected a file path' })
+      .min(1, { error: 'expected a file path' })
+      .default('var/gateway-credential'),
+    /** One-time code exchanged for the credential when `credentialFile` does not exist yet. */
+    enrolmentCode: nonEmptyText.optional(),
+    /** First and longest delay before reconnecting (exponential backoff with jitter in between). */
+    reconnectMin: duration(10, 600_000).default(1000),
+    reconnectMax: duration(10, 3_600_000).default(60_000),
+    /** At most one telemetry message per point per interval; an unchanged value is sent again after it. */
+    telemetryInterval: duration(50, 3_600_000).default(10_000),
+    /** Health report (equipment online, outbox sizes, clock offset) and clock exchange with central. */
+    healthInterval: duration(50, 3_600_000).default(60_000),
+    /** Rate of the outbox drain after an outage: messages per second, with bursts up to `burst`. */
+    drain: z
+      .strictObject({
+        perSecond: z
+          .number({ error: 'expected a number of messages per second > 0' })
+          .positive({ error: 'expected a number of messages per second > 0' })
+          .max(1_000_000, { error: 'expected a number of messages per second > 0' })
+          .default(200),
+        burst: intIn(1, 1_000_000).default(500),
+      })
+      .prefault({}),
+    outbox: z
+      .strictObject({
+        telemetry: outboxQuota(20_000),
+        switching: outboxQuota(100_000),
+        output: outboxQuota(20_000),
+        alarm: outboxQuota(20_000),
+        commandResult: outboxQuota(100_000),
+        health: outboxQuota(1000),
+      })
+      .prefault({}),
+  })
+  .superRefine((central, ctx) => {
+    if (central.reconnectMin > central.reconnectMax) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reconnectMax'],
+        message: `expected reconnectMax ≥ reconnectMin (${central.reconnectMin}ms)`,
+      });
+    }
+  });
+export type CentralConfig = z.output<typeof centralConfigSchema>;
 
 /** The gateway's own configuration file (config/gateway.yaml). */
 export const gatewayConfigSchema = z
@@ -256,6 +360,8 @@ export const gatewayConfigSchema = z
         mode: z.enum(['system', 'adjustable'], { error: 'expected system | adjustable' }).default('system'),
       })
       .prefault({}),
+    /** Central server to sync with; absent: the gateway runs alone. */
+    central: centralConfigSchema.optional(),
   })
   .superRefine((config, ctx) => {
     checkUnique(
