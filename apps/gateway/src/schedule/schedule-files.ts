@@ -6,7 +6,7 @@ import {
   type DocumentProblem,
   type GatewayConfig,
   type Profile,
-  type ScheduleConfig,
+  type ScheduleEntry,
   type Site,
 } from '@beffroi/domain';
 import { loadYamlFile } from '@beffroi/runtime';
@@ -21,17 +21,25 @@ import {
   scheduleSchema,
   type SchoolHolidays,
 } from '@beffroi/schedule';
+import type { z } from 'zod';
 
-/** A schedule of the gateway's config with its file parsed, its site and the point keys it drives. */
+/**
+ * A schedule the gateway runs, with its document parsed, its site and the point keys it drives. It comes from the
+ * config (an entry of `schedules[]` and its file) or from central's desired state (an item with its document).
+ */
 export type LoadedSchedule =
-  | { readonly config: Extract<ScheduleConfig, { kind: 'lighting' }>; readonly schedule: Schedule; readonly site: Site }
   | {
-      readonly config: Extract<ScheduleConfig, { kind: 'heating' }>;
+      readonly config: Extract<ScheduleEntry, { kind: 'lighting' }>;
+      readonly schedule: Schedule;
+      readonly site: Site;
+    }
+  | {
+      readonly config: Extract<ScheduleEntry, { kind: 'heating' }>;
       readonly schedule: HeatingSchedule;
       readonly site: Site;
     }
   | {
-      readonly config: Extract<ScheduleConfig, { kind: 'bells' }>;
+      readonly config: Extract<ScheduleEntry, { kind: 'bells' }>;
       readonly schedule: BellSchedule;
       readonly site: Site;
     };
@@ -47,20 +55,24 @@ export function heatingZonePoints(zone: string) {
   };
 }
 
+/** Reads a schedule's document with the schema of its kind (a YAML file, or JSON from central); throws a DocumentException. */
+export type ScheduleDocumentReader = <S extends z.ZodType>(schema: S) => z.output<S>;
+
 /**
- * Reads every schedule file of the config (relative to the config file) and checks what it drives exists: outputs
- * are command or setpoint points of known equipment, heating zones have their mode and setpoints, the bell
- * controller has strike and swing relays. Every problem is reported at once, by config path.
+ * Checks one schedule entry against the gateway — its site exists, its outputs are command or setpoint points of
+ * known equipment, heating zones have their mode and setpoints, the bell controller has strike and swing relays —
+ * and reads its document. Problems are added to `problems` under `at`; returns undefined when one prevents loading.
+ * The document reader's DocumentException (a file or document that is not a valid schedule) propagates.
  */
-export function loadSchedules(
-  configPath: string,
+export function checkSchedule(
+  entry: ScheduleEntry,
+  readDocument: ScheduleDocumentReader,
   config: GatewayConfig,
   profiles: ReadonlyMap<string, Profile>,
-): LoadedSchedule[] {
-  const dir = dirname(configPath);
+  at: string,
+  problems: DocumentProblem[],
+): LoadedSchedule | undefined {
   const equipment = new Map(config.buses.flatMap((bus) => bus.equipment.map((e) => [e.id, e] as const)));
-  const sites = new Map(config.sites.map((site) => [site.id, site]));
-  const problems: DocumentProblem[] = [];
   const pointOf = (key: string) => {
     const [equipmentId = '', pointId = ''] = key.split(':');
     const owner = equipment.get(equipmentId);
@@ -81,59 +93,73 @@ export function loadSchedules(
     }
   };
 
-  const loaded: LoadedSchedule[] = [];
-  config.schedules.forEach((entry, index) => {
-    const at = `schedules[${index}]`;
-    const file = resolve(dir, entry.file);
-    const firstEquipment =
-      entry.kind === 'bells'
-        ? entry.equipment
-        : (entry.kind === 'lighting' ? entry.outputs[0] : entry.zones[0])?.split(':')[0];
-    const siteId = entry.site ?? equipment.get(firstEquipment ?? '')?.site ?? config.sites[0]?.id;
-    const site = sites.get(siteId ?? '');
-    if (site === undefined) {
-      problems.push({ path: `${at}.site`, message: `no site for this schedule (set "site")` });
-      return;
-    }
-    switch (entry.kind) {
-      case 'lighting':
-        entry.outputs.forEach((key, i) => {
-          checkWritable(key, `${at}.outputs[${i}]`);
-        });
-        loaded.push({ config: entry, schedule: loadYamlFile(scheduleSchema, file), site });
-        return;
-      case 'heating':
-        entry.zones.forEach((zoneKey, i) => {
-          const [equipmentId = '', zone = ''] = zoneKey.split(':');
-          const points = heatingZonePoints(zone);
-          for (const pointId of [points.mode, ...Object.values(points.setpoints)]) {
-            checkWritable(`${equipmentId}:${pointId}`, `${at}.zones[${i}]`);
-          }
-        });
-        loaded.push({ config: entry, schedule: loadYamlFile(heatingScheduleSchema, file), site });
-        return;
-      case 'bells': {
-        const owner = equipment.get(entry.equipment);
-        const profile = owner === undefined ? undefined : profiles.get(owner.profile);
-        if (profile === undefined) {
-          problems.push({ path: `${at}.equipment`, message: `unknown equipment "${entry.equipment}"` });
-          return;
+  const firstEquipment =
+    entry.kind === 'bells'
+      ? entry.equipment
+      : (entry.kind === 'lighting' ? entry.outputs[0] : entry.zones[0])?.split(':')[0];
+  const siteId = entry.site ?? equipment.get(firstEquipment ?? '')?.site ?? config.sites[0]?.id;
+  const site = config.sites.find((s) => s.id === siteId);
+  if (site === undefined) {
+    problems.push({
+      path: `${at}.site`,
+      message: entry.site === undefined ? 'no site for this schedule (set "site")' : `unknown site "${entry.site}"`,
+    });
+    return undefined;
+  }
+  switch (entry.kind) {
+    case 'lighting':
+      entry.outputs.forEach((key, i) => {
+        checkWritable(key, `${at}.outputs[${i}]`);
+      });
+      return { config: entry, schedule: readDocument(scheduleSchema), site };
+    case 'heating':
+      entry.zones.forEach((zoneKey, i) => {
+        const [equipmentId = '', zone = ''] = zoneKey.split(':');
+        const points = heatingZonePoints(zone);
+        for (const pointId of [points.mode, ...Object.values(points.setpoints)]) {
+          checkWritable(`${equipmentId}:${pointId}`, `${at}.zones[${i}]`);
         }
-        const schedule = loadYamlFile(bellScheduleSchema, file);
-        const bells = new Set(
-          Object.values(schedule.sequences).flatMap((sequence) =>
-            sequence.steps.flatMap((step) => ('strike' in step ? [step.strike] : 'swing' in step ? step.swing : [])),
-          ),
-        );
-        for (const bell of [...bells].sort((a, b) => a - b)) {
-          for (const relay of ['strike', 'swing']) {
-            checkWritable(`${entry.equipment}:bell.${bell}.${relay}`, `${at}.equipment`);
-          }
-        }
-        loaded.push({ config: entry, schedule, site });
-        return;
+      });
+      return { config: entry, schedule: readDocument(heatingScheduleSchema), site };
+    case 'bells': {
+      const owner = equipment.get(entry.equipment);
+      const profile = owner === undefined ? undefined : profiles.get(owner.profile);
+      if (profile === undefined) {
+        problems.push({ path: `${at}.equipment`, message: `unknown equipment "${entry.equipment}"` });
+        return undefined;
       }
+      const schedule = readDocument(bellScheduleSchema);
+      const bells = new Set(
+        Object.values(schedule.sequences).flatMap((sequence) =>
+          sequence.steps.flatMap((step) => ('strike' in step ? [step.strike] : 'swing' in step ? step.swing : [])),
+        ),
+      );
+      for (const bell of [...bells].sort((a, b) => a - b)) {
+        for (const relay of ['strike', 'swing']) {
+          checkWritable(`${entry.equipment}:bell.${bell}.${relay}`, `${at}.equipment`);
+        }
+      }
+      return { config: entry, schedule, site };
     }
+  }
+}
+
+/**
+ * Reads every schedule file of the config (relative to the config file) and checks what it drives exists (see
+ * {@link checkSchedule}). Every problem is reported at once, by config path.
+ */
+export function loadSchedules(
+  configPath: string,
+  config: GatewayConfig,
+  profiles: ReadonlyMap<string, Profile>,
+): LoadedSchedule[] {
+  const dir = dirname(configPath);
+  const problems: DocumentProblem[] = [];
+  const loaded: LoadedSchedule[] = [];
+  config.schedules.forEach(({ file, ...entry }, index) => {
+    const readFile: ScheduleDocumentReader = (schema) => loadYamlFile(schema, resolve(dir, file));
+    const schedule = checkSchedule(entry, readFile, config, profiles, `schedules[${index}]`, problems);
+    if (schedule !== undefined) loaded.push(schedule);
   });
   if (problems.length > 0) {
     throw new DocumentException(DocumentExceptionCode.Invalid, configPath, problems);
