@@ -182,6 +182,84 @@ describe('commands: queued → sent → applied | failed | expired', () => {
   });
 });
 
+describe('desired state and template pushes', () => {
+  const template = {
+    kind: 'lighting',
+    outputs: ['cabinet:circuit.1.command'],
+    schedule: {
+      calendar: { defaultProgrammeId: 'nuit', rules: [] },
+      programmes: {
+        nuit: {
+          points: [
+            { sun: 'sunset', offsetMinutes: 15, value: true },
+            { at: '23:00', value: false },
+          ],
+        },
+      },
+    },
+  };
+
+  it('pushes a template to many communes and shows per-commune progress', async () => {
+    const online = await enrol('gw-a', '02691');
+    const offline = await enrol('gw-b', '02408');
+    await online.connect();
+    const { status, body } = await central.api(admin, 'POST', '/api/templates/push', {
+      scheduleId: 'eclairage-syndical',
+      item: template,
+      communes: ['02691', '02408'],
+    });
+    expect(status).toBe(202);
+    const id = (body as { id: string }).id;
+    await online.until(() => online.desired.desired.schedules['eclairage-syndical'] !== undefined);
+    const progress = async () =>
+      (await central.api(admin, 'GET', `/api/pushes/${id}`)).body as { summary: { applied: number } };
+    for (let i = 0; i < 100 && (await progress()).summary.applied < 1; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(await progress()).toMatchObject({
+      summary: { applied: 1, offline: 1, pending: 0, 'no-gateway': 0 },
+      targets: expect.arrayContaining([
+        expect.objectContaining({ gatewayId: 'gw-a', status: 'applied' }),
+        expect.objectContaining({ gatewayId: 'gw-b', status: 'offline' }),
+      ]),
+    });
+    // The offline gateway gets it on connection, then a later change, each as a delta on top of what it has.
+    await offline.connect();
+    await offline.until(() => offline.desired.version === 1);
+    await central.api(admin, 'DELETE', '/api/gateways/gw-b/schedules/eclairage-syndical');
+    await offline.until(() => offline.desired.version === 2);
+    expect(offline.desired.desired.schedules).toEqual({});
+    expect(offline.received.filter((m) => m.type.startsWith('desired.')).map((m) => m.type)).toEqual([
+      'desired.delta',
+      'desired.delta',
+    ]);
+    online.close();
+    offline.close();
+  });
+
+  it('refuses a schedule whose document is invalid, naming the field, and a push by commune staff', async () => {
+    const bad = {
+      ...template,
+      schedule: { ...template.schedule, programmes: { nuit: { points: [{ at: '25:00', value: true }] } } },
+    };
+    const { status, body } = await central.api(admin, 'PUT', '/api/gateways/none/schedules/x', bad);
+    expect(status).toBe(400);
+    expect((body as { problems: { path: string }[] }).problems[0]?.path).toMatch(
+      /^schedule\.programmes\.nuit\.points\[0\]/,
+    );
+    const agent = await central.login('agent@02691');
+    expect(
+      (
+        await central.api(agent, 'POST', '/api/templates/push', {
+          scheduleId: 'x',
+          item: template,
+          communes: ['02691'],
+        })
+      ).status,
+    ).toBe(403);
+  });
+});
+
 describe('live state', () => {
   it('shows values, the explanation of an output, alarms and presence as reported', async () => {
     const gateway = await enrol('gw-live');

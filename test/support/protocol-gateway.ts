@@ -62,6 +62,8 @@ export class ProtocolGateway {
     this.ws = ws;
     ws.on('message', (raw: Buffer) => this.receive(raw.toString('utf8')));
     ws.on('close', (code) => {
+      // A socket closed earlier may report after a new one opened: only the current one counts.
+      if (this.ws !== ws) return;
       this.closeCode = code;
       this.notify();
     });

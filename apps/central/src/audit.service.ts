@@ -23,7 +23,8 @@ export class AuditLog {
     private readonly clock: Clock,
   ) {}
 
-  async record(record: AuditRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
+  /** Records inside the caller's transaction (see {@link Database}). */
+  async record(record: AuditRecord, manager: EntityManager): Promise<void> {
     await manager.getRepository(AuditEntity).insert({
       at: this.clock.now().toISOString(),
       actor: record.actor,

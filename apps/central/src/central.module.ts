@@ -8,7 +8,9 @@ import { AuthService } from './auth/auth.service';
 import { CentralConfig } from './central.config';
 import { Clock } from './clock';
 import { CommandService } from './commands/command.service';
+import { DesiredController } from './desired/desired.controller';
 import { DesiredService } from './desired/desired.service';
+import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
 import { GatewayService } from './gateways/gateway.service';
@@ -16,6 +18,7 @@ import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
+import { Database } from './store/database';
 import { DatabaseLifecycle } from './store/database-lifecycle';
 import { ReportService } from './sync/report.service';
 import { SyncPresence } from './sync/sync-presence';
@@ -29,13 +32,21 @@ export class CentralModule {
   static forConfig(config: CentralConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: CentralModule,
-      controllers: [HealthController, AuthController, CommunesController, GatewaysController, EventsController],
+      controllers: [
+        HealthController,
+        AuthController,
+        CommunesController,
+        GatewaysController,
+        DesiredController,
+        EventsController,
+      ],
       providers: [
         { provide: CentralConfig, useValue: config },
         { provide: Clock, useValue: clock },
         { provide: DataSource, useFactory: () => openCentralDatabase(config.storage.path) },
         { provide: APP_GUARD, useClass: AuthGuard },
         DatabaseLifecycle,
+        Database,
         AuditLog,
         EventBus,
         AuthService,
@@ -43,6 +54,7 @@ export class CentralModule {
         SyncPresence,
         GatewayService,
         DesiredService,
+        PushService,
         CommandService,
         ReportService,
         HistoryService,

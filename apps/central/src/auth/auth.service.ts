@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { departmentOf } from '@beffroi/domain';
+import { Database } from '../store/database';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralConfig } from '../central.config';
@@ -25,6 +26,7 @@ export class AuthService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly config: CentralConfig,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
@@ -88,25 +90,31 @@ export class AuthService implements OnApplicationBootstrap {
         `tenant: no syndicate or commune "${account.tenant}"`,
       );
     }
-    const inserted = await accounts.insert({
-      login: account.login,
-      name: account.name,
-      role: account.role,
-      syndicateId: syndicate?.id ?? null,
-      communeInsee: commune?.insee ?? null,
-      passwordHash: await hashPassword(account.password),
-      createdAt: this.clock.now().toISOString(),
-      disabledAt: null,
-    });
-    const id = (inserted.identifiers[0] as { id: number }).id;
-    await this.audit.record({
-      actor,
-      action: 'account.create',
-      target: account.login,
-      result: 'ok',
-      communeInsee: commune?.insee ?? null,
-      syndicateId: syndicate?.id ?? commune?.syndicateId ?? null,
-      detail: { role: account.role, tenant: account.tenant },
+    const passwordHash = await hashPassword(account.password);
+    const id = await this.db.transaction(async (manager) => {
+      const inserted = await manager.getRepository(AccountEntity).insert({
+        login: account.login,
+        name: account.name,
+        role: account.role,
+        syndicateId: syndicate?.id ?? null,
+        communeInsee: commune?.insee ?? null,
+        passwordHash,
+        createdAt: this.clock.now().toISOString(),
+        disabledAt: null,
+      });
+      await this.audit.record(
+        {
+          actor,
+          action: 'account.create',
+          target: account.login,
+          result: 'ok',
+          communeInsee: commune?.insee ?? null,
+          syndicateId: syndicate?.id ?? commune?.syndicateId ?? null,
+          detail: { role: account.role, tenant: account.tenant },
+        },
+        manager,
+      );
+      return (inserted.identifiers[0] as { id: number }).id;
     });
     return { id, login: account.login };
   }
@@ -119,28 +127,34 @@ export class AuthService implements OnApplicationBootstrap {
       throw new CentralException(CentralExceptionCode.Unauthenticated, BAD_LOGIN);
     }
     if (!(await verifyPassword(password, account.passwordHash))) {
-      await this.audit.record({
-        actor: login,
-        action: 'auth.login',
-        target: login,
-        result: 'refused',
-        ...tenantOf(account),
-      });
+      const refused = { actor: login, action: 'auth.login', target: login, result: 'refused', ...tenantOf(account) };
+      await this.db.transaction((manager) => this.audit.record(refused, manager));
       throw new CentralException(CentralExceptionCode.Unauthenticated, BAD_LOGIN);
     }
     const token = newSecret();
     const now = this.clock.now().toISOString();
-    await this.dataSource
-      .getRepository(SessionEntity)
-      .insert({ tokenHash: secretHash(token), accountId: account.id, createdAt: now, lastUsedAt: now, endedAt: null });
-    await this.audit.record({ actor: login, action: 'auth.login', target: login, result: 'ok', ...tenantOf(account) });
+    await this.db.transaction(async (manager) => {
+      await manager
+        .getRepository(SessionEntity)
+        .insert({
+          tokenHash: secretHash(token),
+          accountId: account.id,
+          createdAt: now,
+          lastUsedAt: now,
+          endedAt: null,
+        });
+      const entry = { actor: login, action: 'auth.login', target: login, result: 'ok', ...tenantOf(account) };
+      await this.audit.record(entry, manager);
+    });
     return { token, caller: callerOf(account) };
   }
 
   async logout(token: string): Promise<void> {
-    await this.dataSource
-      .getRepository(SessionEntity)
-      .update({ tokenHash: secretHash(token) }, { endedAt: this.clock.now().toISOString() });
+    await this.db.transaction((manager) =>
+      manager
+        .getRepository(SessionEntity)
+        .update({ tokenHash: secretHash(token) }, { endedAt: this.clock.now().toISOString() }),
+    );
   }
 
   /** The caller behind a session token; refuses unknown, ended and expired sessions. */
@@ -163,7 +177,11 @@ export class AuthService implements OnApplicationBootstrap {
     }
     // The idle clock restarts at most once a minute: one write per minute of use, not per request.
     if (now.getTime() - Date.parse(session.lastUsedAt) > 60_000) {
-      await sessions.update({ tokenHash: session.tokenHash }, { lastUsedAt: now.toISOString() });
+      await this.db.transaction((manager) =>
+        manager
+          .getRepository(SessionEntity)
+          .update({ tokenHash: session.tokenHash }, { lastUsedAt: now.toISOString() }),
+      );
     }
     return callerOf(account);
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { type CommandV1, planCommandDelivery, transitionCommand } from '@beffroi/sync';
+import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import type { Caller } from '../auth/caller';
@@ -22,6 +23,7 @@ export class CommandService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly gateways: GatewayService,
     private readonly presence: SyncPresence,
     private readonly audit: AuditLog,
@@ -41,7 +43,7 @@ export class CommandService {
         : request.action === 'override-until'
           ? { ...common, type: 'command', v: 1, action: 'override-until', value: request.value, until: request.until }
           : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
-    await this.dataSource.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       await manager.getRepository(CommandEntity).insert({
         id,
         gatewayId,
@@ -92,7 +94,7 @@ export class CommandService {
    */
   async takeForDelivery(gatewayId: string): Promise<CommandV1[]> {
     const now = this.clock.now();
-    const { toSend, expired } = await this.dataSource.transaction(async (manager) => {
+    const { toSend, expired } = await this.db.transaction(async (manager) => {
       const repository = manager.getRepository(CommandEntity);
       const pending = await repository.find({
         where: { gatewayId, status: In(['queued', 'sent']) },

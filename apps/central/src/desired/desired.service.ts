@@ -8,6 +8,7 @@ import {
   type DesiredState,
   planDesiredUpdate,
 } from '@beffroi/sync';
+import { Database } from '../store/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock';
 import { DesiredChangeEntity, GatewayEntity } from '../store/entities';
@@ -20,6 +21,7 @@ const LOG_LENGTH = 50;
 export class DesiredService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
@@ -58,7 +60,7 @@ export class DesiredService {
    * gets the current state re-issued past its version, so it never ignores it as stale.
    */
   async plan(gatewayId: string, gatewayVersion: number): Promise<Exclude<DesiredPlan, { kind: 'gatewayAhead' }>> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       let current = await this.current(gatewayId, manager);
       const rows = await manager.getRepository(DesiredChangeEntity).findBy({ gatewayId });
       const log: DesiredChange[] = rows.map((row) => ({
@@ -82,6 +84,8 @@ export class DesiredService {
   }
 
   async applied(gatewayId: string, version: number): Promise<void> {
-    await this.dataSource.getRepository(GatewayEntity).update({ id: gatewayId }, { appliedVersion: version });
+    await this.db.transaction((manager) =>
+      manager.getRepository(GatewayEntity).update({ id: gatewayId }, { appliedVersion: version }),
+    );
   }
 }

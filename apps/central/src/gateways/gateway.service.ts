@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { emptyDesiredState } from '@beffroi/sync';
+import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import type { Caller } from '../auth/caller';
@@ -16,6 +17,7 @@ import { SyncPresence } from '../sync/sync-presence';
 export class GatewayService {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly tenants: TenantService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -29,7 +31,7 @@ export class GatewayService {
     const code = newEnrolmentCode();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.auth.enrolmentCodeTtl).toISOString();
-    await this.dataSource.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       await manager.getRepository(EnrolmentCodeEntity).insert({
         codeHash: secretHash(code),
         communeInsee: insee,
@@ -52,7 +54,7 @@ export class GatewayService {
    * stores the credential: the fix is a new code, never a second use of this one.
    */
   async enrol(code: string, gatewayId: string) {
-    return this.dataSource.transaction(async (manager) => {
+    return this.db.transaction(async (manager) => {
       const codes = manager.getRepository(EnrolmentCodeEntity);
       const found = await codes.findOneBy({ codeHash: secretHash(code.trim().toUpperCase()) });
       const now = this.clock.now();
@@ -122,7 +124,7 @@ export class GatewayService {
   async revoke(caller: Caller, gatewayId: string) {
     const gateway = await this.gateway(caller, gatewayId, 'enrol');
     const commune = await this.tenants.commune(caller, gateway.communeInsee, 'enrol');
-    await this.dataSource.transaction(async (manager) => {
+    await this.db.transaction(async (manager) => {
       await manager
         .getRepository(GatewayEntity)
         .update({ id: gatewayId }, { revokedAt: this.clock.now().toISOString() });

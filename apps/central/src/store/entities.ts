@@ -166,7 +166,30 @@ export class AuditEntity {
   @Column({ name: 'detail_json', type: 'text', nullable: true }) detailJson!: string | null;
 }
 
+/** A schedule template pushed to many communes at once; its progress is read from the gateways it targets. */
+@Entity({ name: 'pushes' })
+export class PushEntity {
+  @PrimaryColumn({ type: 'text' }) id!: string;
+  @Column({ name: 'schedule_id', type: 'text' }) scheduleId!: string;
+  @Column({ name: 'item_json', type: 'text' }) itemJson!: string;
+  @Column({ name: 'syndicate_id', type: 'text', nullable: true }) syndicateId!: string | null;
+  @Column({ name: 'created_by', type: 'text' }) createdBy!: string;
+  @Column({ name: 'created_at', type: 'text' }) createdAt!: string;
+}
+
+/** One commune (and one of its gateways, if it has any) a push went to, with the desired version it made. */
+@Entity({ name: 'push_targets' })
+export class PushTargetEntity {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ name: 'push_id', type: 'text' }) pushId!: string;
+  @Column({ name: 'commune_insee', type: 'text' }) communeInsee!: string;
+  @Column({ name: 'gateway_id', type: 'text', nullable: true }) gatewayId!: string | null;
+  @Column({ type: 'integer', nullable: true }) version!: number | null;
+}
+
 export const CENTRAL_ENTITIES = [
+  PushEntity,
+  PushTargetEntity,
   SyndicateEntity,
   CommuneEntity,
   AccountEntity,

@@ -12,6 +12,7 @@ import {
   receiveReport,
   type ReportV1,
 } from '@beffroi/sync';
+import { Database } from '../store/database';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type CentralEvent, EventBus } from '../events.service';
@@ -35,6 +36,7 @@ export class ReportService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly db: Database,
     private readonly events: EventBus,
     private readonly audit: AuditLog,
   ) {}
@@ -55,7 +57,7 @@ export class ReportService {
 
   private async step(gatewayId: string, next: (inbox: InboxState) => InboxStep): Promise<AckV1> {
     const published: CentralEvent[] = [];
-    const ack = await this.dataSource.transaction(async (manager) => {
+    const ack = await this.db.transaction(async (manager) => {
       const gateways = manager.getRepository(GatewayEntity);
       const gateway = await gateways.findOneByOrFail({ id: gatewayId });
       const commune = await manager.getRepository(CommuneEntity).findOneByOrFail({ insee: gateway.communeInsee });

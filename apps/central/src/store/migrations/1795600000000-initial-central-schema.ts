@@ -56,6 +56,13 @@ export class InitialCentralSchema1795600000000 implements MigrationInterface {
         "message_json" text NOT NULL, "issued_by" text NOT NULL, "status" text NOT NULL, "attempts" integer NOT NULL,
         "reason" text, "not_after" text NOT NULL, "created_at" text NOT NULL, "updated_at" text NOT NULL)`,
       `CREATE INDEX "IDX_commands_gateway_status" ON "commands" ("gateway_id", "status")`,
+      `CREATE TABLE "pushes" (
+        "id" text PRIMARY KEY NOT NULL, "schedule_id" text NOT NULL, "item_json" text NOT NULL,
+        "syndicate_id" text, "created_by" text NOT NULL, "created_at" text NOT NULL)`,
+      `CREATE TABLE "push_targets" (
+        "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "push_id" text NOT NULL REFERENCES "pushes" ("id"),
+        "commune_insee" text NOT NULL REFERENCES "communes" ("insee"), "gateway_id" text, "version" integer)`,
+      `CREATE INDEX "IDX_push_targets_push" ON "push_targets" ("push_id")`,
       `CREATE TABLE "audit_log" (
         "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "at" text NOT NULL, "actor" text NOT NULL,
         "action" text NOT NULL, "commune_insee" text, "syndicate_id" text, "target" text NOT NULL,
@@ -67,6 +74,8 @@ export class InitialCentralSchema1795600000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     for (const table of [
       'audit_log',
+      'push_targets',
+      'pushes',
       'commands',
       'alarms',
       'switchings',

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { DesiredItems } from '@beffroi/sync';
+import { Database } from '../store/database';
+import { DataSource, In } from 'typeorm';
+import { AuditLog } from '../audit.service';
+import { type Caller, requireAccess } from '../auth/caller';
+import { CentralException, CentralExceptionCode } from '../central.exception';
+import { Clock } from '../clock';
+import { GatewayService, scopeOf } from '../gateways/gateway.service';
+import { CommuneEntity, GatewayEntity, PushEntity, PushTargetEntity } from '../store/entities';
+import { SyncPresence } from '../sync/sync-presence';
+import { TenantService } from '../tenants/tenant.service';
+import type { ScheduleItem } from './desired.dto';
+import { DesiredService } from './desired.service';
+
+export type PushStatus = 'applied' | 'pending' | 'offline' | 'no-gateway';
+
+/** A gateway's schedules in its desired state, one at a time or pushed as a template to many communes. */
+@Injectable()
+export class PushService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly db: Database,
+    private readonly desired: DesiredService,
+    private readonly gateways: GatewayService,
+    private readonly tenants: TenantService,
+    private readonly presence: SyncPresence,
+    private readonly audit: AuditLog,
+    private readonly clock: Clock,
+  ) {}
+
+  async desiredOf(caller: Caller, gatewayId: string) {
+    const gateway = await this.gateways.gateway(caller, gatewayId);
+    const current = await this.desired.current(gatewayId);
+    return { version: current.version, appliedVersion: gateway.appliedVersion, desired: current.desired };
+  }
+
+  /** Puts (or with `item` undefined, removes) one schedule of one gateway; returns the new desired version. */
+  async setSchedule(caller: Caller, gatewayId: string, scheduleId: string, item: ScheduleItem | undefined) {
+    const gateway = await this.gateways.gateway(caller, gatewayId, 'editSchedules');
+    const commune = await this.tenants.commune(caller, gateway.communeInsee, 'editSchedules');
+    const version = await this.db.transaction(async (manager) => {
+      const next = await this.desired.change(
+        gatewayId,
+        item === undefined
+          ? { set: {}, remove: { schedules: [scheduleId] } }
+          : { set: { schedules: { [scheduleId]: asJson(item) } }, remove: {} },
+        manager,
+      );
+      await this.audit.record(
+        {
+          actor: caller.login,
+          action: item === undefined ? 'schedule.remove' : 'schedule.set',
+          target: `${gatewayId}/${scheduleId}`,
+          result: `version ${next}`,
+          ...scopeOf(commune),
+          detail: item,
+        },
+        manager,
+      );
+      return next;
+    });
+    this.presence.poke(gatewayId);
+    return { gatewayId, scheduleId, version };
+  }
+
+  /**
+   * Sets the template schedule on every gateway of every commune listed (all within the caller's syndicate) in one
+   * transaction, then wakes the connected gateways. Progress is read back with {@link progress}.
+   */
+  async push(caller: Caller, request: { scheduleId: string; item: ScheduleItem; communes: string[] }) {
+    const communes = await this.dataSource.getRepository(CommuneEntity).findBy({ insee: In(request.communes) });
+    const known = new Set(communes.map((c) => c.insee));
+    const unknown = request.communes.filter((insee) => !known.has(insee));
+    if (unknown.length > 0) {
+      throw new CentralException(CentralExceptionCode.NotFound, `communes: unknown ${unknown.slice(0, 10).join(', ')}`);
+    }
+    for (const commune of communes) requireAccess(caller, 'pushTemplates', commune);
+    const id = randomUUID();
+    const gateways = await this.dataSource.getRepository(GatewayEntity).findBy({
+      communeInsee: In(request.communes),
+    });
+    const active = gateways.filter((g) => g.revokedAt === null);
+    await this.db.transaction(async (manager) => {
+      await manager.getRepository(PushEntity).insert({
+        id,
+        scheduleId: request.scheduleId,
+        itemJson: JSON.stringify(request.item),
+        syndicateId: caller.syndicateId,
+        createdBy: caller.login,
+        createdAt: this.clock.now().toISOString(),
+      });
+      const targets = manager.getRepository(PushTargetEntity);
+      for (const commune of communes) {
+        const own = active.filter((g) => g.communeInsee === commune.insee);
+        if (own.length === 0)
+          await targets.insert({ pushId: id, communeInsee: commune.insee, gatewayId: null, version: null });
+        for (const gateway of own) {
+          const version = await this.desired.change(
+            gateway.id,
+            { set: { schedules: { [request.scheduleId]: asJson(request.item) } }, remove: {} },
+            manager,
+          );
+          await targets.insert({ pushId: id, communeInsee: commune.insee, gatewayId: gateway.id, version });
+        }
+      }
+      await this.audit.record(
+        {
+          actor: caller.login,
+          action: 'template.push',
+          target: request.scheduleId,
+          result: `${active.length} gateways in ${communes.length} communes`,
+          syndicateId: caller.syndicateId,
+          detail: { push: id, communes: request.communes.length },
+        },
+        manager,
+      );
+    });
+    for (const gateway of active) this.presence.poke(gateway.id);
+    return this.progress(caller, id);
+  }
+
+  /** Per commune and gateway: applied, pending (connected, not yet applied), offline, or no gateway at all. */
+  async progress(caller: Caller, id: string) {
+    const push = await this.dataSource.getRepository(PushEntity).findOneBy({ id });
+    if (push === null) throw new CentralException(CentralExceptionCode.NotFound, `no push ${id}`);
+    const targets = await this.dataSource.getRepository(PushTargetEntity).findBy({ pushId: id });
+    const communes = await this.dataSource
+      .getRepository(CommuneEntity)
+      .findBy({ insee: In([...new Set(targets.map((t) => t.communeInsee))]) });
+    for (const commune of communes) requireAccess(caller, 'read', commune);
+    const gatewayIds = targets.flatMap((t) => (t.gatewayId === null ? [] : [t.gatewayId]));
+    const applied = new Map(
+      (await this.dataSource.getRepository(GatewayEntity).findBy({ id: In(gatewayIds) })).map((g) => [
+        g.id,
+        g.appliedVersion,
+      ]),
+    );
+    const summary: Record<PushStatus, number> = { applied: 0, pending: 0, offline: 0, 'no-gateway': 0 };
+    const rows = targets.map((target) => {
+      const status: PushStatus =
+        target.gatewayId === null
+          ? 'no-gateway'
+          : (applied.get(target.gatewayId) ?? 0) >= (target.version ?? Infinity)
+            ? 'applied'
+            : this.presence.isOnline(target.gatewayId)
+              ? 'pending'
+              : 'offline';
+      summary[status] += 1;
+      return { commune: target.communeInsee, gatewayId: target.gatewayId, version: target.version, status };
+    });
+    return {
+      id,
+      scheduleId: push.scheduleId,
+      createdBy: push.createdBy,
+      createdAt: push.createdAt,
+      summary,
+      targets: rows,
+    };
+  }
+}
+
+/** A validated item as the JSON the desired state holds. */
+function asJson(item: ScheduleItem): DesiredItems[string] {
+  return JSON.parse(JSON.stringify(item)) as DesiredItems[string];
+}
