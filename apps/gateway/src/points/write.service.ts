@@ -55,18 +55,19 @@ export class WriteService {
     const { point, value, notAfter, source, pulse = false } = request;
     const records = this.dataSource.getRepository(WriteRecordEntity);
     const requestedAt = this.clock.now().toISOString();
-    const record = await records.save(
-      records.create({
-        key: point.bound.key,
-        valueJson: JSON.stringify(value),
-        source,
-        requestedAt,
-        notAfter: notAfter.toISOString(),
-        status: 'pending',
-        reason: null,
-        finishedAt: null,
-      }),
-    );
+    // insert, not save: save opens a transaction of its own (see openGatewayDatabase).
+    const inserted = await records.insert({
+      key: point.bound.key,
+      valueJson: JSON.stringify(value),
+      source,
+      requestedAt,
+      notAfter: notAfter.toISOString(),
+      status: 'pending',
+      reason: null,
+      finishedAt: null,
+    });
+    const [record] = inserted.identifiers as { id: number }[];
+    if (record === undefined) throw new Error(`the write of ${point.bound.key} was not recorded`);
     const outcome = await this.execute(point, value, notAfter, pulse);
     const finishedAt = this.clock.now().toISOString();
     await records.update(record.id, { status: outcome.status, reason: outcome.reason ?? null, finishedAt });
