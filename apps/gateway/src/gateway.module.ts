@@ -16,6 +16,18 @@ import { WriteService } from './points/write.service';
 import { ScheduleRuntime } from './schedule/schedule-runtime.service';
 import { DatabaseLifecycle } from './store/database-lifecycle';
 import { openGatewayDatabase } from './store/gateway-data-source';
+import { CentralClock } from './sync/central-clock.service';
+import { CommandExecutor } from './sync/command-executor.service';
+import { CredentialStore } from './sync/credential.store';
+import { DesiredStateService } from './sync/desired-state.service';
+import { EnrolmentClient } from './sync/enrolment.client';
+import { HealthReporter } from './sync/health.reporter';
+import { OutboxService } from './sync/outbox.service';
+import { SyncClient } from './sync/sync-client.service';
+import { SyncSocketFactory } from './sync/sync-socket.factory';
+import { SyncStateStore } from './sync/sync-state.store';
+import { SyncController } from './sync/sync.controller';
+import { TelemetryReporter } from './sync/telemetry.reporter';
 
 @Module({})
 export class GatewayModule {
@@ -23,7 +35,7 @@ export class GatewayModule {
   static forConfig(loaded: LoadedGatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, PointsController, ControlController],
+      controllers: [HealthController, PointsController, ControlController, SyncController],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
         {
@@ -41,6 +53,17 @@ export class GatewayModule {
         ControlService,
         BellService,
         ScheduleRuntime,
+        SyncStateStore,
+        OutboxService,
+        CentralClock,
+        CredentialStore,
+        EnrolmentClient,
+        SyncSocketFactory,
+        DesiredStateService,
+        CommandExecutor,
+        TelemetryReporter,
+        HealthReporter,
+        SyncClient,
       ],
     };
   }

@@ -11,6 +11,23 @@ import { SwitchingLog } from './switching-log.service';
 
 const ACTION_VALIDITY_MS = 10_000;
 
+/** The instant, sequence and dial hour of a ring: all playing needs (a planned `Ring`, or a ring asked by central). */
+export type RingRequest = Pick<Ring, 'key' | 'at' | 'sequenceId' | 'dialHour'>;
+
+/** How a ring ended: every relay action went through, or the problems (an interlock refusal, a failed write). */
+export interface RingOutcome {
+  readonly state: 'done' | 'failed';
+  /** Some action was refused by an interlock (nothing was sent for it). */
+  readonly refused: boolean;
+  readonly detail: string | null;
+}
+
+/** What went wrong with one relay action. */
+interface ActionProblem {
+  readonly refused: boolean;
+  readonly message: string;
+}
+
 interface Belfry {
   readonly motions: Map<number, BellMotion>;
   readonly safetyStops: Map<number, NodeJS.Timeout>;
@@ -45,18 +62,37 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
    * Claims `ring` and queues it on `equipmentId`'s belfry. Returns false, touching nothing, when the ring was
    * already claimed (rung before a restart or before the wall clock stepped back).
    */
-  async ring(scheduleId: string, equipmentId: string, ring: Ring, sequence: RingSequence): Promise<boolean> {
+  async ring(scheduleId: string, equipmentId: string, ring: RingRequest, sequence: RingSequence): Promise<boolean> {
+    return (await this.ringAndWait(scheduleId, equipmentId, ring, sequence)) !== null;
+  }
+
+  /**
+   * Claims `ring` and queues it like {@link ring}; resolves with `null` when it was already claimed, otherwise with a
+   * promise of how it ends (a remote ring command reports that).
+   */
+  async ringAndWait(
+    scheduleId: string,
+    equipmentId: string,
+    ring: RingRequest,
+    sequence: RingSequence,
+  ): Promise<{ finished: Promise<RingOutcome> } | null> {
     if (!(await this.claim(scheduleId, ring, 'ringing'))) {
       this.logger.log(`ring ${ring.key} of ${scheduleId} was already claimed: not played again`);
-      return false;
+      return null;
     }
     const belfry = this.belfry(equipmentId);
-    belfry.queue = belfry.queue.then(() => this.play(scheduleId, equipmentId, belfry, ring, sequence));
-    return true;
+    const finished = belfry.queue.then(() => this.play(scheduleId, equipmentId, belfry, ring, sequence));
+    belfry.queue = finished.then(
+      () => undefined,
+      (error: unknown) => {
+        this.logger.error(`ring ${ring.key} of ${scheduleId} failed: ${(error as Error).message}`);
+      },
+    );
+    return { finished };
   }
 
   /** Records a ring that came due while it could not be played (gateway down, wall clock moved forward). */
-  async missed(scheduleId: string, ring: Ring, reason: string): Promise<void> {
+  async missed(scheduleId: string, ring: RingRequest, reason: string): Promise<void> {
     if (await this.claim(scheduleId, ring, 'missed', reason)) {
       this.logger.warn(`ring ${ring.key} of ${scheduleId} missed: ${reason}`);
     }
@@ -95,7 +131,7 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  private async claim(scheduleId: string, ring: Ring, state: RingState, detail?: string): Promise<boolean> {
+  private async claim(scheduleId: string, ring: RingRequest, state: RingState, detail?: string): Promise<boolean> {
     try {
       await this.dataSource.getRepository(BellRingEntity).insert({
         key: ring.key,
@@ -118,27 +154,33 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     scheduleId: string,
     equipmentId: string,
     belfry: Belfry,
-    ring: Ring,
+    ring: RingRequest,
     sequence: RingSequence,
-  ): Promise<void> {
-    const cause = `bells:${scheduleId}/${ring.sequenceId}`;
+  ): Promise<RingOutcome> {
+    const cause = ring.key.startsWith('command:') ? ring.key : `bells:${scheduleId}/${ring.sequenceId}`;
     const startedMs = this.clock.monotonicMs();
-    const problems: string[] = [];
+    const problems: ActionProblem[] = [];
     for (const action of ringActions(sequence, ring)) {
       const wait = startedMs + (action.at.getTime() - ring.at.getTime()) - this.clock.monotonicMs();
       if (wait > 0 && !this.stopping) await this.sleep(wait);
       if (this.stopping) {
-        problems.push('gateway stopped during the ring');
+        problems.push({ refused: false, message: 'gateway stopped during the ring' });
         break;
       }
       const problem = await this.act(equipmentId, belfry, action.bell, action.action, cause);
       if (problem !== null) problems.push(problem);
     }
-    await this.dataSource.getRepository(BellRingEntity).update(ring.key, {
+    const outcome: RingOutcome = {
       state: problems.length === 0 ? 'done' : 'failed',
+      refused: problems.some((problem) => problem.refused),
+      detail: problems.length === 0 ? null : problems.map((problem) => problem.message).join('; '),
+    };
+    await this.dataSource.getRepository(BellRingEntity).update(ring.key, {
+      state: outcome.state,
       finishedAt: this.clock.now().toISOString(),
-      detail: problems.length === 0 ? null : problems.join('; '),
+      detail: outcome.detail,
     });
+    return outcome;
   }
 
   /** One relay action through the interlocks; returns what went wrong, or null. */
@@ -148,7 +190,7 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     bell: number,
     action: BellRelayAction,
     cause: string,
-  ): Promise<string | null> {
+  ): Promise<ActionProblem | null> {
     const strike = action === 'strike';
     const key = `${equipmentId}:bell.${bell}.${strike ? 'strike' : 'swing'}`;
     const value = action !== 'swingStop';
@@ -158,10 +200,10 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     if (refusal !== null) {
       await this.switchings.record({ at: now, key, value, slot: 1, cause, result: 'refused', reason: refusal });
       this.logger.warn(`${key} ${action} refused: ${refusal}`);
-      return `${action} bell ${bell}: ${refusal}`;
+      return { refused: true, message: `${action} bell ${bell}: ${refusal}` };
     }
     const point = this.field.points.get(key);
-    if (point === undefined) return `${key}: no such point`;
+    if (point === undefined) return { refused: false, message: `${key}: no such point` };
     if (action === 'swingStart') this.startSwing(equipmentId, belfry, bell, cause);
     if (action === 'swingStop') this.stopSwing(belfry, bell);
     const result = await this.writer.write({
@@ -183,7 +225,7 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     });
     return result.status === 'applied' || result.status === 'acknowledged'
       ? null
-      : `${action} bell ${bell}: ${result.status} (${result.reason ?? ''})`;
+      : { refused: false, message: `${action} bell ${bell}: ${result.status} (${result.reason ?? ''})` };
   }
 
   private sleep(ms: number): Promise<void> {

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit }
 import {
   emptyPriorityArray,
   explain,
+  lockOut,
   type PointScalar,
   type PriorityArray,
   type PriorityEntry,
@@ -14,6 +15,7 @@ import {
   setSlot,
   winnerOf,
 } from '@beffroi/domain';
+import type { SwitchingResult } from '@beffroi/sync';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { FieldService, type GatewayPoint } from '../field/field.service';
@@ -22,6 +24,8 @@ import { LoadedGatewayConfig } from '../gateway.config';
 import { PointStore } from '../points/point-store.service';
 import { WriteService } from '../points/write.service';
 import { OutputControlEntity } from '../store/output-control.entity';
+import { OutboxService } from '../sync/outbox.service';
+import { outputMessage } from '../sync/report-messages';
 import { SwitchingLog } from './switching-log.service';
 
 /** How long a switching may wait for its bus before it is reported expired. */
@@ -29,6 +33,26 @@ const SWITCH_VALIDITY_MS = 60_000;
 /** A switching that did not apply is tried again after this long (and at every re-plan). */
 const RETRY_MS = 30_000;
 const PROTECTION_OWNER = 'protection:minimum-on-off';
+/** Switchings of an output remembered in memory, for remote commands waiting for theirs. */
+const HISTORY = 8;
+
+/** A switching of one output, numbered in the order this process made them. */
+export interface SwitchingNote {
+  readonly n: number;
+  readonly value: PointScalar;
+  readonly cause: string;
+  readonly result: SwitchingResult;
+  readonly reason?: string | undefined;
+}
+
+/** Where an output stands now: who wins, the value last switched to, whether a reconciliation runs. */
+export interface OutputState {
+  readonly winner: { slot: number; name: string; owner?: string; expiresAt?: string; value: PointScalar };
+  readonly applied: PointScalar | undefined;
+  readonly running: boolean;
+  readonly retryPending: boolean;
+  readonly lastError: string | undefined;
+}
 
 interface Output {
   readonly point: GatewayPoint;
@@ -39,6 +63,12 @@ interface Output {
   /** Reconciliations run one at a time per output; a request during one asks for another pass after it. */
   running: boolean;
   requests: number;
+  /** The array as last stored (JSON), so an unchanged array is neither written nor reported again. */
+  savedJson?: string;
+  /** Switchings made by this process, and the last few of them. */
+  switchings: number;
+  history: SwitchingNote[];
+  lastError?: string;
 }
 
 /**
@@ -57,6 +87,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     private readonly writer: WriteService,
     private readonly store: PointStore,
     private readonly switchings: SwitchingLog,
+    private readonly outbox: OutboxService,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly loaded: LoadedGatewayConfig,
@@ -75,6 +106,9 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
         array: JSON.parse(row.arrayJson) as PriorityArray,
         running: false,
         requests: 0,
+        savedJson: row.arrayJson,
+        switchings: 0,
+        history: [],
       });
     }
   }
@@ -157,6 +191,57 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     });
   }
 
+  /** What sits in `slot` of output `key` now (undefined when empty or expired, or when the output has no array yet). */
+  entryIn(key: string, slot: PrioritySlot): PriorityEntry | undefined {
+    const output = this.outputs.get(key);
+    const entry = output?.array.slots[slot];
+    if (entry?.expiresAt !== undefined && Date.parse(entry.expiresAt) <= this.clock.now().getTime()) return undefined;
+    return entry;
+  }
+
+  /** The maintenance lock-out (consignation) on output `key`, if one is set. */
+  lockOutOf(key: string): PriorityEntry | undefined {
+    const output = this.outputs.get(key);
+    return output === undefined ? undefined : lockOut(output.array, this.clock.now());
+  }
+
+  /** Where output `key` stands now (it must be a known, writable point). */
+  state(key: string): OutputState {
+    const output = this.output(key);
+    const explained = explain(output.array, this.clock.now());
+    const { winner } = explained;
+    return {
+      winner: {
+        slot: winner.slot,
+        name: winner.name,
+        value: explained.value,
+        ...(winner.owner === undefined ? {} : { owner: winner.owner }),
+        ...(winner.expiresAt === undefined ? {} : { expiresAt: winner.expiresAt }),
+      },
+      applied: output.applied?.value,
+      running: output.running,
+      retryPending: output.retryAt !== undefined,
+      lastError: output.lastError,
+    };
+  }
+
+  /** How many switchings output `key` made so far in this process: pass it to {@link switchingsSince} later. */
+  switchingMark(key: string): number {
+    return this.outputs.get(key)?.switchings ?? 0;
+  }
+
+  /** The switchings output `key` made after `mark` (the last few only), oldest first. */
+  switchingsSince(key: string, mark: number): SwitchingNote[] {
+    return (this.outputs.get(key)?.history ?? []).filter((note) => note.n > mark);
+  }
+
+  /** Resolves once output `key` is at rest (no reconciliation running). */
+  async idle(key: string): Promise<void> {
+    while (this.outputs.get(key)?.running === true) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   /** Re-asserts every output: writes what should be true now even if it was already sent (boot, re-plan). */
   reassertAll(): void {
     for (const [key, output] of this.outputs) {
@@ -189,7 +274,9 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
       const retry = output.retryAt !== undefined && output.retryAt <= this.clock.monotonicMs();
       if (expired) {
         output.array = pruned;
-        void this.save(key, output);
+        this.save(key, output).catch((error: unknown) => {
+          this.logger.error(`cannot store the priority array of ${key}: ${(error as Error).message}`);
+        });
       }
       if (expired || retry) this.reconcile(key);
     }
@@ -220,8 +307,10 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
       served = output.requests;
       try {
         await this.switchIfNeeded(key, output);
+        output.lastError = undefined;
       } catch (error) {
         output.retryAt = this.clock.monotonicMs() + RETRY_MS;
+        output.lastError = (error as Error).message;
         this.logger.error(`reconciling ${key} failed: ${(error as Error).message}`);
       }
     } while (output.requests !== served);
@@ -266,6 +355,11 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
       reason: result.reason,
       writeId: result.id,
     });
+    output.switchings++;
+    output.history = [
+      ...output.history.slice(1 - HISTORY),
+      { n: output.switchings, value, cause, result: result.status, reason: result.reason },
+    ];
     if (result.status === 'applied' || result.status === 'acknowledged') {
       output.applied = { value, monotonicMs: this.clock.monotonicMs() };
       output.retryAt = undefined;
@@ -291,16 +385,36 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     const fallback =
       defaultValue ??
       (point.bound.definition.type === 'bool' ? false : point.bound.definition.type === 'string' ? '' : 0);
-    const created: Output = { point, array: emptyPriorityArray(fallback), running: false, requests: 0 };
+    const created: Output = {
+      point,
+      array: emptyPriorityArray(fallback),
+      running: false,
+      requests: 0,
+      switchings: 0,
+      history: [],
+    };
     this.outputs.set(key, created);
     return created;
   }
 
+  /**
+   * Stores the array when it changed, and queues for central why the output is in its state (class `output`) in the
+   * same transaction.
+   */
   private async save(key: string, output: Output): Promise<void> {
-    await this.dataSource.getRepository(OutputControlEntity).save({
-      key,
-      arrayJson: JSON.stringify(pruneExpired(output.array, this.clock.now())),
-      updatedAt: this.clock.now().toISOString(),
-    });
+    const now = this.clock.now();
+    const pruned = pruneExpired(output.array, now);
+    const arrayJson = JSON.stringify(pruned);
+    if (arrayJson === output.savedJson) return;
+    const previous = output.savedJson;
+    output.savedJson = arrayJson;
+    try {
+      await this.outbox.append(outputMessage(key, explain(pruned, now), now), (manager) =>
+        manager.getRepository(OutputControlEntity).upsert({ key, arrayJson, updatedAt: now.toISOString() }, ['key']),
+      );
+    } catch (error) {
+      output.savedJson = previous;
+      throw error;
+    }
   }
 }

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { PRIORITY_SLOTS, type PointScalar } from '@beffroi/domain';
+import { PRIORITY_SLOTS, type PointScalar, type PrioritySlot } from '@beffroi/domain';
 import {
   addDays,
   isOn,
@@ -9,6 +9,7 @@ import {
   planTransitions,
   resolveLocalTime,
   type Ring,
+  type RingSequence,
   type ScheduleContext,
   stateAt,
   type SwitchValue,
@@ -52,6 +53,10 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
   private lastPlan: { at: Date; reason: string } | null = null;
   private ticking: Promise<void> = Promise.resolve();
   private stopped = false;
+  private booted = false;
+  /** The config's schedules, with those of central's desired state in place of any of the same id. */
+  private schedules: readonly LoadedSchedule[];
+  private desired: readonly LoadedSchedule[] = [];
 
   constructor(
     private readonly loaded: LoadedGatewayConfig,
@@ -59,11 +64,75 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
     private readonly bells: BellService,
     private readonly field: FieldService,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.schedules = loaded.schedules;
+  }
 
   async onApplicationBootstrap(): Promise<void> {
+    this.booted = true;
     await this.replan('boot');
     this.arm();
+  }
+
+  /**
+   * The schedules of central's desired state (already checked like the config's): they run in place of config
+   * schedules of the same id. Slots that schedules no longer drive are released, then everything is re-planned (the
+   * plan re-asserts what each schedule says now). Before boot this only sets what the boot plan will run.
+   */
+  async useDesired(desired: readonly LoadedSchedule[]): Promise<void> {
+    const run = this.ticking.then(async () => {
+      const before = drivenSlots(this.schedules);
+      this.desired = desired;
+      const ids = new Set(desired.map((schedule) => schedule.config.id));
+      this.schedules = [...this.loaded.schedules.filter((schedule) => !ids.has(schedule.config.id)), ...desired];
+      if (!this.booted) return;
+      const after = new Set(drivenSlots(this.schedules).map(slotId));
+      for (const gone of before.filter((driven) => !after.has(slotId(driven)))) {
+        try {
+          await this.control.release(gone.key, gone.slot, gone.owner);
+        } catch (error) {
+          this.logger.warn(
+            `cannot release ${gone.key} slot ${gone.slot} of ${gone.owner}: ${(error as Error).message}`,
+          );
+        }
+      }
+      try {
+        await this.replan('desired state');
+      } catch (error) {
+        this.logger.error(`re-planning for the desired state failed: ${(error as Error).message}`);
+      }
+      this.arm();
+    });
+    this.ticking = run.catch(() => undefined);
+    await run;
+  }
+
+  /** The desired-state schedules running now. */
+  desiredSchedules(): readonly LoadedSchedule[] {
+    return this.desired;
+  }
+
+  /** A ring sequence of a bell schedule of `equipmentId` (config or desired), for rings asked by central. */
+  bellSequence(
+    equipmentId: string,
+    sequenceId: string,
+  ): { scheduleId: string; sequence: RingSequence; timeZone: string } | undefined {
+    for (const schedule of this.schedules) {
+      if (schedule.config.kind !== 'bells' || schedule.config.equipment !== equipmentId) continue;
+      const { sequences } = (schedule as BellSchedule).schedule;
+      const sequence = Object.hasOwn(sequences, sequenceId) ? sequences[sequenceId] : undefined;
+      if (sequence !== undefined) return { scheduleId: schedule.config.id, sequence, timeZone: schedule.site.timeZone };
+    }
+    return undefined;
+  }
+
+  /** Sequence ids `equipmentId`'s bell schedules define (for a refusal that names them). */
+  bellSequenceIds(equipmentId: string): string[] {
+    return this.schedules.flatMap((schedule) =>
+      schedule.config.kind === 'bells' && schedule.config.equipment === equipmentId
+        ? Object.keys((schedule as BellSchedule).schedule.sequences)
+        : [],
+    );
   }
 
   /** No new wake; the one under way finishes first. */
@@ -81,10 +150,11 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
   status() {
     return {
       lastPlan: this.lastPlan === null ? null : { at: this.lastPlan.at.toISOString(), reason: this.lastPlan.reason },
-      schedules: this.loaded.schedules.map((loaded) => ({
+      schedules: this.schedules.map((loaded) => ({
         id: loaded.config.id,
         kind: loaded.config.kind,
         site: loaded.site.id,
+        origin: this.desired.includes(loaded) ? 'central' : 'config',
         next: this.queue
           .filter((due) => due.kind !== 'replan' && due.schedule === loaded)
           .slice(0, 10)
@@ -108,7 +178,7 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
     const until = new Date(now.getTime() + HORIZON_MS);
     const queue: Due[] = [];
     let nextNoon = Number.POSITIVE_INFINITY;
-    for (const loaded of this.loaded.schedules) {
+    for (const loaded of this.schedules) {
       const { site } = loaded;
       nextNoon = Math.min(nextNoon, this.nextNoon(now, site.timeZone));
       if (loaded.config.kind === 'bells') {
@@ -247,6 +317,44 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
     const date = localHourOf(now, timeZone) >= 12 ? addDays(today, 1) : today;
     return resolveLocalTime(date, 12, 0, 0, timeZone).instant.getTime();
   }
+}
+
+/** A priority slot a state schedule fills on one output. */
+interface DrivenSlot {
+  readonly key: string;
+  readonly slot: PrioritySlot;
+  readonly owner: string;
+}
+
+function slotId(driven: DrivenSlot): string {
+  return `${driven.key}/${driven.slot}/${driven.owner}`;
+}
+
+/** Every slot the lighting and heating schedules fill (bells fill none). */
+function drivenSlots(schedules: readonly LoadedSchedule[]): DrivenSlot[] {
+  return schedules.flatMap((loaded): DrivenSlot[] => {
+    const owner = `schedule:${loaded.config.id}`;
+    switch (loaded.config.kind) {
+      case 'bells':
+        return [];
+      case 'lighting': {
+        const slot = PRIORITY_SLOTS[loaded.config.slot];
+        return loaded.config.outputs.map((key) => ({ key, slot, owner }));
+      }
+      case 'heating': {
+        const slot = PRIORITY_SLOTS[loaded.config.slot];
+        return loaded.config.zones.flatMap((zoneKey) => {
+          const [equipmentId = '', zone = ''] = zoneKey.split(':');
+          const points = heatingZonePoints(zone);
+          return [points.mode, ...Object.values(points.setpoints)].map((pointId) => ({
+            key: `${equipmentId}:${pointId}`,
+            slot,
+            owner,
+          }));
+        });
+      }
+    }
+  });
 }
 
 /** A lighting value for an on/off output (`true` for any level above 0) or a level output (on = 100 %). */

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+const enrolledBody = z.object({
+  gatewayId: z.string().min(1),
+  credential: z.string().min(1),
+  communeInsee: z.string().optional(),
+});
+
+/** What the exchange of an enrolment code gave. */
+export type EnrolmentAnswer =
+  | { outcome: 'enrolled'; gatewayId: string; credential: string; communeInsee?: string | undefined }
+  /** Central said no (400 malformed, 401 unknown/used/expired code, 409 already enrolled…): trying again won't help. */
+  | { outcome: 'refused'; status: number; message: string }
+  /** Central could not be reached or failed (network error, 5xx): worth trying again later. */
+  | { outcome: 'unreachable'; message: string };
+
+/** `POST {central}/api/enrolment`: exchanges a one-time enrolment code for the gateway's credential. */
+@Injectable()
+export class EnrolmentClient {
+  async exchange(centralUrl: string, code: string, gatewayId: string): Promise<EnrolmentAnswer> {
+    let response: Response;
+    try {
+      response = await fetch(centralEndpoint(centralUrl, 'api/enrolment'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ code, gatewayId }),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      return { outcome: 'unreachable', message: describeFetchError(error) };
+    }
+    const text = await response.text().catch(() => '');
+    if (response.status >= 500) {
+      return { outcome: 'unreachable', message: `central answered ${response.status} ${summary(text)}`.trim() };
+    }
+    if (response.status !== 201 && response.status !== 200) {
+      return { outcome: 'refused', status: response.status, message: refusalMessage(response.status, text) };
+    }
+    const body = enrolledBody.safeParse(parseJson(text));
+    if (!body.success) {
+      return { outcome: 'unreachable', message: `central answered ${response.status} without a credential` };
+    }
+    return { outcome: 'enrolled', ...body.data };
+  }
+}
+
+/** `path` under central's base URL (which may itself have a path). */
+export function centralEndpoint(centralUrl: string, path: string, protocol?: 'ws'): string {
+  const base = new URL(centralUrl.endsWith('/') ? centralUrl : `${centralUrl}/`);
+  const url = new URL(path, base);
+  if (protocol === 'ws') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function summary(text: string): string {
+  const body = parseJson(text) as { message?: unknown } | undefined;
+  const message = typeof body?.message === 'string' ? body.message : text;
+  return message.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+function refusalMessage(status: number, text: string): string {
+  const meaning =
+    status === 400
+      ? 'malformed request'
+      : status === 401
+        ? 'unknown, used or expired enrolment code'
+        : status === 409
+          ? 'this gateway id is already enrolled'
+          : 'refused';
+  const detail = summary(text);
+  return `central answered ${status} (${meaning})${detail === '' || detail === meaning ? '' : `: ${detail}`}`;
+}
+
+function describeFetchError(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = (error as Error & { cause?: unknown }).cause;
+    const detail = cause instanceof Error ? cause.message : error.name === 'TimeoutError' ? 'timed out' : '';
+    return detail === '' ? error.message : `${error.message} (${detail})`;
+  }
+  return String(error);
+}

@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import WebSocket from 'ws';
+
+/** Frames larger than this close the socket in the ws library; smaller ones are checked by libs/sync's parser. */
+const SOCKET_MAX_PAYLOAD = 16 * 1024 * 1024;
+const HANDSHAKE_TIMEOUT_MS = 15_000;
+
+/** Opens the sync WebSocket to central (the one place the gateway creates sockets to it). */
+@Injectable()
+export class SyncSocketFactory {
+  open(url: string, credential: string): WebSocket {
+    return new WebSocket(url, {
+      headers: { authorization: `Bearer ${credential}` },
+      maxPayload: SOCKET_MAX_PAYLOAD,
+      handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+      perMessageDeflate: false,
+    });
+  }
+}

@@ -1,0 +1,82 @@
+import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { PointValue } from '@beffroi/domain';
+import type { OutboxMessage } from '@beffroi/sync';
+import { Clock } from '../clock/clock';
+import { FieldService } from '../field/field.service';
+import { LoadedGatewayConfig } from '../gateway.config';
+import { PointStore } from '../points/point-store.service';
+import { OutboxService } from './outbox.service';
+
+/** A point's value as a telemetry message (a value JSON cannot carry is sent as a bad reading). */
+export function telemetryMessage(key: string, value: PointValue): OutboxMessage {
+  const finite = typeof value.value !== 'number' || Number.isFinite(value.value);
+  return {
+    class: 'telemetry',
+    payload: {
+      pointKey: key,
+      value: finite ? value.value : null,
+      quality: finite ? value.quality : { status: 'bad', reason: `not a finite number (${String(value.value)})` },
+      ...(value.observedAt === undefined ? {} : { observedAt: value.observedAt }),
+      receivedAt: value.receivedAt,
+    },
+  };
+}
+
+/**
+ * Latest point values for central (class `telemetry`): at most one message per point per `telemetryInterval`, the
+ * newest value winning. A point is sent as soon as its interval allows after it changes, and again when an interval
+ * passes with no message for it, so central knows the value still holds. Over a long outage the outbox downsamples
+ * telemetry (never a point's last value).
+ */
+@Injectable()
+export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(TelemetryReporter.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  /** Per point: the monotonic time of its last message. */
+  private readonly sentAt = new Map<string, number>();
+
+  constructor(
+    private readonly field: FieldService,
+    private readonly store: PointStore,
+    private readonly outbox: OutboxService,
+    private readonly loaded: LoadedGatewayConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const central = this.loaded.config.central;
+    if (central === undefined) return;
+    const tickMs = Math.min(1000, Math.max(25, Math.floor(central.telemetryInterval / 4)));
+    this.timer = setInterval(() => this.tick(central.telemetryInterval), tickMs);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private tick(intervalMs: number): void {
+    if (this.running !== undefined) return;
+    const now = this.clock.monotonicMs();
+    const messages: OutboxMessage[] = [];
+    for (const key of this.field.points.keys()) {
+      const value = this.store.get(key);
+      if (value === undefined) continue;
+      const last = this.sentAt.get(key);
+      if (last !== undefined && now - last < intervalMs) continue;
+      // Due: its interval has passed, whether it changed (newest value) or not (the value still holds).
+      messages.push(telemetryMessage(key, value));
+      this.sentAt.set(key, now);
+    }
+    if (messages.length === 0) return;
+    this.running = this.outbox
+      .appendAll(messages)
+      .catch((error: unknown) => {
+        this.logger.error(`cannot queue telemetry: ${(error as Error).message}`);
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+}
