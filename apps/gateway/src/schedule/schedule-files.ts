@@ -61,7 +61,8 @@ export type ScheduleDocumentReader = <S extends z.ZodType>(schema: S) => z.outpu
 /**
  * Checks one schedule entry against the gateway — its site exists, its outputs are command or setpoint points of
  * known equipment, heating zones have their mode and setpoints, the bell controller has strike and swing relays —
- * and reads its document. Problems are added to `problems` under `at`; returns undefined when one prevents loading.
+ * and reads its document. Problems are added to `problems` under the path `at` ('' for a document of its own);
+ * returns undefined when one prevents loading.
  * The document reader's DocumentException (a file or document that is not a valid schedule) propagates.
  */
 export function checkSchedule(
@@ -93,6 +94,7 @@ export function checkSchedule(
     }
   };
 
+  const pathOf = (suffix: string) => (at === '' ? suffix : `${at}.${suffix}`);
   const firstEquipment =
     entry.kind === 'bells'
       ? entry.equipment
@@ -101,7 +103,7 @@ export function checkSchedule(
   const site = config.sites.find((s) => s.id === siteId);
   if (site === undefined) {
     problems.push({
-      path: `${at}.site`,
+      path: pathOf('site'),
       message: entry.site === undefined ? 'no site for this schedule (set "site")' : `unknown site "${entry.site}"`,
     });
     return undefined;
@@ -109,7 +111,7 @@ export function checkSchedule(
   switch (entry.kind) {
     case 'lighting':
       entry.outputs.forEach((key, i) => {
-        checkWritable(key, `${at}.outputs[${i}]`);
+        checkWritable(key, pathOf(`outputs[${i}]`));
       });
       return { config: entry, schedule: readDocument(scheduleSchema), site };
     case 'heating':
@@ -117,7 +119,7 @@ export function checkSchedule(
         const [equipmentId = '', zone = ''] = zoneKey.split(':');
         const points = heatingZonePoints(zone);
         for (const pointId of [points.mode, ...Object.values(points.setpoints)]) {
-          checkWritable(`${equipmentId}:${pointId}`, `${at}.zones[${i}]`);
+          checkWritable(`${equipmentId}:${pointId}`, pathOf(`zones[${i}]`));
         }
       });
       return { config: entry, schedule: readDocument(heatingScheduleSchema), site };
@@ -125,7 +127,7 @@ export function checkSchedule(
       const owner = equipment.get(entry.equipment);
       const profile = owner === undefined ? undefined : profiles.get(owner.profile);
       if (profile === undefined) {
-        problems.push({ path: `${at}.equipment`, message: `unknown equipment "${entry.equipment}"` });
+        problems.push({ path: pathOf('equipment'), message: `unknown equipment "${entry.equipment}"` });
         return undefined;
       }
       const schedule = readDocument(bellScheduleSchema);
@@ -136,7 +138,7 @@ export function checkSchedule(
       );
       for (const bell of [...bells].sort((a, b) => a - b)) {
         for (const relay of ['strike', 'swing']) {
-          checkWritable(`${entry.equipment}:bell.${bell}.${relay}`, `${at}.equipment`);
+          checkWritable(`${entry.equipment}:bell.${bell}.${relay}`, pathOf('equipment'));
         }
       }
       return { config: entry, schedule, site };
