@@ -3,7 +3,7 @@
  * configs in config/ (or a copy where every port is ephemeral, with --ephemeral). Stops all of them on Ctrl-C.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
@@ -131,14 +131,23 @@ class RunConfigs {
 
   central(): string {
     const config = readYaml(join(this.options.configDir, 'central.yaml'));
-    if (this.options.ephemeral) config.http = { ...(config.http as Yaml), port: 0 };
+    if (this.options.ephemeral) {
+      config.http = { ...(config.http as Yaml), port: 0 };
+      config.storage = { path: join(this.dir, 'central.sqlite') };
+    }
     return this.write('central.yaml', config);
   }
 
+  /** Where the demo gateway keeps the credential it got from central. */
+  get credentialFile(): string {
+    return this.options.ephemeral ? join(this.dir, 'gateway-credential') : join(ROOT, 'var', 'gateway-credential');
+  }
+
   /** Buses whose id is a simulator endpoint's are pointed at the port that endpoint actually listens on. */
-  gateway(simulatorPorts: Record<string, number>): string {
+  gateway(simulatorPorts: Record<string, number>, central: Yaml | undefined): string {
     const source = join(this.options.configDir, 'gateway.yaml');
     const config = readYaml(source);
+    if (central !== undefined) config.central = central;
     // Paths in the config are relative to it: the copy points at the originals.
     config.profilesDir = resolve(
       dirname(source),
@@ -170,16 +179,66 @@ class RunConfigs {
   }
 }
 
+/**
+ * The gateway's `central` section, enrolling it first when it has no credential central knows: with the first
+ * account of central's seed that may enrol and has a literal (demo) password, a one-time code for the gateway's
+ * commune is made, and the gateway trades it for its credential as it starts.
+ */
+async function enrolment(centralUrl: string, centralConfig: string, gatewayConfig: string, credentialFile: string) {
+  const seed = (readYaml(centralConfig).seed ?? {}) as { accounts?: Yaml[] };
+  const account = (seed.accounts ?? []).find(
+    (a) => (a.role === 'syndicate-admin' || a.role === 'field-engineer') && typeof a.password === 'string',
+  );
+  const gateway = readYaml(gatewayConfig) as { gateway: { id: string }; commune: { insee: string } };
+  if (account === undefined) {
+    log('the gateway runs alone: central.yaml seeds no account with a password that may enrol it');
+    return undefined;
+  }
+  const api = async (method: string, path: string, token?: string, body?: unknown) => {
+    const response = await fetch(`${centralUrl}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: (await response.json()) as Yaml };
+  };
+  const section: Yaml = { url: centralUrl, credentialFile };
+  const login = await api('POST', '/api/auth/login', undefined, { login: account.login, password: account.password });
+  if (login.status !== 200) throw new Error(`cannot log in to central as ${String(account.login)}: ${login.status}`);
+  const token = String(login.body.token);
+  const known = await api('GET', `/api/gateways/${gateway.gateway.id}`, token);
+  if (known.status === 200 && known.body.revokedAt === null && existsSync(credentialFile)) return section;
+  rmSync(credentialFile, { force: true });
+  if (known.status === 200 && known.body.revokedAt === null) {
+    await api('POST', `/api/gateways/${gateway.gateway.id}/revoke`, token);
+  }
+  const code = await api('POST', `/api/communes/${gateway.commune.insee}/enrolment-codes`, token);
+  if (code.status !== 201) throw new Error(`cannot make an enrolment code: ${JSON.stringify(code.body)}`);
+  log(`enrolling gateway ${gateway.gateway.id} into commune ${gateway.commune.insee}`);
+  return { ...section, enrolmentCode: code.body.code };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
   const configs = new RunConfigs(options);
   const simulator = await startApp('simulator', configs.simulator());
-  const central = await startApp('central', configs.central());
-  const gateway = await startApp('gateway', configs.gateway(simulator.ports ?? {}));
+  const centralConfig = configs.central();
+  const central = await startApp('central', centralConfig);
+  const centralUrl = `http://${central.http.host}:${central.http.port}`;
+  const gatewaySection = await enrolment(
+    centralUrl,
+    centralConfig,
+    join(options.configDir, 'gateway.yaml'),
+    configs.credentialFile,
+  );
+  const gateway = await startApp('gateway', configs.gateway(simulator.ports ?? {}, gatewaySection));
   const urls = {
-    central: `http://${central.http.host}:${central.http.port}`,
+    central: centralUrl,
     gateway: `http://${gateway.http.host}:${gateway.http.port}`,
     simulator: `http://${simulator.http.host}:${simulator.http.port}`,
   };

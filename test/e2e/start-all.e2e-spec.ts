@@ -110,6 +110,74 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     expect(cabinet.circuits.find((c) => c.circuit === 3)).toMatchObject({ energised: true });
   });
 
+  it('the README session: log in to central, switch a circuit on until a time, read the feedback and the explain', async () => {
+    const central = async (path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
+      const response = await fetch(`${ready.urls.central}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          'content-type': 'application/json',
+          ...(init.token === undefined ? {} : { authorization: `Bearer ${init.token}` }),
+        },
+        ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+      });
+      return (await response.json()) as any;
+    };
+    const eventually = async <T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> => {
+      const deadline = Date.now() + 30_000;
+      let value = await probe();
+      while (!accept(value) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        value = await probe();
+      }
+      return value;
+    };
+    const { token } = await central('/api/auth/login', {
+      method: 'POST',
+      body: { login: 'agent@02691', password: 'demo-agent-02691' },
+    });
+    const gateway = 'gw-saint-quentin-centre';
+    expect(
+      await eventually(
+        () => central(`/api/gateways/${gateway}`, { token }),
+        (g) => g.online === true,
+      ),
+    ).toMatchObject({
+      online: true,
+      communeInsee: '02691',
+    });
+    const until = new Date(Date.now() + 3_600_000).toISOString();
+    const command = await central(`/api/gateways/${gateway}/commands`, {
+      method: 'POST',
+      token,
+      body: { action: 'override-until', pointKey: 'cabinet-hotel-de-ville:circuit.4.command', value: true, until },
+    });
+    expect(command).toMatchObject({ status: expect.stringMatching(/^(queued|sent)$/) });
+    expect(
+      await eventually(
+        () => central(`/api/commands/${command.id}`, { token }),
+        (c) => c.status === 'applied',
+      ),
+    ).toMatchObject({ status: 'applied' });
+    const feedback = (points: any) =>
+      points
+        .find((e: { id: string }) => e.id === 'cabinet-hotel-de-ville')
+        ?.points.find((p: { key: string }) => p.key === 'cabinet-hotel-de-ville:circuit.4.feedback');
+    expect(
+      feedback(
+        await eventually(
+          () => central(`/api/gateways/${gateway}/points`, { token }),
+          (p) => feedback(p)?.value === true,
+        ),
+      ),
+    ).toMatchObject({ value: true, quality: { status: 'good' } });
+    expect(
+      await eventually(
+        () => central(`/api/gateways/${gateway}/outputs/cabinet-hotel-de-ville:circuit.4.command`, { token }),
+        (e) => e.winner?.slot === 10,
+      ),
+    ).toMatchObject({ value: true, winner: { slot: 10, owner: `command:${command.id}` } });
+  });
+
   it('logs structured JSON lines', () => {
     const lines = output.split('\n').filter((line) => line.startsWith('{'));
     expect(lines.length).toBeGreaterThan(5);
