@@ -134,15 +134,13 @@ export class AuthService implements OnApplicationBootstrap {
     const token = newSecret();
     const now = this.clock.now().toISOString();
     await this.db.transaction(async (manager) => {
-      await manager
-        .getRepository(SessionEntity)
-        .insert({
-          tokenHash: secretHash(token),
-          accountId: account.id,
-          createdAt: now,
-          lastUsedAt: now,
-          endedAt: null,
-        });
+      await manager.getRepository(SessionEntity).insert({
+        tokenHash: secretHash(token),
+        accountId: account.id,
+        createdAt: now,
+        lastUsedAt: now,
+        endedAt: null,
+      });
       const entry = { actor: login, action: 'auth.login', target: login, result: 'ok', ...tenantOf(account) };
       await this.audit.record(entry, manager);
     });
