@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localDate, parseSchedule, planTransitions, resolveLocalTime } from '@beffroi/schedule';
 import { parse as parseYaml } from 'yaml';
-import { SystemClock } from '../../apps/simulator/src/clock';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
 import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
-import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
 
 /** Street lighting: sunset+15 → on, 23:00 → off, 05:30 → on, sunrise → off. */
 const LIGHTING = `
@@ -99,23 +98,7 @@ async function bellCounts(): Promise<{ strikes: number; swings: number }[]> {
 }
 
 beforeAll(async () => {
-  sim = await startSimulator(
-    {
-      modbus: [
-        {
-          id: 'street',
-          transport: { type: 'tcp', port: 0 },
-          devices: [{ id: 'cabinet', kind: 'lighting-cabinet', unit: 1, feedbackDelay: '50ms' }],
-        },
-        {
-          id: 'belfry',
-          transport: { type: 'rtu-over-tcp', port: 0 },
-          devices: [{ id: 'bells', kind: 'bell-controller', unit: 2, strikePulse: '200ms' }],
-        },
-      ],
-    },
-    new SystemClock(),
-  );
+  sim = await startCabinetAndBells({ feedbackDelay: '50ms', strikePulse: '200ms' });
 });
 
 afterAll(() => sim.close());

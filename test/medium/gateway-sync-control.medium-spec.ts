@@ -3,10 +3,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandV1, DesiredSections } from '@beffroi/sync';
-import { SystemClock } from '../../apps/simulator/src/clock';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
 import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
-import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
 
 const GATEWAY = 'gw-test';
@@ -116,23 +115,7 @@ async function outputOf(gw: GatewayHarness, key: string) {
 const tempDir = () => mkdtempSync(join(tmpdir(), 'beffroi-sync-'));
 
 beforeAll(async () => {
-  sim = await startSimulator(
-    {
-      modbus: [
-        {
-          id: 'street',
-          transport: { type: 'tcp', port: 0 },
-          devices: [{ id: 'cabinet', kind: 'lighting-cabinet', unit: 1, feedbackDelay: '20ms' }],
-        },
-        {
-          id: 'belfry',
-          transport: { type: 'rtu-over-tcp', port: 0 },
-          devices: [{ id: 'bells', kind: 'bell-controller', unit: 2, strikePulse: '100ms' }],
-        },
-      ],
-    },
-    new SystemClock(),
-  );
+  sim = await startCabinetAndBells({ feedbackDelay: '20ms', strikePulse: '100ms' });
 });
 
 afterAll(() => sim.close());

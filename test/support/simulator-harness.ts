@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { httpAddressOf } from '@beffroi/runtime';
-import { Clock } from '../../apps/simulator/src/clock';
+import { Clock, SystemClock } from '../../apps/simulator/src/clock';
 import { SimulatorExceptionFilter } from '../../apps/simulator/src/control/simulator-exception.filter';
 import { SimulatorService } from '../../apps/simulator/src/control/simulator.service';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
@@ -41,4 +41,28 @@ export async function control(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: await response.json() };
+}
+
+/** A lighting cabinet on Modbus TCP (`street`, unit 1) and a bell controller over RTU-over-TCP (`belfry`, unit 2). */
+export function startCabinetAndBells(timing: {
+  feedbackDelay: string;
+  strikePulse: string;
+}): Promise<SimulatorHarness> {
+  return startSimulator(
+    {
+      modbus: [
+        {
+          id: 'street',
+          transport: { type: 'tcp', port: 0 },
+          devices: [{ id: 'cabinet', kind: 'lighting-cabinet', unit: 1, feedbackDelay: timing.feedbackDelay }],
+        },
+        {
+          id: 'belfry',
+          transport: { type: 'rtu-over-tcp', port: 0 },
+          devices: [{ id: 'bells', kind: 'bell-controller', unit: 2, strikePulse: timing.strikePulse }],
+        },
+      ],
+    },
+    new SystemClock(),
+  );
 }

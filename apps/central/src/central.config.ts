@@ -6,7 +6,7 @@ export const ROLES = ['syndicate-admin', 'commune-staff', 'field-engineer', 'rea
 export type Role = (typeof ROLES)[number];
 export const role = z.enum(ROLES, { error: `expected one of ${ROLES.join(' | ')}` });
 
-const login = z
+export const login = z
   .string({ error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")' })
   .regex(/^[a-z0-9][a-z0-9.@_-]{2,63}$/, {
     error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")',

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
-import { password, role } from '../central.config';
+import { login, password, role } from '../central.config';
 import { parseInput } from '../central.exception';
 import { CurrentCaller, CurrentToken, Public } from './auth.guard';
 import { AuthService } from './auth.service';
@@ -13,11 +13,7 @@ export const loginBody = z.strictObject({
 });
 
 export const accountBody = z.strictObject({
-  login: z
-    .string({ error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")' })
-    .regex(/^[a-z0-9][a-z0-9.@_-]{2,63}$/, {
-      error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")',
-    }),
+  login,
   name: z.string({ error: 'expected text' }).trim().min(1, { error: 'expected a name' }).max(200),
   role,
   /** A syndicate id or a commune INSEE code within the caller's tenant. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { identifier } from '@beffroi/domain';
+import { identifier, inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
 import { CurrentCaller, Public } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
@@ -20,7 +20,7 @@ export const switchingsQuery = z.strictObject({
 });
 
 export const alarmsQuery = z.strictObject({
-  commune: z.string().optional(),
+  commune: inseeCode.optional(),
   all: z.enum(['true', 'false'], { error: 'expected true | false' }).default('false'),
   limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
 });

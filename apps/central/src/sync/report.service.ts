@@ -13,7 +13,7 @@ import {
   type ReportV1,
 } from '@beffroi/sync';
 import { Database } from '../store/database';
-import { DataSource, type EntityManager, IsNull } from 'typeorm';
+import { type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type CentralEvent, EventBus } from '../events.service';
 import {
@@ -35,7 +35,6 @@ export class ReportService {
   private readonly logger = new Logger(ReportService.name);
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly db: Database,
     private readonly events: EventBus,
     private readonly audit: AuditLog,
@@ -69,7 +68,7 @@ export class ReportService {
       const step = next(inbox);
       const scope = { insee: commune.insee, syndicateId: commune.syndicateId };
       for (const envelope of step.ready) {
-        const data = await this.apply(manager, gateway, envelope);
+        const data = await this.apply(manager, gateway, commune, envelope);
         if (data !== undefined) published.push({ type: data.type, commune: scope, gatewayId, data: data.data });
       }
       await gateways.update(
@@ -85,6 +84,7 @@ export class ReportService {
   private async apply(
     manager: EntityManager,
     gateway: GatewayEntity,
+    commune: CommuneEntity,
     envelope: OutboxEnvelope,
   ): Promise<{ type: CentralEvent['type']; data: unknown } | undefined> {
     const gatewayId = gateway.id;
@@ -170,7 +170,6 @@ export class ReportService {
           { id: command.id },
           { status: receipt.record.status, reason: receipt.record.reason ?? null, updatedAt: result.at },
         );
-        const commune = await manager.getRepository(CommuneEntity).findOneByOrFail({ insee: gateway.communeInsee });
         await this.audit.record(
           {
             actor: command.issuedBy,

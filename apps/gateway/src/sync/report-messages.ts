@@ -1,5 +1,6 @@
-import type { Explanation, PointScalar } from '@beffroi/domain';
-import type { OutboxMessage, SwitchingResult } from '@beffroi/sync';
+import type { Explanation } from '@beffroi/domain';
+import type { OutboxMessage } from '@beffroi/sync';
+import type { Switching } from '../control/switching-log.service';
 
 /** The longest reason or alarm text a report carries (libs/sync `reasonText`). */
 const MAX_TEXT = 500;
@@ -18,15 +19,8 @@ export function commandIdOf(cause: string): string | undefined {
   return match?.[1];
 }
 
-export interface SwitchingFacts {
-  at: Date;
-  key: string;
-  value: PointScalar;
-  slot: number | null;
-  cause: string;
-  result: SwitchingResult;
-  reason?: string | undefined;
-}
+/** What a switching record says, without the local write it may refer to. */
+export type SwitchingFacts = Omit<Switching, 'writeId'>;
 
 /** A recorded switching as central receives it (class `switching`). */
 export function switchingMessage(switching: SwitchingFacts): OutboxMessage {
