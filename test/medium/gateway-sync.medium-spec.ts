@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -298,6 +298,41 @@ describe('the outbox', () => {
     const all = peer.applied.map((e) => e.seq);
     expect(new Set(all).size).toBe(all.length);
   });
+
+  it('keeps its files bounded through a long outage at a high telemetry rate, switchings all kept', async () => {
+    peer.down();
+    const dir = tempDir();
+    gw = await gateway(peer, dir, {
+      enrolled: true,
+      central: { telemetryInterval: '50ms', outbox: { telemetry: 500 } },
+    });
+    for (const value of [true, false]) await switchCircuit(gw, value);
+    const diskAt = async (lastSeq: number) => {
+      const status = await until(
+        () => syncStatus(gw!),
+        (s) => s.outbox.lastSeq >= lastSeq,
+        60_000,
+      );
+      expect(status.outbox.lastSeq).toBeGreaterThanOrEqual(lastSeq);
+      return readdirSync(dir)
+        .filter((name) => name.startsWith('gateway.sqlite'))
+        .reduce((total, name) => total + statSync(join(dir, name)).size, 0);
+    };
+    // Past the quota and a few WAL checkpoints, then 10,000 more telemetry messages than the quota holds.
+    const settled = await diskAt(6000);
+    const later = await diskAt(16_000);
+    const rows = await gw.app
+      .get(DataSource)
+      .query<{ bytes: number }[]>(
+        "SELECT avg(length(payload_json)) AS bytes FROM outbox_messages WHERE class = 'telemetry'",
+      );
+    const keptEverything = 10_000 * (rows[0]?.bytes ?? 0);
+    expect(keptEverything).toBeGreaterThan(1_000_000);
+    expect(later - settled).toBeLessThan(keptEverything / 4);
+    const held = await syncStatus(gw);
+    expect(held.outbox.telemetry).toBeLessThanOrEqual(500);
+    expect(held.outbox.switching).toBe(2);
+  }, 90_000);
 
   it('downsamples telemetry over its quota while every switching is kept, and raises the outbox alarm', async () => {
     peer.down();

@@ -37,6 +37,9 @@ interface Pragmas {
  * The gateway's SQLite file: WAL journal (readers never block the writer, a crash loses nothing committed),
  * `synchronous = NORMAL` (safe with WAL), schema from migrations only.
  */
+/** The WAL file is cut back to this size after a checkpoint, so one burst of writes does not keep its disk space. */
+const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
+
 export async function openGatewayDatabase(path: string): Promise<DataSource> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const dataSource = new DataSource({
@@ -50,6 +53,7 @@ export async function openGatewayDatabase(path: string): Promise<DataSource> {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     },
   });
   await dataSource.initialize();
