@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
 import { AuthController } from './auth/auth.controller';
@@ -10,6 +10,8 @@ import { Clock } from './clock';
 import { CommandService } from './commands/command.service';
 import { DesiredController } from './desired/desired.controller';
 import { DesiredService } from './desired/desired.service';
+import { ApiDocs } from './docs/api-docs.service';
+import { DocsController } from './docs/docs.controller';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
@@ -32,6 +34,7 @@ export class CentralModule {
   static forConfig(config: CentralConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: CentralModule,
+      imports: [DiscoveryModule],
       controllers: [
         HealthController,
         AuthController,
@@ -39,6 +42,7 @@ export class CentralModule {
         GatewaysController,
         DesiredController,
         EventsController,
+        DocsController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },
@@ -59,6 +63,7 @@ export class CentralModule {
         ReportService,
         HistoryService,
         SyncServer,
+        ApiDocs,
       ],
     };
   }

@@ -1,6 +1,7 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { CurrentCaller } from './auth/auth.guard';
+import { ApiDoc } from './docs/api-doc.decorator';
 import type { Caller } from './auth/caller';
 import { EventBus } from './events.service';
 
@@ -13,6 +14,13 @@ export class EventsController {
    * online/offline, within the caller's tenant. EventSource cannot set headers: `?access_token=` is accepted here.
    */
   @Sse('events')
+  @ApiDoc({
+    tag: 'events',
+    summary: "Live updates within the caller's tenant",
+    description: 'Server-Sent Events: point, output, switching, alarm, command, gateway, desired.',
+    returns: 'An event stream.',
+    tokenInQuery: true,
+  })
   stream(@CurrentCaller() caller: Caller): Observable<MessageEvent> {
     return this.events
       .for(caller)

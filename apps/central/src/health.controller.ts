@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { Public } from './auth/auth.guard';
+import { ApiDoc } from './docs/api-doc.decorator';
 import { SyncPresence } from './sync/sync-presence';
 
 @Controller()
@@ -8,6 +9,11 @@ export class HealthController {
 
   @Public()
   @Get('health')
+  @ApiDoc({
+    tag: 'health',
+    summary: 'Is central up?',
+    returns: '`{status, app, uptimeSeconds, gatewaysConnected}`.',
+  })
   health() {
     return {
       status: 'ok',

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { login, password, role } from '../central.config';
 import { parseInput } from '../central.exception';
+import { ApiDoc } from '../docs/api-doc.decorator';
 import { CurrentCaller, CurrentToken, Public } from './auth.guard';
 import { AuthService } from './auth.service';
 import { type Caller, requireRole } from './caller';
@@ -31,6 +32,13 @@ export class AuthController {
   @Public()
   @Post('auth/login')
   @HttpCode(200)
+  @ApiDoc({
+    tag: 'auth',
+    summary: 'Log in',
+    body: loginBody,
+    returns: '`{token, account}`: the session token for `Authorization: Bearer <token>`, and who is logged in.',
+    errors: ['unauthenticated'],
+  })
   async login(@Body() body: unknown) {
     const { login, password } = parseInput(loginBody, body, 'login');
     const { token, caller } = await this.auth.login(login, password);
@@ -39,17 +47,27 @@ export class AuthController {
 
   @Post('auth/logout')
   @HttpCode(204)
+  @ApiDoc({ tag: 'auth', summary: 'End the session', returns: 'Nothing: the token is no longer accepted.' })
   async logout(@CurrentToken() token: string): Promise<void> {
     await this.auth.logout(token);
   }
 
   @Get('auth/me')
+  @ApiDoc({ tag: 'auth', summary: 'Who am I', returns: 'The account: login, role, syndicate or commune.' })
   me(@CurrentCaller() caller: Caller) {
     return caller;
   }
 
   /** A syndicate admin creates accounts for its syndicate or any of its communes. */
   @Post('accounts')
+  @ApiDoc({
+    tag: 'auth',
+    summary: 'Create an account',
+    description: 'A syndicate admin creates accounts for its syndicate or any of its communes.',
+    body: accountBody,
+    returns: '`{id, login}` of the account created.',
+    errors: ['forbidden', 'notFound', 'conflict'],
+  })
   async createAccount(@CurrentCaller() caller: Caller, @Body() body: unknown) {
     const account = parseInput(accountBody, body, 'account');
     requireRole(caller, 'manageAccounts');

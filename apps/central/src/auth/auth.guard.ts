@@ -10,6 +10,13 @@ const PUBLIC = 'beffroi:public';
 /** A route anyone may call (health, login, enrolment, API docs). Every other route needs a session. */
 export const Public = () => SetMetadata(PUBLIC, true);
 
+type RouteTarget = Parameters<Reflector['get']>[1];
+
+/** Whether a route handler, or its whole controller, is @Public(). */
+export function isPublic(reflector: Reflector, handler: RouteTarget, controller: RouteTarget): boolean {
+  return reflector.getAllAndOverride<boolean | undefined>(PUBLIC, [handler, controller]) === true;
+}
+
 interface AuthenticatedRequest extends Request {
   caller?: Caller;
   token?: string;
@@ -35,7 +42,7 @@ export class AuthGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC, [context.getHandler(), context.getClass()])) return true;
+    if (isPublic(this.reflector, context.getHandler(), context.getClass())) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = bearerToken(request);
     if (token === undefined) {

@@ -3,6 +3,7 @@ import { identifier } from '@beffroi/domain';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
 import { parseInput } from '../central.exception';
+import { ApiDoc } from '../docs/api-doc.decorator';
 import { pushBody, scheduleItemBody } from './desired.dto';
 import { PushService } from './push.service';
 
@@ -12,11 +13,31 @@ export class DesiredController {
 
   /** The gateway's desired state (config, schedules, overrides), its version and the version the gateway runs. */
   @Get('gateways/:id/desired')
+  @ApiDoc({
+    tag: 'schedules',
+    summary: 'The desired state of a gateway',
+    params: { id: { description: 'The gateway id.' } },
+    returns: 'The desired state (config, schedules, overrides), its version and the version the gateway runs.',
+    errors: ['forbidden', 'notFound'],
+  })
   desired(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.pushes.desiredOf(caller, id);
   }
 
   @Put('gateways/:id/schedules/:scheduleId')
+  @ApiDoc({
+    tag: 'schedules',
+    summary: "Put a schedule in a gateway's desired state",
+    description:
+      '`schedule` is the document of a schedule file, checked by the schema of its `kind` (see POST /api/schedules/lint).',
+    params: {
+      id: { description: 'The gateway id.' },
+      scheduleId: { description: 'The schedule id (replaces a config schedule of the same id).', schema: identifier },
+    },
+    body: scheduleItemBody,
+    returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
+    errors: ['forbidden', 'notFound'],
+  })
   setSchedule(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
@@ -32,6 +53,16 @@ export class DesiredController {
   }
 
   @Delete('gateways/:id/schedules/:scheduleId')
+  @ApiDoc({
+    tag: 'schedules',
+    summary: "Remove a schedule from a gateway's desired state",
+    params: {
+      id: { description: 'The gateway id.' },
+      scheduleId: { description: 'The schedule id.', schema: identifier },
+    },
+    returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
+    errors: ['forbidden', 'notFound'],
+  })
   removeSchedule(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('scheduleId') scheduleId: string) {
     return this.pushes.setSchedule(caller, id, parseInput(identifier, scheduleId, 'schedule id'), undefined);
   }
@@ -39,11 +70,26 @@ export class DesiredController {
   /** A syndicate admin pushes a schedule template to many communes; answered with the progress so far. */
   @Post('templates/push')
   @HttpCode(202)
+  @ApiDoc({
+    tag: 'templates',
+    summary: 'Push a schedule template to many communes',
+    description: 'A syndicate admin puts the schedule into the desired state of every gateway of the communes.',
+    body: pushBody,
+    returns: 'The push and its progress so far.',
+    errors: ['forbidden', 'notFound'],
+  })
   push(@CurrentCaller() caller: Caller, @Body() body: unknown) {
     return this.pushes.push(caller, parseInput(pushBody, body, 'push'));
   }
 
   @Get('pushes/:id')
+  @ApiDoc({
+    tag: 'templates',
+    summary: 'Progress of a push',
+    params: { id: { description: 'The push id.' } },
+    returns: 'Per commune and gateway: applied, pending (connected, not applied yet), offline, no-gateway.',
+    errors: ['forbidden', 'notFound'],
+  })
   progress(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.pushes.progress(caller, id);
   }

@@ -5,6 +5,7 @@ import { AuditLog } from '../audit.service';
 import { CurrentCaller } from '../auth/auth.guard';
 import { type Caller, requireRole } from '../auth/caller';
 import { parseInput } from '../central.exception';
+import { ApiDoc } from '../docs/api-doc.decorator';
 import { GatewayService } from '../gateways/gateway.service';
 import { describeCommune, TenantService } from './tenant.service';
 
@@ -34,17 +35,33 @@ export class CommunesController {
   ) {}
 
   @Get('communes')
+  @ApiDoc({ tag: 'communes', summary: "The communes of the caller's tenant", returns: 'The communes.' })
   communes(@CurrentCaller() caller: Caller) {
     return this.tenants.communes(caller);
   }
 
   /** A syndicate admin adds communes to its syndicate, by INSEE code or a whole department at once. */
   @Post('communes')
+  @ApiDoc({
+    tag: 'communes',
+    summary: 'Add communes to the syndicate',
+    description: 'By INSEE code, or a whole department at once (official names from @etalab/decoupage-administratif).',
+    body: addCommunesBody,
+    returns: 'The communes added.',
+    errors: ['forbidden', 'conflict'],
+  })
   addCommunes(@CurrentCaller() caller: Caller, @Body() body: unknown) {
     return this.tenants.addCommunes(caller, parseInput(addCommunesBody, body, 'communes'));
   }
 
   @Get('communes/:insee')
+  @ApiDoc({
+    tag: 'communes',
+    summary: 'One commune with its gateways',
+    params: { insee: { description: 'The INSEE code of the commune.', schema: inseeCode } },
+    returns: 'The commune and its gateways.',
+    errors: ['forbidden', 'notFound'],
+  })
   async commune(@CurrentCaller() caller: Caller, @Param('insee') insee: string) {
     const commune = await this.tenants.commune(caller, parseInput(inseeCode, insee, 'INSEE code'));
     return { ...describeCommune(commune), gateways: await this.gateways.list(caller, commune.insee) };
@@ -52,11 +69,27 @@ export class CommunesController {
 
   /** A one-time code for a gateway to enrol into this commune (shown once). */
   @Post('communes/:insee/enrolment-codes')
+  @ApiDoc({
+    tag: 'communes',
+    summary: 'A one-time enrolment code for a gateway of this commune',
+    description: 'The code (XXXX-XXXX-XXXX-XXXX) is shown once and is valid `auth.enrolmentCodeTtl`.',
+    params: { insee: { description: 'The INSEE code of the commune.', schema: inseeCode } },
+    returns: 'The code and when it expires.',
+    errors: ['forbidden', 'notFound'],
+  })
   enrolmentCode(@CurrentCaller() caller: Caller, @Param('insee') insee: string) {
     return this.gateways.createEnrolmentCode(caller, parseInput(inseeCode, insee, 'INSEE code'));
   }
 
   @Get('audit')
+  @ApiDoc({
+    tag: 'audit',
+    summary: 'The audit log',
+    description: 'Logins, commands and their results, schedule changes, pushes, enrolments, revocations; newest first.',
+    query: auditQuery,
+    returns: 'Who did what, when, with what result.',
+    errors: ['forbidden', 'notFound'],
+  })
   async auditLog(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     requireRole(caller, 'readAudit');
     const { limit, commune } = parseInput(auditQuery, query, 'query');
