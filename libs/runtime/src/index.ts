@@ -1,3 +1,4 @@
 export * from './app-lifecycle';
 export * from './load-yaml-file';
 export * from './process-args';
+export * from './sqlite-access';

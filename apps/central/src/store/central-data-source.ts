@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
+import { serializeSqliteAccess } from '@beffroi/runtime';
 import { CENTRAL_ENTITIES } from './entities';
 import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-initial-central-schema';
 
@@ -8,7 +9,10 @@ interface Pragmas {
   pragma(source: string): unknown;
 }
 
-/** Central's SQLite file: WAL, `synchronous = FULL` (an acknowledged report must survive a power cut), migrations. */
+/**
+ * Central's SQLite file: WAL, `synchronous = FULL` (an acknowledged report must survive a power cut), migrations,
+ * queries one at a time ({@link serializeSqliteAccess}).
+ */
 export async function openCentralDatabase(path: string): Promise<DataSource> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const dataSource = new DataSource({
@@ -24,5 +28,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       db.pragma('foreign_keys = ON');
     },
   });
-  return dataSource.initialize();
+  await dataSource.initialize();
+  serializeSqliteAccess(dataSource);
+  return dataSource;
 }

@@ -55,7 +55,7 @@ export class WriteService {
     const { point, value, notAfter, source, pulse = false } = request;
     const records = this.dataSource.getRepository(WriteRecordEntity);
     const requestedAt = this.clock.now().toISOString();
-    // insert, not save: save opens a transaction of its own (see openGatewayDatabase).
+    // insert, not save: save opens a transaction of its own (see serializeSqliteAccess).
     const inserted = await records.insert({
       key: point.bound.key,
       valueJson: JSON.stringify(value),
