@@ -2,8 +2,12 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { z } from 'zod';
 import { loginBody } from '../../apps/central/src/auth/auth.controller';
 import { commandRequestSchema } from '../../apps/central/src/commands/command.dto';
+import { previewBody } from '../../apps/central/src/schedules/schedules.dto';
 import { addCommunesBody } from '../../apps/central/src/tenants/communes.controller';
 import { type CentralHarness, startCentral } from '../support/central-harness';
+
+/** A strict JSON Schema 2020-12 validator (formats are left to the patterns zod writes next to them). */
+const strictAjv = () => new Ajv2020({ strict: true, allowUnionTypes: true, validateFormats: false });
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
@@ -75,6 +79,16 @@ describe('central OpenAPI document', () => {
     expect(documented.filter((route) => !served.includes(route))).toEqual([]);
   });
 
+  it('holds request schemas that are valid JSON Schema (draft 2020-12)', () => {
+    const ajv = strictAjv();
+    const schemas = Object.entries(document.components.schemas as Record<string, object>);
+    expect(schemas.map(([name]) => name)).toEqual(expect.arrayContaining(['LoginBody', 'LintBody', 'PreviewBody']));
+    for (const [name, schema] of schemas) {
+      expect({ name, valid: ajv.validateSchema(schema) }).toEqual({ name, valid: true });
+      ajv.compile(schema);
+    }
+  });
+
   it('declares every path parameter, and every $ref resolves', () => {
     for (const { route, path, operation } of documentedOperations()) {
       const inPath = [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => name);
@@ -113,7 +127,7 @@ describe('central OpenAPI document', () => {
   });
 
   it("gives a request body the JSON Schema of the route's zod schema: the same samples pass and fail", async () => {
-    const ajv = new Ajv2020({ strict: true, validateFormats: false });
+    const ajv = strictAjv();
     const bodySchema = (route: string) => {
       const { operation } = documentedOperations().find((candidate) => candidate.route === route)!;
       const name = operation.requestBody!.content['application/json'].schema.$ref.split('/').pop()!;
@@ -150,6 +164,21 @@ describe('central OpenAPI document', () => {
       { action: 'explode', pointKey: 'cabinet:circuit.1.command' },
       { action: 'switch', pointKey: 'no-colon', value: true },
     ]);
+    const site = { latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' };
+    const points = [
+      { sun: 'sunset', offsetMinutes: 15, value: true },
+      { at: '23:00', value: false },
+    ];
+    const schedule = { calendar: { defaultProgrammeId: 'nuit', rules: [] }, programmes: { nuit: { points } } };
+    const night = { kind: 'lighting', schedule, site, from: '2027-01-04', to: '2027-01-05T12:00:00+01:00' };
+    agree('post /api/schedules/preview', previewBody, [
+      night,
+      { ...night, site: { ...site, latitude: 123 } },
+      { ...night, kind: 'sprinklers' },
+      { ...night, to: undefined },
+      { ...night, from: 'tomorrow' },
+      { ...night, schedule: { ...schedule, calendar: { defaultProgrammeId: 'nuit', rules: [{ kind: 'easter' }] } } },
+    ]);
     agree('post /api/communes', addCommunesBody, [
       { insee: ['02691', '2A004'] },
       { insee: [] },
@@ -167,7 +196,7 @@ describe('central OpenAPI document', () => {
   });
 
   it('describes the error answers as they are', async () => {
-    const validate = new Ajv2020({ strict: true }).compile(document.components.schemas.Error);
+    const validate = strictAjv().compile(document.components.schemas.Error);
     const refused = await central.api(undefined, 'POST', '/api/auth/login', { login: 'x' });
     expect(refused.status).toBe(400);
     expect(validate(refused.body)).toBe(true);

@@ -24,6 +24,8 @@ import { Database } from './store/database';
 import { DatabaseLifecycle } from './store/database-lifecycle';
 import { ReportService } from './sync/report.service';
 import { SyncPresence } from './sync/sync-presence';
+import { ScheduleCheckService } from './schedules/schedule-check.service';
+import { SchedulesController } from './schedules/schedules.controller';
 import { SyncServer } from './sync/sync.server';
 import { CommunesController } from './tenants/communes.controller';
 import { TenantService } from './tenants/tenant.service';
@@ -42,6 +44,7 @@ export class CentralModule {
         GatewaysController,
         DesiredController,
         EventsController,
+        SchedulesController,
         DocsController,
       ],
       providers: [
@@ -63,6 +66,7 @@ export class CentralModule {
         ReportService,
         HistoryService,
         SyncServer,
+        ScheduleCheckService,
         ApiDocs,
       ],
     };

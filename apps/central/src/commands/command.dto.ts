@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const instant = z.iso.datetime({
+export const instant = z.iso.datetime({
   offset: true,
   error: 'expected an ISO-8601 instant such as "2027-01-01T02:00:00+01:00"',
 });
