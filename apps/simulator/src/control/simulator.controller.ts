@@ -24,6 +24,11 @@ export class SimulatorController {
     return this.simulator.state(id);
   }
 
+  @Get('devices/:id/writes')
+  writes(@Param('id') id: string) {
+    return this.simulator.writes(id);
+  }
+
   @Put('devices/:id/fault')
   setFault(@Param('id') id: string, @Body() body: unknown) {
     return this.simulator.setFault(id, body);

@@ -9,7 +9,7 @@ import { RegisterBank } from '../devices/register-bank.device';
 import type { SimulatedDevice } from '../devices/simulated-device';
 import { modbusFaultSchema } from '../modbus/fault';
 import type { ModbusEndpoint } from '../modbus/modbus-endpoint';
-import type { ModbusSlaveDevice } from '../modbus/modbus-slave';
+import type { AcceptedWrite, ModbusSlaveDevice } from '../modbus/modbus-slave';
 import { ModbusRtuOverTcpEndpoint, ModbusRtuSerialEndpoint } from '../modbus/modbus-rtu.endpoint';
 import { ModbusTcpEndpoint } from '../modbus/modbus-tcp.endpoint';
 import type { ModbusDeviceConfig, ModbusEndpointConfig, SimulatorConfig } from '../simulator.config';
@@ -101,6 +101,18 @@ export class SimulatorService implements OnApplicationShutdown {
 
   state(id: string): Record<string, unknown> {
     return { ...this.listing(this.get(id)), ...this.get(id).device.state() };
+  }
+
+  /** What the bus wrote to a Modbus device and it accepted (GET /devices/:id/writes). */
+  writes(id: string): { total: number; writes: readonly AcceptedWrite[] } {
+    const entry = this.get(id);
+    if (entry.protocol !== 'modbus') {
+      throw new SimulatorException(
+        SimulatorExceptionCode.NotSupported,
+        `${id} speaks OPC UA: it keeps no Modbus writes`,
+      );
+    }
+    return entry.device.writes();
   }
 
   setFault(id: string, body: unknown): Record<string, unknown> {

@@ -7,6 +7,17 @@ import { ModbusException, ModbusExceptionCode } from './modbus-exception';
 /** A table's content at one instant: address → bit or register value. */
 export type TableSnapshot = ReadonlyMap<number, number | boolean>;
 
+/** One value the bus wrote and the device accepted; `n` counts the device's accepted writes from 1. */
+export interface AcceptedWrite {
+  readonly n: number;
+  readonly table: 'coil' | 'holding-register';
+  readonly address: number;
+  readonly value: boolean | number;
+}
+
+/** Accepted writes a device remembers (the oldest are forgotten beyond). */
+export const WRITE_JOURNAL_SIZE = 10_000;
+
 /**
  * A simulated Modbus server device (one unit id). Subclasses describe their register map as snapshots taken at the
  * instant of each request, so multi-register values are always consistent within one answer.
@@ -15,6 +26,8 @@ export abstract class ModbusSlaveDevice implements SimulatedDevice {
   abstract readonly kind: SimulatedDevice['kind'];
   abstract readonly inputsSchema: z.ZodType;
   fault: ModbusFault = NO_FAULT;
+  private readonly journal: AcceptedWrite[] = [];
+  private accepted = 0;
 
   protected constructor(
     readonly id: string,
@@ -44,6 +57,7 @@ export abstract class ModbusSlaveDevice implements SimulatedDevice {
     this.checkWritable('coil', address, values.length);
     values.forEach((value, i) => {
       this.writeCoil(address + i, value);
+      this.remember('coil', address + i, value);
     });
   }
 
@@ -51,7 +65,22 @@ export abstract class ModbusSlaveDevice implements SimulatedDevice {
     this.checkWritable('holding-register', address, values.length);
     values.forEach((value, i) => {
       this.writeRegister(address + i, value);
+      this.remember('holding-register', address + i, value);
     });
+  }
+
+  /**
+   * The writes this device accepted, oldest first (a write it refused with an exception is not one): the last
+   * {@link WRITE_JOURNAL_SIZE} of `total`. What the bus made the equipment do, to tell a command run twice.
+   */
+  writes(): { total: number; writes: readonly AcceptedWrite[] } {
+    return { total: this.accepted, writes: [...this.journal] };
+  }
+
+  private remember(table: AcceptedWrite['table'], address: number, value: boolean | number): void {
+    this.accepted += 1;
+    this.journal.push({ n: this.accepted, table, address, value });
+    if (this.journal.length > WRITE_JOURNAL_SIZE) this.journal.shift();
   }
 
   private checkWritable(table: ModbusTable, address: number, count: number): void {
