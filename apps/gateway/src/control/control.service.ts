@@ -35,6 +35,10 @@ const RETRY_MS = 30_000;
 const PROTECTION_OWNER = 'protection:minimum-on-off';
 /** Switchings of an output remembered in memory, for remote commands waiting for theirs. */
 const HISTORY = 8;
+/** How often an output restored at boot is looked at until the field has told what the equipment shows. */
+const RESTORED_CHECK_MS = 250;
+/** An output restored at boot whose equipment has not been read within this long is written anyway. */
+const RESTORED_WAIT_MS = 10_000;
 
 /** A switching of one output, numbered in the order this process made them. */
 export interface SwitchingNote {
@@ -69,6 +73,8 @@ interface Output {
   switchings: number;
   history: SwitchingNote[];
   lastError?: string;
+  /** Restored from storage at boot and not reconciled since: the equipment may have been changed meanwhile. */
+  restored: boolean;
 }
 
 /**
@@ -81,6 +87,7 @@ interface Output {
 export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(ControlService.name);
   private readonly outputs = new Map<string, Output>();
+  private bootMs = 0;
 
   constructor(
     private readonly field: FieldService,
@@ -94,6 +101,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.bootMs = this.clock.monotonicMs();
     const rows = await this.dataSource.getRepository(OutputControlEntity).find();
     for (const row of rows) {
       const point = this.field.points.get(row.key);
@@ -109,6 +117,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
         savedJson: row.arrayJson,
         switchings: 0,
         history: [],
+        restored: true,
       });
     }
   }
@@ -250,12 +259,13 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** The next instant something must be looked at again: a slot expiry or a retry. */
+  /** The next instant something must be looked at again: a slot expiry, a retry, an output restored at boot. */
   nextWakeAt(): Date | null {
     let next = Number.POSITIVE_INFINITY;
     const now = this.clock.now().getTime();
     const monotonic = this.clock.monotonicMs();
     for (const output of this.outputs.values()) {
+      if (output.restored) next = Math.min(next, now + RESTORED_CHECK_MS);
       for (const entry of Object.values(output.array.slots)) {
         const expiry = entry.expiresAt === undefined ? Number.NaN : Date.parse(entry.expiresAt);
         if (expiry > now) next = Math.min(next, expiry);
@@ -265,7 +275,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     return Number.isFinite(next) ? new Date(next) : null;
   }
 
-  /** Reconciles outputs whose slots expired or whose retry is due. */
+  /** Reconciles outputs whose slots expired or whose retry is due; checks those restored at boot. */
   wake(): void {
     const now = this.clock.now();
     for (const [key, output] of this.outputs) {
@@ -279,6 +289,26 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
         });
       }
       if (expired || retry) this.reconcile(key);
+      else if (output.restored) this.checkRestored(key, output, now);
+    }
+  }
+
+  /**
+   * After a restart (DESIGN.md "Runtime": re-assert what should be true now), an output that neither a schedule nor
+   * a command switched since the boot: once the field has been read, it is written again if the equipment shows
+   * something else than its winner (changed on site while the gateway was down), else taken as applied — no
+   * switching to record. Without a reading within {@link RESTORED_WAIT_MS} it is written anyway.
+   */
+  private checkRestored(key: string, output: Output, now: Date): void {
+    const seen = this.store.get(key);
+    if (seen?.quality.status === 'good') {
+      output.restored = false;
+      const value = winningValue(output.array, now);
+      // Switched before the restart, long enough ago for no minimum on/off hold.
+      if (seen.value === value) output.applied = { value, monotonicMs: Number.NEGATIVE_INFINITY };
+      else this.reconcile(key);
+    } else if (this.clock.monotonicMs() - this.bootMs >= RESTORED_WAIT_MS) {
+      this.reconcile(key);
     }
   }
 
@@ -287,6 +317,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     const output = this.outputs.get(key);
     if (output === undefined) return;
     output.requests++;
+    output.restored = false;
     if (output.running) return;
     output.running = true;
     void this.reconcileLoop(key, output).finally(() => {
@@ -319,7 +350,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
   private async switchIfNeeded(key: string, output: Output): Promise<void> {
     const now = this.clock.now();
     const winner = winnerOf(output.array, now);
-    const value = winner.slot === 16 ? output.array.defaultValue : winner.entry.value;
+    const value = winningValue(output.array, now);
     const { applied } = output;
     if (value === applied?.value) return;
     const minimum = this.loaded.config.control.minimumOnOff;
@@ -392,6 +423,7 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
       requests: 0,
       switchings: 0,
       history: [],
+      restored: false,
     };
     this.outputs.set(key, created);
     return created;
@@ -417,4 +449,10 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
       throw error;
     }
   }
+}
+
+/** The value an output's priority array gives now (its default when no slot holds it). */
+function winningValue(array: PriorityArray, now: Date): PointScalar {
+  const winner = winnerOf(array, now);
+  return winner.slot === 16 ? array.defaultValue : winner.entry.value;
 }
