@@ -1,12 +1,13 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ReadyMessage } from '@beffroi/runtime';
 import { enrolment, readYaml, RunConfigs, type Yaml } from '../../tools/run-configs';
 
-const ROOT = resolve(__dirname, '..', '..');
+/** The repository (this file runs from test/support under Jest, from dist/test/support in a benchmark). */
+const ROOT = repositoryRoot(__dirname);
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -229,4 +230,14 @@ export async function request(
   });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+}
+
+function repositoryRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = resolve(dir, '..');
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
 }

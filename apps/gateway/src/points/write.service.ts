@@ -8,8 +8,14 @@ import { LoadedGatewayConfig } from '../gateway.config';
 import { WriteRecordEntity, type WriteStatus } from '../store/write-record.entity';
 import { PointStore } from './point-store.service';
 
-/** Time between two readings of the feedback while a verified write waits for it. */
-const VERIFY_POLL_MS = 50;
+/**
+ * Time between two readings of the feedback while a verified write waits for it: short while a contactor or relay
+ * usually answers (its first 100 ms), so a command is confirmed soon after the equipment follows, then longer so a
+ * slow device does not keep its bus busy.
+ */
+function verifyPollDelay(sinceWriteMs: number): number {
+  return sinceWriteMs < 100 ? 10 : 50;
+}
 
 export type WriteResultStatus = Exclude<WriteStatus, 'pending'>;
 
@@ -120,14 +126,16 @@ export class WriteService {
     if (!check) return { status: 'failed', reason: `feedback point ${checkKey} is not configured` };
     const driver = this.field.driverOf(check);
     const bus = this.loaded.config.buses.find((b) => b.id === check.busId);
-    const deadline = this.clock.monotonicMs() + (bus?.verifyTimeout ?? 5000);
+    const started = this.clock.monotonicMs();
+    const deadline = started + (bus?.verifyTimeout ?? 5000);
     let last: PointSample | undefined;
     for (;;) {
       [last] = await driver.read([check.bound]);
       if (last) this.store.update([last]);
       if (last?.quality.status === 'good' && last.value === value) return { status: 'applied', feedback: last.value };
       if (this.clock.monotonicMs() >= deadline) break;
-      await new Promise((resolve) => setTimeout(resolve, VERIFY_POLL_MS));
+      const delay = verifyPollDelay(this.clock.monotonicMs() - started);
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
     if (last?.quality.status === 'good') {
       return {

@@ -10,6 +10,8 @@ export type TableSnapshot = ReadonlyMap<number, number | boolean>;
 /** One value the bus wrote and the device accepted; `n` counts the device's accepted writes from 1. */
 export interface AcceptedWrite {
   readonly n: number;
+  /** When it was accepted, on this machine's clock (ISO-8601, milliseconds). */
+  readonly at: string;
   readonly table: 'coil' | 'holding-register';
   readonly address: number;
   readonly value: boolean | number;
@@ -79,7 +81,7 @@ export abstract class ModbusSlaveDevice implements SimulatedDevice {
 
   private remember(table: AcceptedWrite['table'], address: number, value: boolean | number): void {
     this.accepted += 1;
-    this.journal.push({ n: this.accepted, table, address, value });
+    this.journal.push({ n: this.accepted, at: new Date().toISOString(), table, address, value });
     if (this.journal.length > WRITE_JOURNAL_SIZE) this.journal.shift();
   }
 

@@ -29,13 +29,14 @@ describe('the journal of accepted writes of a simulated Modbus device', () => {
     device.writeCoils(CABINET_MAP.coil.command + 1, [true, false]);
     device.writeRegisters(CABINET_MAP.holdingRegister.level + 3, [40]);
     device.writeCoils(CABINET_MAP.coil.command + 1, [true]);
+    const at = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(device.writes()).toEqual({
       total: 4,
       writes: [
-        { n: 1, table: 'coil', address: 1, value: true },
-        { n: 2, table: 'coil', address: 2, value: false },
-        { n: 3, table: 'holding-register', address: 3, value: 40 },
-        { n: 4, table: 'coil', address: 1, value: true },
+        { n: 1, at, table: 'coil', address: 1, value: true },
+        { n: 2, at, table: 'coil', address: 2, value: false },
+        { n: 3, at, table: 'holding-register', address: 3, value: 40 },
+        { n: 4, at, table: 'coil', address: 1, value: true },
       ],
     });
   });
