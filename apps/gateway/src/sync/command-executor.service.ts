@@ -208,7 +208,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
       value,
       owner,
       setAt: this.clock.now().toISOString(),
-      ...(until === undefined ? {} : { expiresAt: new Date(until).toISOString() }),
+      ...(until === undefined ? {} : { expiresAt: this.centralClock.toGatewayTime(new Date(until)).toISOString() }),
     };
     try {
       await this.control.command(key, PRIORITY_SLOTS.manual, entry, 'remote');

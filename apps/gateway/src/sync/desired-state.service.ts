@@ -24,6 +24,7 @@ import {
 } from '@beffroi/sync';
 import { z } from 'zod';
 import { Clock } from '../clock/clock';
+import { CentralClock } from './central-clock.service';
 import { ControlService } from '../control/control.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { checkSchedule, type LoadedSchedule } from '../schedule/schedule-files';
@@ -88,6 +89,7 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
     private readonly outbox: OutboxService,
     private readonly loaded: LoadedGatewayConfig,
     private readonly clock: Clock,
+    private readonly centralClock: CentralClock,
   ) {}
 
   /** The last desired-state version applied (0: none yet). */
@@ -238,7 +240,8 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
       }
       const override = parsed.data;
       const until = override.until ?? undefined;
-      const expiresAt = until === undefined ? undefined : new Date(until).toISOString();
+      const expiresAt =
+        until === undefined ? undefined : this.centralClock.toGatewayTime(new Date(until)).toISOString();
       if (expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime()) continue; // over already
       const current = this.control.entryIn(key, manual);
       if (current?.owner === override.owner && current.value === override.value && current.expiresAt === expiresAt) {
