@@ -11,6 +11,7 @@ import {
 } from '@beffroi/schedule';
 import { parse } from 'yaml';
 import { type CentralHarness, SEED, startCentral } from '../support/central-harness';
+import { ProtocolGateway } from '../support/protocol-gateway';
 
 const MINUTE = 60_000;
 
@@ -287,6 +288,58 @@ describe('POST /api/schedules/lint', () => {
     for (const [body, path] of cases) {
       expectRefused(await lint(body), path);
     }
+  });
+});
+
+describe('at a site a gateway reported', () => {
+  it("previews and lints at a site of the gateway's config, within the caller's tenant only", async () => {
+    const admin = await central.login('admin@useda');
+    const enrol = async (insee: string, gatewayId: string) => {
+      const { code } = (await central.api(admin, 'POST', `/api/communes/${insee}/enrolment-codes`)).body as {
+        code: string;
+      };
+      const { credential } = (await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId })).body as {
+        credential: string;
+      };
+      return new ProtocolGateway(gatewayId, credential, central.wsUrl);
+    };
+    const gatewaySite = { gatewayId: 'gw-sites', siteId: 'hotel-de-ville' };
+    const gateway = await enrol('02691', 'gw-sites');
+    await gateway.connect();
+    expect((await preview({ ...JANUARY_NIGHT, site: undefined, gatewaySite })).body).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'gateway gw-sites has not reported its sites yet',
+    });
+    gateway.append({
+      class: 'health',
+      payload: {
+        at: '2027-01-04T11:00:00.000Z',
+        equipment: {},
+        outbox: { telemetry: 0, switching: 0, output: 0, alarm: 0, commandResult: 0, health: 1 },
+        sites: GATEWAY.sites,
+      },
+    });
+    gateway.flush();
+    await gateway.drained();
+
+    const atSite = await preview({ ...JANUARY_NIGHT, site: undefined, gatewaySite });
+    expect(atSite.status).toBe(200);
+    expect(atSite.body).toEqual((await preview(JANUARY_NIGHT)).body);
+    const linted = await lint({ ...JANUARY_NIGHT, site: undefined, gatewaySite });
+    expect(linted.body).toEqual((await lint(JANUARY_NIGHT)).body);
+
+    const unknown = await preview({ ...JANUARY_NIGHT, site: undefined, gatewaySite: { ...gatewaySite, siteId: 'x' } });
+    expect(unknown.body.message).toBe(
+      'gateway gw-sites has no site x (its sites: hotel-de-ville, basilique, salle-des-fetes)',
+    );
+    expectRefused(await preview({ ...JANUARY_NIGHT, gatewaySite }), 'gatewaySite');
+    expectRefused(await preview({ ...JANUARY_NIGHT, site: undefined }), 'site');
+    const otherTenant = await preview(
+      { ...JANUARY_NIGHT, site: undefined, gatewaySite },
+      await central.login('agent@02408'),
+    );
+    expect(otherTenant.status).toBe(403);
+    gateway.close();
   });
 });
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { emptyDesiredState } from '@beffroi/sync';
+import type { Site } from '@beffroi/domain';
+import { emptyDesiredState, healthPayloadSchema } from '@beffroi/sync';
 import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
@@ -143,6 +144,21 @@ export class GatewayService {
     if (gateway === null) throw new CentralException(CentralExceptionCode.NotFound, `no gateway ${gatewayId}`);
     await this.tenants.commune(caller, gateway.communeInsee, action);
     return gateway;
+  }
+
+  /** A site of a gateway as its last health report gave it (the `sites` of the gateway's config). */
+  async reportedSite(caller: Caller, gatewayId: string, siteId: string): Promise<Site> {
+    const gateway = await this.gateway(caller, gatewayId);
+    const health = healthPayloadSchema.safeParse(gateway.healthJson === null ? null : JSON.parse(gateway.healthJson));
+    const sites = health.success ? (health.data.sites ?? []) : [];
+    const site = sites.find((s) => s.id === siteId);
+    if (site !== undefined) return site;
+    throw new CentralException(
+      CentralExceptionCode.NotFound,
+      sites.length === 0
+        ? `gateway ${gatewayId} has not reported its sites yet`
+        : `gateway ${gatewayId} has no site ${siteId} (its sites: ${sites.map((s) => s.id).join(', ')})`,
+    );
   }
 
   async list(caller: Caller, communeInsee?: string) {

@@ -26,10 +26,16 @@ import {
 import shippedSchoolHolidays from '../../../../config/data/school-holidays-fr-2026-2027.json';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
-import { type LintRequest, type PreviewRequest, scheduleDocument, type ScheduleDocument } from './schedules.dto';
+import {
+  type LintRequest,
+  type PreviewRequest,
+  scheduleDocument,
+  type ScheduleDocument,
+  type SiteCoordinates,
+} from './schedules.dto';
 
 type Kind = LintRequest['kind'];
-type Site = PreviewRequest['site'];
+type Site = SiteCoordinates;
 
 const MS_PER_DAY = 86_400_000;
 /** Longest preview, so an answer stays small. */
@@ -65,7 +71,7 @@ export class ScheduleCheckService {
    * The document's problems: those of its kind's schema (what the gateway refuses), then, with a site, the engine's
    * findings over the range (default: the year from today at the site). `valid` is false when any is an error.
    */
-  lint(request: LintRequest): { valid: boolean; problems: ScheduleProblem[] } {
+  lint(request: LintRequest, site: Site | undefined): { valid: boolean; problems: ScheduleProblem[] } {
     const input = { kind: request.kind, schedule: request.schedule };
     const parsed = scheduleDocument.safeParse(input);
     if (!parsed.success) {
@@ -76,7 +82,6 @@ export class ScheduleCheckService {
       }));
       return { valid: false, problems };
     }
-    const { site } = request;
     if (site === undefined) return { valid: true, problems: [] };
     const today = this.startOf(request.kind, localDateOf(this.clock.now(), site.timeZone), site.timeZone);
     const { from, to } =
@@ -94,8 +99,7 @@ export class ScheduleCheckService {
   }
 
   /** What the schedule does at the site in `[from, to)`: each change with its instant, local time and cause. */
-  preview(request: PreviewRequest) {
-    const { site } = request;
+  preview(request: PreviewRequest, site: Site) {
     const { timeZone } = site;
     const { from, to } = this.range(
       request.kind,

@@ -1,4 +1,4 @@
-import { siteSchema } from '@beffroi/domain';
+import { identifier, siteSchema } from '@beffroi/domain';
 import { bellScheduleSchema, heatingScheduleSchema, scheduleSchema } from '@beffroi/schedule';
 import { z } from 'zod';
 import { instant } from '../commands/command.dto';
@@ -7,6 +7,30 @@ const KIND_ERROR = 'expected kind lighting | heating | bells';
 
 /** Where a schedule runs: what the sun and the local time need (a gateway config's site without its id and name). */
 export const siteBody = siteSchema.omit({ id: true, name: true });
+export type SiteCoordinates = z.output<typeof siteBody>;
+
+/** A site of a gateway, as the gateway reported it (the `sites` of its config, in its health reports). */
+export const gatewaySiteBody = z.strictObject({ gatewayId: identifier, siteId: identifier });
+export type GatewaySiteRef = z.output<typeof gatewaySiteBody>;
+
+const BOTH_SITES = 'expected site or gatewaySite, not both';
+
+/** At most one of `site` and `gatewaySite`; at least one when `required`. */
+function checkSiteChoice(
+  body: { site?: unknown; gatewaySite?: unknown },
+  ctx: z.core.$RefinementCtx,
+  required: boolean,
+): void {
+  if (body.site !== undefined && body.gatewaySite !== undefined) {
+    ctx.addIssue({ code: 'custom', message: BOTH_SITES, path: ['gatewaySite'] });
+  } else if (required && body.site === undefined && body.gatewaySite === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected site {latitude, longitude, altitude?, timeZone} or gatewaySite {gatewayId, siteId}',
+      path: ['site'],
+    });
+  }
+}
 
 /**
  * A bound of a range: an ISO-8601 instant with its offset, or a date `YYYY-MM-DD` standing for the start of that
@@ -30,11 +54,13 @@ export const lintBody = z
     kind: z.enum(['lighting', 'heating', 'bells'], { error: KIND_ERROR }),
     schedule: z.unknown().refine((document) => document !== undefined, { error: 'expected the schedule document' }),
     site: siteBody.optional(),
+    gatewaySite: gatewaySiteBody.optional(),
     from: bound.optional(),
     to: bound.optional(),
     horizon,
   })
   .superRefine((body, ctx) => {
+    checkSiteChoice(body, ctx, false);
     if ((body.from === undefined) !== (body.to === undefined)) {
       ctx.addIssue({
         code: 'custom',
@@ -42,7 +68,7 @@ export const lintBody = z
         path: [body.to === undefined ? 'to' : 'from'],
       });
     }
-    if (body.from !== undefined && body.site === undefined) {
+    if (body.from !== undefined && body.site === undefined && body.gatewaySite === undefined) {
       ctx.addIssue({ code: 'custom', message: 'expected the site the range is checked at', path: ['site'] });
     }
   });
@@ -57,12 +83,22 @@ const documents = [
 export const scheduleDocument = z.discriminatedUnion('kind', documents, { error: KIND_ERROR });
 export type ScheduleDocument = z.output<typeof scheduleDocument>;
 
-const previewRange = { site: siteBody, from: bound, to: bound, horizon };
+const previewRange = {
+  site: siteBody.optional(),
+  gatewaySite: gatewaySiteBody.optional(),
+  from: bound,
+  to: bound,
+  horizon,
+};
 
 /** `POST /api/schedules/preview`: a valid schedule of its kind, where it runs and the range to plan. */
-export const previewBody = z.discriminatedUnion(
-  'kind',
-  [documents[0].extend(previewRange), documents[1].extend(previewRange), documents[2].extend(previewRange)],
-  { error: KIND_ERROR },
-);
+export const previewBody = z
+  .discriminatedUnion(
+    'kind',
+    [documents[0].extend(previewRange), documents[1].extend(previewRange), documents[2].extend(previewRange)],
+    { error: KIND_ERROR },
+  )
+  .superRefine((body, ctx) => {
+    checkSiteChoice(body, ctx, true);
+  });
 export type PreviewRequest = z.output<typeof previewBody>;

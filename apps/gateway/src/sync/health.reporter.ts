@@ -26,8 +26,8 @@ interface EquipmentHealth {
 }
 
 /**
- * The gateway's own state for central: a `health` message every `healthInterval` (equipment online, outbox sizes,
- * clock offset), and an alarm when an equipment unit goes offline or comes back (from the field layer's unit health,
+ * The gateway's own state for central: a `health` message at boot and every `healthInterval` (equipment online,
+ * outbox sizes, clock offset, the sites of its config), and an alarm when an equipment unit goes offline or comes back (from the field layer's unit health,
  * confirmed over a few seconds so a reconnection does not flap). Health is not produced while the outbox already holds
  * its quota of health messages: over a long outage the older ones say enough.
  */
@@ -59,6 +59,8 @@ export class HealthReporter implements OnModuleInit, OnApplicationBootstrap, Bef
   onApplicationBootstrap(): void {
     const central = this.loaded.config.central;
     if (central === undefined) return;
+    // One at boot, so central knows the sites and equipment without waiting for the first interval.
+    this.serially(() => this.report());
     this.healthTimer = setInterval(() => this.serially(() => this.report()), central.healthInterval);
     this.checkTimer = setInterval(() => this.serially(() => this.checkEquipment()), CHECK_MS);
   }
@@ -107,6 +109,7 @@ export class HealthReporter implements OnModuleInit, OnApplicationBootstrap, Bef
         equipment: this.equipment(),
         outbox: sizes,
         ...(offset === undefined ? {} : { clockOffsetMs: offset }),
+        sites: this.loaded.config.sites,
       },
     });
   }

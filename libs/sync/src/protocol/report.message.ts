@@ -1,4 +1,4 @@
-import { identifier, pointValueSchema } from '@beffroi/domain';
+import { identifier, pointValueSchema, siteSchema } from '@beffroi/domain';
 import { z } from 'zod';
 import { commandResultSchema } from './command.message';
 import { commandId, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
@@ -79,6 +79,8 @@ export const healthPayloadSchema = z.strictObject({
   outbox: z.record(z.enum(REPORT_CLASSES), z.number().int().min(0)),
   /** Last measured offset of the gateway clock against central, in milliseconds. */
   clockOffsetMs: z.number().optional(),
+  /** The gateway's sites (its config's `sites`): where its schedules run, for previews on central. */
+  sites: z.array(siteSchema).max(1000).optional(),
 });
 
 const envelopeCommon = { gatewayId: identifier, seq };
