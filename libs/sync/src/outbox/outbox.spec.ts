@@ -135,6 +135,20 @@ describe('Outbox', () => {
       expect(seqs(later.report?.messages ?? [])).toEqual([4, 5]);
     });
 
+    it('spends tokens only for the messages it sends: a lone message leaves the burst for the next ones', () => {
+      const outbox = new Outbox(GATEWAY, quotas());
+      const rate = drainRate(200, 500, now);
+      outbox.append(switching());
+      const first = outbox.nextBatch(500, rate, now);
+      expect(seqs(first.report?.messages ?? [])).toEqual([1]);
+      expect(first.rate.tokens).toBe(499);
+      outbox.append(switching());
+      outbox.append(switching());
+      const next = outbox.nextBatch(500, first.rate, new Date(now.getTime() + 1));
+      expect(seqs(next.report?.messages ?? [])).toEqual([2, 3]);
+      expect(next.retryInMs).toBeUndefined();
+    });
+
     it('tells central which gaps will never fill: after is the previous message still held', () => {
       const outbox = new Outbox(GATEWAY, quotas({ telemetry: 2 }));
       outbox.append(switching());

@@ -149,10 +149,12 @@ export class Outbox {
    */
   nextBatch(limit: number, rate: DrainRate, now: Date): Batch {
     const start = this.firstIndexAbove(this.sentUpTo);
-    if (this.liveFrom(start, 1).length === 0) return { rate, retryInMs: undefined };
-    const { granted, rate: left } = takeTokens(rate, limit, now);
+    const waiting = this.liveFrom(start, limit);
+    if (waiting.length === 0) return { rate, retryInMs: undefined };
+    // Tokens for the messages there are, not for the limit: a lone message must not spend a whole burst.
+    const { granted, rate: left } = takeTokens(rate, waiting.length, now);
     if (granted === 0) return { rate: left, retryInMs: msUntilToken(left) };
-    const messages = this.liveFrom(start, granted);
+    const messages = waiting.slice(0, granted);
     const after = this.liveBefore(start);
     const last = messages[messages.length - 1];
     this.sentUpTo = last?.seq ?? this.sentUpTo;
