@@ -47,6 +47,12 @@ export abstract class FieldDriver {
   abstract readonly busId: string;
   /** Starts connecting; resolves at once (a bus that is down is retried in the background). */
   abstract start(): Promise<void>;
+  /**
+   * The gateway is stopping: from now on a write never waits for the bus. Writes waiting for a connection (or for a
+   * unit that does not answer) are answered `failed` at once, never sent, and so is any later one the bus cannot take
+   * now; the bus stays open for those it can (a bell's safety stop) until `stop()`.
+   */
+  abstract stopWaiting(): void;
   /** Closes the connection and settles every pending request. */
   abstract stop(): Promise<void>;
   /** Reads these points now. */

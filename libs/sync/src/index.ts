@@ -17,7 +17,7 @@
  *    (`receiveReport`) dedupes on (gatewayId, seq), releases messages in seq order only, and answers `ack` (applied
  *    prefix + held seqs) once its state is stored. On reconnect the gateway `rewind`s and resends what is unacked.
  * 4. Commands go down with an id and a `notAfter`. Central tracks queued → sent → applied | failed | expired |
- *    refused (`transitionCommand`, `planCommandDelivery` resends unfinished ones on reconnect); the gateway admits
+ *    refused (`transitionCommand`, `planCommandDelivery` resends unfinished ones on reconnect only); the gateway admits
  *    each id once (`admitCommand`), expires late ones without running them, and reports the result via its outbox.
  * 5. `clock.ping`/`clock.pong` measure skew (`clockSample`); it is reported, never used to order anything: order
  *    comes from seqs and versions only.

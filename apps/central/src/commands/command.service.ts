@@ -89,10 +89,11 @@ export class CommandService {
   }
 
   /**
-   * What to send the gateway now: queued commands past their deadline expire here (they never left central);
-   * every other unfinished one is marked sent (durably, before the socket write) and returned, resends included.
+   * What to send the gateway now: queued commands past their deadline expire here (they never left central); the
+   * other queued ones — and on a (re)connection, `resend`, the sent ones too — are marked sent (durably, before the
+   * socket write) and returned.
    */
-  async takeForDelivery(gatewayId: string): Promise<CommandV1[]> {
+  async takeForDelivery(gatewayId: string, options: { resend: boolean }): Promise<CommandV1[]> {
     const now = this.clock.now();
     const { toSend, expired } = await this.db.transaction(async (manager) => {
       const repository = manager.getRepository(CommandEntity);
@@ -100,7 +101,7 @@ export class CommandService {
         where: { gatewayId, status: In(['queued', 'sent']) },
         order: { createdAt: 'ASC' },
       });
-      const plan = planCommandDelivery(pending.map(recordOf), now);
+      const plan = planCommandDelivery(pending.map(recordOf), now, options);
       const byId = new Map(pending.map((c) => [c.id, c]));
       for (const record of plan.expire) {
         const next = transitionCommand(record, 'expired', 'not delivered before its deadline (gateway offline)');

@@ -98,7 +98,7 @@ export class SyncSession implements SyncLink {
   }
 
   poke(): void {
-    this.enqueue(() => this.deliver());
+    this.enqueue(() => this.deliver({ resend: false }));
   }
 
   /** Resolves once the frames received so far are handled. */
@@ -179,7 +179,7 @@ export class SyncSession implements SyncLink {
     this.publishPresence(true);
     this.send(await this.deps.reports.hello(gateway.id, hello.outbox));
     await this.deps.desired.applied(gateway.id, hello.desiredVersion);
-    await this.deliver();
+    await this.deliver({ resend: true });
     this.pingTimer = setInterval(() => this.ping(), this.deps.config.pingInterval);
     this.ping();
   }
@@ -231,14 +231,15 @@ export class SyncSession implements SyncLink {
 
   /**
    * Sends what waits for the gateway: the desired state it lacks (a delta or a snapshot; sent again until it says it
-   * applied it, which it ignores as a duplicate), then every command not finished.
+   * applied it, which it ignores as a duplicate), then the commands not sent yet — after the hello (`resend`), every
+   * command not finished.
    */
-  private async deliver(): Promise<void> {
+  private async deliver(options: { resend: boolean }): Promise<void> {
     const gatewayId = this.gatewayId;
     if (gatewayId === undefined || this.closed) return;
     const plan = await this.deps.desired.plan(gatewayId, await this.deps.desired.appliedVersion(gatewayId));
     if (plan.kind !== 'upToDate') this.send(plan.message);
-    for (const command of await this.deps.commands.takeForDelivery(gatewayId)) this.send(command);
+    for (const command of await this.deps.commands.takeForDelivery(gatewayId, options)) this.send(command);
   }
 
   private ping(): void {

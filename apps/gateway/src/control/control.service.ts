@@ -122,7 +122,10 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Lets switchings in progress finish (and be recorded) before the database closes. */
+  /**
+   * Lets switchings in progress finish (and be recorded) before the database closes. They end promptly: by now writes
+   * no longer wait for a bus that is down (FieldService), they fail and are recorded so.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     await this.settled();
   }
@@ -248,14 +251,6 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
   async idle(key: string): Promise<void> {
     while (this.outputs.get(key)?.running === true) {
       await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  }
-
-  /** Re-asserts every output: writes what should be true now even if it was already sent (boot, re-plan). */
-  reassertAll(): void {
-    for (const [key, output] of this.outputs) {
-      output.applied = undefined;
-      this.reconcile(key);
     }
   }
 

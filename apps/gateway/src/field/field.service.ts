@@ -1,4 +1,10 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { type BusConfig, isWritableKind, type PointKind } from '@beffroi/domain';
 import {
   bindBusPoints,
@@ -28,9 +34,13 @@ export function isOpcuaBus(bus: BusConfig): bus is Extract<BusConfig, { protocol
   return bus.protocol === 'opcua';
 }
 
-/** Owns one driver per bus (one owner per bus, ever) and the map of every point to its bus. */
+/**
+ * Owns one driver per bus (one owner per bus, ever) and the map of every point to its bus. When the gateway stops,
+ * writes stop waiting for the buses first, so that the switchings under way end (and are recorded) at once; the
+ * drivers close last, once they are.
+ */
 @Injectable()
-export class FieldService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(FieldService.name);
   readonly drivers = new Map<string, FieldDriver>();
   readonly points = new Map<string, GatewayPoint>();
@@ -56,6 +66,14 @@ export class FieldService implements OnApplicationBootstrap, OnApplicationShutdo
   async onApplicationBootstrap(): Promise<void> {
     await Promise.all([...this.drivers.values()].map((driver) => driver.start()));
     this.logger.log(`${this.drivers.size} buses started, ${this.points.size} points`);
+  }
+
+  /**
+   * The first shutdown hook, before those that wait for switchings and rings to end: from now on no write waits for a
+   * bus that is down or a unit that does not answer (it fails, never sent); the buses still up take the last writes.
+   */
+  onModuleDestroy(): void {
+    for (const driver of this.drivers.values()) driver.stopWaiting();
   }
 
   async onApplicationShutdown(): Promise<void> {

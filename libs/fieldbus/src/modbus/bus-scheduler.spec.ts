@@ -2,6 +2,7 @@ import {
   BusScheduler,
   DEFAULT_SCHEDULER_OPTIONS,
   type ModbusReadRequest,
+  type ModbusWriteRequest,
   type SchedulerOptions,
 } from './bus-scheduler';
 import type { ModbusOutcome, ModbusRequest } from './modbus-link';
@@ -153,6 +154,70 @@ describe('BusScheduler', () => {
     );
     bus.stop();
     await expect(write).resolves.toMatchObject({ ok: false, failure: 'rejected', reason: 'bus stopped' });
+  });
+
+  describe('once writes stop waiting (the gateway is stopping)', () => {
+    const coil = (unit: number): ModbusWriteRequest => ({ kind: 'write-coils', unit, address: 0, values: [true] });
+    const inAMinute = () => new Date(Date.now() + 60_000);
+
+    it('answers at once the writes waiting for the bus, and any later one while it is down, never sending them', async () => {
+      const { wire, bus } = scheduler();
+      bus.setConnected(false);
+      const waiting = bus.write(coil(1), inAMinute());
+      bus.stopWaiting();
+      const refused = {
+        ok: false,
+        failure: 'rejected',
+        reason: 'not sent: the gateway is stopping and the bus is not connected',
+      };
+      await expect(waiting).resolves.toEqual(refused);
+      await expect(bus.write(coil(1), inAMinute())).resolves.toEqual(refused);
+      bus.setConnected(true);
+      expect(wire.sent).toHaveLength(0);
+    });
+
+    it('still sends the writes the bus can take now, and answers those waiting when the connection goes', async () => {
+      const { wire, bus } = scheduler();
+      void bus.read(read(1));
+      const queued = bus.write(coil(1), inAMinute());
+      bus.stopWaiting();
+      wire.answerAll();
+      await flush();
+      expect(wire.sent.map((r) => r.kind)).toEqual(['read', 'write-coils']);
+      wire.answerAll();
+      await expect(queued).resolves.toEqual({ ok: true, registers: [1] });
+
+      void bus.read(read(1));
+      const stranded = bus.write(coil(1), inAMinute());
+      bus.setConnected(false);
+      await expect(stranded).resolves.toMatchObject({ ok: false, failure: 'rejected' });
+      expect(wire.sent).toHaveLength(3);
+    });
+
+    it('answers a write whose connection goes away on the wire instead of sending it again', async () => {
+      const { wire, bus } = scheduler();
+      bus.stopWaiting();
+      const write = bus.write(coil(1), inAMinute());
+      for (const { answer } of wire.pending.splice(0))
+        answer({ ok: false, failure: 'disconnected', reason: 'connection lost' });
+      await expect(write).resolves.toEqual({ ok: false, failure: 'disconnected', reason: 'connection lost' });
+      bus.setConnected(false);
+      bus.setConnected(true);
+      expect(wire.sent).toHaveLength(1);
+    });
+
+    it('answers at once a write for a unit that does not answer, until its probe is due', async () => {
+      const { wire, bus } = scheduler({ retries: 0, offlineAfter: 1, probeMinMs: 1000 });
+      wire.silentUnits.add(4);
+      await bus.read(read(4));
+      bus.stopWaiting();
+      await expect(bus.write(coil(4), inAMinute())).resolves.toEqual({
+        ok: false,
+        failure: 'rejected',
+        reason: 'not sent: the gateway is stopping and unit 4 does not answer',
+      });
+      expect(wire.sent).toHaveLength(1);
+    });
   });
 
   it('leaves the inter-frame gap after each answer', async () => {

@@ -83,6 +83,8 @@ export class BusScheduler {
   private expiryTimer: NodeJS.Timeout | undefined;
   private connected = false;
   private stopped = false;
+  /** Cleared by {@link stopWaiting}: writes are then sent at once or answered, never kept waiting for the bus. */
+  private writesWait = true;
 
   constructor(
     /** Puts a request on the wire; calls `done` once with its outcome, maybe before returning. */
@@ -99,7 +101,10 @@ export class BusScheduler {
   setConnected(connected: boolean): void {
     this.connected = connected;
     if (connected) this.pump();
-    else this.failQueuedReads('not connected');
+    else {
+      this.failQueuedReads('not connected');
+      this.refuseStranded();
+    }
     this.armExpiry();
   }
 
@@ -164,6 +169,9 @@ export class BusScheduler {
     if (Date.now() > notAfter.getTime()) {
       return Promise.resolve({ ok: false, failure: 'expired', reason: 'not-after time already passed' });
     }
+    if (!this.writesWait && !this.canSendNow(request.unit)) {
+      return Promise.resolve({ ok: false, failure: 'rejected', reason: this.strandedReason(request.unit) });
+    }
     if (this.writes.length >= this.options.maxQueuedWrites) {
       return Promise.resolve({
         ok: false,
@@ -178,6 +186,18 @@ export class BusScheduler {
     });
   }
 
+  /**
+   * The gateway is stopping: from now on a write is sent if the bus can take it now, else answered `rejected` (never
+   * sent) rather than kept until its not-after time. Writes waiting for the connection or for a unit that does not
+   * answer are answered at once; a write whose connection goes away on the wire is answered, not sent again. Requests
+   * on the wire end as usual, and the bus stays open for the writes it can take until {@link stop}.
+   */
+  stopWaiting(): void {
+    this.writesWait = false;
+    this.refuseStranded();
+    this.armExpiry();
+  }
+
   /** Settles everything still waiting; nothing is left unanswered. */
   stop(): void {
     this.stopped = true;
@@ -189,6 +209,7 @@ export class BusScheduler {
 
   private pump(): void {
     if (this.stopped || !this.connected) return;
+    this.refuseStranded();
     // Reading the clock only where the answer matters: pump runs after every answer.
     const wait = this.options.interFrameGapMs > 0 ? this.gapUntil - Date.now() : 0;
     if (wait > 0) {
@@ -244,7 +265,7 @@ export class BusScheduler {
    * not-after time: Modbus writes set a value, so sending one twice is harmless, while losing it is not.
    */
   private unreachable(job: WriteJob, outcome: ModbusOutcome): boolean {
-    if (outcome.ok || this.stopped) return false;
+    if (outcome.ok || this.stopped || !this.writesWait) return false;
     if (outcome.failure === 'disconnected') return true;
     return (outcome.failure === 'timeout' || outcome.failure === 'corrupt') && !this.unit(job.request.unit).online;
   }
@@ -341,6 +362,30 @@ export class BusScheduler {
   private wakeAt(at: number): void {
     const timer = setTimeout(() => this.pump(), Math.max(0, at - Date.now()));
     timer.unref();
+  }
+
+  private canSendNow(unitId: number): boolean {
+    return this.connected && this.reachable(unitId);
+  }
+
+  private strandedReason(unitId: number): string {
+    return this.connected
+      ? `not sent: the gateway is stopping and unit ${unitId} does not answer`
+      : 'not sent: the gateway is stopping and the bus is not connected';
+  }
+
+  /** Once writes no longer wait: answers those the bus cannot take now (it is down, or their unit does not answer). */
+  private refuseStranded(): void {
+    if (this.writesWait) return;
+    for (let i = 0; i < this.writes.length;) {
+      const job = this.writes[i];
+      if (job === undefined || this.canSendNow(job.request.unit)) {
+        i++;
+        continue;
+      }
+      this.writes.splice(i, 1);
+      job.settle({ ok: false, failure: 'rejected', reason: this.strandedReason(job.request.unit) });
+    }
   }
 
   private failQueuedReads(reason: string): void {

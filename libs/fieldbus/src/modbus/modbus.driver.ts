@@ -215,6 +215,10 @@ export class ModbusDriver extends FieldDriver {
     return Promise.resolve();
   }
 
+  stopWaiting(): void {
+    this.scheduler.stopWaiting();
+  }
+
   async stop(): Promise<void> {
     this.scheduler.stop();
     await this.link.stop();

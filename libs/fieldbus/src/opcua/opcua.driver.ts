@@ -169,6 +169,8 @@ export class OpcuaDriver extends FieldDriver {
   private everConnected = false;
   private readonly queue: PendingWrite[] = [];
   private pumping = false;
+  /** Cleared by {@link stopWaiting}: writes are then refused while there is no connection, not queued. */
+  private writesWait = true;
 
   constructor(
     private readonly bus: OpcuaBusSettings,
@@ -211,6 +213,7 @@ export class OpcuaDriver extends FieldDriver {
     if (this.stopSignal) return Promise.resolve();
     const stopSignal = new AbortController();
     this.stopSignal = stopSignal;
+    this.writesWait = true;
     this.link = 'connecting';
     // Behind a stop() still closing: two loops never share the bus.
     this.loop = this.stopped
@@ -221,13 +224,15 @@ export class OpcuaDriver extends FieldDriver {
     return Promise.resolve();
   }
 
+  stopWaiting(): void {
+    this.writesWait = false;
+    if (!this.connection) this.failQueued(this.strandedReason());
+  }
+
   stop(): Promise<void> {
     const stopSignal = this.stopSignal;
     this.stopSignal = undefined;
-    for (const pending of this.queue.splice(0)) {
-      clearTimeout(pending.timer);
-      pending.settle({ status: 'failed', reason: 'driver stopped' });
-    }
+    this.failQueued('driver stopped');
     if (stopSignal) {
       stopSignal.abort();
       this.attempt?.fire('driver stopped');
@@ -286,6 +291,8 @@ export class OpcuaDriver extends FieldDriver {
     if (wait <= 0) {
       return Promise.resolve({ status: 'expired', reason: `not-after time ${notAfter.toISOString()} already passed` });
     }
+    if (!this.writesWait && !this.connection)
+      return Promise.resolve({ status: 'failed', reason: this.strandedReason() });
     return new Promise<WriteAck>((settle) => {
       const pending: PendingWrite = {
         point,
@@ -605,6 +612,7 @@ export class OpcuaDriver extends FieldDriver {
     this.logger.warn(`bus ${this.busId}: lost ${this.bus.endpointUrl} (${reason}); reconnecting`);
     const receivedAt = new Date();
     for (const point of this.points) this.samples.next(badSample(point.key, 'connection lost', receivedAt));
+    if (!this.writesWait) this.failQueued(this.strandedReason());
   }
 
   private async noteFailure(error: unknown, attempt: number, retryInMs: number): Promise<void> {
@@ -638,6 +646,18 @@ export class OpcuaDriver extends FieldDriver {
     await within(client.disconnect(), timeout, 'disconnect').catch((error: unknown) => {
       this.logger.debug(`bus ${this.busId}: ${messageOf(error)}`);
     });
+  }
+
+  /** Answers every write still queued, never sent. */
+  private failQueued(reason: string): void {
+    for (const pending of this.queue.splice(0)) {
+      clearTimeout(pending.timer);
+      pending.settle({ status: 'failed', reason });
+    }
+  }
+
+  private strandedReason(): string {
+    return `not sent: the gateway is stopping and ${this.bus.endpointUrl} is not connected`;
   }
 
   private expiryReason(notAfter: Date): string {

@@ -74,7 +74,7 @@ describe('command lifecycle (central)', () => {
     expect(applyCommandResult(applied, late)).toEqual({ outcome: 'conflict', record: applied, ignored: late });
   });
 
-  it('expires queued commands past their deadline and (re)sends every other unfinished one, late ones included', () => {
+  it('on a (re)connection, expires queued commands past their deadline and (re)sends every other unfinished one, late ones included', () => {
     const records = [
       record('queued'),
       { ...record('queued', '2027-01-15T18:00:00Z'), id: 'late-queued' },
@@ -83,8 +83,15 @@ describe('command lifecycle (central)', () => {
       record('applied'),
       record('expired'),
     ];
-    const plan = planCommandDelivery(records, now);
+    const plan = planCommandDelivery(records, now, { resend: true });
     expect(plan.expire.map((r) => r.id)).toEqual(['late-queued']);
     expect(plan.send.map((r) => r.id)).toEqual(['cmd-queued', 'cmd-sent', 'late-sent']);
+  });
+
+  it('sends only the queued ones on the same connection: a sent command is not sent again at every new one', () => {
+    const records = [record('sent'), record('queued'), { ...record('queued', '2027-01-15T18:00:00Z'), id: 'late' }];
+    const plan = planCommandDelivery(records, now, { resend: false });
+    expect(plan.send.map((r) => r.id)).toEqual(['cmd-queued']);
+    expect(plan.expire.map((r) => r.id)).toEqual(['late']);
   });
 });

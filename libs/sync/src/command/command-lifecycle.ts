@@ -74,19 +74,22 @@ export function applyCommandResult(record: CommandRecord, result: CommandResult)
 }
 
 /**
- * On a (re)connection and when the clock moves: queued commands past their deadline expire here (they were never
- * sent); every other unfinished one is (re)sent, the late ones too, so the gateway reports how they ended.
+ * What to deliver: queued commands past their deadline expire here (they were never sent); the other queued ones
+ * are sent. On a (re)connection (`resend`), the sent ones are sent again too, the late ones included, so the gateway
+ * reports how they ended; on the same connection a sent command is not sent twice (the socket keeps frames in order
+ * and the gateway's ledger answers a duplicate anyway).
  */
 export function planCommandDelivery(
   records: readonly CommandRecord[],
   now: Date,
+  options: { resend: boolean },
 ): { send: CommandRecord[]; expire: CommandRecord[] } {
   const send: CommandRecord[] = [];
   const expire: CommandRecord[] = [];
   for (const record of records) {
     if (isFinalStatus(record.status)) continue;
     if (record.status === 'queued' && Date.parse(record.notAfter) <= now.getTime()) expire.push(record);
-    else send.push(record);
+    else if (record.status === 'queued' || options.resend) send.push(record);
   }
   return { send, expire };
 }
