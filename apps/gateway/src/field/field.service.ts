@@ -37,7 +37,7 @@ export function isOpcuaBus(bus: BusConfig): bus is Extract<BusConfig, { protocol
 /**
  * Owns one driver per bus (one owner per bus, ever) and the map of every point to its bus. When the gateway stops,
  * writes stop waiting for the buses first, so that the switchings under way end (and are recorded) at once; the
- * drivers close last, once they are.
+ * drivers close last, once those are recorded.
  */
 @Injectable()
 export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {

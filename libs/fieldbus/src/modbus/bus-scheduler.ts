@@ -162,7 +162,8 @@ export class BusScheduler {
 
   /**
    * Writes before any waiting poll. While the bus is down the write waits for it, until `notAfter`: then it is
-   * answered `expired` and never sent. Writes to an offline unit are tried (a write is also a probe).
+   * answered `expired` and never sent (once writes stop waiting, see {@link stopWaiting}, it is answered at once).
+   * Writes to an offline unit are tried (a write is also a probe).
    */
   write(request: ModbusWriteRequest, notAfter: Date): Promise<WriteOutcome> {
     if (this.stopped) return Promise.resolve({ ok: false, failure: 'rejected', reason: 'bus stopped' });

@@ -141,7 +141,8 @@ async function within<T>(step: Promise<T>, ms: number, what: string): Promise<T>
  * The gateway's client for one OPC UA server (one bus). It owns the connection: one attempt at a time, with backoff
  * and jitter, a new session (and a new OPCUAClient: node-opcua's own reconnection is off) after every loss, node ids
  * re-resolved against the namespace array of the server it reached, and exactly one subscription with one monitored
- * item per point. Writes wait for the connection until their not-after time; reads never wait for it.
+ * item per point. Writes wait for the connection until their not-after time (not once the gateway is stopping: see
+ * `stopWaiting`); reads never wait for it.
  */
 export class OpcuaDriver extends FieldDriver {
   readonly busId: string;
@@ -291,8 +292,9 @@ export class OpcuaDriver extends FieldDriver {
     if (wait <= 0) {
       return Promise.resolve({ status: 'expired', reason: `not-after time ${notAfter.toISOString()} already passed` });
     }
-    if (!this.writesWait && !this.connection)
+    if (!this.writesWait && !this.connection) {
       return Promise.resolve({ status: 'failed', reason: this.strandedReason() });
+    }
     return new Promise<WriteAck>((settle) => {
       const pending: PendingWrite = {
         point,
