@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PRIORITY_SLOTS } from '@beffroi/domain';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
 import { CommandLedgerEntity } from '../../apps/gateway/src/store/command-ledger.entity';
 import { openGatewayDatabase } from '../../apps/gateway/src/store/gateway-data-source';
@@ -72,7 +73,7 @@ function startEquipment(): Promise<SimulatorHarness> {
   );
 }
 
-function startGatewayOn(equipment: SimulatorHarness, central?: SyncPeer): Promise<GatewayHarness> {
+function startGatewayOn(equipment: SimulatorHarness, central?: SyncPeer, minimumOnOff = '0s'): Promise<GatewayHarness> {
   const common = { timeout: '300ms', verifyTimeout: '1s', reconnectMin: '20ms', reconnectMax: '200ms' };
   const credentialFile = join(dir, 'secrets', 'gateway-credential');
   if (central !== undefined) {
@@ -103,7 +104,7 @@ function startGatewayOn(equipment: SimulatorHarness, central?: SyncPeer): Promis
     {
       files: { 'lighting.yaml': LIGHTING, 'heating.yaml': HEATING },
       config: {
-        control: { minimumOnOff: '0s' },
+        control: { minimumOnOff },
         schedules: [
           { id: 'eclairage', kind: 'lighting', file: 'lighting.yaml', outputs: ['cabinet:circuit.1.command'] },
           { id: 'chauffage', kind: 'heating', file: 'heating.yaml', zones: ['heating:zone.1'] },
@@ -230,6 +231,40 @@ describe('stopping the gateway while switchings wait for equipment that went awa
       commandId: 'cmd-on-2',
       status: 'failed',
       reason: `failed: ${notSent}`,
+    });
+  }, 120_000);
+
+  it('a command held by the minimum on/off time ends failed at once, saying it switches after the restart', async () => {
+    peer = await SyncPeer.start({ gatewayId: GATEWAY, credential: CREDENTIAL });
+    sim = await startEquipment();
+    const gateway = await startGatewayOn(sim, peer, '30s');
+    gw = gateway;
+    const central = peer;
+    await until(
+      () => central.connected,
+      (connected) => connected,
+    );
+    const key = 'cabinet:circuit.2.command';
+    const executor = gateway.app.get(CommandExecutor);
+    central.send(central.command({ id: 'cmd-on', pointKey: key, value: true }));
+    await until(
+      () => executor.entry('cmd-on')?.status,
+      (status) => status === 'done',
+    );
+    central.send(central.command({ id: 'cmd-off', pointKey: key, value: false }));
+    const held = await until(
+      () => gateway.app.get(ControlService).state(key).winner.slot,
+      (slot) => slot === PRIORITY_SLOTS.protection,
+    );
+    expect(held).toBe(PRIORITY_SLOTS.protection);
+
+    const took = await stopGateway();
+
+    expect(took).toBeLessThan(5000);
+    const command = (await stored()).ledger.find((entry) => entry.id === 'cmd-off');
+    expect(JSON.parse(command?.resultJson ?? 'null')).toMatchObject({
+      status: 'failed',
+      reason: expect.stringContaining('the minimum on/off time held it; the command stays in the manual slot'),
     });
   }, 120_000);
 });

@@ -63,6 +63,8 @@ export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, On
     }
   }
 
+  private isStopping = false;
+
   async onApplicationBootstrap(): Promise<void> {
     await Promise.all([...this.drivers.values()].map((driver) => driver.start()));
     this.logger.log(`${this.drivers.size} buses started, ${this.points.size} points`);
@@ -73,7 +75,13 @@ export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, On
    * bus that is down or a unit that does not answer (it fails, never sent); the buses still up take the last writes.
    */
   onModuleDestroy(): void {
+    this.isStopping = true;
     for (const driver of this.drivers.values()) driver.stopWaiting();
+  }
+
+  /** The gateway is stopping: waits for equipment (a feedback, a hold) end now rather than when they would. */
+  get stopping(): boolean {
+    return this.isStopping;
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -134,6 +134,8 @@ export class WriteService {
       if (last) this.store.update([last]);
       if (last?.quality.status === 'good' && last.value === value) return { status: 'applied', feedback: last.value };
       if (this.clock.monotonicMs() >= deadline) break;
+      // Stopping: a feedback that cannot be read now will not be before the gateway is gone.
+      if (this.field.stopping && last?.quality.status !== 'good') break;
       const delay = verifyPollDelay(this.clock.monotonicMs() - started);
       await new Promise((resolve) => setTimeout(resolve, delay));
     }

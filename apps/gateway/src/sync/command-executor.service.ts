@@ -263,6 +263,11 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
           return { status: 'applied', reason: `${key} already at ${JSON.stringify(winner.value)}` };
         if (lastError !== undefined)
           return { status: 'failed', reason: reportText(`not switched: ${lastError}`) ?? 'failed' };
+      } else if (winner.slot === PRIORITY_SLOTS.protection && this.field.stopping) {
+        return {
+          status: 'failed',
+          reason: `${key}: the gateway stopped while the minimum on/off time held it; the command stays in the manual slot and switches it after the restart`,
+        };
       } else if (winner.slot === PRIORITY_SLOTS.protection) {
         // Held for the minimum on/off time: the switching follows when the hold expires.
         const holdEnds = winner.expiresAt === undefined ? 0 : Date.parse(winner.expiresAt) - this.clock.now().getTime();
