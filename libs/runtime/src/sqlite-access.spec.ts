@@ -22,7 +22,7 @@ describe('serializeSqliteAccess', () => {
   });
 
   const names = async () =>
-    ((await dataSource.query('SELECT name FROM record ORDER BY rowid')) as { name: string }[]).map((r) => r.name);
+    (await dataSource.query<{ name: string }[]>('SELECT name FROM record ORDER BY rowid')).map((r) => r.name);
 
   /** A transaction that writes, waits (another caller writes meanwhile), then fails and rolls back. */
   const failingTransaction = () =>
