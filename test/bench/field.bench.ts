@@ -2,13 +2,15 @@
  * `npm run bench:field`: points/s read over Modbus TCP on loopback from 50 simulated devices × 200 registers
  * (10,000 points) by (a) a hand-written modbus-serial loop, one request per point, (b) a hand-written loop with
  * ideal batching, (c) the gateway's driver stack (scheduler, read plan, codecs), all in this run, same registers.
+ * Then (d) the memory of the whole gateway as a process polling the same 10,000 points every second (values kept
+ * in SQLite, local API up), against the same gateway with no equipment.
  */
 import { Logger } from '@nestjs/common';
 import ModbusRTU from 'modbus-serial';
 import { modbusTcpBusSchema } from '@beffroi/domain';
 import { type BoundPoint, ModbusDriver } from '@beffroi/fieldbus';
 import { fork } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadyMessage } from '@beffroi/runtime';
@@ -18,6 +20,8 @@ import { stringify } from 'yaml';
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
 const REGISTERS = 200;
 const PHASE_MS = Number(process.env.BENCH_PHASE_MS ?? 4000);
+/** How long the gateway process polls before its memory is read. */
+const GATEWAY_MS = Number(process.env.BENCH_GATEWAY_MS ?? 15_000);
 
 interface Figures {
   name: string;
@@ -92,6 +96,71 @@ function busPoints(busId: string, equipmentId: string): BoundPoint[] {
   })).map((point) => ({ ...point, key: `${busId}/${point.key}` }));
 }
 
+/** Resident memory of a process now and at its peak (Linux /proc), in MB. */
+function memoryOf(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/**
+ * The gateway as it runs on site (dist/apps/gateway), polling `ports` (one bus and one 200-register bank each) for
+ * `ms`; its memory then. With no ports, the gateway alone.
+ */
+async function gatewayMemory(ports: readonly number[], ms: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'beffroi-bench-gateway-'));
+  mkdirSync(join(dir, 'profiles'));
+  writeFileSync(
+    join(dir, 'profiles', 'register-bank.yaml'),
+    stringify({
+      id: 'register-bank',
+      name: 'Register bank',
+      protocol: 'modbus',
+      defaults: { period: '1s', byteOrder: 'big', wordOrder: 'big' },
+      points: Array.from({ length: REGISTERS }, (_, address) => ({
+        id: `register.${address}`,
+        name: `Register ${address}`,
+        kind: 'measure',
+        type: 'uint16',
+        address: { table: 'holding-register', address },
+      })),
+    }),
+  );
+  const config = join(dir, 'gateway.yaml');
+  writeFileSync(
+    config,
+    stringify({
+      gateway: { id: 'gw-bench' },
+      commune: { insee: '02691', name: 'Saint-Quentin' },
+      sites: [{ id: 'site', name: 'Site', latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' }],
+      http: { host: '127.0.0.1', port: 0 },
+      storage: { path: join(dir, 'gateway.sqlite') },
+      profilesDir: 'profiles',
+      buses: ports.map((port, i) => ({
+        id: `bus-${i}`,
+        protocol: 'modbus-tcp',
+        host: '127.0.0.1',
+        port,
+        timeout: '2s',
+        equipment: [{ id: `bank-${i}`, profile: 'register-bank', unit: 1 }],
+      })),
+    }),
+  );
+  const gateway = fork(join(__dirname, '..', '..', 'apps', 'gateway', 'src', 'main.js'), ['--config', config], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<ReadyMessage>((resolve) => gateway.once('message', resolve));
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  const memory = memoryOf(gateway.pid ?? 0);
+  const health = (await (await fetch(`http://127.0.0.1:${ready.http.port}/points`)).json()) as {
+    quality: { status: string };
+  }[];
+  gateway.kill('SIGTERM');
+  await new Promise((resolve) => gateway.once('exit', resolve));
+  return { ...memory, points: health.length, good: health.filter((p) => p.quality.status === 'good').length };
+}
+
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   // The equipment runs in its own process, as real devices do: what is measured here is the client side alone.
@@ -148,6 +217,8 @@ async function main(): Promise<void> {
     return good;
   });
   await Promise.all(drivers.map(({ driver }) => driver.stop()));
+  const idleGateway = await gatewayMemory([], GATEWAY_MS);
+  const busyGateway = await gatewayMemory(ports, GATEWAY_MS);
   simulator.kill('SIGTERM');
 
   const rows = [a, b, c].map((f) => ({
@@ -166,6 +237,19 @@ async function main(): Promise<void> {
   console.log(`gateway vs ideal batching: ${(rate(b) / rate(c)).toFixed(2)}× slower (target ≤ 1.5×)`);
   console.log(`gateway vs one request per point: ${(rate(c) / rate(a)).toFixed(1)}× faster`);
   console.log(`gateway points/s: ${Math.round(rate(c))} (target ≥ 20,000); bad samples: ${bad}`);
+  console.log(`\n(d) the gateway process, ${GATEWAY_MS / 1000} s after it is ready, MB`);
+  console.table([
+    { gateway: 'no equipment', 'RSS MB': idleGateway.rssMb.toFixed(0), 'peak RSS MB': idleGateway.peakMb.toFixed(0) },
+    {
+      gateway: `${DEVICES} devices, ${busyGateway.points} points every 1 s (${busyGateway.good} good)`,
+      'RSS MB': busyGateway.rssMb.toFixed(0),
+      'peak RSS MB': busyGateway.peakMb.toFixed(0),
+    },
+  ]);
+  console.log(
+    `gateway peak RSS with ${DEVICES} devices: ${busyGateway.peakMb.toFixed(0)} MB (target ≤ 200 MB), ` +
+      `${(busyGateway.peakMb - idleGateway.peakMb).toFixed(0)} MB over the gateway alone`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -43,7 +43,7 @@ export class GatewayModule {
           useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),
         },
         { provide: DataSource, useFactory: () => openGatewayDatabase(loaded.config.storage.path) },
-        FieldService,
+        { provide: FieldService, useFactory: () => FieldService.create(loaded) },
         PointStore,
         PollerService,
         WriteService,

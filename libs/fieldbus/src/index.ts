@@ -1,3 +1,7 @@
+/**
+ * The field layer. The OPC UA driver is its own entry point, `@beffroi/fieldbus/opcua`: node-opcua weighs about
+ * 60 MB once loaded, which a gateway with Modbus buses only does not pay.
+ */
 export * from './backoff';
 export * from './bind-points';
 export * from './codec/modbus-codec';
@@ -6,5 +10,4 @@ export * from './field-driver';
 export * from './modbus/bus-scheduler';
 export * from './modbus/modbus-link';
 export * from './modbus/modbus.driver';
-export * from './opcua/opcua.driver';
 export * from './plan/read-plan';

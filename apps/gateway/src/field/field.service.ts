@@ -1,10 +1,4 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import { type BusConfig, isWritableKind, type PointKind } from '@beffroi/domain';
 import {
   bindBusPoints,
@@ -12,7 +6,6 @@ import {
   type FieldDriver,
   isOpcuaBoundPoint,
   ModbusDriver,
-  OpcuaDriver,
   pointKey,
 } from '@beffroi/fieldbus';
 import { resolve } from 'node:path';
@@ -34,18 +27,29 @@ export function isOpcuaBus(bus: BusConfig): bus is Extract<BusConfig, { protocol
   return bus.protocol === 'opcua';
 }
 
+/** The OPC UA entry point of the field layer, loaded only when the config has an OPC UA bus. */
+type OpcuaFieldbus = typeof import('@beffroi/fieldbus/opcua');
+
 /**
  * Owns one driver per bus (one owner per bus, ever) and the map of every point to its bus. When the gateway stops,
  * writes stop waiting for the buses first, so that the switchings under way end (and are recorded) at once; the
- * drivers close last, once those are recorded.
+ * drivers close last, once those are recorded. Provided by {@link FieldService.create} (it may load node-opcua).
  */
-@Injectable()
 export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, OnApplicationShutdown {
   private readonly logger = new Logger(FieldService.name);
   readonly drivers = new Map<string, FieldDriver>();
   readonly points = new Map<string, GatewayPoint>();
 
-  constructor(loaded: LoadedGatewayConfig) {
+  /** The service for this config, node-opcua loaded first if (and only if) a bus needs it. */
+  static async create(loaded: LoadedGatewayConfig): Promise<FieldService> {
+    const opcua = loaded.config.buses.some(isOpcuaBus) ? await import('@beffroi/fieldbus/opcua') : undefined;
+    return new FieldService(loaded, opcua);
+  }
+
+  private constructor(
+    loaded: LoadedGatewayConfig,
+    private readonly opcua: OpcuaFieldbus | undefined,
+  ) {
     for (const bus of loaded.config.buses) {
       const bound = bindBusPoints(bus, loaded.profiles);
       this.drivers.set(bus.id, this.createDriver(bus, bound));
@@ -106,7 +110,8 @@ export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, On
       case 'modbus-rtu-over-tcp':
         return new ModbusDriver(bus, points);
       case 'opcua':
-        return new OpcuaDriver(bus, points.filter(isOpcuaBoundPoint), {
+        if (this.opcua === undefined) throw new Error(`bus ${bus.id}: the OPC UA driver is not loaded`);
+        return new this.opcua.OpcuaDriver(bus, points.filter(isOpcuaBoundPoint), {
           pkiDir: resolve(bus.pkiDir),
           securityPolicy: bus.securityPolicy,
           ...(bus.userName === undefined || bus.password === undefined
