@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { profileSchema } from '@beffroi/domain';
 import { loadYamlFile } from '@beffroi/runtime';
@@ -15,7 +15,9 @@ import { loadCentralConfig } from '../../apps/central/src/central.config';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { loadSimulatorConfig } from '../../apps/simulator/src/simulator.config';
 
-const CONFIG = resolve(__dirname, '..', '..', 'config');
+const ROOT = resolve(__dirname, '..', '..');
+const CONFIG = join(ROOT, 'config');
+const UNITS = join(ROOT, 'deploy', 'systemd');
 
 describe('the configuration files we ship', () => {
   it.each(readdirSync(join(CONFIG, 'profiles')))('profile %s is valid', (file) => {
@@ -59,5 +61,20 @@ describe('the configuration files we ship', () => {
     expect(() => loadGatewayConfig(join(CONFIG, 'nope.yaml'))).toThrow(
       /nope\.yaml.*\n.*cannot read the file \(ENOENT\)/,
     );
+  });
+
+  it.each(readdirSync(UNITS))('systemd unit %s runs a built app with its config and state folder', (file) => {
+    const unit = readFileSync(join(UNITS, file), 'utf8');
+    const setting = (key: string) => new RegExp(`^${key}=(.*)$`, 'm').exec(unit)?.[1];
+    const app = /^beffroi-(\w+)\.service$/.exec(file)?.[1] ?? '';
+    expect(setting('ExecStart')).toBe(
+      `/usr/bin/node /opt/beffroi/dist/apps/${app}/src/main.js --config /etc/beffroi/${app}.yaml`,
+    );
+    expect(existsSync(join(ROOT, 'apps', app, 'src', 'main.ts'))).toBe(true);
+    expect(existsSync(join(CONFIG, `${app}.yaml`))).toBe(true);
+    expect(setting('StateDirectory')).toBe(`beffroi/${app}`);
+    expect(setting('WorkingDirectory')).toBe(`/var/lib/beffroi/${app}`);
+    expect(setting('ReadWritePaths')).toBe(`/var/lib/beffroi/${app}`);
+    expect(setting('Restart')).toBe('always');
   });
 });
