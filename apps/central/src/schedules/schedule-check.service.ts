@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { formatPath, problemsFromIssues } from '@beffroi/domain';
 import {
-  addDays,
   type BellSchedule,
   describePoint,
   formatIsoWithOffset,
@@ -13,12 +12,13 @@ import {
   localDateOf,
   localDaySpan,
   lintSchedule,
+  nightOf,
+  nightStart,
   parseLocalDate,
   parseSchoolHolidays,
   planRings,
   planTransitions,
   programmeFor,
-  resolveLocalTime,
   type Schedule,
   type ScheduleContext,
   type SchoolHolidays,
@@ -172,15 +172,16 @@ export class ScheduleCheckService {
   ): LintFinding[] {
     const context = this.context(horizon);
     const end = new Date(to.getTime() - 1);
+    const { timeZone } = site;
     switch (document.kind) {
       case 'bells': {
-        const [first, last] = [localDateOf(from, site.timeZone), localDateOf(end, site.timeZone)];
-        return lintBellSchedule(document.schedule, site.timeZone, first, last, context);
+        const [first, last] = [localDateOf(from, timeZone), localDateOf(end, timeZone)];
+        return lintBellSchedule(document.schedule, timeZone, first, last, context);
       }
       case 'heating':
-        return lintHeatingSchedule(document.schedule, site, nightOf(from, site), nightOf(end, site), context);
+        return lintHeatingSchedule(document.schedule, site, nightOf(from, timeZone), nightOf(end, timeZone), context);
       case 'lighting':
-        return lintSchedule(document.schedule, site, nightOf(from, site), nightOf(end, site), context);
+        return lintSchedule(document.schedule, site, nightOf(from, timeZone), nightOf(end, timeZone), context);
     }
   }
 
@@ -205,18 +206,11 @@ export class ScheduleCheckService {
 
   /** The start of a night (12:00 local) for lighting and heating, of a day (00:00) for bells. */
   private startOf(kind: Kind, date: LocalDate, timeZone: string): Date {
-    return kind === 'bells' ? localDaySpan(date, timeZone).start : resolveLocalTime(date, 12, 0, 0, timeZone).instant;
+    return kind === 'bells' ? localDaySpan(date, timeZone).start : nightStart(date, timeZone);
   }
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The night (by its date D) an instant falls in: D 12:00 ≤ instant < D+1 12:00 local. */
-function nightOf(instant: Date, site: Site): LocalDate {
-  const date = localDateOf(instant, site.timeZone);
-  const noon = resolveLocalTime(date, 12, 0, 0, site.timeZone).instant;
-  return instant.getTime() < noon.getTime() ? addDays(date, -1) : date;
-}
 
 /** The calendar rule that chose the night's programme (`null`: the default programme). */
 function ruleOf(schedule: Schedule | BellSchedule, night: LocalDate, context: ScheduleContext) {

@@ -11,11 +11,11 @@ import {
   type LintFinding,
   lintSchedule,
   type LocalDate,
+  nightStart,
   parseLocalDate,
   parseSchoolHolidays,
   planTransitions,
   programmeFor,
-  resolveLocalTime,
   type Schedule,
   type ScheduleContext,
   scheduleSchema,
@@ -68,8 +68,8 @@ export function schedulePreviewCommand(argv: readonly string[], print: (line: st
   };
 
   const lastNight = addDays(firstNight, days - 1);
-  const from = resolveLocalTime(firstNight, 12, 0, 0, site.timeZone).instant;
-  const to = resolveLocalTime(addDays(lastNight, 1), 12, 0, 0, site.timeZone).instant;
+  const from = nightStart(firstNight, site.timeZone);
+  const to = nightStart(addDays(lastNight, 1), site.timeZone);
   const plan = planTransitions(schedule, site, from, to, context);
   const findings = lintSchedule(schedule, site, firstNight, lastNight, context);
 

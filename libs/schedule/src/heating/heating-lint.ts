@@ -1,8 +1,8 @@
 import type { SunSite } from '../sun/sun';
 import { addDays, type LocalDate } from '../time/local-date';
-import { formatIsoWithOffset, localDateOf, resolveLocalTime } from '../time/zoned-time';
+import { formatIsoWithOffset, localDateOf } from '../time/zoned-time';
 import { FindingCollector, type LintFinding, lintSchedule } from '../programme/lint';
-import type { HeatingLevel } from '../programme/programme';
+import { type HeatingLevel, nightStart } from '../programme/programme';
 import { planTransitions, type ScheduleContext, stateAt } from '../programme/schedule';
 import { HEATING_LIMITS, type HeatingSchedule } from './heating-schedule';
 
@@ -43,8 +43,8 @@ export function lintHeatingSchedule(
   }
 
   const { timeZone } = site;
-  const from = resolveLocalTime(firstDay, 12, 0, 0, timeZone).instant;
-  const to = resolveLocalTime(addDays(lastDay, 1), 12, 0, 0, timeZone).instant;
+  const from = nightStart(firstDay, timeZone);
+  const to = nightStart(addDays(lastDay, 1), timeZone);
   const { transitions } = planTransitions(schedule, site, from, to, context);
   const longAbsences = new FindingCollector();
   // A stretch already running at `from` is counted from there: its earlier length is outside the checked range.

@@ -1,7 +1,15 @@
 import type { SunSite } from '../sun/sun';
 import { addDays, compareLocalDates, formatLocalDate, type LocalDate } from '../time/local-date';
-import { formatIsoWithOffset, resolveLocalTime } from '../time/zoned-time';
-import { describePoint, formatTimeOfDay, isOn, resolveNightTime, type SkippedPoint, sunLookup } from './programme';
+import { formatIsoWithOffset } from '../time/zoned-time';
+import {
+  describePoint,
+  formatTimeOfDay,
+  isOn,
+  nightStart,
+  resolveNightTime,
+  type SkippedPoint,
+  sunLookup,
+} from './programme';
 import { planTransitions, type Schedule, type ScheduleContext } from './schedule';
 
 export type LintSeverity = 'error' | 'warning' | 'info';
@@ -61,8 +69,8 @@ export function lintSchedule(
 ): LintFinding[] {
   const minBurnMs = (options.minBurnMinutes ?? DEFAULT_MIN_BURN_MINUTES) * MS_PER_MINUTE;
   const { timeZone } = site;
-  const from = resolveLocalTime(firstNight, 12, 0, 0, timeZone).instant;
-  const to = resolveLocalTime(addDays(lastNight, 1), 12, 0, 0, timeZone).instant;
+  const from = nightStart(firstNight, timeZone);
+  const to = nightStart(addDays(lastNight, 1), timeZone);
   const plan = planTransitions(schedule, site, from, to, context);
   const findings = new FindingCollector();
 

@@ -1,7 +1,7 @@
 import { DocumentException } from '@beffroi/domain/validation/document.exception';
-import { parseLocalDate } from '../time/local-date';
+import { formatLocalDate, parseLocalDate } from '../time/local-date';
 import { formatIsoWithOffset } from '../time/zoned-time';
-import { describePoint, parseProgramme, resolveNight, sunLookup } from './programme';
+import { describePoint, nightOf, nightStart, parseProgramme, resolveNight, sunLookup } from './programme';
 import { parseSchedule } from './schedule';
 import { SAINT_QUENTIN } from '../schedule.fixtures';
 
@@ -16,6 +16,22 @@ function problems(action: () => unknown): string[] {
   }
   return [];
 }
+
+describe('nights: from D 12:00 to D+1 12:00 local', () => {
+  it('start at local noon, in summer and winter time', () => {
+    expect(nightStart(parseLocalDate('2027-01-04'), 'Europe/Paris').toISOString()).toBe('2027-01-04T11:00:00.000Z');
+    expect(nightStart(parseLocalDate('2027-07-14'), 'Europe/Paris').toISOString()).toBe('2027-07-14T10:00:00.000Z');
+  });
+
+  it('hold an instant from their noon to the next, the night of the spring-forward change included', () => {
+    const night = (iso: string) => formatLocalDate(nightOf(new Date(iso), 'Europe/Paris'));
+    expect(night('2027-01-04T10:59:59.999Z')).toBe('2027-01-03');
+    expect(night('2027-01-04T11:00:00.000Z')).toBe('2027-01-04');
+    expect(night('2027-03-28T02:30:00.000Z')).toBe('2027-03-27');
+    expect(night('2027-03-28T09:59:59.999Z')).toBe('2027-03-27');
+    expect(night('2027-03-28T10:00:00.000Z')).toBe('2027-03-28');
+  });
+});
 
 describe('resolveNight', () => {
   const programme = parseProgramme(

@@ -2,7 +2,7 @@ import { validateDocument } from '@beffroi/domain/validation/parse-document';
 import { z } from 'zod';
 import { computeSunTimes, prepareSunSite, sunDayTerms, type SunHorizon, type SunSite, type SunTimes } from '../sun/sun';
 import { addDays, formatLocalDate, type LocalDate, pad2 } from '../time/local-date';
-import { type DstAdjustment, localDaySpan, resolveLocalTime } from '../time/zoned-time';
+import { type DstAdjustment, localDateOf, localDaySpan, resolveLocalTime } from '../time/zoned-time';
 
 /** A wall-clock time of day, minute precision. */
 export interface TimeOfDay {
@@ -113,6 +113,17 @@ export function isOn(value: SwitchValue): boolean {
   return value === true || (typeof value === 'number' && value > 0);
 }
 
+/** When night D starts: D 12:00 local (a night runs until D+1 12:00). */
+export function nightStart(night: LocalDate, timeZone: string): Date {
+  return resolveLocalTime(night, 12, 0, 0, timeZone).instant;
+}
+
+/** The night (by its date D) that `instant` belongs to: D 12:00 ≤ instant < D+1 12:00 local. */
+export function nightOf(instant: Date, timeZone: string): LocalDate {
+  const date = localDateOf(instant, timeZone);
+  return instant.getTime() < nightStart(date, timeZone).getTime() ? addDays(date, -1) : date;
+}
+
 /** The instant a wall-clock time of night `night` runs at, with the DST policy of `resolveLocalTime`. */
 export function resolveNightTime(night: LocalDate, time: TimeOfDay, timeZone: string) {
   const date = time.hour >= 12 ? night : addDays(night, 1);
@@ -144,8 +155,8 @@ export function resolveNight(
   timeZone: string,
   sun: SunLookup,
 ): ResolvedNight {
-  const start = resolveLocalTime(night, 12, 0, 0, timeZone).instant;
-  const end = resolveLocalTime(addDays(night, 1), 12, 0, 0, timeZone).instant;
+  const start = nightStart(night, timeZone);
+  const end = nightStart(addDays(night, 1), timeZone);
   const skipped: SkippedPoint[] = [];
   const placed: ResolvedPoint[] = [];
   const skip = (pointIndex: number, reason: SkipReason, message: string): void => {

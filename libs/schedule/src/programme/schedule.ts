@@ -5,9 +5,9 @@ import { type Calendar, type CalendarContext, calendarSchema, programmeFor } fro
 import { ScheduleException, ScheduleExceptionCode } from '../schedule.exception';
 import type { SunHorizon, SunSite } from '../sun/sun';
 import { addDays, compareLocalDates, formatLocalDate, type LocalDate } from '../time/local-date';
-import { localDateOf, resolveLocalTime } from '../time/zoned-time';
 import {
   lightingValueSchema,
+  nightOf,
   type Programme,
   programmeSchemaFor,
   type ResolvedNight,
@@ -124,9 +124,7 @@ class NightEngine {
 
   /** The night (by its date D) that `instant` belongs to: D 12:00 ≤ instant < D+1 12:00 local. */
   nightOf(instant: Date): LocalDate {
-    const date = localDateOf(instant, this.site.timeZone);
-    const noon = resolveLocalTime(date, 12, 0, 0, this.site.timeZone).instant;
-    return instant.getTime() < noon.getTime() ? addDays(date, -1) : date;
+    return nightOf(instant, this.site.timeZone);
   }
 
   night(night: LocalDate): { transitions: Transition[]; skipped: readonly SkippedPoint[] } {
