@@ -1,5 +1,6 @@
 import {
   type CentralMessage,
+  clockPong,
   type CommandResult,
   type CommandV1,
   type DesiredState,
@@ -182,18 +183,9 @@ export class ProtocolGateway {
         }
         break;
       }
-      case 'clock.ping': {
-        const now = new Date().toISOString();
-        this.send({
-          type: 'clock.pong',
-          v: 1,
-          id: message.id,
-          pingSentAt: message.sentAt,
-          receivedAt: now,
-          sentAt: now,
-        });
+      case 'clock.ping':
+        this.send(clockPong(message, new Date()));
         break;
-      }
       case 'clock.pong':
         break;
     }

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import {
   ackFor,
   type CentralMessage,
+  clockPong,
   type CommandV1,
   emptyInbox,
   encodeMessage,
@@ -254,11 +255,9 @@ export class SyncPeer {
       case 'report':
         this.report(message, reply);
         return;
-      case 'clock.ping': {
-        const now = new Date().toISOString();
-        reply({ type: 'clock.pong', v: 1, id: message.id, pingSentAt: message.sentAt, receivedAt: now, sentAt: now });
+      case 'clock.ping':
+        reply(clockPong(message, new Date()));
         return;
-      }
       case 'desired.applied':
       case 'desired.resync':
       case 'clock.pong':

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import {
   bestClockSample,
+  clockPong,
   type CentralMessage,
   type ClockSample,
   clockSample,
@@ -202,18 +203,9 @@ export class SyncSession implements SyncLink {
         this.send({ type: 'desired.snapshot', v: 1, version: current.version, desired: current.desired });
         return;
       }
-      case 'clock.ping': {
-        const now = this.deps.clock.now().toISOString();
-        this.send({
-          type: 'clock.pong',
-          v: 1,
-          id: message.id,
-          pingSentAt: message.sentAt,
-          receivedAt: now,
-          sentAt: now,
-        });
+      case 'clock.ping':
+        this.send(clockPong(message, this.deps.clock.now()));
         return;
-      }
       case 'clock.pong': {
         this.unansweredPings = 0;
         try {

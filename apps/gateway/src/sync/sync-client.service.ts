@@ -4,6 +4,7 @@ import { Backoff } from '@beffroi/fieldbus';
 import {
   type AckV1,
   type CentralMessage,
+  clockPong,
   clockSample,
   type DesiredDeltaV1,
   type DesiredSnapshotV1,
@@ -331,18 +332,9 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       case 'ack':
         this.ack(message);
         return;
-      case 'clock.ping': {
-        const receivedAt = this.clock.now().toISOString();
-        this.send(session, {
-          type: 'clock.pong',
-          v: 1,
-          id: message.id,
-          pingSentAt: message.sentAt,
-          receivedAt,
-          sentAt: this.clock.now().toISOString(),
-        });
+      case 'clock.ping':
+        this.send(session, clockPong(message, this.clock.now()));
         return;
-      }
       case 'clock.pong':
         try {
           this.centralClock.add(clockSample(message, this.clock.now()));

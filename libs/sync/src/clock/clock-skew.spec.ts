@@ -1,17 +1,24 @@
 import type { ClockPongV1 } from '../protocol/clock.message';
 import { SyncExceptionCode } from '../sync.exception';
-import { bestClockSample, clockSample } from './clock-skew';
+import { bestClockSample, clockPong, clockSample } from './clock-skew';
 
-const pong = (t0: string, t1: string, t2: string): ClockPongV1 => ({
-  type: 'clock.pong',
-  v: 1,
-  id: 7,
-  pingSentAt: t0,
-  receivedAt: t1,
-  sentAt: t2,
-});
+/** The responder's answer to a ping sent at t0, received at t1 and answered at t2. */
+const pong = (t0: string, t1: string, t2: string): ClockPongV1 =>
+  clockPong({ type: 'clock.ping', v: 1, id: 7, sentAt: t0 }, new Date(t1), new Date(t2));
 
 describe('clock skew', () => {
+  it('answers a ping with its id and t0 echoed, t1 and t2 on the responder clock (t2 = t1 unless given)', () => {
+    const ping = { type: 'clock.ping', v: 1, id: 3, sentAt: '2027-01-15T18:00:00.000Z' } as const;
+    expect(clockPong(ping, new Date('2027-01-15T18:00:05.040Z'))).toEqual({
+      type: 'clock.pong',
+      v: 1,
+      id: 3,
+      pingSentAt: '2027-01-15T18:00:00.000Z',
+      receivedAt: '2027-01-15T18:00:05.040Z',
+      sentAt: '2027-01-15T18:00:05.040Z',
+    });
+  });
+
   it.each([
     // t0, t1, t2, t3 → offset, round trip
     ['in sync, symmetric 40 ms legs', '18:00:00.000', '18:00:00.040', '18:00:00.050', '18:00:00.090', 0, 80],

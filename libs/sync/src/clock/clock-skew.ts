@@ -1,4 +1,4 @@
-import type { ClockPongV1 } from '../protocol/clock.message';
+import type { ClockPingV1, ClockPongV1 } from '../protocol/clock.message';
 import { SyncException, SyncExceptionCode } from '../sync.exception';
 
 /** One ping/pong exchange, NTP-style. */
@@ -7,6 +7,18 @@ export interface ClockSample {
   offsetMs: number;
   /** Time on the wire, both ways, excluding the responder's processing time. */
   roundTripMs: number;
+}
+
+/** The answer to `ping`: received (t1) and answered (t2) at these instants of the responder's clock. */
+export function clockPong(ping: ClockPingV1, receivedAt: Date, sentAt: Date = receivedAt): ClockPongV1 {
+  return {
+    type: 'clock.pong',
+    v: 1,
+    id: ping.id,
+    pingSentAt: ping.sentAt,
+    receivedAt: receivedAt.toISOString(),
+    sentAt: sentAt.toISOString(),
+  };
 }
 
 /**
