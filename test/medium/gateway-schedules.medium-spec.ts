@@ -6,7 +6,12 @@ import { parse as parseYaml } from 'yaml';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
 import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
-import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import {
+  cabinetAndBellsBuses,
+  control,
+  type SimulatorHarness,
+  startCabinetAndBells,
+} from '../support/simulator-harness';
 
 /** Street lighting: sunset+15 → on, 23:00 → off, 05:30 → on, sunrise → off. */
 const LIGHTING = `
@@ -42,25 +47,12 @@ const CMD = 'cabinet:circuit.1.command';
 let sim: SimulatorHarness;
 
 function buses() {
-  const common = { timeout: '300ms', verifyTimeout: '2s', reconnectMin: '20ms', reconnectMax: '200ms' };
-  return [
-    {
-      ...common,
-      id: 'street',
-      protocol: 'modbus-tcp',
-      host: '127.0.0.1',
-      port: sim.ports.street,
-      equipment: [{ id: 'cabinet', profile: 'beffroi-sim-cabinet', unit: 1 }],
-    },
-    {
-      ...common,
-      id: 'belfry',
-      protocol: 'modbus-rtu-over-tcp',
-      host: '127.0.0.1',
-      port: sim.ports.belfry,
-      equipment: [{ id: 'bells', profile: 'beffroi-sim-bells', unit: 2 }],
-    },
-  ];
+  return cabinetAndBellsBuses(sim, {
+    timeout: '300ms',
+    verifyTimeout: '2s',
+    reconnectMin: '20ms',
+    reconnectMax: '200ms',
+  });
 }
 
 function gateway(bootAt: Date, dir?: string): Promise<GatewayHarness> {

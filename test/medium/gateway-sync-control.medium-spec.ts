@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import type { CommandV1, DesiredSections } from '@beffroi/sync';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
 import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
-import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import {
+  cabinetAndBellsBuses,
+  control,
+  type SimulatorHarness,
+  startCabinetAndBells,
+} from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
 
 const GATEWAY = 'gw-test';
@@ -37,25 +42,12 @@ const LIGHTING = {
 let sim: SimulatorHarness;
 
 function buses() {
-  const common = { timeout: '300ms', verifyTimeout: '2s', reconnectMin: '20ms', reconnectMax: '200ms' };
-  return [
-    {
-      ...common,
-      id: 'street',
-      protocol: 'modbus-tcp',
-      host: '127.0.0.1',
-      port: sim.ports.street,
-      equipment: [{ id: 'cabinet', profile: 'beffroi-sim-cabinet', unit: 1 }],
-    },
-    {
-      ...common,
-      id: 'belfry',
-      protocol: 'modbus-rtu-over-tcp',
-      host: '127.0.0.1',
-      port: sim.ports.belfry,
-      equipment: [{ id: 'bells', profile: 'beffroi-sim-bells', unit: 2 }],
-    },
-  ];
+  return cabinetAndBellsBuses(sim, {
+    timeout: '300ms',
+    verifyTimeout: '2s',
+    reconnectMin: '20ms',
+    reconnectMax: '200ms',
+  });
 }
 
 function gateway(peer: SyncPeer, dir: string): Promise<GatewayHarness> {

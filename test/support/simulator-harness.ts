@@ -66,3 +66,33 @@ export function startCabinetAndBells(timing: {
     new SystemClock(),
   );
 }
+
+/**
+ * The gateway's buses for {@link startCabinetAndBells}: the cabinet (`cabinet`, unit 1) and the bell controller
+ * (`bells`, unit 2), each bus with these link settings (timeouts, reconnect delays) and its equipment with `equipment`
+ * (a site...).
+ */
+export function cabinetAndBellsBuses(
+  sim: SimulatorHarness,
+  link: Record<string, string>,
+  equipment: Record<string, string> = {},
+): unknown[] {
+  return [
+    {
+      ...link,
+      id: 'street',
+      protocol: 'modbus-tcp',
+      host: '127.0.0.1',
+      port: sim.ports.street,
+      equipment: [{ id: 'cabinet', profile: 'beffroi-sim-cabinet', unit: 1, ...equipment }],
+    },
+    {
+      ...link,
+      id: 'belfry',
+      protocol: 'modbus-rtu-over-tcp',
+      host: '127.0.0.1',
+      port: sim.ports.belfry,
+      equipment: [{ id: 'bells', profile: 'beffroi-sim-bells', unit: 2, ...equipment }],
+    },
+  ];
+}
