@@ -23,7 +23,7 @@ export class AuditLog {
     private readonly clock: Clock,
   ) {}
 
-  /** Records inside the caller's transaction (see {@link Database}). */
+  /** Records inside the caller's transaction. */
   async record(record: AuditRecord, manager: EntityManager): Promise<void> {
     await manager.getRepository(AuditEntity).insert({
       at: this.clock.now().toISOString(),

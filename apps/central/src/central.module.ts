@@ -20,7 +20,6 @@ import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
-import { Database } from './store/database';
 import { DatabaseLifecycle } from './store/database-lifecycle';
 import { ReportService } from './sync/report.service';
 import { SyncPresence } from './sync/sync-presence';
@@ -53,7 +52,6 @@ export class CentralModule {
         { provide: DataSource, useFactory: () => openCentralDatabase(config.storage.path) },
         { provide: APP_GUARD, useClass: AuthGuard },
         DatabaseLifecycle,
-        Database,
         AuditLog,
         EventBus,
         AuthService,

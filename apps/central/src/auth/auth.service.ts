@@ -1,6 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { departmentOf } from '@beffroi/domain';
-import { Database } from '../store/database';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralConfig } from '../central.config';
@@ -26,7 +25,6 @@ export class AuthService implements OnApplicationBootstrap {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly config: CentralConfig,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
@@ -91,7 +89,7 @@ export class AuthService implements OnApplicationBootstrap {
       );
     }
     const passwordHash = await hashPassword(account.password);
-    const id = await this.db.transaction(async (manager) => {
+    const id = await this.dataSource.transaction(async (manager) => {
       const inserted = await manager.getRepository(AccountEntity).insert({
         login: account.login,
         name: account.name,
@@ -128,12 +126,12 @@ export class AuthService implements OnApplicationBootstrap {
     }
     if (!(await verifyPassword(password, account.passwordHash))) {
       const refused = { actor: login, action: 'auth.login', target: login, result: 'refused', ...tenantOf(account) };
-      await this.db.transaction((manager) => this.audit.record(refused, manager));
+      await this.dataSource.transaction((manager) => this.audit.record(refused, manager));
       throw new CentralException(CentralExceptionCode.Unauthenticated, BAD_LOGIN);
     }
     const token = newSecret();
     const now = this.clock.now().toISOString();
-    await this.db.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(SessionEntity).insert({
         tokenHash: secretHash(token),
         accountId: account.id,
@@ -148,7 +146,7 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async logout(token: string): Promise<void> {
-    await this.db.transaction((manager) =>
+    await this.dataSource.transaction((manager) =>
       manager
         .getRepository(SessionEntity)
         .update({ tokenHash: secretHash(token) }, { endedAt: this.clock.now().toISOString() }),
@@ -175,7 +173,7 @@ export class AuthService implements OnApplicationBootstrap {
     }
     // The idle clock restarts at most once a minute: one write per minute of use, not per request.
     if (now.getTime() - Date.parse(session.lastUsedAt) > 60_000) {
-      await this.db.transaction((manager) =>
+      await this.dataSource.transaction((manager) =>
         manager
           .getRepository(SessionEntity)
           .update({ tokenHash: session.tokenHash }, { lastUsedAt: now.toISOString() }),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { type CommandV1, planCommandDelivery, transitionCommand } from '@beffroi/sync';
-import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import type { Caller } from '../auth/caller';
@@ -23,7 +22,6 @@ export class CommandService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly gateways: GatewayService,
     private readonly presence: SyncPresence,
     private readonly audit: AuditLog,
@@ -43,7 +41,7 @@ export class CommandService {
         : request.action === 'override-until'
           ? { ...common, type: 'command', v: 1, action: 'override-until', value: request.value, until: request.until }
           : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
-    await this.db.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(CommandEntity).insert({
         id,
         gatewayId,
@@ -95,7 +93,7 @@ export class CommandService {
    */
   async takeForDelivery(gatewayId: string, options: { resend: boolean }): Promise<CommandV1[]> {
     const now = this.clock.now();
-    const { toSend, expired } = await this.db.transaction(async (manager) => {
+    const { toSend, expired } = await this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(CommandEntity);
       const pending = await repository.find({
         where: { gatewayId, status: In(['queued', 'sent']) },

@@ -8,7 +8,6 @@ import {
   type DesiredState,
   planDesiredUpdate,
 } from '@beffroi/sync';
-import { Database } from '../store/database';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock';
 import { DesiredChangeEntity, GatewayEntity } from '../store/entities';
@@ -21,7 +20,6 @@ const LOG_LENGTH = 50;
 export class DesiredService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
@@ -60,7 +58,7 @@ export class DesiredService {
    * gets the current state re-issued past its version, so it never ignores it as stale.
    */
   async plan(gatewayId: string, gatewayVersion: number): Promise<Exclude<DesiredPlan, { kind: 'gatewayAhead' }>> {
-    return this.db.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       let current = await this.current(gatewayId, manager);
       const rows = await manager.getRepository(DesiredChangeEntity).findBy({ gatewayId });
       const log: DesiredChange[] = rows.map((row) => ({
@@ -84,7 +82,7 @@ export class DesiredService {
   }
 
   async applied(gatewayId: string, version: number): Promise<void> {
-    await this.db.transaction((manager) =>
+    await this.dataSource.transaction((manager) =>
       manager.getRepository(GatewayEntity).update({ id: gatewayId }, { appliedVersion: version }),
     );
   }

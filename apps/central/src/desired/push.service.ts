@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { DesiredItems } from '@beffroi/sync';
-import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type Caller, requireAccess } from '../auth/caller';
@@ -21,7 +20,6 @@ export type PushStatus = 'applied' | 'pending' | 'offline' | 'no-gateway';
 export class PushService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly desired: DesiredService,
     private readonly gateways: GatewayService,
     private readonly tenants: TenantService,
@@ -40,7 +38,7 @@ export class PushService {
   async setSchedule(caller: Caller, gatewayId: string, scheduleId: string, item: ScheduleItem | undefined) {
     const gateway = await this.gateways.gateway(caller, gatewayId, 'editSchedules');
     const commune = await this.tenants.commune(caller, gateway.communeInsee, 'editSchedules');
-    const version = await this.db.transaction(async (manager) => {
+    const version = await this.dataSource.transaction(async (manager) => {
       const next = await this.desired.change(
         gatewayId,
         item === undefined
@@ -82,7 +80,7 @@ export class PushService {
       communeInsee: In(request.communes),
     });
     const active = gateways.filter((g) => g.revokedAt === null);
-    await this.db.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(PushEntity).insert({
         id,
         scheduleId: request.scheduleId,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Site } from '@beffroi/domain';
 import { emptyDesiredState, healthPayloadSchema } from '@beffroi/sync';
-import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import type { Caller } from '../auth/caller';
@@ -18,7 +17,6 @@ import { SyncPresence } from '../sync/sync-presence';
 export class GatewayService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly tenants: TenantService,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
@@ -32,7 +30,7 @@ export class GatewayService {
     const code = newEnrolmentCode();
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.config.auth.enrolmentCodeTtl).toISOString();
-    await this.db.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(EnrolmentCodeEntity).insert({
         codeHash: secretHash(code),
         communeInsee: insee,
@@ -55,7 +53,7 @@ export class GatewayService {
    * stores the credential: the fix is a new code, never a second use of this one.
    */
   async enrol(code: string, gatewayId: string) {
-    return this.db.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const codes = manager.getRepository(EnrolmentCodeEntity);
       const found = await codes.findOneBy({ codeHash: secretHash(code.trim().toUpperCase()) });
       const now = this.clock.now();
@@ -125,7 +123,7 @@ export class GatewayService {
   async revoke(caller: Caller, gatewayId: string) {
     const gateway = await this.gateway(caller, gatewayId, 'enrol');
     const commune = await this.tenants.commune(caller, gateway.communeInsee, 'enrol');
-    await this.db.transaction(async (manager) => {
+    await this.dataSource.transaction(async (manager) => {
       await manager
         .getRepository(GatewayEntity)
         .update({ id: gatewayId }, { revokedAt: this.clock.now().toISOString() });

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '../store/database';
 import { DataSource, In, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import type { Caller } from '../auth/caller';
@@ -15,7 +14,6 @@ import { TenantService } from '../tenants/tenant.service';
 export class HistoryService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly gateways: GatewayService,
     private readonly tenants: TenantService,
     private readonly audit: AuditLog,
@@ -111,7 +109,7 @@ export class HistoryService {
     const commune = await this.tenants.commune(caller, gateway.communeInsee, 'acknowledge');
     if (alarm.acknowledgedAt === null) {
       const at = this.clock.now().toISOString();
-      await this.db.transaction(async (manager) => {
+      await this.dataSource.transaction(async (manager) => {
         await manager.getRepository(AlarmEntity).update({ id }, { acknowledgedAt: at, acknowledgedBy: caller.login });
         await this.audit.record(
           {

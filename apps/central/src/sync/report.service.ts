@@ -12,8 +12,7 @@ import {
   receiveReport,
   type ReportV1,
 } from '@beffroi/sync';
-import { Database } from '../store/database';
-import { type EntityManager, IsNull } from 'typeorm';
+import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type CentralEvent, EventBus } from '../events.service';
 import {
@@ -35,7 +34,7 @@ export class ReportService {
   private readonly logger = new Logger(ReportService.name);
 
   constructor(
-    private readonly db: Database,
+    private readonly dataSource: DataSource,
     private readonly events: EventBus,
     private readonly audit: AuditLog,
   ) {}
@@ -56,7 +55,7 @@ export class ReportService {
 
   private async step(gatewayId: string, next: (inbox: InboxState) => InboxStep): Promise<AckV1> {
     const published: CentralEvent[] = [];
-    const ack = await this.db.transaction(async (manager) => {
+    const ack = await this.dataSource.transaction(async (manager) => {
       const gateways = manager.getRepository(GatewayEntity);
       const gateway = await gateways.findOneByOrFail({ id: gatewayId });
       const commune = await manager.getRepository(CommuneEntity).findOneByOrFail({ insee: gateway.communeInsee });

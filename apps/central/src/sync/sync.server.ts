@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { Database } from '../store/database';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { secretHash } from '../auth/secrets';
 import { CentralConfig } from '../central.config';
@@ -38,7 +37,6 @@ export class SyncServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly commands: CommandService,
     private readonly desired: DesiredService,
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly events: EventBus,
     private readonly clock: Clock,
   ) {}
@@ -84,7 +82,9 @@ export class SyncServer implements OnApplicationBootstrap, BeforeApplicationShut
         gatewayByCredential: (hash) => this.dataSource.getRepository(GatewayEntity).findOneBy({ credentialHash: hash }),
         communeOf: (insee) => this.dataSource.getRepository(CommuneEntity).findOneByOrFail({ insee }),
         seen: (gatewayId, fields) =>
-          this.db.transaction((manager) => manager.getRepository(GatewayEntity).update({ id: gatewayId }, fields)),
+          this.dataSource.transaction((manager) =>
+            manager.getRepository(GatewayEntity).update({ id: gatewayId }, fields),
+          ),
         logger: this.logger,
         stopping: () => this.stopping,
       });

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { departmentOf } from '@beffroi/domain';
-import { Database } from '../store/database';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type Action, type Caller, inScope, requireAccess, requireRole } from '../auth/caller';
@@ -13,7 +12,6 @@ import { communeName, communesOfDepartment } from './commune-directory';
 export class TenantService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly db: Database,
     private readonly audit: AuditLog,
   ) {}
 
@@ -85,7 +83,7 @@ export class TenantService {
         `department: no commune in "${request.department ?? ''}"`,
       );
     }
-    return this.db.transaction(async (manager) => {
+    return this.dataSource.transaction(async (manager) => {
       const repository = manager.getRepository(CommuneEntity);
       const existing = new Map(
         (await repository.findBy({ insee: In(wanted.map((c) => c.insee)) })).map((c) => [c.insee, c]),
