@@ -19,7 +19,7 @@ function yamlFile(path: string): any {
   return parse(readFileSync(path, 'utf8'));
 }
 
-/** Saint-Quentin's lighting schedule, as the README shows it, and the site of its cabinet in config/gateway.yaml. */
+/** Saint-Quentin's lighting schedule, as docs/schedules.md shows it, and the site of its cabinet in config/gateway.yaml. */
 const LIGHTING = yamlFile('config/schedules/eclairage-saint-quentin.yaml');
 const GATEWAY = yamlFile('config/gateway.yaml');
 const siteOf = (id: string): { latitude: number; longitude: number; altitude: number; timeZone: string } => {

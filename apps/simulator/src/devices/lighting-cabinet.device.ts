@@ -12,7 +12,7 @@ export type SelectorPosition = (typeof SELECTOR_POSITIONS)[number];
 
 /**
  * Register map of the simulated lighting cabinet (zero-based addresses; 32-bit values big-endian, high word first).
- * Documented in README.md ("Simulated equipment") and mirrored by config/profiles/beffroi-sim-cabinet.yaml.
+ * Documented in docs/simulator.md and mirrored by config/profiles/beffroi-sim-cabinet.yaml.
  */
 export const CABINET_MAP = {
   coil: { command: 0 },
