@@ -38,6 +38,27 @@ const seedAccount = z
     path: ['password'],
   });
 
+const count = (max: number) =>
+  z
+    .number({ error: `expected an integer 1..${max}` })
+    .int({ error: `expected an integer 1..${max}` })
+    .min(1, { error: `expected an integer 1..${max}` })
+    .max(max, { error: `expected an integer 1..${max}` });
+
+/** How hard logins of one kind of key are throttled; the defaults differ between logins and addresses. */
+function throttleLimits(defaults: { freeFailures: number; lockAfter: number; concurrent: number }) {
+  return z
+    .strictObject({
+      /** Failures in a row allowed without a wait. */
+      freeFailures: count(1000).default(defaults.freeFailures),
+      /** Failures in a row that lock the key for `lockFor`. */
+      lockAfter: count(100_000).default(defaults.lockAfter),
+      /** Attempts checked at the same time; more are answered 429 at once. */
+      concurrent: count(1000).default(defaults.concurrent),
+    })
+    .prefault({});
+}
+
 export const centralConfigSchema = z.strictObject({
   http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8080) }).prefault({}),
   storage: z
@@ -49,8 +70,21 @@ export const centralConfigSchema = z.strictObject({
       sessionIdle: duration(60_000, 30 * 86_400_000).default(8 * 3_600_000),
       /** … and this long after login whatever its use. */
       sessionMax: duration(60_000, 90 * 86_400_000).default(7 * 86_400_000),
+      /** How often an open event stream checks that its session still lives (expiry, disabled account). */
+      streamCheck: duration(50, 300_000).default(10_000),
       /** An enrolment code is valid this long after it was made. */
       enrolmentCodeTtl: duration(60_000, 30 * 86_400_000).default(86_400_000),
+      /** Login throttling by login and by client address (see docs/central.md "Logins"). */
+      throttle: z
+        .strictObject({
+          perLogin: throttleLimits({ freeFailures: 5, lockAfter: 10, concurrent: 2 }),
+          perAddress: throttleLimits({ freeFailures: 20, lockAfter: 100, concurrent: 8 }),
+          baseDelay: duration(0, 3_600_000).default(1_000),
+          maxDelay: duration(0, 86_400_000).default(300_000),
+          lockFor: duration(0, 86_400_000).default(900_000),
+          forgetAfter: duration(1_000, 30 * 86_400_000).default(3_600_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   sync: z

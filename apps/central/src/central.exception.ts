@@ -15,6 +15,8 @@ export enum CentralExceptionCode {
   Conflict = 'CONFLICT',
   /** An enrolment code that is unknown, used or expired. */
   BadEnrolmentCode = 'BAD_ENROLMENT_CODE',
+  /** Too many failed logins: wait `retryAfter` seconds. */
+  TooManyAttempts = 'TOO_MANY_ATTEMPTS',
 }
 
 export class CentralException extends Error {
@@ -22,6 +24,8 @@ export class CentralException extends Error {
     readonly code: CentralExceptionCode,
     message: string,
     readonly problems: readonly DocumentProblem[] = [],
+    /** Seconds to wait before trying again (`Retry-After`), for {@link CentralExceptionCode.TooManyAttempts}. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'CentralException';
@@ -42,6 +46,8 @@ function statusOf(code: CentralExceptionCode): HttpStatus {
       return HttpStatus.NOT_FOUND;
     case CentralExceptionCode.Conflict:
       return HttpStatus.CONFLICT;
+    case CentralExceptionCode.TooManyAttempts:
+      return HttpStatus.TOO_MANY_REQUESTS;
   }
 }
 
@@ -49,9 +55,9 @@ function statusOf(code: CentralExceptionCode): HttpStatus {
 @Catch(CentralException)
 export class CentralExceptionFilter implements ExceptionFilter<CentralException> {
   catch(exception: CentralException, host: ArgumentsHost): void {
-    host
-      .switchToHttp()
-      .getResponse<Response>()
+    const response = host.switchToHttp().getResponse<Response>();
+    if (exception.retryAfter !== undefined) response.setHeader('Retry-After', String(exception.retryAfter));
+    response
       .status(statusOf(exception.code))
       .json({ code: exception.code, message: exception.message, problems: exception.problems });
   }

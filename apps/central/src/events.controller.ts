@@ -1,17 +1,22 @@
 import { Controller, type MessageEvent, Sse } from '@nestjs/common';
-import { map, type Observable } from 'rxjs';
-import { CurrentCaller } from './auth/auth.guard';
+import { map, type Observable, takeUntil } from 'rxjs';
+import { CurrentCaller, CurrentToken } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
 import { ApiDoc } from './docs/api-doc.decorator';
 import type { Caller } from './auth/caller';
 import { EventBus } from './events.service';
 
 @Controller('api')
 export class EventsController {
-  constructor(private readonly events: EventBus) {}
+  constructor(
+    private readonly events: EventBus,
+    private readonly auth: AuthService,
+  ) {}
 
   /**
    * Live updates for the console (Server-Sent Events): values, switchings, outputs, alarms, commands, gateways
    * online/offline, within the caller's tenant. EventSource cannot set headers: `?access_token=` is accepted here.
+   * The stream ends with its session: logout, expiry, the account disabled.
    */
   @Sse('events')
   @ApiDoc({
@@ -21,9 +26,10 @@ export class EventsController {
     returns: 'An event stream.',
     tokenInQuery: true,
   })
-  stream(@CurrentCaller() caller: Caller): Observable<MessageEvent> {
-    return this.events
-      .for(caller)
-      .pipe(map((event) => ({ type: event.type, data: { gatewayId: event.gatewayId, ...(event.data as object) } })));
+  stream(@CurrentCaller() caller: Caller, @CurrentToken() token: string): Observable<MessageEvent> {
+    return this.events.for(caller).pipe(
+      takeUntil(this.auth.sessionEnd(token)),
+      map((event) => ({ type: event.type, data: { gatewayId: event.gatewayId, ...(event.data as object) } })),
+    );
   }
 }

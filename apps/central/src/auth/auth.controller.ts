@@ -1,4 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { z } from 'zod';
 import { login, password, role } from '../central.config';
 import { parseInput } from '../central.exception';
@@ -36,12 +37,15 @@ export class AuthController {
     tag: 'auth',
     summary: 'Log in',
     body: loginBody,
+    description:
+      'Failed logins are throttled by login and by client address: past a few failures each further attempt waits ' +
+      'longer (429 with `Retry-After`), and many failures lock the login for a while, the right password included.',
     returns: '`{token, account}`: the session token for `Authorization: Bearer <token>`, and who is logged in.',
-    errors: ['unauthenticated'],
+    errors: ['unauthenticated', 'tooManyAttempts'],
   })
-  async login(@Body() body: unknown) {
+  async login(@Body() body: unknown, @Req() request: Request) {
     const { login, password } = parseInput(loginBody, body, 'login');
-    const { token, caller } = await this.auth.login(login, password);
+    const { token, caller } = await this.auth.login(login, password, request.socket.remoteAddress ?? 'unknown');
     return { token, account: caller };
   }
 

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { departmentOf } from '@beffroi/domain';
+import { concatMap, filter, interval, map, merge, type Observable, Subject, take } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralConfig } from '../central.config';
@@ -8,10 +9,13 @@ import { Clock } from '../clock';
 import { AccountEntity, CommuneEntity, SessionEntity, SyndicateEntity } from '../store/entities';
 import { communeName } from '../tenants/commune-directory';
 import type { Caller } from './caller';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets';
 
 /** Never tell which part of a login was wrong. */
 const BAD_LOGIN = 'unknown login or wrong password';
+/** The throttle forgets old keys once every so many attempts. */
+const PRUNE_EVERY = 256;
 
 /**
  * Accounts and sessions. A session token is random; only its hash is stored. A session ends after `sessionIdle`
@@ -22,13 +26,19 @@ export class AuthService implements OnApplicationBootstrap {
   private readonly logger = new Logger(AuthService.name);
   /** A password check runs even for an unknown login, so timing does not tell which logins exist. */
   private decoyHash: Promise<string> | undefined;
+  private readonly throttle: LoginThrottle;
+  /** Token hashes of sessions just ended by logout. */
+  private readonly ended = new Subject<string>();
+  private attempts = 0;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: CentralConfig,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(config.auth.throttle);
+  }
 
   /** Creates the configured tenants and accounts that do not exist yet. */
   async onApplicationBootstrap(): Promise<void> {
@@ -117,26 +127,67 @@ export class AuthService implements OnApplicationBootstrap {
     return { id, login: account.login };
   }
 
-  async login(login: string, password: string): Promise<{ token: string; caller: Caller }> {
-    const account = await this.dataSource.getRepository(AccountEntity).findOneBy({ login });
-    if (account?.disabledAt !== null) {
-      this.decoyHash ??= hashPassword(newSecret());
-      await verifyPassword(password, await this.decoyHash);
+  /**
+   * Checks a login from `address` through the throttle: an attempt it refuses costs no password hash and answers 429
+   * with the seconds to wait; a failure that locks a login is audited.
+   */
+  async login(login: string, password: string, address: string): Promise<{ token: string; caller: Caller }> {
+    const now = this.clock.now();
+    if (++this.attempts % PRUNE_EVERY === 0) this.throttle.prune(now);
+    const refusal = this.throttle.admit(login, address, now);
+    if (refusal !== undefined) {
+      throw new CentralException(
+        CentralExceptionCode.TooManyAttempts,
+        refusal.reason === 'locked'
+          ? `too many failed logins: locked, try again in ${refusal.retryAfter} s`
+          : `too many failed logins: try again in ${refusal.retryAfter} s`,
+        [],
+        refusal.retryAfter,
+      );
+    }
+    let account: AccountEntity | null;
+    let verified: boolean;
+    try {
+      account = await this.dataSource.getRepository(AccountEntity).findOneBy({ login });
+      if (account?.disabledAt === null) {
+        verified = await verifyPassword(password, account.passwordHash);
+      } else {
+        this.decoyHash ??= hashPassword(newSecret());
+        verified = await verifyPassword(password, await this.decoyHash);
+        account = null;
+      }
+    } catch (error) {
+      this.throttle.failed(login, address, this.clock.now());
+      throw error;
+    }
+    if (account === null || !verified) {
+      const { lockedLogin } = this.throttle.failed(login, address, this.clock.now());
+      const tenant = account === null ? { communeInsee: null, syndicateId: null } : tenantOf(account);
+      const refused = { actor: login, action: 'auth.login', target: login, result: 'refused', ...tenant };
+      await this.dataSource.transaction(async (manager) => {
+        if (account !== null) await this.audit.record(refused, manager);
+        if (lockedLogin !== undefined) {
+          const until = lockedLogin.until.toISOString();
+          await this.audit.record(
+            { ...refused, action: 'auth.lock', result: 'ok', detail: { until, address } },
+            manager,
+          );
+        }
+      });
+      if (lockedLogin !== undefined) {
+        this.logger.warn(`login ${login} locked until ${lockedLogin.until.toISOString()} after repeated failures`);
+      }
       throw new CentralException(CentralExceptionCode.Unauthenticated, BAD_LOGIN);
     }
-    if (!(await verifyPassword(password, account.passwordHash))) {
-      const refused = { actor: login, action: 'auth.login', target: login, result: 'refused', ...tenantOf(account) };
-      await this.dataSource.transaction((manager) => this.audit.record(refused, manager));
-      throw new CentralException(CentralExceptionCode.Unauthenticated, BAD_LOGIN);
-    }
+    this.throttle.succeeded(login, address, this.clock.now());
     const token = newSecret();
-    const now = this.clock.now().toISOString();
+    const started = this.clock.now().toISOString();
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(SessionEntity).insert({
         tokenHash: secretHash(token),
         accountId: account.id,
-        createdAt: now,
-        lastUsedAt: now,
+        createdAt: started,
+        lastUsedAt: started,
         endedAt: null,
       });
       const entry = { actor: login, action: 'auth.login', target: login, result: 'ok', ...tenantOf(account) };
@@ -146,18 +197,61 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   async logout(token: string): Promise<void> {
+    const tokenHash = secretHash(token);
     await this.dataSource.transaction((manager) =>
-      manager
-        .getRepository(SessionEntity)
-        .update({ tokenHash: secretHash(token) }, { endedAt: this.clock.now().toISOString() }),
+      manager.getRepository(SessionEntity).update({ tokenHash }, { endedAt: this.clock.now().toISOString() }),
+    );
+    this.ended.next(tokenHash);
+  }
+
+  /**
+   * The caller behind a session token; refuses unknown, ended and expired sessions. Each use restarts the idle clock
+   * (written at most every {@link idleWriteEvery}, so a session used steadily never idles out).
+   */
+  async authenticate(token: string): Promise<Caller> {
+    const now = this.clock.now();
+    const { session, account } = await this.liveSession(token, now);
+    if (now.getTime() - Date.parse(session.lastUsedAt) >= this.idleWriteEvery()) {
+      await this.dataSource.transaction((manager) =>
+        manager
+          .getRepository(SessionEntity)
+          .update({ tokenHash: session.tokenHash }, { lastUsedAt: now.toISOString() }),
+      );
+    }
+    return callerOf(account);
+  }
+
+  /**
+   * Emits once when the session of `token` ends — logout, expiry, the account disabled — so what it opened (an event
+   * stream) ends with it. Watching does not count as a use of the session.
+   */
+  sessionEnd(token: string): Observable<void> {
+    const tokenHash = secretHash(token);
+    const expired = interval(this.config.auth.streamCheck).pipe(
+      concatMap(() =>
+        this.liveSession(token, this.clock.now()).then(
+          () => false,
+          (error: unknown) => {
+            if (error instanceof CentralException) return true;
+            throw error;
+          },
+        ),
+      ),
+      filter((over) => over),
+    );
+    return merge(this.ended.pipe(filter((hash) => hash === tokenHash)), expired).pipe(
+      take(1),
+      map(() => undefined),
     );
   }
 
-  /** The caller behind a session token; refuses unknown, ended and expired sessions. */
-  async authenticate(token: string): Promise<Caller> {
-    const sessions = this.dataSource.getRepository(SessionEntity);
-    const session = await sessions.findOneBy({ tokenHash: secretHash(token) });
-    const now = this.clock.now();
+  /** How stale `lastUsedAt` may get before a use rewrites it: a quarter of the idle time, at most a minute. */
+  private idleWriteEvery(): number {
+    return Math.min(60_000, this.config.auth.sessionIdle / 4);
+  }
+
+  private async liveSession(token: string, now: Date): Promise<{ session: SessionEntity; account: AccountEntity }> {
+    const session = await this.dataSource.getRepository(SessionEntity).findOneBy({ tokenHash: secretHash(token) });
     if (session?.endedAt !== null) {
       throw new CentralException(CentralExceptionCode.Unauthenticated, 'no such session: log in again');
     }
@@ -171,15 +265,7 @@ export class AuthService implements OnApplicationBootstrap {
     if (account?.disabledAt !== null) {
       throw new CentralException(CentralExceptionCode.Unauthenticated, 'account disabled');
     }
-    // The idle clock restarts at most once a minute: one write per minute of use, not per request.
-    if (now.getTime() - Date.parse(session.lastUsedAt) > 60_000) {
-      await this.dataSource.transaction((manager) =>
-        manager
-          .getRepository(SessionEntity)
-          .update({ tokenHash: session.tokenHash }, { lastUsedAt: now.toISOString() }),
-      );
-    }
-    return callerOf(account);
+    return { session, account };
   }
 }
 

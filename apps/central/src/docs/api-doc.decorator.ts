@@ -22,7 +22,7 @@ export type ApiTag = keyof typeof API_TAGS;
  * and 401 to every route that is not public.
  */
 export type ApiError =
-  'invalidRequest' | 'unauthenticated' | 'badEnrolmentCode' | 'forbidden' | 'notFound' | 'conflict';
+  'invalidRequest' | 'unauthenticated' | 'badEnrolmentCode' | 'forbidden' | 'notFound' | 'conflict' | 'tooManyAttempts';
 
 export interface ApiDocOptions {
   readonly tag: ApiTag;

@@ -90,6 +90,11 @@ const ERROR_RESPONSES = {
   },
   notFound: { status: 404, name: 'NotFound', description: 'NOT_FOUND: no such thing.' },
   conflict: { status: 409, name: 'Conflict', description: 'CONFLICT: it exists already or has changed.' },
+  tooManyAttempts: {
+    status: 429,
+    name: 'TooManyAttempts',
+    description: 'TOO_MANY_ATTEMPTS: too many failed logins; the `Retry-After` header says how many seconds to wait.',
+  },
 } as const satisfies Record<ApiError, unknown>;
 
 const DESCRIPTION =
