@@ -23,6 +23,7 @@ async function startCentral(dir: string) {
   writeFileSync(
     config,
     stringify({
+      demo: true,
       http: { port: 0 },
       storage: { path: join(dir, 'central.sqlite') },
       seed: {

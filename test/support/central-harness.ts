@@ -60,6 +60,7 @@ export async function startCentral(
 ): Promise<CentralHarness> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'beffroi-central-'));
   const config = centralConfig({
+    demo: true,
     http: { port: options.port ?? 0 },
     storage: { path: join(dir, 'central.sqlite') },
     seed: SEED,

@@ -11,14 +11,15 @@ export const login = z
   .regex(/^[a-z0-9][a-z0-9.@_-]{2,63}$/, {
     error: 'expected a login (3-64 characters: a-z, 0-9, ".", "-", "_", "@")',
   });
+/** A password as typed; its rules (length, common passwords, not the login) are checked by `passwordProblem`. */
 export const password = z
-  .string({ error: 'expected a password of 10-200 characters' })
-  .min(10, { error: 'expected a password of 10-200 characters' })
-  .max(200, { error: 'expected a password of 10-200 characters' });
+  .string({ error: 'expected a password' })
+  .min(1, { error: 'expected a password' })
+  .max(1000, { error: 'expected a password of at most 128 characters' });
 
 /**
  * Tenants and accounts created at start when they do not exist yet (never changed afterwards: the API owns them).
- * Passwords come from the environment variable named by `passwordEnv`, or `password` (demo only).
+ * Passwords come from the environment variable named by `passwordEnv`, or `password` (only with `demo: true`).
  */
 const seedAccount = z
   .strictObject({
@@ -59,64 +60,83 @@ function throttleLimits(defaults: { freeFailures: number; lockAfter: number; con
     .prefault({});
 }
 
-export const centralConfigSchema = z.strictObject({
-  http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8080) }).prefault({}),
-  storage: z
-    .strictObject({ path: z.string({ error: 'expected a file path' }).default('var/central.sqlite') })
-    .prefault({}),
-  auth: z
-    .strictObject({
-      /** A session ends this long after its last use. */
-      sessionIdle: duration(60_000, 30 * 86_400_000).default(8 * 3_600_000),
-      /** … and this long after login whatever its use. */
-      sessionMax: duration(60_000, 90 * 86_400_000).default(7 * 86_400_000),
-      /** How often an open event stream checks that its session still lives (expiry, disabled account). */
-      streamCheck: duration(50, 300_000).default(10_000),
-      /** An enrolment code is valid this long after it was made. */
-      enrolmentCodeTtl: duration(60_000, 30 * 86_400_000).default(86_400_000),
-      /** Login throttling by login and by client address (see docs/central.md "Logins"). */
-      throttle: z
-        .strictObject({
-          perLogin: throttleLimits({ freeFailures: 5, lockAfter: 10, concurrent: 2 }),
-          perAddress: throttleLimits({ freeFailures: 20, lockAfter: 100, concurrent: 8 }),
-          baseDelay: duration(0, 3_600_000).default(1_000),
-          maxDelay: duration(0, 86_400_000).default(300_000),
-          lockFor: duration(0, 86_400_000).default(900_000),
-          forgetAfter: duration(1_000, 30 * 86_400_000).default(3_600_000),
-        })
-        .prefault({}),
-    })
-    .prefault({}),
-  sync: z
-    .strictObject({
-      /** Largest frame accepted from a gateway; a larger one closes the connection (code 1009). */
-      maxFrameBytes: z
-        .number()
-        .int()
-        .min(1024)
-        .max(64 * 1024 * 1024)
-        .default(4 * 1024 * 1024),
-      /** A socket that has not said hello by then is closed. */
-      helloTimeout: duration(100, 120_000).default(10_000),
-      /** How often central measures each gateway's clock. */
-      pingInterval: duration(100, 3_600_000).default(60_000),
-    })
-    .prefault({}),
-  /** Tenants and accounts to create at start if missing. */
-  seed: z
-    .strictObject({
-      syndicates: z.array(z.strictObject({ id: identifier, name: nonEmptyText })).default([]),
-      communes: z
-        .array(z.strictObject({ insee: inseeCode, name: nonEmptyText.optional(), syndicate: identifier.optional() }))
-        .default([]),
-      accounts: z.array(seedAccount).default([]),
-    })
-    .prefault({}),
-});
+export const centralConfigSchema = z
+  .strictObject({
+    /**
+     * A demonstration: seed accounts may have their password in the file. Every start logs a warning and `GET /health`
+     * says so (the console shows a banner).
+     */
+    demo: z.boolean({ error: 'expected true or false' }).default(false),
+    http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8080) }).prefault({}),
+    storage: z
+      .strictObject({ path: z.string({ error: 'expected a file path' }).default('var/central.sqlite') })
+      .prefault({}),
+    auth: z
+      .strictObject({
+        /** A session ends this long after its last use. */
+        sessionIdle: duration(60_000, 30 * 86_400_000).default(8 * 3_600_000),
+        /** … and this long after login whatever its use. */
+        sessionMax: duration(60_000, 90 * 86_400_000).default(7 * 86_400_000),
+        /** How often an open event stream checks that its session still lives (expiry, disabled account). */
+        streamCheck: duration(50, 300_000).default(10_000),
+        /** An enrolment code is valid this long after it was made. */
+        enrolmentCodeTtl: duration(60_000, 30 * 86_400_000).default(86_400_000),
+        /** Login throttling by login and by client address (see docs/central.md "Logins"). */
+        throttle: z
+          .strictObject({
+            perLogin: throttleLimits({ freeFailures: 5, lockAfter: 10, concurrent: 2 }),
+            perAddress: throttleLimits({ freeFailures: 20, lockAfter: 100, concurrent: 8 }),
+            baseDelay: duration(0, 3_600_000).default(1_000),
+            maxDelay: duration(0, 86_400_000).default(300_000),
+            lockFor: duration(0, 86_400_000).default(900_000),
+            forgetAfter: duration(1_000, 30 * 86_400_000).default(3_600_000),
+          })
+          .prefault({}),
+      })
+      .prefault({}),
+    sync: z
+      .strictObject({
+        /** Largest frame accepted from a gateway; a larger one closes the connection (code 1009). */
+        maxFrameBytes: z
+          .number()
+          .int()
+          .min(1024)
+          .max(64 * 1024 * 1024)
+          .default(4 * 1024 * 1024),
+        /** A socket that has not said hello by then is closed. */
+        helloTimeout: duration(100, 120_000).default(10_000),
+        /** How often central measures each gateway's clock. */
+        pingInterval: duration(100, 3_600_000).default(60_000),
+      })
+      .prefault({}),
+    /** Tenants and accounts to create at start if missing. */
+    seed: z
+      .strictObject({
+        syndicates: z.array(z.strictObject({ id: identifier, name: nonEmptyText })).default([]),
+        communes: z
+          .array(z.strictObject({ insee: inseeCode, name: nonEmptyText.optional(), syndicate: identifier.optional() }))
+          .default([]),
+        accounts: z.array(seedAccount).default([]),
+      })
+      .prefault({}),
+  })
+  .superRefine((config, context) => {
+    if (config.demo) return;
+    config.seed.accounts.forEach((account, index) => {
+      if (account.password === undefined) return;
+      context.addIssue({
+        code: 'custom',
+        path: ['seed', 'accounts', index, 'password'],
+        message:
+          'a password written in the config is for demonstrations only: give passwordEnv instead, or set demo: true',
+      });
+    });
+  });
 type CentralConfigShape = z.output<typeof centralConfigSchema>;
 
 /** Central's validated configuration (a class, so it can be injected by type). */
 export abstract class CentralConfig {
+  abstract readonly demo: boolean;
   abstract readonly http: CentralConfigShape['http'];
   abstract readonly storage: CentralConfigShape['storage'];
   abstract readonly auth: CentralConfigShape['auth'];

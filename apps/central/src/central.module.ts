@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
+import { AccountsController } from './auth/accounts.controller';
+import { AccountsService } from './auth/accounts.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
@@ -39,6 +41,7 @@ export class CentralModule {
       controllers: [
         HealthController,
         AuthController,
+        AccountsController,
         CommunesController,
         GatewaysController,
         DesiredController,
@@ -55,6 +58,7 @@ export class CentralModule {
         AuditLog,
         EventBus,
         AuthService,
+        AccountsService,
         TenantService,
         SyncPresence,
         GatewayService,

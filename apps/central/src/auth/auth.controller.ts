@@ -1,34 +1,23 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
-import { login, password, role } from '../central.config';
+import { password } from '../central.config';
 import { parseInput } from '../central.exception';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { CurrentCaller, CurrentToken, Public } from './auth.guard';
 import { AuthService } from './auth.service';
-import { type Caller, requireRole } from './caller';
-import { TenantService } from '../tenants/tenant.service';
+import type { Caller } from './caller';
 
 export const loginBody = z.strictObject({
   login: z.string({ error: 'expected text' }).min(1, { error: 'expected a login' }).max(64),
   password: z.string({ error: 'expected text' }).min(1, { error: 'expected a password' }).max(200),
 });
 
-export const accountBody = z.strictObject({
-  login,
-  name: z.string({ error: 'expected text' }).trim().min(1, { error: 'expected a name' }).max(200),
-  role,
-  /** A syndicate id or a commune INSEE code within the caller's tenant. */
-  tenant: z.string({ error: 'expected a syndicate id or a commune INSEE code' }).min(1).max(64),
-  password,
-});
+export const passwordChangeBody = z.strictObject({ currentPassword: password, newPassword: password });
 
 @Controller('api')
 export class AuthController {
-  constructor(
-    private readonly auth: AuthService,
-    private readonly tenants: TenantService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   @Public()
   @Post('auth/login')
@@ -62,20 +51,25 @@ export class AuthController {
     return caller;
   }
 
-  /** A syndicate admin creates accounts for its syndicate or any of its communes. */
-  @Post('accounts')
+  @Put('auth/password')
+  @HttpCode(204)
   @ApiDoc({
     tag: 'auth',
-    summary: 'Create an account',
-    description: 'A syndicate admin creates accounts for its syndicate or any of its communes.',
-    body: accountBody,
-    returns: '`{id, login}` of the account created.',
-    errors: ['forbidden', 'notFound', 'conflict'],
+    summary: 'Change my password',
+    description:
+      'The current password is required (a wrong one counts as a failed login); the new one needs at least 12 ' +
+      'characters, must not be a common password nor contain the login. Every other session of the account ends.',
+    body: passwordChangeBody,
+    returns: 'Nothing.',
+    errors: ['tooManyAttempts'],
   })
-  async createAccount(@CurrentCaller() caller: Caller, @Body() body: unknown) {
-    const account = parseInput(accountBody, body, 'account');
-    requireRole(caller, 'manageAccounts');
-    await this.tenants.requireTenant(caller, account.tenant);
-    return this.auth.createAccount(account, caller.login);
+  async changePassword(
+    @CurrentCaller() caller: Caller,
+    @CurrentToken() token: string,
+    @Body() body: unknown,
+    @Req() request: Request,
+  ): Promise<void> {
+    const change = parseInput(passwordChangeBody, body, 'password change');
+    await this.auth.changePassword(caller, token, change, request.socket.remoteAddress ?? 'unknown');
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { departmentOf } from '@beffroi/domain';
 import { concatMap, filter, interval, map, merge, type Observable, Subject, take } from 'rxjs';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralConfig } from '../central.config';
 import { CentralException, CentralExceptionCode } from '../central.exception';
@@ -10,6 +10,7 @@ import { AccountEntity, CommuneEntity, SessionEntity, SyndicateEntity } from '..
 import { communeName } from '../tenants/commune-directory';
 import type { Caller } from './caller';
 import { LoginThrottle } from './login-throttle';
+import { passwordProblem } from './password-policy';
 import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets';
 
 /** Never tell which part of a login was wrong. */
@@ -27,7 +28,7 @@ export class AuthService implements OnApplicationBootstrap {
   /** A password check runs even for an unknown login, so timing does not tell which logins exist. */
   private decoyHash: Promise<string> | undefined;
   private readonly throttle: LoginThrottle;
-  /** Token hashes of sessions just ended by logout. */
+  /** Token hashes of sessions just ended (logout, password changed, account disabled). */
   private readonly ended = new Subject<string>();
   private attempts = 0;
 
@@ -65,26 +66,34 @@ export class AuthService implements OnApplicationBootstrap {
       });
     }
     const accounts = this.dataSource.getRepository(AccountEntity);
-    for (const account of seed.accounts) {
+    for (const [index, account] of seed.accounts.entries()) {
       if (await accounts.existsBy({ login: account.login })) continue;
       const password = account.password ?? process.env[account.passwordEnv ?? ''];
-      if (password === undefined || password.length < 10) {
-        throw new CentralException(
-          CentralExceptionCode.InvalidRequest,
-          `seed.accounts: ${account.login}: environment variable ${account.passwordEnv ?? ''} must hold a password ` +
-            'of at least 10 characters',
-        );
+      const where = `seed.accounts[${index}] (${account.login}): environment variable ${account.passwordEnv ?? ''}`;
+      if (password === undefined) {
+        throw new CentralException(CentralExceptionCode.InvalidRequest, `${where} is not set`);
       }
-      await this.createAccount({ ...account, password }, 'system');
+      // A password written in the config is a demonstration's (refused by the config without demo: true).
+      const problem = account.password === undefined ? passwordProblem(password, account.login) : undefined;
+      if (problem !== undefined)
+        throw new CentralException(CentralExceptionCode.InvalidRequest, `${where}: ${problem}`);
+      await this.insertAccount({ ...account, password }, 'system');
       this.logger.log(`created account ${account.login} (${account.role} of ${account.tenant})`);
+    }
+    if (this.config.demo) {
+      this.logger.warn(
+        'demonstration mode (demo: true): accounts may have the passwords written in the config; never run so in production',
+      );
     }
   }
 
-  /** Creates an account over a syndicate (by id) or a commune (by INSEE code). */
-  async createAccount(
-    account: { login: string; name: string; role: Caller['role']; tenant: string; password: string },
-    actor: string,
-  ): Promise<{ id: number; login: string }> {
+  /** Creates an account over a syndicate (by id) or a commune (by INSEE code); its password must follow the rules. */
+  async createAccount(account: NewAccount, actor: string): Promise<{ id: number; login: string }> {
+    requireGoodPassword(account.password, account.login, 'password');
+    return this.insertAccount(account, actor);
+  }
+
+  private async insertAccount(account: NewAccount, actor: string): Promise<{ id: number; login: string }> {
     const accounts = this.dataSource.getRepository(AccountEntity);
     if (await accounts.existsBy({ login: account.login })) {
       throw new CentralException(CentralExceptionCode.Conflict, `login: ${account.login} is already taken`);
@@ -205,6 +214,82 @@ export class AuthService implements OnApplicationBootstrap {
   }
 
   /**
+   * Changes the caller's own password. The current one is required and checked like a login (throttled, a wrong one
+   * counts as a failure); the new one must follow the rules. Every other session of the account ends.
+   */
+  async changePassword(
+    caller: Caller,
+    token: string,
+    change: { currentPassword: string; newPassword: string },
+    address: string,
+  ): Promise<void> {
+    const refusal = this.throttle.admit(caller.login, address, this.clock.now());
+    if (refusal !== undefined) {
+      throw new CentralException(
+        CentralExceptionCode.TooManyAttempts,
+        `too many failed password checks: try again in ${refusal.retryAfter} s`,
+        [],
+        refusal.retryAfter,
+      );
+    }
+    const account = await this.dataSource.getRepository(AccountEntity).findOneByOrFail({ id: caller.accountId });
+    if (!(await verifyPassword(change.currentPassword, account.passwordHash))) {
+      this.throttle.failed(caller.login, address, this.clock.now());
+      throw new CentralException(
+        CentralExceptionCode.InvalidRequest,
+        'invalid password change: currentPassword is wrong',
+        [{ path: 'currentPassword', message: 'the current password is wrong' }],
+      );
+    }
+    this.throttle.succeeded(caller.login, address, this.clock.now());
+    requireGoodPassword(change.newPassword, caller.login, 'newPassword');
+    if (change.newPassword === change.currentPassword) {
+      throw new CentralException(
+        CentralExceptionCode.InvalidRequest,
+        'invalid password change: newPassword is unchanged',
+        [{ path: 'newPassword', message: 'the new password must differ from the current one' }],
+      );
+    }
+    const passwordHash = await hashPassword(change.newPassword);
+    const ended = await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(AccountEntity).update({ id: account.id }, { passwordHash });
+      const others = await this.endSessions(account.id, manager, secretHash(token));
+      await this.audit.record(
+        {
+          actor: caller.login,
+          action: 'account.password',
+          target: caller.login,
+          result: 'ok',
+          ...tenantOf(account),
+          detail: { sessionsEnded: others.length },
+        },
+        manager,
+      );
+      return others;
+    });
+    this.announceEnded(ended);
+  }
+
+  /**
+   * Ends every open session of an account (but `keep`), inside `manager`'s transaction; returns their token hashes,
+   * to pass to {@link announceEnded} once committed.
+   */
+  async endSessions(accountId: number, manager: EntityManager, keep?: string): Promise<string[]> {
+    const sessions = manager.getRepository(SessionEntity);
+    const open = await sessions.findBy({ accountId, endedAt: IsNull() });
+    const ending = open.map((session) => session.tokenHash).filter((hash) => hash !== keep);
+    if (ending.length > 0) {
+      await sessions.update({ tokenHash: In(ending) }, { endedAt: this.clock.now().toISOString() });
+    }
+    return ending;
+  }
+
+  /** Closes at once what the sessions of these token hashes opened (event streams). */
+  announceEnded(tokenHashes: readonly string[]): void {
+    for (const hash of tokenHashes) this.ended.next(hash);
+  }
+
+  /**
    * The caller behind a session token; refuses unknown, ended and expired sessions. Each use restarts the idle clock
    * (written at most every {@link idleWriteEvery}, so a session used steadily never idles out).
    */
@@ -266,6 +351,24 @@ export class AuthService implements OnApplicationBootstrap {
       throw new CentralException(CentralExceptionCode.Unauthenticated, 'account disabled');
     }
     return { session, account };
+  }
+}
+
+interface NewAccount {
+  login: string;
+  name: string;
+  role: Caller['role'];
+  tenant: string;
+  password: string;
+}
+
+/** Refuses a new password that breaks the rules, naming the request field `path` (the password is never repeated). */
+export function requireGoodPassword(password: string, login: string, path: string): void {
+  const problem = passwordProblem(password, login);
+  if (problem !== undefined) {
+    throw new CentralException(CentralExceptionCode.InvalidRequest, `invalid password: ${problem}`, [
+      { path, message: problem },
+    ]);
   }
 }
 
