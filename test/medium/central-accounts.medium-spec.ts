@@ -102,6 +102,25 @@ describe('central accounts: password rules, own password, disable, reset', () =>
     await central.login('agent@02691', NEW_PASSWORD);
   });
 
+  it('refuses control and direction-override characters in any text of a request, naming the field', async () => {
+    const escape = await central.api(admin, 'POST', '/api/accounts', {
+      login: 'nouveau@02691',
+      name: 'Nouveau \u001b[31mrouge',
+      role: 'read-only',
+      tenant: '02691',
+      password: NEW_PASSWORD,
+    });
+    expect(escape).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST', problems: [{ path: 'name' }] } });
+    expect(JSON.stringify(escape.body)).not.toContain('\u001b');
+    const nul = await central.api(undefined, 'POST', '/api/auth/login', {
+      login: 'agent@02691\u0000',
+      password: PASSWORD,
+    });
+    expect(nul).toMatchObject({ status: 400, body: { problems: [{ path: 'login' }] } });
+    const query = await central.api(admin, 'GET', '/api/audit?commune=%E2%80%AE02691');
+    expect(query).toMatchObject({ status: 400, body: { problems: [{ path: 'commune' }] } });
+  });
+
   it('answers an account of another tenant exactly like an unknown one', async () => {
     const nord = await central.login('admin@sde-nord');
     const foreign = await central.api(nord, 'POST', '/api/accounts/agent@02691/disable');

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
 import { AccountsController } from './auth/accounts.controller';
@@ -30,6 +30,7 @@ import { SchedulesController } from './schedules/schedules.controller';
 import { SyncServer } from './sync/sync.server';
 import { CommunesController } from './tenants/communes.controller';
 import { TenantService } from './tenants/tenant.service';
+import { UnsafeTextPipe } from './unsafe-text.pipe';
 
 @Module({})
 export class CentralModule {
@@ -54,6 +55,7 @@ export class CentralModule {
         { provide: Clock, useValue: clock },
         { provide: DataSource, useFactory: () => openCentralDatabase(config.storage.path) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useClass: UnsafeTextPipe },
         DatabaseLifecycle,
         AuditLog,
         EventBus,

@@ -16,7 +16,8 @@ export class HealthController {
   @ApiDoc({
     tag: 'health',
     summary: 'Is central up?',
-    returns: '`{status, app, demo, uptimeSeconds, gatewaysConnected}`; `demo` is true for a demonstration (`demo: true`).',
+    returns:
+      '`{status, app, demo, uptimeSeconds, gatewaysConnected}`; `demo` is true for a demonstration (`demo: true`).',
   })
   health() {
     return {
