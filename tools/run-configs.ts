@@ -13,15 +13,21 @@ export type Yaml = Record<string, unknown>;
 export interface RunOptions {
   /** The folder of simulator.yaml, central.yaml and gateway.yaml. */
   configDir: string;
-  /** Every port 0, storage and credential in a temporary folder. */
+  /** Every port 0, and the run's folder a new temporary one (else `var/run` of the checkout). */
   ephemeral: boolean;
+  /** Leave the run's folder (configs, databases, credential, certificates) in place when the run stops. */
+  keep: boolean;
 }
 
 export function readYaml(path: string): Yaml {
   return parse(readFileSync(path, 'utf8')) as Yaml;
 }
 
-/** Copies of the configs for this run: profiles resolved, and when ephemeral every port 0 then wired up. */
+/**
+ * Copies of the configs for this run: profiles resolved, the databases, the gateway's credential and its OPC UA
+ * certificates in the run's folder (so one folder holds everything the run wrote), and when ephemeral every port 0
+ * then wired up.
+ */
 export class RunConfigs {
   readonly dir: string;
 
@@ -48,16 +54,19 @@ export class RunConfigs {
 
   central(): string {
     const config = readYaml(join(this.options.configDir, 'central.yaml'));
-    if (this.options.ephemeral) {
-      config.http = { ...(config.http as Yaml), port: 0 };
-      config.storage = { path: join(this.dir, 'central.sqlite') };
-    }
+    config.storage = { path: join(this.dir, 'central.sqlite') };
+    if (this.options.ephemeral) config.http = { ...(config.http as Yaml), port: 0 };
     return this.write('central.yaml', config);
   }
 
   /** Where the demo gateway keeps the credential it got from central. */
   get credentialFile(): string {
-    return this.options.ephemeral ? join(this.dir, 'gateway-credential') : join(this.root, 'var', 'gateway-credential');
+    return join(this.dir, 'gateway-credential');
+  }
+
+  /** Removes the run's folder, unless the run was asked to keep it. */
+  cleanUp(): void {
+    if (!this.options.keep) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Buses whose id is a simulator endpoint's are pointed at the port that endpoint actually listens on. */
@@ -75,11 +84,13 @@ export class RunConfigs {
     for (const schedule of (config.schedules as Yaml[] | undefined) ?? []) {
       if (typeof schedule.file === 'string') schedule.file = resolve(dirname(source), schedule.file);
     }
+    config.storage = { path: join(this.dir, 'gateway.sqlite') };
+    for (const bus of (config.buses as Yaml[] | undefined) ?? []) {
+      if (bus.protocol === 'opcua') bus.pkiDir = join(this.dir, 'pki');
+    }
     if (this.options.ephemeral) {
       config.http = { ...(config.http as Yaml), port: 0 };
-      config.storage = { path: join(this.dir, 'gateway.sqlite') };
       for (const bus of (config.buses as Yaml[] | undefined) ?? []) {
-        if (bus.protocol === 'opcua') bus.pkiDir = join(this.dir, 'pki');
         const port = simulatorPorts[String(bus.id)];
         if (port === undefined) continue;
         if (bus.protocol === 'opcua') bus.endpointUrl = String(bus.endpointUrl).replace(/:\d+(\/|$)/, `:${port}$1`);

@@ -1,6 +1,7 @@
 /**
  * `npm start`: runs the simulator, the central server and the gateway together on this machine, with the
- * configs in config/ (or a copy where every port is ephemeral, with --ephemeral). Stops all of them on Ctrl-C.
+ * configs in config/ (or a copy where every port is ephemeral, with --ephemeral). Stops all of them on Ctrl-C, then
+ * removes the run's folder (configs, databases, credential) unless --keep.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
@@ -14,13 +15,14 @@ const STOP_TIMEOUT_MS = 15_000;
 type AppName = 'simulator' | 'central' | 'gateway';
 
 function parseOptions(argv: readonly string[]): RunOptions {
-  const options: RunOptions = { configDir: join(ROOT, 'config'), ephemeral: false };
+  const options: RunOptions = { configDir: join(ROOT, 'config'), ephemeral: false, keep: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--ephemeral') options.ephemeral = true;
+    else if (arg === '--keep') options.keep = true;
     else if (arg === '--config-dir' && argv[i + 1] !== undefined) options.configDir = resolve(argv[++i] ?? '');
     else {
-      console.error(`start-all: unknown argument ${arg ?? ''} (expected --ephemeral, --config-dir <dir>)`);
+      console.error(`start-all: unknown argument ${arg ?? ''} (expected --ephemeral, --keep, --config-dir <dir>)`);
       process.exit(2);
     }
   }
@@ -29,6 +31,7 @@ function parseOptions(argv: readonly string[]): RunOptions {
 
 const children = new Map<AppName, ChildProcess>();
 let stopping = false;
+let configs: RunConfigs | undefined;
 
 function log(msg: string, extra: Record<string, unknown> = {}): void {
   console.log(
@@ -92,6 +95,7 @@ async function stopAll(exitCode: number): Promise<void> {
         }),
     ),
   );
+  configs?.cleanUp();
   log('all stopped');
   process.exit(exitCode);
 }
@@ -100,7 +104,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  const configs = new RunConfigs(options, ROOT);
+  configs = new RunConfigs(options, ROOT);
   const simulator = await startApp('simulator', configs.simulator());
   const centralConfig = configs.central();
   const central = await startApp('central', centralConfig);
@@ -118,8 +122,8 @@ async function main(): Promise<void> {
     gateway: `http://${gateway.http.host}:${gateway.http.port}`,
     simulator: `http://${simulator.http.host}:${simulator.http.port}`,
   };
-  log('Beffroi is up — Ctrl-C stops everything', { urls, equipment: simulator.ports });
-  process.send?.({ type: 'ready', urls, equipment: simulator.ports });
+  log('Beffroi is up — Ctrl-C stops everything', { urls, equipment: simulator.ports, runDir: configs.dir });
+  process.send?.({ type: 'ready', urls, equipment: simulator.ports, runDir: configs.dir });
 }
 
 main().catch((error: unknown) => {

@@ -9,6 +9,8 @@ interface LauncherReady {
   type: 'ready';
   urls: { central: string; gateway: string; simulator: string };
   equipment: Record<string, number>;
+  /** The folder of the run (configs, databases, credential), removed when the launcher stops. */
+  runDir: string;
 }
 
 let launcher: ChildProcess;
@@ -191,5 +193,6 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     launcher.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(pids.filter(alive)).toEqual([]);
+    expect(existsSync(ready.runDir)).toBe(false);
   });
 });

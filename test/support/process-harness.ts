@@ -57,7 +57,7 @@ export class ProcessHarness {
       edits.gateway(config);
       writeFileSync(path, stringify(config));
     }
-    const harness = new ProcessHarness(dir, new RunConfigs({ configDir, ephemeral: true }, ROOT));
+    const harness = new ProcessHarness(dir, new RunConfigs({ configDir, ephemeral: true, keep: false }, ROOT));
     try {
       await harness.startAll(configDir, edits.gatewayCentral ?? {});
     } catch (error) {
@@ -128,7 +128,7 @@ export class ProcessHarness {
       }),
     );
     rmSync(this.dir, { recursive: true, force: true });
-    rmSync(this.runConfigs.dir, { recursive: true, force: true });
+    this.runConfigs.cleanUp();
   }
 
   private async startAll(configDir: string, gatewayCentral: Yaml): Promise<void> {
