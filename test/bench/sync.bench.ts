@@ -6,47 +6,18 @@
  * - drain: a 7-day backlog of one gateway (telemetry at its quota, switchings, alarms, command results) sent at full
  *   speed, messages per second until all are stored and acknowledged, against an empty round trip.
  */
-import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ReadyMessage } from '@beffroi/runtime';
 import type { OutboxMessage } from '@beffroi/sync';
-import { stringify } from 'yaml';
 import { ProtocolGateway } from '../support/protocol-gateway';
+import { BENCH_PASSWORD, startCentralProcess } from './central-process';
 
 const GATEWAYS = Number(process.env.BENCH_GATEWAYS ?? 1000);
-const PASSWORD = 'bench-password-1';
-
-async function startCentral(dir: string) {
-  const config = join(dir, 'central.yaml');
-  writeFileSync(
-    config,
-    stringify({
-      demo: true,
-      http: { port: 0 },
-      storage: { path: join(dir, 'central.sqlite') },
-      seed: {
-        syndicates: [{ id: 'useda', name: 'USEDA' }],
-        accounts: [
-          { login: 'admin@useda', name: 'Admin', role: 'syndicate-admin', tenant: 'useda', password: PASSWORD },
-        ],
-      },
-    }),
-  );
-  const child = fork(join(__dirname, '..', '..', 'apps', 'central', 'src', 'main.js'), ['--config', config], {
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  const ready = await new Promise<ReadyMessage>((resolve, reject) => {
-    child.once('message', (message: ReadyMessage) => resolve(message));
-    child.once('exit', (code) => reject(new Error(`central exited with ${code ?? 'null'}`)));
-  });
-  return { child, url: `http://127.0.0.1:${ready.http.port}`, wsUrl: `ws://127.0.0.1:${ready.http.port}/api/sync` };
-}
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'beffroi-bench-sync-'));
-  const central = await startCentral(dir);
+  const central = await startCentralProcess(dir);
   const api = async (token: string | undefined, method: string, path: string, body?: unknown): Promise<any> => {
     const response = await fetch(`${central.url}${path}`, {
       method,
@@ -59,7 +30,7 @@ async function main(): Promise<void> {
   try {
     const { token } = (await api(undefined, 'POST', '/api/auth/login', {
       login: 'admin@useda',
-      password: PASSWORD,
+      password: BENCH_PASSWORD,
     })) as {
       token: string;
     };

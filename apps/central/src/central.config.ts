@@ -85,7 +85,7 @@ export const centralConfigSchema = z
         throttle: z
           .strictObject({
             perLogin: throttleLimits({ freeFailures: 5, lockAfter: 10, concurrent: 2 }),
-            perAddress: throttleLimits({ freeFailures: 20, lockAfter: 100, concurrent: 8 }),
+            perAddress: throttleLimits({ freeFailures: 20, lockAfter: 100, concurrent: 2 }),
             baseDelay: duration(0, 3_600_000).default(1_000),
             maxDelay: duration(0, 86_400_000).default(300_000),
             lockFor: duration(0, 86_400_000).default(900_000),
