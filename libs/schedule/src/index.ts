@@ -49,3 +49,4 @@ export * from './heating/heating-lint';
 export * from './bells/bell-schedule';
 export * from './bells/bell-plan';
 export * from './bells/bell-lint';
+export * from './preview/schedule-preview';
