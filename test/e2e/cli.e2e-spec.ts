@@ -55,6 +55,24 @@ describe('the beffroi command (package.json bin)', () => {
     expect(preview.findings).toEqual([]);
   });
 
+  it('previews the bell and heating schedules of config/schedules, their kind read from the document', () => {
+    const cwd = join(__dirname, '..', '..');
+    const preview = (file: string, site: string, from: string) =>
+      spawnSync(
+        process.execPath,
+        [BIN, 'schedule', 'preview', '--file', join('config', 'schedules', file), '--site', site, '--from', from],
+        { cwd, encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } },
+      );
+    const bells = preview('cloches-basilique.yaml', '49.8477,3.2885,Europe/Paris', '2027-06-12');
+    expect(bells.status).toBe(0);
+    expect(bells.stdout).toContain('day of Sat 2027-06-12: programme ordinaire (default)');
+    expect(bells.stdout).toContain('  2027-06-12T07:00:00+02:00  angelus  9 strikes  (programme ordinaire, ring 0)');
+    const heating = preview('chauffage-salle-des-fetes.yaml', '49.8431,3.2952,Europe/Paris', '2027-01-16');
+    expect(heating.status).toBe(0);
+    expect(heating.stdout).toContain('night of Sat 2027-01-16: programme soiree (calendar rule 0: dates)');
+    expect(heating.stdout).toContain('  2027-01-16T16:00:00+01:00  comfort 19 °C  (programme soiree, point 0: 16:00)');
+  });
+
   it('exits 2 with one line naming a bad argument', () => {
     const result = spawnSync(process.execPath, [BIN, 'sun', '--lat', 'north'], { encoding: 'utf8' });
     expect(result.status).toBe(2);

@@ -168,6 +168,7 @@ describe('POST /api/schedules/preview', () => {
       at: '2027-06-12T05:00:00.000Z',
       local: '2027-06-12T07:00:00+02:00',
       sequence: 'angelus',
+      strikes: 9,
       day: '2027-06-12',
       cause: { programmeId: 'ordinaire', ringIndex: 0, rule: null },
     });

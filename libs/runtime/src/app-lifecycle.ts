@@ -1,14 +1,17 @@
 import { ConsoleLogger, type INestApplication, Logger } from '@nestjs/common';
 import type { AddressInfo, Server } from 'node:net';
 import { DocumentException } from '@beffroi/domain';
+import { routeConsoleToLogs } from './console-logs';
 
 /**
  * Structured JSON log lines on stdout, one object per line, with the class name as context; installed before
- * anything logs, so even a refusal to start is a JSON line.
+ * anything logs, so even a refusal to start is a JSON line. What libraries print through `console` becomes JSON
+ * log lines too (see {@link routeConsoleToLogs}).
  */
 export function useJsonLogs(app: string): ConsoleLogger {
   const logger = new ConsoleLogger(app, { json: true, colors: false });
   Logger.overrideLogger(logger);
+  routeConsoleToLogs();
   return logger;
 }
 

@@ -50,3 +50,4 @@ export * from './bells/bell-schedule';
 export * from './bells/bell-plan';
 export * from './bells/bell-lint';
 export * from './programme/night-summary';
+export * from './preview/schedule-preview';

@@ -1,25 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { formatPath, problemsFromIssues } from '@beffroi/domain';
 import {
-  type BellSchedule,
-  describePoint,
-  formatIsoWithOffset,
   formatLocalDate,
   type LintFinding,
   lintBellSchedule,
   lintHeatingSchedule,
   type LocalDate,
   localDateOf,
-  localDaySpan,
   lintSchedule,
   nightOf,
-  nightStart,
   parseLocalDate,
   parseSchoolHolidays,
-  planRings,
-  planTransitions,
-  programmeFor,
-  type Schedule,
+  previewPeriodStart,
+  previewSchedule,
   type ScheduleContext,
   type SchoolHolidays,
 } from '@beffroi/schedule';
@@ -109,58 +102,7 @@ export class ScheduleCheckService {
       MAX_PREVIEW_DAYS,
       'schedule preview',
     );
-    const context = this.context(request.horizon);
-    const range = { timeZone, from: formatIsoWithOffset(from, timeZone), to: formatIsoWithOffset(to, timeZone) };
-    if (request.kind === 'bells') {
-      const plan = planRings(request.schedule, timeZone, from, to, context);
-      return {
-        kind: request.kind,
-        ...range,
-        rings: plan.rings.map((ring) => ({
-          at: ring.at.toISOString(),
-          local: formatIsoWithOffset(ring.at, timeZone),
-          sequence: ring.sequenceId,
-          day: formatLocalDate(ring.date),
-          cause:
-            ring.source.kind === 'event'
-              ? { event: ring.source.eventIndex, name: ring.source.name }
-              : {
-                  programmeId: ring.source.programmeId,
-                  ringIndex: ring.source.ringIndex,
-                  rule: ruleOf(request.schedule, ring.date, context),
-                },
-        })),
-        skipped: plan.skipped.map((day) => ({ day: formatLocalDate(day.date), message: day.message })),
-      };
-    }
-    const { schedule } = request;
-    const plan = planTransitions(schedule, site, from, to, context);
-    return {
-      kind: request.kind,
-      ...range,
-      transitions: plan.transitions.map((transition) => {
-        const point = schedule.programmes[transition.programmeId]?.points[transition.pointIndex];
-        return {
-          at: transition.at.toISOString(),
-          local: formatIsoWithOffset(transition.at, timeZone),
-          value: transition.value,
-          night: formatLocalDate(transition.night),
-          cause: {
-            programmeId: transition.programmeId,
-            pointIndex: transition.pointIndex,
-            point: point === undefined ? null : describePoint(point),
-            rule: ruleOf(schedule, transition.night, context),
-          },
-        };
-      }),
-      skipped: plan.skipped.map((skipped) => ({
-        night: formatLocalDate(skipped.night),
-        programmeId: skipped.programmeId,
-        pointIndex: skipped.pointIndex,
-        reason: skipped.reason,
-        message: skipped.message,
-      })),
-    };
+    return previewSchedule(request, site, from, to, this.context(request.horizon));
   }
 
   private findings(
@@ -206,17 +148,11 @@ export class ScheduleCheckService {
 
   /** The start of a night (12:00 local) for lighting and heating, of a day (00:00) for bells. */
   private startOf(kind: Kind, date: LocalDate, timeZone: string): Date {
-    return kind === 'bells' ? localDaySpan(date, timeZone).start : nightStart(date, timeZone);
+    return previewPeriodStart(kind, date, timeZone);
   }
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** The calendar rule that chose the night's programme (`null`: the default programme). */
-function ruleOf(schedule: Schedule | BellSchedule, night: LocalDate, context: ScheduleContext) {
-  const { ruleIndex } = programmeFor(schedule.calendar, night, context);
-  return ruleIndex === null ? null : { index: ruleIndex, kind: schedule.calendar.rules[ruleIndex]?.kind ?? null };
-}
 
 /** Where in the document a finding points: the switch point, ring, ring step, one-off event or setpoints. */
 function findingPath(kind: Kind, finding: LintFinding): string {

@@ -4,7 +4,7 @@ import { sunCommand } from './sun.command';
 
 const USAGE = [
   'usage: beffroi sun --lat <deg> --lon <deg> --tz <IANA zone> --from <YYYY-MM-DD> [--days N] [--horizon usno|imcce] [--altitude m]',
-  '       beffroi schedule preview --file <schedule.yaml> --site <lat,lon,tz[,altitude]> --from <YYYY-MM-DD> [--days N] [--horizon usno|imcce] [--school-holidays <file.json>] [--json]',
+  '       beffroi schedule preview --file <schedule.yaml> --site <lat,lon,tz[,altitude]> --from <YYYY-MM-DD> [--days N] [--kind lighting|bells|heating] [--horizon usno|imcce] [--school-holidays <file.json>] [--json]',
 ].join('\n');
 
 const COMMANDS = 'sun, schedule preview';

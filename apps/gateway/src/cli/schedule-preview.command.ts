@@ -1,9 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DocumentException, type DocumentProblem } from '@beffroi/domain';
-import { loadYamlFile } from '@beffroi/runtime';
+import { DocumentException, type DocumentProblem, validateDocument } from '@beffroi/domain';
+import { fieldOf, readYamlFile } from '@beffroi/runtime';
 import {
   addDays,
+  bellScheduleSchema,
+  heatingScheduleSchema,
+  lintBellSchedule,
+  lintHeatingSchedule,
+  previewPeriodStart,
+  previewSchedule,
+  type ScheduleDocumentOfKind,
+  type ScheduleKind,
   describePoint,
   formatIsoWithOffset,
   formatLocalDate,
@@ -28,6 +36,7 @@ import {
   weekdayOf,
 } from '@beffroi/schedule';
 import { CliUsageError, numberOption, parseOptions, required } from './cli-args';
+import { renderOtherKind } from './schedule-preview.render';
 
 const HORIZONS: readonly SunHorizon[] = ['usno', 'imcce'];
 const SHIPPED_SCHOOL_HOLIDAYS = join('config', 'data', 'school-holidays-fr-2026-2027.json');
@@ -35,15 +44,16 @@ const WEEKDAYS = ['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 
 /**
  * `beffroi schedule preview --file <schedule.yaml> --site <lat,lon,tz[,altitude]> --from <YYYY-MM-DD> [--days N]
- * [--horizon usno|imcce] [--school-holidays <file.json>] [--json]`: the transitions of the nights `--from` ..
- * `--from + days − 1` (a night D runs from D 12:00 to D+1 12:00 local), the points that do not run and the lint
- * findings. Readable by a person by default; with `--json`, one JSON object on one line:
+ * [--kind lighting|bells|heating] [--horizon usno|imcce] [--school-holidays <file.json>] [--json]`: the transitions
+ * of the nights `--from` .. `--from + days − 1` (a night D runs from D 12:00 to D+1 12:00 local), the points that do
+ * not run and the lint findings. Bell and heating schedules (`--kind`, or seen from the document) are previewed by
+ * {@link previewOtherKind}. Readable by a person by default; with `--json`, one JSON object on one line:
  * `{"transitions":[{"at","value","programmeId","pointIndex","night"}],"skipped":[…],"findings":[…]}`.
  * A bad argument, an unreadable or invalid schedule file is a usage error (one line, exit 2); lint findings are
  * output, not errors (exit 0).
  */
 export function schedulePreviewCommand(argv: readonly string[], print: (line: string) => void): void {
-  const options = parseOptions(argv, ['file', 'site', 'from', 'days', 'horizon', 'school-holidays'], ['json']);
+  const options = parseOptions(argv, ['file', 'site', 'from', 'days', 'horizon', 'school-holidays', 'kind'], ['json']);
   const file = required(options, 'file');
   const site = parseSite(required(options, 'site'));
   const fromText = required(options, 'from');
@@ -59,7 +69,26 @@ export function schedulePreviewCommand(argv: readonly string[], print: (line: st
   const horizon = (options.get('horizon') ?? 'usno') as SunHorizon;
   if (!HORIZONS.includes(horizon)) throw new CliUsageError(`--horizon: expected usno | imcce, got "${horizon}"`);
 
-  const schedule = loadDocument('--file', () => loadYamlFile(scheduleSchema, file));
+  const document = loadDocument('--file', () => readYamlFile(file));
+  const kind = kindOf(options.get('kind'), document);
+  if (kind !== 'lighting') {
+    const read = loadDocument('--file', (): Exclude<ScheduleDocumentOfKind, { kind: 'lighting' }> =>
+      kind === 'bells'
+        ? { kind, schedule: validateDocument(bellScheduleSchema, document, file) }
+        : { kind, schedule: validateDocument(heatingScheduleSchema, document, file) },
+    );
+    const context: ScheduleContext = {
+      horizon,
+      schoolHolidays:
+        read.schedule.calendar.rules.some((rule) => rule.kind === 'schoolHoliday') ||
+        options.get('school-holidays') !== undefined
+          ? loadSchoolHolidays(options.get('school-holidays'))
+          : undefined,
+    };
+    for (const line of previewOtherKind(file, read, site, firstNight, days, context, options.has('json'))) print(line);
+    return;
+  }
+  const schedule = loadDocument('--file', () => validateDocument(scheduleSchema, document, file));
   const usesSchoolHolidays = schedule.calendar.rules.some((rule) => rule.kind === 'schoolHoliday');
   const holidaysFile = options.get('school-holidays');
   const context: ScheduleContext = {
@@ -231,4 +260,61 @@ function renderPreview(file: string, preview: Preview): string[] {
 function formatValue(value: SwitchValue): string {
   if (typeof value === 'boolean') return value ? 'on' : 'off';
   return value === 0 ? 'off' : `${value}%`;
+}
+
+const KINDS: readonly ScheduleKind[] = ['lighting', 'bells', 'heating'];
+
+/**
+ * `--kind`, else the kind the document shows: bell `sequences`, heating `setpoints`, lighting otherwise (its schema
+ * then names what is missing or unknown).
+ */
+function kindOf(option: string | undefined, document: unknown): ScheduleKind {
+  if (option !== undefined) {
+    const kind = KINDS.find((candidate) => candidate === option);
+    if (kind === undefined) throw new CliUsageError(`--kind: expected lighting | bells | heating, got "${option}"`);
+    return kind;
+  }
+  if (fieldOf(document, 'sequences') !== undefined) return 'bells';
+  if (fieldOf(document, 'setpoints') !== undefined) return 'heating';
+  return 'lighting';
+}
+
+/**
+ * Bells (days from 00:00) or heating (nights from 12:00): the shared preview (libs/schedule `previewSchedule`, as
+ * central's) of the days `firstDay` .. `firstDay + days − 1` and the lint findings, as text or one JSON line.
+ */
+function previewOtherKind(
+  file: string,
+  document: Exclude<ScheduleDocumentOfKind, { kind: 'lighting' }>,
+  site: SunSite,
+  firstDay: LocalDate,
+  days: number,
+  context: ScheduleContext,
+  json: boolean,
+): string[] {
+  const { timeZone } = site;
+  const lastDay = addDays(firstDay, days - 1);
+  const from = previewPeriodStart(document.kind, firstDay, timeZone);
+  const to = previewPeriodStart(document.kind, addDays(lastDay, 1), timeZone);
+  const preview = previewSchedule(document, site, from, to, context);
+  const findings =
+    document.kind === 'bells'
+      ? lintBellSchedule(document.schedule, timeZone, firstDay, lastDay, context)
+      : lintHeatingSchedule(document.schedule, site, firstDay, lastDay, context);
+  if (json) {
+    const lint = findings.map((f) => ({
+      severity: f.severity,
+      code: f.code,
+      programmeId: f.programmeId,
+      pointIndex: f.pointIndex,
+      nights: f.nights.map(formatLocalDate),
+      message: f.message,
+    }));
+    return [JSON.stringify({ ...preview, findings: lint })];
+  }
+  const header =
+    `${file} at ${site.latitude},${site.longitude} ${timeZone}, ${document.kind}, ` +
+    `${days} ${document.kind === 'bells' ? 'day' : 'night'}${days === 1 ? '' : 's'} ` +
+    `${formatLocalDate(firstDay)} .. ${formatLocalDate(lastDay)}`;
+  return renderOtherKind(header, document, preview, findings, firstDay, days, context);
 }

@@ -43,6 +43,7 @@ export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, On
   /** The service for this config, node-opcua loaded first if (and only if) a bus needs it. */
   static async create(loaded: LoadedGatewayConfig): Promise<FieldService> {
     const opcua = loaded.config.buses.some(isOpcuaBus) ? await import('@beffroi/fieldbus/opcua') : undefined;
+    opcua?.routeOpcuaLogs();
     return new FieldService(loaded, opcua);
   }
 

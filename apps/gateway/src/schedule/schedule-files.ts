@@ -9,7 +9,7 @@ import {
   type ScheduleEntry,
   type Site,
 } from '@beffroi/domain';
-import { loadYamlFile } from '@beffroi/runtime';
+import { fieldOf, loadYamlFile, problemsWithin } from '@beffroi/runtime';
 import {
   type BellSchedule,
   bellScheduleSchema,
@@ -146,9 +146,28 @@ export function checkSchedule(
   }
 }
 
+/** The schema of a schedule document of each kind. */
+export const SCHEDULE_SCHEMAS = {
+  lighting: scheduleSchema,
+  bells: bellScheduleSchema,
+  heating: heatingScheduleSchema,
+} as const;
+
+/** Runs `read`; a DocumentException's problems are added to `problems` as part of the report on `configPath`. */
+function collecting<T>(configPath: string, problems: DocumentProblem[], read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof DocumentException)) throw error;
+    problems.push(...problemsWithin(configPath, error));
+    return undefined;
+  }
+}
+
 /**
  * Reads every schedule file of the config (relative to the config file) and checks what it drives exists (see
- * {@link checkSchedule}). Every problem is reported at once, by config path.
+ * {@link checkSchedule}). Every problem is reported at once, by config path, those inside a schedule file under
+ * that file's path (`schedules/cloches.yaml: sequences.angelus.steps[0].count`).
  */
 export function loadSchedules(
   configPath: string,
@@ -160,13 +179,32 @@ export function loadSchedules(
   const loaded: LoadedSchedule[] = [];
   config.schedules.forEach(({ file, ...entry }, index) => {
     const readFile: ScheduleDocumentReader = (schema) => loadYamlFile(schema, resolve(dir, file));
-    const schedule = checkSchedule(entry, readFile, config, profiles, `schedules[${index}]`, problems);
+    const schedule = collecting(configPath, problems, () =>
+      checkSchedule(entry, readFile, config, profiles, `schedules[${index}]`, problems),
+    );
     if (schedule !== undefined) loaded.push(schedule);
   });
   if (problems.length > 0) {
     throw new DocumentException(DocumentExceptionCode.Invalid, configPath, problems);
   }
   return loaded;
+}
+
+/**
+ * The problems of the schedule files named by a config file that is itself invalid: each entry of `schedules[]`
+ * with a known `kind` and a `file` has its file read with its kind's schema. What the schedules drive cannot be
+ * checked without a valid config; this is so that a bad config file does not hide its schedules' own problems.
+ */
+export function scheduleFileProblems(configPath: string, document: unknown): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  const entries = fieldOf(document, 'schedules');
+  for (const entry of Array.isArray(entries) ? (entries as unknown[]) : []) {
+    const [file, kindName] = [fieldOf(entry, 'file'), fieldOf(entry, 'kind')];
+    const schema = Object.entries(SCHEDULE_SCHEMAS).find(([kind]) => kind === kindName)?.[1];
+    if (typeof file !== 'string' || schema === undefined) continue;
+    collecting(configPath, problems, () => loadYamlFile(schema, resolve(dirname(configPath), file)));
+  }
+  return problems;
 }
 
 /** The config's school-holiday data file, if it names one (relative to the config file). */

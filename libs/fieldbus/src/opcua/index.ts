@@ -1,1 +1,2 @@
 export * from './opcua.driver';
+export * from './opcua-logs';

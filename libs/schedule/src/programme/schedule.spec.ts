@@ -54,10 +54,10 @@ describe('transitions, Saint-Quentin street lighting', () => {
 
     expect(result).toEqual(expected);
     expect(shown(result.slice(4, 8))).toEqual([
-      '2027-01-12T17:24:23+01:00 true #0',
+      '2027-01-12T17:24:22+01:00 true #0',
       '2027-01-12T23:00:00+01:00 false #1',
       '2027-01-13T05:30:00+01:00 true #2',
-      '2027-01-13T08:40:27+01:00 false #3',
+      '2027-01-13T08:40:28+01:00 false #3',
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('transitions, Saint-Quentin street lighting', () => {
     }
     expect(shown(plan.transitions.slice(2, 4))).toEqual([
       '2027-06-15T05:30:00+02:00 true #2',
-      '2027-06-15T05:37:54+02:00 false #3',
+      '2027-06-15T05:37:55+02:00 false #3',
     ]);
   });
 
@@ -107,10 +107,10 @@ describe('night cut across midnight, one programme', () => {
     const result = transitions(schedule, SAINT_QUENTIN, noonOf(night), noonOf(morning));
 
     expect(shown(result)).toEqual([
-      '2027-01-12T17:09:23+01:00 true #0',
+      '2027-01-12T17:09:22+01:00 true #0',
       '2027-01-13T01:00:00+01:00 false #1',
       '2027-01-13T04:30:00+01:00 true #2',
-      '2027-01-13T08:40:27+01:00 false #3',
+      '2027-01-13T08:40:28+01:00 false #3',
     ]);
     expect(result.every((t) => formatLocalDate(t.night) === '2027-01-12')).toBe(true);
   });
@@ -225,8 +225,8 @@ describe('stateAt', () => {
     const morning = addDays(night, 1);
 
     expect(shown(transitions(repeating, SAINT_QUENTIN, noonOf(night), noonOf(morning)))).toEqual([
-      '2027-01-12T17:09:23+01:00 true #0',
-      '2027-01-13T08:40:27+01:00 false #2',
+      '2027-01-12T17:09:22+01:00 true #0',
+      '2027-01-13T08:40:28+01:00 false #2',
     ]);
     expect(transitions(repeating, SAINT_QUENTIN, local(night, 22, 0), local(morning, 6, 0))).toEqual([]);
     expect(stateAt(repeating, SAINT_QUENTIN, local(morning, 6, 0))?.pointIndex).toBe(0);

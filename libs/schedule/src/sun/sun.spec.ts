@@ -104,7 +104,7 @@ describe('sun near the pole: Tromsø, 69.6° N', () => {
   it('on 2027-05-18 the Sun sets just after midnight, then rises again', () => {
     const day = sunDay(TROMSO, parseLocalDate('2027-05-18'), 'usno');
     expect(formatIsoWithOffset(day.sunset!, TROMSO.timeZone)).toMatch(/^2027-05-18T00:13:/);
-    expect(formatIsoWithOffset(day.sunrise!, TROMSO.timeZone)).toMatch(/^2027-05-18T01:06:/);
+    expect(formatIsoWithOffset(day.sunrise!, TROMSO.timeZone)).toMatch(/^2027-05-18T01:07:/);
   });
 });
 

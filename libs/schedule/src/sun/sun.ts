@@ -86,7 +86,7 @@ export interface PreparedSunSite {
   readonly cosLatitude: number;
   /** Radians, east positive. */
   readonly longitude: number;
-  /** Sine of the altitude of the Sun's centre at sunrise and sunset, horizon dip included. */
+  /** Sine of the geocentric altitude of the Sun's centre at sunrise and sunset, horizon dip and parallax included. */
   readonly sinHorizonAltitude: number;
 }
 
@@ -96,8 +96,19 @@ const TWO_PI = 2 * Math.PI;
 const DAYS_PER_RADIAN = 1 / TWO_PI;
 /** Altitudes of the Sun's centre at sunrise/sunset: USNO Astronomical Applications, and IMCCE. */
 const HORIZON_ALTITUDE_DEGREES: Readonly<Record<SunHorizon, number>> = { usno: -0.833, imcce: -0.607 };
+/**
+ * The horizon altitudes above are of the Sun as seen from the Earth's surface, which stands lower than from the
+ * Earth's centre (where the solar equations place it) by the solar parallax, 8.794″ × cos(altitude) at 1 AU (the
+ * Earth–Sun distance changes it by under 0.2″). It matters where the Sun barely crosses the horizon: near the polar
+ * day or night, 6″ of altitude move a crossing by minutes. The geocentric altitude of each crossing is raised by it.
+ */
+const SOLAR_PARALLAX_DEGREES = 8.794 / 3600;
+/** Sine of the geocentric altitude of the Sun's centre when the observer sees it at `altitude` degrees. */
+function sinGeocentricAltitude(altitude: number): number {
+  return Math.sin((altitude + SOLAR_PARALLAX_DEGREES * Math.cos(altitude * RADIANS_PER_DEGREE)) * RADIANS_PER_DEGREE);
+}
 /** Civil twilight begins and ends with the Sun's centre 6° below the horizon (USNO definition). */
-const SIN_CIVIL_TWILIGHT_ALTITUDE = Math.sin(-6 * RADIANS_PER_DEGREE);
+const SIN_CIVIL_TWILIGHT_ALTITUDE = sinGeocentricAltitude(-6);
 /** Dip of the sea horizon seen from h metres up: 0.0347°·√h, i.e. 2.076′·√h (Wikipedia, "Sunrise equation"). */
 const HORIZON_DIP_DEGREES_PER_SQRT_METRE = 0.0347;
 
@@ -179,7 +190,7 @@ export function prepareSunSite(site: SunSite, horizon: SunHorizon): PreparedSunS
     sinLatitude: Math.sin(latitude),
     cosLatitude: Math.cos(latitude),
     longitude: site.longitude * RADIANS_PER_DEGREE,
-    sinHorizonAltitude: Math.sin((HORIZON_ALTITUDE_DEGREES[horizon] - dip) * RADIANS_PER_DEGREE),
+    sinHorizonAltitude: sinGeocentricAltitude(HORIZON_ALTITUDE_DEGREES[horizon] - dip),
   };
 }
 
