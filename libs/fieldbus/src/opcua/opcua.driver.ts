@@ -21,7 +21,7 @@ import {
   UserTokenType,
   type VariantOptions,
 } from 'node-opcua-client';
-import { type Observable, Subject } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, type Observable, Subject } from 'rxjs';
 import { Backoff } from '../backoff';
 import {
   type BoundPoint,
@@ -153,7 +153,8 @@ export class OpcuaDriver extends FieldDriver {
   private readonly equipmentIds: readonly string[];
   private readonly backoff: Backoff;
   private readonly connectTimeoutMs: number;
-  private link: LinkState = 'disconnected';
+  private readonly linkStates = new BehaviorSubject<LinkState>('disconnected');
+  readonly link$: Observable<LinkState> = this.linkStates.pipe(distinctUntilChanged());
   private connection: Connection | undefined;
   /** The attempt under way, so that stop() can cut it short. */
   private attempt: ConnectionLoss | undefined;
@@ -186,6 +187,14 @@ export class OpcuaDriver extends FieldDriver {
     this.backoff = new Backoff(reconnect.initialMs, reconnect.maxMs);
     this.connectTimeoutMs = options.connectTimeoutMs ?? Math.max(10 * bus.timeout, 10_000);
     this.changes$ = this.samples.asObservable();
+  }
+
+  private get link(): LinkState {
+    return this.linkStates.value;
+  }
+
+  private set link(state: LinkState) {
+    this.linkStates.next(state);
   }
 
   private get keepAliveMs(): number {
