@@ -20,7 +20,7 @@ export interface PointSample {
   key: string;
   value: PointScalar | null;
   quality: Quality;
-  /** When the device says it observed the value (OPC UA source timestamp). */
+  /** When the device observed the value: the OPC UA source timestamp; on Modbus, when the answer came. */
   observedAt?: Date;
   receivedAt: Date;
 }

@@ -164,7 +164,7 @@ function fillSamples(samples: PointSample[], read: PollRead, outcome: ModbusOutc
     samples[index++] =
       value === undefined
         ? decodedSample(point.slot, data, single, receivedAt)
-        : { key: point.key, value, quality: GOOD, receivedAt };
+        : { key: point.key, value, quality: GOOD, observedAt: receivedAt, receivedAt };
   }
 }
 
@@ -181,7 +181,7 @@ function decodedSample(
   } else slice = pointData(data, slot);
   const decoded = decodeModbusPoint(slot.point.definition, slice as readonly number[] | readonly boolean[]);
   return decoded.ok
-    ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
+    ? { key: slot.point.key, value: decoded.value, quality: GOOD, observedAt: receivedAt, receivedAt }
     : badSample(slot.point.key, decoded.reason, receivedAt);
 }
 
@@ -312,16 +312,21 @@ export class ModbusDriver extends FieldDriver {
   }
 
   health(): BusHealth {
-    const offline = this.scheduler
-      .unitHealth()
-      .filter((unit) => !unit.online)
-      .flatMap((unit) =>
-        [...(this.equipmentByUnit.get(unit.unit) ?? [])].map((equipmentId) => ({
-          equipmentId,
-          since: unit.since,
-          reason: unit.reason,
-        })),
-      );
+    const outage = this.link.outage;
+    const offline = outage
+      ? [...this.equipmentByUnit.values()].flatMap((ids) =>
+          [...ids].map((equipmentId) => ({ equipmentId, since: outage.since, reason: outage.reason })),
+        )
+      : this.scheduler
+          .unitHealth()
+          .filter((unit) => !unit.online)
+          .flatMap((unit) =>
+            [...(this.equipmentByUnit.get(unit.unit) ?? [])].map((equipmentId) => ({
+              equipmentId,
+              since: unit.since,
+              reason: unit.reason,
+            })),
+          );
     return {
       busId: this.bus.id,
       link: this.link.isOpen ? 'connected' : 'connecting',
