@@ -167,18 +167,70 @@ function checkModbusPoint(point: ModbusPointDefinition, index: number, ctx: z.co
   }
 }
 
+// Read planning of a Modbus profile: how far the gateway may join this equipment's points into one request.
+
+/** A range of addresses, `from` to `to` inclusive, that the equipment does not have. */
+export const noBridgeRangeSchema = z.strictObject({
+  table: z.enum(MODBUS_TABLES, { error: `expected one of ${MODBUS_TABLES.join(' | ')}` }),
+  from: intIn(0, 65535),
+  to: intIn(0, 65535),
+});
+export type NoBridgeRange = z.output<typeof noBridgeRangeSchema>;
+
+export const readPlanSchema = z.strictObject({
+  /**
+   * Most unused addresses (registers, or bits in coils and discrete inputs) read to join two points of this
+   * equipment; 0 joins only neighbours. The bus's `maxReadGap` still applies when it is smaller.
+   */
+  maxGap: intIn(0, 2000).optional(),
+  /** Addresses the equipment does not have: no request reads across them. */
+  noBridge: z.array(noBridgeRangeSchema).default([]),
+});
+export type ReadPlanRules = z.output<typeof readPlanSchema>;
+
+/** Each range from ≤ to, and no point of the profile inside a range it says the equipment does not have. */
+function checkReadPlan(
+  profile: { readPlan?: ReadPlanRules; points: ModbusPointDefinition[] },
+  ctx: z.core.$RefinementCtx,
+): void {
+  profile.readPlan?.noBridge.forEach((range, index) => {
+    const path = ['readPlan', 'noBridge', index];
+    if (range.from > range.to) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'to'],
+        message: `expected ${range.from}..65535 (not before from)`,
+      });
+      return;
+    }
+    for (const point of profile.points) {
+      const { table, address, length } = point.address;
+      const last = address + (isBitTable(table) ? 1 : registerCount(point.type, length)) - 1;
+      if (table === range.table && address <= range.to && last >= range.from) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `point "${point.id}" (${table} ${address}) lies in ${range.table} ${range.from}..${range.to}, which noBridge says the equipment does not have`,
+        });
+      }
+    }
+  });
+}
+
 export const modbusProfileSchema = z
   .strictObject({
     ...profileCommon,
     protocol: z.literal('modbus'),
     defaults: defaults.prefault({}),
     points: z.array(modbusPointSchema).min(1, { error: 'expected at least one point' }),
+    readPlan: readPlanSchema.optional(),
   })
   .superRefine((profile, ctx) => {
     checkPoints(profile.points, ctx);
     profile.points.forEach((point, index) => {
       checkModbusPoint(point, index, ctx);
     });
+    checkReadPlan(profile, ctx);
   });
 
 export const opcuaProfileSchema = z

@@ -8,7 +8,8 @@ export function pointKey(equipmentId: string, pointId: string): string {
 
 /**
  * Binds every point of every equipment on a bus to its profile: unit id, poll period (the point's, else the
- * profile's) and, for Modbus, the profile's default byte and word order made explicit on each point.
+ * profile's) and, for Modbus, the profile's default byte and word order made explicit on each point and its read
+ * planning rules.
  */
 export function bindBusPoints(bus: BusConfig, profiles: ReadonlyMap<string, Profile>): BoundPoint[] {
   return bus.equipment.flatMap((equipment): BoundPoint[] => {
@@ -22,6 +23,7 @@ export function bindBusPoints(bus: BusConfig, profiles: ReadonlyMap<string, Prof
           equipmentId: equipment.id,
           ...(unit === undefined ? {} : { unit }),
           periodMs: definition.period ?? profile.defaults.period,
+          ...(profile.readPlan === undefined ? {} : { readPlan: profile.readPlan }),
           definition: {
             ...definition,
             byteOrder: definition.byteOrder ?? profile.defaults.byteOrder,

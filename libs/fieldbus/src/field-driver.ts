@@ -1,4 +1,4 @@
-import type { ModbusPointDefinition, OpcuaPointDefinition, PointScalar, Quality } from '@beffroi/domain';
+import type { ModbusPointDefinition, OpcuaPointDefinition, PointScalar, Quality, ReadPlanRules } from '@beffroi/domain';
 import type { Observable } from 'rxjs';
 
 /** A profile point bound to one piece of equipment on a bus. */
@@ -11,6 +11,8 @@ export interface BoundPoint<D = ModbusPointDefinition | OpcuaPointDefinition> {
   definition: D;
   /** Poll (or OPC UA sampling) period, ms. */
   periodMs: number;
+  /** Modbus: what the equipment's profile says about joining its points into requests (`readPlan`). */
+  readPlan?: ReadPlanRules;
 }
 
 /** One observation of a point: a value with good quality, or no value and the reason. */
@@ -18,7 +20,7 @@ export interface PointSample {
   key: string;
   value: PointScalar | null;
   quality: Quality;
-  /** When the device says it observed the value (OPC UA source timestamp). */
+  /** When the device observed the value: the OPC UA source timestamp; on Modbus, when the answer came. */
   observedAt?: Date;
   receivedAt: Date;
 }
@@ -61,5 +63,7 @@ export abstract class FieldDriver {
   abstract write(point: BoundPoint, value: PointScalar, notAfter: Date): Promise<WriteAck>;
   /** Values pushed by the equipment (OPC UA subscriptions); Modbus buses never emit here. */
   abstract readonly changes$: Observable<PointSample>;
+  /** The state of the bus's link: the current one on subscription, then each change. */
+  abstract readonly link$: Observable<LinkState>;
   abstract health(): BusHealth;
 }

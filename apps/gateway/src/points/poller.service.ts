@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { BoundPoint, FieldDriver } from '@beffroi/fieldbus';
-import type { Subscription } from 'rxjs';
+import { filter, type Subscription } from 'rxjs';
 import { FieldService } from '../field/field.service';
 import { PointStore } from './point-store.service';
 
@@ -19,7 +19,9 @@ interface PollGroup {
 /**
  * Polls each bus at each point's period: the points of a bus sharing a period form one group, read in one call
  * (the driver plans the requests). A group whose previous poll is still running skips its turn, so a bus that
- * cannot keep up never builds a backlog. Values pushed by the equipment (OPC UA) go straight to the store.
+ * cannot keep up never builds a backlog. Every group of a bus is also polled as soon as its link comes up — the
+ * first poll after start waits for it, and after an outage no group, however slow, keeps showing the bus as not
+ * connected until its next period. Values pushed by the equipment (OPC UA) go straight to the store.
  */
 @Injectable()
 export class PollerService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -52,7 +54,15 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     }
     for (const group of this.groups) {
       group.timer = setInterval(() => void this.poll(group), group.periodMs);
-      void this.poll(group);
+    }
+    for (const driver of this.field.drivers.values()) {
+      const groups = this.groups.filter((group) => group.driver === driver);
+      if (groups.length === 0) continue;
+      this.subscriptions.push(
+        driver.link$.pipe(filter((link) => link === 'connected')).subscribe(() => {
+          for (const group of groups) if (!group.running) void this.poll(group);
+        }),
+      );
     }
     this.logger.log(`${this.groups.length} poll groups armed`);
   }

@@ -232,26 +232,46 @@ describe('BusScheduler', () => {
     expect(wire.sent).toHaveLength(2);
   });
 
-  it('holds a write for an offline unit until the unit answers again, or until its not-after time', async () => {
-    // Probe delays at the top of their jitter range (1000 ms), so the probe falls after the first write expired.
+  it('answers a write for an offline unit at once (unit offline), without sending it, until its probe is due', async () => {
+    // Probe delays at the top of their jitter range (1000 ms).
     jest.spyOn(Math, 'random').mockReturnValue(0.999999);
     const { wire, bus } = scheduler({ retries: 0, offlineAfter: 1, probeMinMs: 1000 });
     wire.silentUnits.add(4);
     await bus.read(read(4));
-    const late = bus.write({ kind: 'write-coils', unit: 4, address: 0, values: [true] }, new Date(Date.now() + 500));
-    const patient = bus.write(
+    await expect(
+      bus.write({ kind: 'write-coils', unit: 4, address: 0, values: [true] }, new Date(Date.now() + 60_000)),
+    ).resolves.toEqual({ ok: false, failure: 'rejected', reason: 'unit offline: no answer' });
+    expect(wire.sent).toHaveLength(1);
+    // Once the probe is due the write is the probe: sent once, and answered by what the unit says.
+    jest.advanceTimersByTime(1000);
+    const probe = bus.write(
+      { kind: 'write-coils', unit: 4, address: 0, values: [true] },
+      new Date(Date.now() + 60_000),
+    );
+    await expect(probe).resolves.toEqual({ ok: false, failure: 'rejected', reason: 'unit offline: no answer' });
+    expect(wire.sent).toHaveLength(2);
+    // The next probe comes after a longer delay (backoff); the unit answers it.
+    jest.advanceTimersByTime(5000);
+    wire.silentUnits.delete(4);
+    const back = bus.write({ kind: 'write-coils', unit: 4, address: 1, values: [true] }, new Date(Date.now() + 60_000));
+    wire.answerAll();
+    await expect(back).resolves.toEqual({ ok: true, registers: [1] });
+  });
+
+  it('answers the writes waiting behind others when their unit is declared offline', async () => {
+    const { wire, bus } = scheduler({ retries: 0, offlineAfter: 1 });
+    const first = bus.write(
+      { kind: 'write-coils', unit: 4, address: 0, values: [true] },
+      new Date(Date.now() + 60_000),
+    );
+    const second = bus.write(
       { kind: 'write-coils', unit: 4, address: 1, values: [true] },
       new Date(Date.now() + 60_000),
     );
-    await flush();
     expect(wire.sent).toHaveLength(1);
-    jest.advanceTimersByTime(600);
-    await expect(late).resolves.toMatchObject({ ok: false, failure: 'expired' });
-    wire.silentUnits.delete(4);
-    jest.advanceTimersByTime(1000);
-    await flush();
-    wire.answerAll();
-    await expect(patient).resolves.toEqual({ ok: true, registers: [1] });
-    expect(wire.sent.filter((r) => r.kind === 'write-coils')).toHaveLength(1);
+    for (const { answer } of wire.pending.splice(0)) answer({ ok: false, failure: 'timeout', reason: 'no answer' });
+    await expect(first).resolves.toEqual({ ok: false, failure: 'rejected', reason: 'unit offline: no answer' });
+    await expect(second).resolves.toEqual({ ok: false, failure: 'rejected', reason: 'unit offline: no answer' });
+    expect(wire.sent).toHaveLength(1);
   });
 });

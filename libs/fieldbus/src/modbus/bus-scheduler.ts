@@ -163,7 +163,9 @@ export class BusScheduler {
   /**
    * Writes before any waiting poll. While the bus is down the write waits for it, until `notAfter`: then it is
    * answered `expired` and never sent (once writes stop waiting, see {@link stopWaiting}, it is answered at once).
-   * Writes to an offline unit are tried (a write is also a probe).
+   * A write to an offline unit is answered at once, `unit offline`, never sent — unless the unit's probe is due:
+   * then the write is the probe, sent once, and answered by what the unit says. Writes waiting behind others when
+   * their unit is declared offline are answered the same way.
    */
   write(request: ModbusWriteRequest, notAfter: Date): Promise<WriteOutcome> {
     if (this.stopped) return Promise.resolve({ ok: false, failure: 'rejected', reason: 'bus stopped' });
@@ -172,6 +174,9 @@ export class BusScheduler {
     }
     if (!this.writesWait && !this.canSendNow(request.unit)) {
       return Promise.resolve({ ok: false, failure: 'rejected', reason: this.strandedReason(request.unit) });
+    }
+    if (!this.reachable(request.unit)) {
+      return Promise.resolve({ ok: false, failure: 'rejected', reason: this.offlineReason(request.unit) });
     }
     if (this.writes.length >= this.options.maxQueuedWrites) {
       return Promise.resolve({
@@ -211,6 +216,7 @@ export class BusScheduler {
   private pump(): void {
     if (this.stopped || !this.connected) return;
     this.refuseStranded();
+    this.refuseOffline();
     // Reading the clock only where the answer matters: pump runs after every answer.
     const wait = this.options.interFrameGapMs > 0 ? this.gapUntil - Date.now() : 0;
     if (wait > 0) {
@@ -224,8 +230,13 @@ export class BusScheduler {
       const write = this.writes.length > 0 ? this.nextWrite() : undefined;
       if (write) {
         this.dispatch(write.request, (outcome) => {
-          if (!this.unreachable(write, outcome)) write.settle(outcome);
-          else if (Date.now() > write.notAfter) {
+          if (!this.unreachable(outcome)) {
+            const silent = !outcome.ok && (outcome.failure === 'timeout' || outcome.failure === 'corrupt');
+            const offline = silent && !this.unit(write.request.unit).online;
+            write.settle(
+              offline ? { ok: false, failure: 'rejected', reason: this.offlineReason(write.request.unit) } : outcome,
+            );
+          } else if (Date.now() > write.notAfter) {
             write.settle({
               ok: false,
               failure: 'expired',
@@ -262,13 +273,28 @@ export class BusScheduler {
   }
 
   /**
-   * A write that could not reach its unit (connection lost, or the unit went silent) waits for it again until its
-   * not-after time: Modbus writes set a value, so sending one twice is harmless, while losing it is not.
+   * A write whose connection was lost on the wire waits for the bus again until its not-after time: Modbus writes set
+   * a value, so sending one twice is harmless, while losing it is not. (A unit gone silent is answered instead.)
    */
-  private unreachable(job: WriteJob, outcome: ModbusOutcome): boolean {
-    if (outcome.ok || this.stopped || !this.writesWait) return false;
-    if (outcome.failure === 'disconnected') return true;
-    return (outcome.failure === 'timeout' || outcome.failure === 'corrupt') && !this.unit(job.request.unit).online;
+  private unreachable(outcome: ModbusOutcome): boolean {
+    return !outcome.ok && !this.stopped && this.writesWait && outcome.failure === 'disconnected';
+  }
+
+  private offlineReason(unitId: number): string {
+    return `unit offline: ${this.unit(unitId).reason}`;
+  }
+
+  /** Answers the waiting writes whose unit is offline and not due for a probe: they would only wait. */
+  private refuseOffline(): void {
+    for (let i = 0; i < this.writes.length;) {
+      const job = this.writes[i];
+      if (job === undefined || this.reachable(job.request.unit)) {
+        i++;
+        continue;
+      }
+      this.writes.splice(i, 1);
+      job.settle({ ok: false, failure: 'rejected', reason: this.offlineReason(job.request.unit) });
+    }
   }
 
   private dispatch(request: ModbusRequest, settle: (outcome: ModbusOutcome) => void): void {

@@ -81,6 +81,9 @@ export class ModbusLink {
   private readonly guardMs: number;
   /** Connections opened since start (to prove there is never more than one). */
   opens = 0;
+  /** Since when the link is down (creation, or the last connection's end), and why. */
+  private downSince = new Date();
+  private downReason = 'not connected yet';
 
   constructor(
     private readonly bus: ModbusBusConfig,
@@ -93,6 +96,11 @@ export class ModbusLink {
 
   get isOpen(): boolean {
     return this.client?.isOpen ?? false;
+  }
+
+  /** Since when, and why, the link is down; undefined while it is open. */
+  get outage(): { since: Date; reason: string } | undefined {
+    return this.isOpen ? undefined : { since: this.downSince, reason: `bus link down: ${this.downReason}` };
   }
 
   start(): void {
@@ -149,9 +157,8 @@ export class ModbusLink {
         this.onStateChange(true);
       })
       .catch((error: unknown) => {
-        this.logger.warn(
-          `bus ${this.bus.id}: cannot connect (${error instanceof Error ? error.message : String(error)})`,
-        );
+        this.downReason = `cannot connect (${error instanceof Error ? error.message : String(error)})`;
+        this.logger.warn(`bus ${this.bus.id}: ${this.downReason}`);
         void this.closeClient();
         this.scheduleReconnect();
       })
@@ -203,10 +210,16 @@ export class ModbusLink {
   private lost(client: ModbusRTU): void {
     if (this.client !== client) return;
     this.client = undefined;
+    this.wentDown('connection lost');
     client.destroy(() => undefined);
     this.abandonAwaited('connection lost');
     this.onStateChange(false);
     this.scheduleReconnect();
+  }
+
+  private wentDown(reason: string): void {
+    this.downSince = new Date();
+    this.downReason = reason;
   }
 
   private answered(awaited: Awaited, error: Error | null, result: AnswerResult | undefined): void {
@@ -248,6 +261,7 @@ export class ModbusLink {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
+    if (client.isOpen) this.wentDown('connection closed');
     this.abandonAwaited('connection closed');
     if (client.isOpen) await new Promise<void>((resolve) => client.close(() => resolve()));
     else client.destroy(() => undefined);

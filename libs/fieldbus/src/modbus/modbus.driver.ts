@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { ModbusPointDefinition, PointScalar, Quality } from '@beffroi/domain';
-import { EMPTY, type Observable } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, EMPTY, type Observable } from 'rxjs';
 import {
   decodeModbusPoint,
   decodePlainRegister,
@@ -9,14 +9,23 @@ import {
   type PlainRegister,
   plainRegisterOf,
 } from '../codec/modbus-codec';
-import { type BoundPoint, type BusHealth, FieldDriver, type PointSample, type WriteAck } from '../field-driver';
+import {
+  type BoundPoint,
+  type BusHealth,
+  FieldDriver,
+  type LinkState,
+  type PointSample,
+  type WriteAck,
+} from '../field-driver';
 import {
   type ModbusBoundPoint,
   planReads,
   pointData,
   type PointSlot,
+  type ReadCut,
   type ReadPlan,
   type ReadPlanOptions,
+  type ReadRequest,
   type UnplannedPoint,
 } from '../plan/read-plan';
 import {
@@ -28,6 +37,7 @@ import {
   type WriteOutcome,
 } from './bus-scheduler';
 import { type ModbusBusConfig, ModbusLink, type ModbusOutcome } from './modbus-link';
+import { isIllegalAddress, type ReadPiece, readSplitting, wireRequestOf } from './split-read';
 
 /** Scheduling as the bus config asks: one request at a time and the inter-frame gap on an RTU line. */
 export function schedulerOptionsOf(bus: ModbusBusConfig): SchedulerOptions {
@@ -42,8 +52,8 @@ export function schedulerOptionsOf(bus: ModbusBusConfig): SchedulerOptions {
   };
 }
 
-function planOptionsOf(bus: ModbusBusConfig): Partial<ReadPlanOptions> {
-  return { maxRegisterGap: bus.maxReadGap, maxBitGap: bus.maxReadGap * 4, maxRegisters: bus.maxReadRegisters };
+function planOptionsOf(bus: ModbusBusConfig, cuts: readonly ReadCut[]): Partial<ReadPlanOptions> {
+  return { maxRegisterGap: bus.maxReadGap, maxBitGap: bus.maxReadGap * 4, maxRegisters: bus.maxReadRegisters, cuts };
 }
 
 /** Shared by every good sample: polling allocates as little as it can. */
@@ -68,6 +78,7 @@ interface PollPoint {
 
 /** One request of a read plan, ready to poll: the request is built once, not at every poll. */
 interface PollRead {
+  planned: ReadRequest;
   request: ModbusReadRequest;
   points: PollPoint[];
   /** Where this request's first sample goes in the result. */
@@ -79,31 +90,39 @@ interface PollPlan {
   reads: PollRead[];
   unplanned: UnplannedPoint[];
   size: number;
+  /** The learned cuts it was planned with (see `ModbusDriver.learn`). */
+  cutsVersion: number;
 }
 
-function pollPlanOf(plan: ReadPlan): PollPlan {
+function pollReadOf(planned: ReadRequest, first: number): PollRead {
+  return {
+    planned,
+    request: wireRequestOf(planned),
+    points: planned.points.map((slot) => ({
+      key: slot.point.key,
+      offset: slot.offset,
+      plain: slot.count === 1 ? plainRegisterOf(slot.point.definition) : undefined,
+      slot,
+    })),
+    first,
+  };
+}
+
+function pollPlanOf(plan: ReadPlan, cutsVersion: number): PollPlan {
   let size = 0;
-  const reads = plan.requests.map(({ unit, table, address, count, points }): PollRead => {
-    const read: PollRead = {
-      request: { kind: 'read', unit, table, address, count },
-      points: points.map((slot) => ({
-        key: slot.point.key,
-        offset: slot.offset,
-        plain: slot.count === 1 ? plainRegisterOf(slot.point.definition) : undefined,
-        slot,
-      })),
-      first: size,
-    };
-    size += points.length;
+  const reads = plan.requests.map((planned): PollRead => {
+    const read = pollReadOf(planned, size);
+    size += planned.points.length;
     return read;
   });
-  return { reads, unplanned: plan.unplanned, size: size + plan.unplanned.length };
+  return { reads, unplanned: plan.unplanned, size: size + plan.unplanned.length, cutsVersion };
 }
 
-/** The outcome of one request of a plan, and when it came. */
+/** The outcome of one request of a plan, and when it came; `pieces` when it was read again in pieces. */
 interface Answer {
   outcome: ModbusOutcome;
   receivedAt: Date;
+  pieces?: ReadPiece[];
 }
 
 /**
@@ -114,7 +133,13 @@ function samplesOf(plan: PollPlan, answers: readonly Answer[]): PointSample[] {
   const samples = new Array<PointSample>(plan.size);
   plan.reads.forEach((read, index) => {
     const answer = answers[index];
-    if (answer) fillSamples(samples, read, answer.outcome, answer.receivedAt);
+    if (answer?.pieces) {
+      let first = read.first;
+      for (const piece of answer.pieces) {
+        fillSamples(samples, pollReadOf(piece.request, first), piece.outcome, piece.receivedAt);
+        first += piece.request.points.length;
+      }
+    } else if (answer) fillSamples(samples, read, answer.outcome, answer.receivedAt);
   });
   if (plan.unplanned.length > 0) {
     const receivedAt = new Date();
@@ -139,7 +164,7 @@ function fillSamples(samples: PointSample[], read: PollRead, outcome: ModbusOutc
     samples[index++] =
       value === undefined
         ? decodedSample(point.slot, data, single, receivedAt)
-        : { key: point.key, value, quality: GOOD, receivedAt };
+        : { key: point.key, value, quality: GOOD, observedAt: receivedAt, receivedAt };
   }
 }
 
@@ -156,7 +181,7 @@ function decodedSample(
   } else slice = pointData(data, slot);
   const decoded = decodeModbusPoint(slot.point.definition, slice as readonly number[] | readonly boolean[]);
   return decoded.ok
-    ? { key: slot.point.key, value: decoded.value, quality: GOOD, receivedAt }
+    ? { key: slot.point.key, value: decoded.value, quality: GOOD, observedAt: receivedAt, receivedAt }
     : badSample(slot.point.key, decoded.reason, receivedAt);
 }
 
@@ -170,11 +195,16 @@ function isModbusPoint(point: BoundPoint): point is ModbusBoundPoint {
  */
 export class ModbusDriver extends FieldDriver {
   readonly changes$: Observable<PointSample> = EMPTY;
+  private readonly linkStates = new BehaviorSubject<LinkState>('connecting');
+  readonly link$: Observable<LinkState> = this.linkStates.pipe(distinctUntilChanged());
   private readonly logger = new Logger(ModbusDriver.name);
   private readonly link: ModbusLink;
   private readonly scheduler: BusScheduler;
   private readonly plans = new WeakMap<readonly BoundPoint[], PollPlan>();
   private readonly equipmentByUnit = new Map<number, Set<string>>();
+  /** Cuts the equipment's answers proved (exception 02 to a joined read), by `unit/table/address`. */
+  private readonly cuts = new Map<string, ReadCut>();
+  private cutsVersion = 0;
 
   constructor(
     readonly bus: ModbusBusConfig,
@@ -198,6 +228,7 @@ export class ModbusDriver extends FieldDriver {
     );
     this.link = new ModbusLink(bus, (open) => {
       this.scheduler.setConnected(open);
+      this.linkStates.next(open ? 'connected' : 'connecting');
     });
   }
 
@@ -240,7 +271,16 @@ export class ModbusDriver extends FieldDriver {
       };
       plan.reads.forEach((read, index) => {
         this.scheduler.submit(read.request, (outcome) => {
-          answers[index] = { outcome, receivedAt: new Date() };
+          const receivedAt = new Date();
+          if (read.planned.points.length > 1 && isIllegalAddress(outcome)) {
+            readSplitting(read.planned, outcome, receivedAt, this.submitRead, ({ pieces, cuts }) => {
+              answers[index] = { outcome, receivedAt, pieces };
+              this.learn(read.planned, pieces, cuts);
+              if (--waiting === 0) finish();
+            });
+            return;
+          }
+          answers[index] = { outcome, receivedAt };
           if (--waiting === 0) finish();
         });
       });
@@ -272,16 +312,21 @@ export class ModbusDriver extends FieldDriver {
   }
 
   health(): BusHealth {
-    const offline = this.scheduler
-      .unitHealth()
-      .filter((unit) => !unit.online)
-      .flatMap((unit) =>
-        [...(this.equipmentByUnit.get(unit.unit) ?? [])].map((equipmentId) => ({
-          equipmentId,
-          since: unit.since,
-          reason: unit.reason,
-        })),
-      );
+    const outage = this.link.outage;
+    const offline = outage
+      ? [...this.equipmentByUnit.values()].flatMap((ids) =>
+          [...ids].map((equipmentId) => ({ equipmentId, since: outage.since, reason: outage.reason })),
+        )
+      : this.scheduler
+          .unitHealth()
+          .filter((unit) => !unit.online)
+          .flatMap((unit) =>
+            [...(this.equipmentByUnit.get(unit.unit) ?? [])].map((equipmentId) => ({
+              equipmentId,
+              since: unit.since,
+              reason: unit.reason,
+            })),
+          );
     return {
       busId: this.bus.id,
       link: this.link.isOpen ? 'connected' : 'connecting',
@@ -306,13 +351,37 @@ export class ModbusDriver extends FieldDriver {
     return ackOf(await this.scheduler.write({ kind: 'write-registers', unit, address, values: [register] }, notAfter));
   }
 
+  private readonly submitRead = (request: ModbusReadRequest, done: (outcome: ModbusOutcome) => void): void => {
+    this.scheduler.submit(request, done);
+  };
+
+  /** The plan of these points, made again once the equipment's answers proved a new cut. */
   private planFor(points: readonly BoundPoint[]): PollPlan {
     let plan = this.plans.get(points);
-    if (!plan) {
-      plan = pollPlanOf(planReads(points.filter(isModbusPoint), planOptionsOf(this.bus)));
+    if (plan?.cutsVersion !== this.cutsVersion) {
+      const options = planOptionsOf(this.bus, [...this.cuts.values()]);
+      plan = pollPlanOf(planReads(points.filter(isModbusPoint), options), this.cutsVersion);
       this.plans.set(points, plan);
     }
     return plan;
+  }
+
+  /**
+   * Remembers the cuts a read split on exception 02 proved, so that the next plans read those parts apart at once
+   * instead of being refused first; says so once per request refused.
+   */
+  private learn(refused: ReadRequest, pieces: readonly ReadPiece[], cuts: readonly ReadCut[]): void {
+    const fresh = cuts.filter((cut) => !this.cuts.has(`${cut.unit}/${cut.table}/${cut.address}`));
+    if (fresh.length === 0) return;
+    for (const cut of fresh) this.cuts.set(`${cut.unit}/${cut.table}/${cut.address}`, cut);
+    this.cutsVersion++;
+    const span = (r: ReadRequest) => `${r.address}..${r.address + r.count - 1}`;
+    const equipment = [...(this.equipmentByUnit.get(refused.unit) ?? [])].join(', ') || 'no equipment';
+    this.logger.warn(
+      `bus ${this.bus.id}: unit ${refused.unit} (${equipment}) answered exception 2 (illegal data address) to ` +
+        `${refused.table} ${span(refused)}: reading ${refused.table} ${pieces.map((p) => span(p.request)).join(', ')} ` +
+        `apart from now on (the profile's readPlan.noBridge can say so from the start)`,
+    );
   }
 
   private logUnitChange(health: UnitHealth): void {

@@ -148,3 +148,49 @@ describe('sampleFromDataValue', () => {
     });
   });
 });
+
+describe('points with states', () => {
+  const modes = { '0': 'comfort', '1': 'eco', '2': 'frost' };
+
+  it('reads the name of the state', () => {
+    expect(decodeVariant(variant(DataType.Int32, 1), 'int32', modes)).toEqual({ ok: true, value: 'eco' });
+    expect(decodeVariant(variant(DataType.Boolean, true), 'bool', { '0': 'off', '1': 'on' })).toEqual({
+      ok: true,
+      value: 'on',
+    });
+  });
+
+  it('refuses a value that is no state', () => {
+    expect(decodeVariant(variant(DataType.Int32, 7), 'int32', modes)).toEqual({ ok: false, reason: 'unknown state 7' });
+  });
+
+  it('writes a state by its name, as its integer in the wire type of the point', () => {
+    expect(encodeValue('comfort', 'int32', modes)).toEqual({
+      ok: true,
+      variant: { dataType: DataType.Int32, arrayType: VariantArrayType.Scalar, value: 0 },
+    });
+    expect(encodeValue('on', 'bool', { '0': 'off', '1': 'on' })).toEqual({
+      ok: true,
+      variant: { dataType: DataType.Boolean, arrayType: VariantArrayType.Scalar, value: true },
+    });
+  });
+
+  it('refuses a name that is no state, listing the states', () => {
+    expect(encodeValue('hot', 'int32', modes)).toEqual({
+      ok: false,
+      reason: 'expected one of "comfort" | "eco" | "frost", got "hot"',
+    });
+    expect(encodeValue(1, 'int32', modes)).toEqual({
+      ok: false,
+      reason: 'expected one of "comfort" | "eco" | "frost", got 1',
+    });
+  });
+
+  it('reads a state through a data value', () => {
+    const dataValue = new DataValue({ value: variant(DataType.Int32, 2), statusCode: StatusCodes.Good });
+    expect(sampleFromDataValue('heating:zone.1.mode', 'int32', dataValue, new Date(0), modes)).toMatchObject({
+      value: 'frost',
+      quality: { status: 'good' },
+    });
+  });
+});

@@ -17,6 +17,8 @@ export const OPCUA_WIRE_TYPES: Record<PointType, DataType> = {
 };
 
 export type Decoded = { ok: true; value: PointScalar } | { ok: false; reason: string };
+/** Integer values that stand for named states (a point's `states`: `{ '0': comfort, '1': eco }`). */
+export type States = Readonly<Record<string, string>>;
 export type Encoded = { ok: true; variant: VariantOptions } | { ok: false; reason: string };
 
 const INTEGER_RANGES: Partial<Record<PointType, readonly [number, number]>> = {
@@ -73,8 +75,19 @@ function wireName(variant: Variant): string {
   return DataType[variant.dataType];
 }
 
-/** The value of a variant as the point's type, or why it cannot be one. */
-export function decodeVariant(variant: Variant, type: PointType): Decoded {
+/**
+ * The value of a variant as the point's type — the name of its state for a point with `states` (a bool is state 0
+ * or 1) — or why it cannot be one.
+ */
+export function decodeVariant(variant: Variant, type: PointType, states?: States): Decoded {
+  const decoded = decodeScalar(variant, type);
+  if (!decoded.ok || states === undefined || typeof decoded.value === 'string') return decoded;
+  const key = Number(decoded.value);
+  const state = Object.entries(states).find(([integer]) => Number(integer) === key);
+  return state ? { ok: true, value: state[1] } : { ok: false, reason: `unknown state ${key}` };
+}
+
+function decodeScalar(variant: Variant, type: PointType): Decoded {
   if (variant.arrayType !== VariantArrayType.Scalar) {
     return { ok: false, reason: `expected a scalar ${type}, the server sent an array of ${wireName(variant)}` };
   }
@@ -109,8 +122,26 @@ export function decodeVariant(variant: Variant, type: PointType): Decoded {
   }
 }
 
-/** The variant that writes `value` to a point of this type, or why the value does not fit the type. */
-export function encodeValue(value: PointScalar, type: PointType): Encoded {
+/**
+ * The variant that writes `value` to a point of this type, or why the value does not fit the type. A point with
+ * `states` takes the name of a state, written as its integer (a bool as state 0 or 1).
+ */
+export function encodeValue(value: PointScalar, type: PointType, states?: States): Encoded {
+  if (states === undefined || type === 'string') return encodeScalar(value, type);
+  const entries = Object.entries(states);
+  const state = entries.find(([, label]) => label === value);
+  if (!state) {
+    const labels = entries.map(([, label]) => JSON.stringify(label)).join(' | ');
+    return { ok: false, reason: `expected one of ${labels}, got ${show(value)}` };
+  }
+  const integer = Number(state[0]);
+  if (type !== 'bool') return encodeScalar(integer, type);
+  return integer === 0 || integer === 1
+    ? encodeScalar(integer === 1, type)
+    : { ok: false, reason: `state ${integer} of a bool must be 0 or 1` };
+}
+
+function encodeScalar(value: PointScalar, type: PointType): Encoded {
   const dataType = OPCUA_WIRE_TYPES[type];
   switch (type) {
     case 'bool':
@@ -153,13 +184,19 @@ export function encodeValue(value: PointScalar, type: PointType): Encoded {
  * A sample from what the server said about a point: good with the converted value when the status is Good, bad with
  * the status code name (BadNodeIdUnknown, UncertainLastUsableValue...) otherwise.
  */
-export function sampleFromDataValue(key: string, type: PointType, dataValue: DataValue, receivedAt: Date): PointSample {
+export function sampleFromDataValue(
+  key: string,
+  type: PointType,
+  dataValue: DataValue,
+  receivedAt: Date,
+  states?: States,
+): PointSample {
   const observedAt = dataValue.sourceTimestamp ?? undefined;
   const timestamps = observedAt ? { observedAt, receivedAt } : { receivedAt };
   if (!dataValue.statusCode.isGood()) {
     return { key, value: null, quality: { status: 'bad', reason: dataValue.statusCode.name }, ...timestamps };
   }
-  const decoded = decodeVariant(dataValue.value, type);
+  const decoded = decodeVariant(dataValue.value, type, states);
   return decoded.ok
     ? { key, value: decoded.value, quality: { status: 'good' }, ...timestamps }
     : { key, value: null, quality: { status: 'bad', reason: decoded.reason }, ...timestamps };

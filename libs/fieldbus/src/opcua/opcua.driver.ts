@@ -12,7 +12,7 @@ import {
   coerceNodeId,
   type DataValue,
   MessageSecurityMode,
-  type NodeId,
+  NodeId,
   OPCUAClient,
   SecurityPolicy,
   type StatusCode,
@@ -21,7 +21,7 @@ import {
   UserTokenType,
   type VariantOptions,
 } from 'node-opcua-client';
-import { type Observable, Subject } from 'rxjs';
+import { BehaviorSubject, distinctUntilChanged, type Observable, Subject } from 'rxjs';
 import { Backoff } from '../backoff';
 import {
   type BoundPoint,
@@ -33,6 +33,7 @@ import {
 } from '../field-driver';
 import { ConnectionLoss, ConnectionLossError } from './connection-loss';
 import { describeConnectFailure } from './opcua-failure';
+import { typeMismatch } from './opcua-type-check';
 import { encodeValue, sampleFromDataValue } from './opcua-value.codec';
 
 /** What the driver takes from the bus config. */
@@ -80,6 +81,8 @@ interface Connection {
   namespaceArray: string[];
   /** Point key → node id resolved against this server's namespace array. */
   nodeIds: Map<string, NodeId>;
+  /** Point key → why the point cannot be used on this server (its type does not match its node's DataType). */
+  unusable: Map<string, string>;
   loss: ConnectionLoss;
   /** Monitored items the server accepted. */
   monitoredItems: number;
@@ -153,7 +156,8 @@ export class OpcuaDriver extends FieldDriver {
   private readonly equipmentIds: readonly string[];
   private readonly backoff: Backoff;
   private readonly connectTimeoutMs: number;
-  private link: LinkState = 'disconnected';
+  private readonly linkStates = new BehaviorSubject<LinkState>('disconnected');
+  readonly link$: Observable<LinkState> = this.linkStates.pipe(distinctUntilChanged());
   private connection: Connection | undefined;
   /** The attempt under way, so that stop() can cut it short. */
   private attempt: ConnectionLoss | undefined;
@@ -170,6 +174,8 @@ export class OpcuaDriver extends FieldDriver {
   private everConnected = false;
   private readonly queue: PendingWrite[] = [];
   private pumping = false;
+  /** Type mismatches already logged, so that a reconnection does not log them again. */
+  private readonly loggedMismatches = new Set<string>();
   /** Cleared by {@link stopWaiting}: writes are then refused while there is no connection, not queued. */
   private writesWait = true;
 
@@ -186,6 +192,14 @@ export class OpcuaDriver extends FieldDriver {
     this.backoff = new Backoff(reconnect.initialMs, reconnect.maxMs);
     this.connectTimeoutMs = options.connectTimeoutMs ?? Math.max(10 * bus.timeout, 10_000);
     this.changes$ = this.samples.asObservable();
+  }
+
+  private get link(): LinkState {
+    return this.linkStates.value;
+  }
+
+  private set link(state: LinkState) {
+    this.linkStates.next(state);
   }
 
   private get keepAliveMs(): number {
@@ -277,7 +291,7 @@ export class OpcuaDriver extends FieldDriver {
       if (typeof nodeId === 'string') return badSample(point.key, nodeId, answeredAt);
       const value = byKey.get(point.key);
       if (!value || !isOpcuaPoint(point)) return badSample(point.key, failure ?? 'no value in the answer', answeredAt);
-      return sampleFromDataValue(point.key, point.definition.type, value, answeredAt);
+      return sampleFromDataValue(point.key, point.definition.type, value, answeredAt, point.definition.states);
     });
   }
 
@@ -286,7 +300,7 @@ export class OpcuaDriver extends FieldDriver {
     if (!isOpcuaPoint(point)) {
       return Promise.resolve({ status: 'failed', reason: `${point.key} is not an OPC UA point` });
     }
-    const encoded = encodeValue(value, point.definition.type);
+    const encoded = encodeValue(value, point.definition.type, point.definition.states);
     if (!encoded.ok) return Promise.resolve({ status: 'failed', reason: encoded.reason });
     const wait = notAfter.getTime() - Date.now();
     if (wait <= 0) {
@@ -406,12 +420,15 @@ export class OpcuaDriver extends FieldDriver {
       });
       const namespaceArray = await loss.race(session.readNamespaceArray());
       const nodeIds = this.resolveNodeIds(namespaceArray);
+      const unusable = await loss.race(this.checkTypes(session, nodeIds));
+      for (const key of unusable.keys()) nodeIds.delete(key);
       const connection: Connection = {
         client,
         session,
         subscription: await loss.race(this.subscribe(session, loss)),
         namespaceArray,
         nodeIds,
+        unusable,
         loss,
         monitoredItems: 0,
         watchdog: undefined,
@@ -495,9 +512,48 @@ export class OpcuaDriver extends FieldDriver {
     return nodeIds;
   }
 
+  /**
+   * Reads the DataType of every node and compares it with its point's type: a point that does not match (`float32` on
+   * an Int32 node) is logged as an error naming the equipment, point, node id and both types, gets a bad sample with
+   * the reason, and is neither monitored, read nor written on this connection. Returns those points with the reason.
+   */
+  private async checkTypes(session: ClientSession, nodeIds: ReadonlyMap<string, NodeId>): Promise<Map<string, string>> {
+    const unusable = new Map<string, string>();
+    const checked = this.points.flatMap((point) => {
+      const nodeId = nodeIds.get(point.key);
+      return nodeId ? [{ point, nodeId }] : [];
+    });
+    if (checked.length === 0) return unusable;
+    const values = await within(
+      session.read(checked.map(({ nodeId }) => ({ nodeId, attributeId: AttributeIds.DataType }))),
+      this.bus.timeout,
+      'Read DataType',
+    );
+    const receivedAt = new Date();
+    checked.forEach(({ point }, index) => {
+      const dataType: unknown = values[index]?.value.value;
+      if (!values[index]?.statusCode.isGood() || !(dataType instanceof NodeId)) return;
+      const mismatch = typeMismatch(point.definition, dataType);
+      if (mismatch === undefined) return;
+      const reason = `type mismatch: ${mismatch}`;
+      unusable.set(point.key, reason);
+      this.samples.next(badSample(point.key, reason, receivedAt));
+      const line =
+        `bus ${this.busId}: equipment ${point.equipmentId}, point ${point.definition.id}, node ` +
+        `${point.definition.address.nodeId}: ${mismatch}; the point stays bad until its profile type matches the node`;
+      if (!this.loggedMismatches.has(line)) {
+        this.loggedMismatches.add(line);
+        this.logger.error(line);
+      }
+    });
+    return unusable;
+  }
+
   /** The node id of a point on this connection, or why there is none. */
   private nodeIdOf(point: BoundPoint, connection: Connection): NodeId | string {
     if (!isOpcuaPoint(point)) return `${point.key} is not an OPC UA point`;
+    const unusable = connection.unusable.get(point.key);
+    if (unusable !== undefined) return unusable;
     const known = connection.nodeIds.get(point.key);
     if (known) return known;
     try {
@@ -549,7 +605,8 @@ export class OpcuaDriver extends FieldDriver {
         group.on('changed', (_item, dataValue: DataValue, index: number) => {
           const point = points[index];
           if (!point || connection.loss.reason !== undefined) return;
-          this.samples.next(sampleFromDataValue(point.key, point.definition.type, dataValue, new Date()));
+          const { type, states } = point.definition;
+          this.samples.next(sampleFromDataValue(point.key, type, dataValue, new Date(), states));
         });
         await new Promise<void>((resolve, reject) => {
           group.once('initialized', resolve);

@@ -311,4 +311,57 @@ describe('read plan', () => {
       expect(pointData([0x42f6], request!.points[0]!)).toEqual([0x42f6]);
     });
   });
+
+  describe('holes: addresses the equipment does not have', () => {
+    /** The simulated bell controller: swing coils 0..2, strike coils 16..18, nothing in between. */
+    const bellCoils = (readPlan?: ModbusBoundPoint['readPlan']) =>
+      [0, 1, 2, 16, 17, 18].map((address) => ({
+        ...bound(`c${address}`, 'coil', address),
+        ...(readPlan === undefined ? {} : { readPlan }),
+      }));
+
+    it('bridges a gap the bus allows when nothing says it is a hole', () => {
+      expect(spans(planReads(bellCoils()))).toEqual(['0+19']);
+    });
+
+    it("never reads across a range the profile's noBridge says the equipment does not have", () => {
+      const plan = planReads(bellCoils({ noBridge: [{ table: 'coil', from: 3, to: 15 }] }));
+      expect(spans(plan)).toEqual(['0+3', '16+3']);
+    });
+
+    it('keeps a noBridge range to its own table', () => {
+      const points = [
+        ...bellCoils({ noBridge: [{ table: 'discrete-input', from: 3, to: 15 }] }),
+        ...[0, 16].map((address) => ({
+          ...bound(`d${address}`, 'discrete-input', address),
+          readPlan: { noBridge: [{ table: 'discrete-input' as const, from: 3, to: 15 }] },
+        })),
+      ];
+      expect(summary(planReads(points)).map((line) => line.split(':')[0])).toEqual([
+        '1 coil 0+19',
+        '1 discrete-input 0+1',
+        '1 discrete-input 16+1',
+      ]);
+    });
+
+    it('never reads across a cut learned from the equipment, on that unit only', () => {
+      const other = [0, 16].map((address) => bound(`u2c${address}`, 'coil', address, { unit: 2 }));
+      const plan = planReads([...bellCoils(), ...other], { cuts: [{ unit: 1, table: 'coil', address: 16 }] });
+      expect(summary(plan).map((line) => line.split(':')[0])).toEqual(['1 coil 0+3', '1 coil 16+3', '2 coil 0+17']);
+    });
+
+    it('reads a point cut off on both sides on its own', () => {
+      const cuts = [
+        { unit: 1, table: 'coil' as const, address: 1 },
+        { unit: 1, table: 'coil' as const, address: 2 },
+      ];
+      expect(spans(planReads(bellCoils(), { cuts }))).toEqual(['0+1', '1+1', '2+17']);
+    });
+
+    it("joins no wider than the profile's maxGap, nor than the bus allows", () => {
+      expect(spans(planReads(bellCoils({ maxGap: 0, noBridge: [] })))).toEqual(['0+3', '16+3']);
+      expect(spans(planReads(bellCoils({ maxGap: 100, noBridge: [] }), { maxBitGap: 4 }))).toEqual(['0+3', '16+3']);
+      expect(spans(planReads(bellCoils({ maxGap: 13, noBridge: [] })))).toEqual(['0+19']);
+    });
+  });
 });

@@ -20,6 +20,18 @@ export interface ReadPlanOptions {
   maxRegisters: number;
   /** Most bits one request reads, 1..2000. */
   maxBits: number;
+  /** Boundaries no request reads across, besides those of the points' profiles (`readPlan.noBridge`). */
+  cuts: readonly ReadCut[];
+}
+
+/**
+ * A boundary in a unit's table that no request reads across: a request never holds both `address - 1` and `address`.
+ * A range the equipment does not have is bounded by two; a point the equipment refuses is cut off on both sides.
+ */
+export interface ReadCut {
+  unit: number;
+  table: ModbusTable;
+  address: number;
 }
 
 export const DEFAULT_READ_PLAN_OPTIONS: Readonly<ReadPlanOptions> = {
@@ -27,6 +39,7 @@ export const DEFAULT_READ_PLAN_OPTIONS: Readonly<ReadPlanOptions> = {
   maxBitGap: 32,
   maxRegisters: MODBUS_MAX_READ_REGISTERS,
   maxBits: MODBUS_MAX_READ_BITS,
+  cuts: [],
 };
 
 /** Where one point lies in the response of its request. */
@@ -67,14 +80,21 @@ interface Placed {
   count: number;
 }
 
+/** The planning settings with what the points' profiles add: cuts by unit and table, a smaller gap by unit. */
+interface Settings extends ReadPlanOptions {
+  cutsOf: Map<string, number[]>;
+  unitMaxGap: Map<number, number>;
+}
+
 /**
  * The reads that fetch these points, deterministically: per unit and table, by address, neighbours joined across
- * gaps of at most `maxRegisterGap`/`maxBitGap` into requests of at most `maxRegisters`/`maxBits`. A point never
- * straddles two requests; points sharing registers (bits of one register) share a request when they fit.
- * Throws a RangeError on options out of their ranges.
+ * gaps of at most `maxRegisterGap`/`maxBitGap` (or the smaller `readPlan.maxGap` of the unit's profile) into
+ * requests of at most `maxRegisters`/`maxBits`, never across a cut (`cuts`, and the ranges of the profile's
+ * `readPlan.noBridge`). A point never straddles two requests; points sharing registers (bits of one register) share
+ * a request when they fit. Throws a RangeError on options out of their ranges.
  */
 export function planReads(points: readonly ModbusBoundPoint[], options: Partial<ReadPlanOptions> = {}): ReadPlan {
-  const settings = readPlanOptions(options);
+  const settings = settingsOf(readPlanOptions(options), points);
   const plan: ReadPlan = { requests: [], unplanned: [] };
   let current: ReadRequest | undefined;
   for (const placed of points.map(place).sort(byUnitTableAddress)) {
@@ -103,12 +123,37 @@ function readPlanOptions(options: Partial<ReadPlanOptions>): ReadPlanOptions {
     maxBitGap: options.maxBitGap ?? DEFAULT_READ_PLAN_OPTIONS.maxBitGap,
     maxRegisters: options.maxRegisters ?? DEFAULT_READ_PLAN_OPTIONS.maxRegisters,
     maxBits: options.maxBits ?? DEFAULT_READ_PLAN_OPTIONS.maxBits,
+    cuts: options.cuts ?? DEFAULT_READ_PLAN_OPTIONS.cuts,
   };
   checkInteger('maxRegisterGap', settings.maxRegisterGap, 0, Number.MAX_SAFE_INTEGER);
   checkInteger('maxBitGap', settings.maxBitGap, 0, Number.MAX_SAFE_INTEGER);
   checkInteger('maxRegisters', settings.maxRegisters, 1, MODBUS_MAX_READ_REGISTERS);
   checkInteger('maxBits', settings.maxBits, 1, MODBUS_MAX_READ_BITS);
   return settings;
+}
+
+function settingsOf(options: ReadPlanOptions, points: readonly ModbusBoundPoint[]): Settings {
+  const cutsOf = new Map<string, number[]>();
+  const cut = (unit: number, table: ModbusTable, address: number) => {
+    const key = cutKey(unit, table);
+    cutsOf.set(key, [...(cutsOf.get(key) ?? []), address]);
+  };
+  for (const { unit, table, address } of options.cuts) cut(unit, table, address);
+  const unitMaxGap = new Map<number, number>();
+  for (const point of points) {
+    const rules = point.readPlan;
+    if (rules === undefined || unitMaxGap.has(point.unit)) continue;
+    unitMaxGap.set(point.unit, rules.maxGap ?? Number.MAX_SAFE_INTEGER);
+    for (const range of rules.noBridge) {
+      cut(point.unit, range.table, range.from);
+      cut(point.unit, range.table, range.to + 1);
+    }
+  }
+  return { ...options, cutsOf, unitMaxGap };
+}
+
+function cutKey(unit: number, table: ModbusTable): string {
+  return `${unit}/${table}`;
 }
 
 function checkInteger(name: keyof ReadPlanOptions, value: number, min: number, max: number): void {
@@ -141,8 +186,9 @@ function limitOf(table: ModbusTable, settings: ReadPlanOptions): number {
   return isBitTable(table) ? settings.maxBits : settings.maxRegisters;
 }
 
-function maxGapOf(table: ModbusTable, settings: ReadPlanOptions): number {
-  return isBitTable(table) ? settings.maxBitGap : settings.maxRegisterGap;
+function maxGapOf(unit: number, table: ModbusTable, settings: Settings): number {
+  const gap = isBitTable(table) ? settings.maxBitGap : settings.maxRegisterGap;
+  return Math.min(gap, settings.unitMaxGap.get(unit) ?? gap);
 }
 
 function tooLarge(placed: Placed, limit: number): string {
@@ -150,14 +196,18 @@ function tooLarge(placed: Placed, limit: number): string {
   return `${placed.point.definition.type} of ${placed.count} ${what} exceeds the read limit of ${limit} ${what}`;
 }
 
-/** Same unit and table, a gap small enough to read through, and the grown request within the limit. */
-function joins(request: ReadRequest, placed: Placed, settings: ReadPlanOptions): boolean {
+/** Same unit and table, a gap small enough to read through, no cut inside, and the grown request within the limit. */
+function joins(request: ReadRequest, placed: Placed, settings: Settings): boolean {
   const end = request.address + request.count;
+  const grownEnd = Math.max(end, placed.address + placed.count);
   return (
     request.unit === placed.point.unit &&
     request.table === placed.table &&
-    placed.address - end <= maxGapOf(placed.table, settings) &&
-    Math.max(end, placed.address + placed.count) - request.address <= limitOf(placed.table, settings)
+    placed.address - end <= maxGapOf(request.unit, placed.table, settings) &&
+    grownEnd - request.address <= limitOf(placed.table, settings) &&
+    !(settings.cutsOf.get(cutKey(request.unit, request.table)) ?? []).some(
+      (cut) => request.address < cut && cut < grownEnd,
+    )
   );
 }
 

@@ -1,0 +1,34 @@
+import { api, until } from '../support/gateway-harness';
+import { type ShippedRun, startShippedRun } from '../support/shipped-run';
+
+interface PointView {
+  key: string;
+  quality: { status: string; reason?: string };
+}
+
+let run: ShippedRun;
+
+beforeAll(async () => {
+  run = await startShippedRun();
+});
+
+afterAll(async () => {
+  await run.close();
+});
+
+/** Every point not `good`, with its quality, for a message that names them. */
+async function notGood(): Promise<string[]> {
+  const { body } = await api(run.gatewayUrl, 'GET', '/points');
+  return (body as PointView[])
+    .filter((point) => point.quality.status !== 'good')
+    .map((point) => `${point.key}: ${point.quality.status} ${point.quality.reason ?? ''}`.trim());
+}
+
+describe('the shipped gateway config against the shipped simulator config', () => {
+  it('reads every point of every equipment good', async () => {
+    const { body } = await api(run.gatewayUrl, 'GET', '/points');
+    // The bells (16 points), the cabinet (27) and the heating (15).
+    expect((body as PointView[]).length).toBe(16 + 27 + 15);
+    await expect(until(notGood, (bad) => bad.length === 0, 15_000)).resolves.toEqual([]);
+  });
+});
