@@ -8,6 +8,7 @@ import { SyncPeer } from '../support/sync-peer';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
+const CIRCUIT = 'cabinet:circuit.1.command';
 
 interface Alarm {
   key: string;
@@ -111,6 +112,13 @@ async function readsValue(key: string, value: unknown): Promise<void> {
 async function advanceClock(ms: number): Promise<void> {
   const { now } = (await api(gw!.url, 'GET', '/clock')).body as { now: string };
   expect((await api(gw!.url, 'PUT', '/clock', { at: new Date(Date.parse(now) + ms).toISOString() })).status).toBe(200);
+}
+
+async function coilWrites(address: number): Promise<number> {
+  const { writes } = (await control(sim, 'GET', '/devices/cabinet/writes')).body as {
+    writes: { table: string; address: number }[];
+  };
+  return writes.filter((w) => w.table === 'coil' && w.address === address).length;
 }
 
 beforeAll(async () => {
@@ -255,4 +263,62 @@ describe('equipment alarms come from the profile', () => {
     );
     expect(after.slice(reports.length)).toEqual(['cleared']);
   }, 60_000);
+});
+
+describe('the field agrees with the decision, or an alarm says it does not', () => {
+  it('leaves alone an output nothing decided, even when someone asked why it is in its state', async () => {
+    const writesBefore = await coilWrites(1);
+    await control(sim, 'POST', '/devices/cabinet/inputs', { stuckFeedback: [{ circuit: 2, value: true }] });
+    await readsValue('cabinet:circuit.2.feedback', true);
+    expect((await api(gw!.url, 'GET', '/outputs/cabinet:circuit.2.command')).body).toMatchObject({ value: false });
+    // Longer than the profile's feedbackDelay (1 s) + the feedback's period (1 s) + the margin (1 s).
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(await activeKeys()).toEqual([]);
+    expect(await coilWrites(1)).toBe(writesBefore);
+    await control(sim, 'POST', '/devices/cabinet/inputs', { stuckFeedback: [] });
+  });
+
+  it('raises feedback-mismatch with commanded and seen, writes the output again once, and clears when they agree', async () => {
+    await api(gw!.url, 'PUT', `/outputs/${CIRCUIT}/override`, { value: true, owner: 'test' });
+    await readsValue('cabinet:circuit.1.feedback', true);
+    const writesBefore = await coilWrites(0);
+
+    await control(sim, 'POST', '/devices/cabinet/inputs', { stuckFeedback: [{ circuit: 1, value: false }] });
+    const key = `feedback-mismatch:${CIRCUIT}`;
+    expect(await until(activeKeys, (keys) => keys.includes(key))).toEqual([key]);
+    expect((await alarms()).active[0]).toMatchObject({
+      source: 'feedback-mismatch',
+      equipment: 'cabinet',
+      point: 'circuit.1.command',
+      commanded: true,
+      seen: false,
+      feedbackKey: 'cabinet:circuit.1.feedback',
+    });
+    expect((await alarms()).active[0]?.message).toContain('commandé marche');
+    expect(
+      await until(
+        () => reported(key),
+        (r) => r.length === 1,
+      ),
+    ).toEqual(['raised']);
+    // The re-assert: one more write of the coil (its verified write then waits for the feedback for 1 s).
+    expect(
+      await until(
+        () => coilWrites(0),
+        (n) => n > writesBefore,
+      ),
+    ).toBe(writesBefore + 1);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(await coilWrites(0)).toBe(writesBefore + 1);
+    expect(await activeKeys()).toEqual([key]);
+
+    await control(sim, 'POST', '/devices/cabinet/inputs', { stuckFeedback: [] });
+    expect(await until(activeKeys, (keys) => keys.length === 0)).toEqual([]);
+    expect(
+      await until(
+        () => reported(key),
+        (r) => r.length === 2,
+      ),
+    ).toEqual(['raised', 'cleared']);
+  });
 });
