@@ -130,7 +130,7 @@ describe('simulated heating controller over OPC UA', () => {
   });
 
   it('has a profile that parses and addresses every node in the simulator namespace', () => {
-    expect(profile.points).toHaveLength(15);
+    expect(profile.points).toHaveLength(16);
     for (const point of profile.points) expect(point.address.nodeId).toMatch(/^nsu=urn:beffroi:simulator:heating;s=/);
   });
 
@@ -139,7 +139,7 @@ describe('simulated heating controller over OPC UA', () => {
     expect(device.endpointUrl).toBe(`opc.tcp://127.0.0.1:${device.port}`);
   });
 
-  it('exposes the zones and the outdoor sensor under Objects/HeatingController', async () => {
+  it('exposes the zones, the outdoor sensor and the fault contact under Objects/HeatingController', async () => {
     const namespaceArray = await session.readNamespaceArray();
     const browseNames = async (nodeId: string) => {
       const result = await session.browse(
@@ -162,6 +162,7 @@ describe('simulated heating controller over OPC UA', () => {
       ]),
     );
     expect(await browseNames('Outdoor')).toContain('Temperature');
+    expect(await browseNames('Controller')).toContain('Fault');
   });
 
   it('reads every point of the profile with the type the profile declares', async () => {
@@ -183,6 +184,15 @@ describe('simulated heating controller over OPC UA', () => {
     expect(await read('zone.1.heater_on')).toBe(true);
     expect(await read('zone.2.heater_on')).toBe(false);
     expect(await read('outdoor.temperature')).toBe(8);
+  });
+
+  it('shows the fault contact closed by the physical inputs, until it is opened again', async () => {
+    expect(await read('controller.fault')).toBe(false);
+    device.applyInputs({ fault: true });
+    expect(await read('controller.fault')).toBe(true);
+    expect(device.state().fault).toBe(true);
+    device.applyInputs({ fault: false });
+    expect(await read('controller.fault')).toBe(false);
   });
 
   it('takes a new mode and setpoint written by a client', async () => {

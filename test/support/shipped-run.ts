@@ -25,7 +25,7 @@ export interface ShippedRun {
 }
 
 export async function startShippedRun(): Promise<ShippedRun> {
-  const configs = new RunConfigs({ configDir: join(ROOT, 'config'), ephemeral: true }, ROOT);
+  const configs = new RunConfigs({ configDir: join(ROOT, 'config'), ephemeral: true, keep: false }, ROOT);
   const sim = await startSimulator(readYaml(configs.simulator()), new SystemClock());
   try {
     const loaded = loadGatewayConfig(configs.gateway(sim.ports, undefined));

@@ -61,6 +61,8 @@ export class SyncPeer {
   refusal: WelcomeRefusal | undefined;
   private accepting = true;
   private socket: WebSocket | undefined;
+  /** The socket the last accepted welcome went to. */
+  private welcomed: WebSocket | undefined;
   private readonly enrolled = new Set<string>();
   private codeUsed = false;
   private readonly server: Server;
@@ -84,8 +86,12 @@ export class SyncPeer {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
+  /**
+   * A gateway is connected once this peer has welcomed it on its current socket: the gateway drops anything central
+   * sends before the welcome (a command sent at the upgrade would be lost).
+   */
   get connected(): boolean {
-    return this.socket !== undefined;
+    return this.socket !== undefined && this.welcomed === this.socket;
   }
 
   /** Envelopes of one class released by the inbox. */
@@ -249,6 +255,7 @@ export class SyncPeer {
           desiredVersion: this.desiredVersion,
           serverTime: new Date().toISOString(),
         });
+        this.welcomed = ws;
         if (this.autoAck) reply(ackFor(this.inbox));
         return;
       }

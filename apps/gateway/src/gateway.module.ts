@@ -1,5 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AlarmMonitor } from './alarms/alarm-monitor.service';
+import { AlarmService } from './alarms/alarm.service';
+import { AlarmsController } from './alarms/alarms.controller';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
@@ -35,7 +38,7 @@ export class GatewayModule {
   static forConfig(loaded: LoadedGatewayConfig): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, PointsController, ControlController, SyncController],
+      controllers: [HealthController, PointsController, ControlController, SyncController, AlarmsController],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
         {
@@ -63,6 +66,8 @@ export class GatewayModule {
         CommandExecutor,
         TelemetryReporter,
         HealthReporter,
+        AlarmService,
+        AlarmMonitor,
         SyncClient,
       ],
     };

@@ -1,3 +1,4 @@
+export * from './alarm/alarm-condition';
 export * from './common.schema';
 export * from './gateway-config.schema';
 export * from './point.schema';

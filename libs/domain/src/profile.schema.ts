@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alarmConditionSchema, whenProblem } from './alarm/alarm-condition';
 import { duration, identifier, intIn, nonEmptyText } from './common.schema';
 import { dataType, type DataType, isWritableKind, pointId, pointKind } from './point.schema';
 
@@ -217,6 +218,43 @@ function checkReadPlan(
   });
 }
 
+/** Supervision: how fast the equipment confirms a command, and the alarm conditions declared on its points. */
+const supervision = {
+  /** How long the equipment takes to show a command on its feedback point (a contactor and its auxiliary contact). */
+  feedbackDelay: duration(0, 600_000).default(1000),
+  alarms: z.array(alarmConditionSchema).default([]),
+};
+
+type AlarmedPoint = PointLike & { type: DataType; states?: Record<string, string> | undefined };
+
+/** Each alarm watches a point of the profile (one alarm per point) with a condition that fits the point's values. */
+function checkAlarms(
+  points: readonly AlarmedPoint[],
+  alarms: readonly z.output<typeof alarmConditionSchema>[],
+  ctx: z.core.$RefinementCtx,
+): void {
+  const byId = new Map(points.map((point) => [point.id, point]));
+  const watched = new Map<string, number>();
+  alarms.forEach((alarm, index) => {
+    const point = byId.get(alarm.point);
+    const earlier = watched.get(alarm.point);
+    if (point === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['alarms', index, 'point'], message: `unknown point "${alarm.point}"` });
+      return;
+    }
+    if (earlier !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['alarms', index, 'point'],
+        message: `"${alarm.point}" already has an alarm (alarms[${earlier}]): one alarm per point`,
+      });
+    }
+    watched.set(alarm.point, index);
+    const problem = whenProblem(alarm.when, point);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', path: ['alarms', index, 'when'], message: problem });
+  });
+}
+
 export const modbusProfileSchema = z
   .strictObject({
     ...profileCommon,
@@ -224,9 +262,11 @@ export const modbusProfileSchema = z
     defaults: defaults.prefault({}),
     points: z.array(modbusPointSchema).min(1, { error: 'expected at least one point' }),
     readPlan: readPlanSchema.optional(),
+    ...supervision,
   })
   .superRefine((profile, ctx) => {
     checkPoints(profile.points, ctx);
+    checkAlarms(profile.points, profile.alarms, ctx);
     profile.points.forEach((point, index) => {
       checkModbusPoint(point, index, ctx);
     });
@@ -239,9 +279,11 @@ export const opcuaProfileSchema = z
     protocol: z.literal('opcua'),
     defaults: defaults.prefault({}),
     points: z.array(opcuaPointSchema).min(1, { error: 'expected at least one point' }),
+    ...supervision,
   })
   .superRefine((profile, ctx) => {
     checkPoints(profile.points, ctx);
+    checkAlarms(profile.points, profile.alarms, ctx);
   });
 
 /** An equipment profile (config/profiles/*.yaml): maps logical points to protocol addresses. */

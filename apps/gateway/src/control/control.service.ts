@@ -307,6 +307,14 @@ export class ControlService implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
+  /** Writes output `key`'s winning value again, as if it had never been applied (its feedback says otherwise). */
+  reassert(key: string): void {
+    const output = this.outputs.get(key);
+    if (output === undefined) return;
+    output.applied = undefined;
+    this.reconcile(key);
+  }
+
   /** Resolves until the output is at rest; concurrent calls fold into one more pass. */
   reconcile(key: string): void {
     const output = this.outputs.get(key);

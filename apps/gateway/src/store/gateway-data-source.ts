@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { serializeSqliteAccess } from '@beffroi/runtime';
+import { AlarmEntity } from './alarm.entity';
 import { BellRingEntity } from './bell-ring.entity';
 import { CommandLedgerEntity } from './command-ledger.entity';
 import { InitialGatewaySchema1795300000000 } from './migrations/1795300000000-initial-gateway-schema';
 import { ControlAndSchedules1795400000000 } from './migrations/1795400000000-control-and-schedules';
 import { Sync1795500000000 } from './migrations/1795500000000-sync';
+import { Alarms1795610000000 } from './migrations/1795610000000-alarms';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutputControlEntity } from './output-control.entity';
 import { PointValueEntity } from './point-value.entity';
@@ -23,11 +25,13 @@ export const GATEWAY_ENTITIES = [
   OutboxMessageEntity,
   SyncStateEntity,
   CommandLedgerEntity,
+  AlarmEntity,
 ];
 export const GATEWAY_MIGRATIONS = [
   InitialGatewaySchema1795300000000,
   ControlAndSchedules1795400000000,
   Sync1795500000000,
+  Alarms1795610000000,
 ];
 
 interface Pragmas {

@@ -1,4 +1,5 @@
 import type { ModbusTable } from '@beffroi/domain';
+import { intIn } from '@beffroi/domain';
 import { z } from 'zod';
 import type { Clock } from '../clock';
 import { ModbusException, ModbusExceptionCode } from '../modbus/modbus-exception';
@@ -24,13 +25,25 @@ export const CABINET_MAP = {
 const PHASES = 3;
 const MS_PER_HOUR = 3_600_000;
 
-const cabinetInputs = z.strictObject({
-  selector: z.enum(SELECTOR_POSITIONS, { error: 'expected auto | forced | off' }).optional(),
-  doorOpen: z.boolean({ error: 'expected true | false' }).optional(),
-  breakerTripped: z.boolean({ error: 'expected true | false' }).optional(),
-  earthLeakage: z.boolean({ error: 'expected true | false' }).optional(),
-});
-type CabinetInputs = z.output<typeof cabinetInputs>;
+/** What a person changes on site: the selector, the door, the protections; and broken feedback contacts. */
+function cabinetInputsSchema(circuits: number) {
+  return z.strictObject({
+    selector: z.enum(SELECTOR_POSITIONS, { error: 'expected auto | forced | off' }).optional(),
+    doorOpen: z.boolean({ error: 'expected true | false' }).optional(),
+    breakerTripped: z.boolean({ error: 'expected true | false' }).optional(),
+    earthLeakage: z.boolean({ error: 'expected true | false' }).optional(),
+    /** Feedback contacts that are broken and show this value whatever the contactor does; `[]` repairs them all. */
+    stuckFeedback: z
+      .array(
+        z.strictObject({
+          circuit: intIn(1, circuits),
+          value: z.boolean({ error: 'expected true | false' }),
+        }),
+      )
+      .optional(),
+  });
+}
+type CabinetInputs = z.output<ReturnType<typeof cabinetInputsSchema>>;
 
 /**
  * A street-lighting cabinet: per circuit a contactor driven by a command coil (unless the local selector forces it
@@ -39,7 +52,7 @@ type CabinetInputs = z.output<typeof cabinetInputs>;
  */
 export class LightingCabinet extends ModbusSlaveDevice {
   readonly kind = 'lighting-cabinet';
-  readonly inputsSchema = cabinetInputs;
+  readonly inputsSchema: ReturnType<typeof cabinetInputsSchema>;
   private readonly commands: boolean[];
   private readonly levels: number[];
   private readonly feedback: DelayedSignal[];
@@ -48,6 +61,8 @@ export class LightingCabinet extends ModbusSlaveDevice {
   private doorOpen = false;
   private breakerTripped = false;
   private earthLeakage = false;
+  /** Broken feedback contacts by circuit index (0-based): what each shows. */
+  private stuckFeedback = new Map<number, boolean>();
   private energyWh = 0;
   private energySince: number;
 
@@ -56,6 +71,7 @@ export class LightingCabinet extends ModbusSlaveDevice {
     private readonly clock: Clock,
   ) {
     super(config.id, config.unit);
+    this.inputsSchema = cabinetInputsSchema(config.circuits);
     this.commands = Array.from({ length: config.circuits }, () => false);
     this.levels = Array.from({ length: config.circuits }, () => 100);
     this.feedback = Array.from({ length: config.circuits }, () => new DelayedSignal(false, config.feedbackDelay));
@@ -92,7 +108,8 @@ export class LightingCabinet extends ModbusSlaveDevice {
         circuit: i + 1,
         command,
         energised: this.energised(i),
-        feedback: this.feedback[i]?.observedAt(now) ?? false,
+        feedback: this.feedbackAt(i, now),
+        ...(this.stuckFeedback.has(i) ? { feedbackStuck: true } : {}),
         level: this.levels[i],
       })),
       powerKw: this.phasePowersKw().reduce((a, b) => a + b, 0),
@@ -101,7 +118,10 @@ export class LightingCabinet extends ModbusSlaveDevice {
   }
 
   applyInputs(inputs: unknown): void {
-    const { selector, doorOpen, breakerTripped, earthLeakage } = inputs as CabinetInputs;
+    const { selector, doorOpen, breakerTripped, earthLeakage, stuckFeedback } = inputs as CabinetInputs;
+    if (stuckFeedback !== undefined) {
+      this.stuckFeedback = new Map(stuckFeedback.map(({ circuit, value }) => [circuit - 1, value]));
+    }
     this.change(() => {
       if (selector !== undefined) this.selector = selector;
       if (doorOpen !== undefined) this.doorOpen = doorOpen;
@@ -119,7 +139,7 @@ export class LightingCabinet extends ModbusSlaveDevice {
         break;
       case 'discrete-input': {
         const inputs = CABINET_MAP.discreteInput;
-        this.feedback.forEach((signal, i) => map.set(inputs.feedback + i, signal.observedAt(now)));
+        this.feedback.forEach((_, i) => map.set(inputs.feedback + i, this.feedbackAt(i, now)));
         map.set(inputs.doorOpen, this.doorOpen).set(inputs.breakerTripped, this.breakerTripped);
         map.set(inputs.earthLeakage, this.earthLeakage);
         break;
@@ -147,6 +167,11 @@ export class LightingCabinet extends ModbusSlaveDevice {
     this.change(() => {
       this.levels[address - CABINET_MAP.holdingRegister.level] = value;
     });
+  }
+
+  /** What circuit `index`'s feedback contact shows at `now`: the contactor after the delay, unless it is broken. */
+  private feedbackAt(index: number, now: number): boolean {
+    return this.stuckFeedback.get(index) ?? this.feedback[index]?.observedAt(now) ?? false;
   }
 
   /** Applies a change of inputs, accounting energy up to now and moving the feedback contacts. */

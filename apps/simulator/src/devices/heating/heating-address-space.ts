@@ -34,10 +34,15 @@ const MINIMUM_SAMPLING_INTERVAL_MS = 100;
 
 /**
  * Adds the controller's nodes under Objects/HeatingController: `ZoneN.Name`, `ZoneN.Mode`, `ZoneN.ComfortSetpoint`,
- * `ZoneN.EcoSetpoint`, `ZoneN.FrostSetpoint`, `ZoneN.ActiveSetpoint`, `ZoneN.Temperature`, `ZoneN.HeaterOn` per zone
- * and `Outdoor.Temperature`, all read live from the model.
+ * `ZoneN.EcoSetpoint`, `ZoneN.FrostSetpoint`, `ZoneN.ActiveSetpoint`, `ZoneN.Temperature`, `ZoneN.HeaterOn` per zone,
+ * `Outdoor.Temperature` and `Controller.Fault` (the controller's fault contact), all read live.
  */
-export function addHeatingNodes(addressSpace: AddressSpace, model: ThermalModel, onWrite: WriteListener): void {
+export function addHeatingNodes(
+  addressSpace: AddressSpace,
+  model: ThermalModel,
+  onWrite: WriteListener,
+  fault: () => boolean,
+): void {
   const namespace = addressSpace.registerNamespace(HEATING_NAMESPACE_URI);
   const controller = namespace.addObject({
     organizedBy: addressSpace.rootFolder.objects,
@@ -50,6 +55,7 @@ export function addHeatingNodes(addressSpace: AddressSpace, model: ThermalModel,
   addGroup(namespace, controller, 'Outdoor', [
     { name: 'Temperature', dataType: DataType.Double, read: () => model.outdoorTemperature },
   ]);
+  addGroup(namespace, controller, 'Controller', [{ name: 'Fault', dataType: DataType.Boolean, read: fault }]);
 }
 
 function zoneVariables(model: ThermalModel, zone: number, onWrite: WriteListener): VariableSpec[] {

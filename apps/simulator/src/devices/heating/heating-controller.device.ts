@@ -21,10 +21,12 @@ export interface HeatingControllerOptions {
   pkiDir?: string;
 }
 
-/** The physical inputs a person can change on site: the weather, a window opened in a zone. */
+/** The physical inputs a person can change on site: the weather, a window opened in a zone, a controller fault. */
 function heatingInputsSchema(zoneCount: number) {
   return z.strictObject({
     outdoorTemperature: numberIn(-40, 50, ' °C').optional(),
+    /** The controller's fault contact (a burner lockout, a sensor failure): true until set back to false. */
+    fault: z.boolean({ error: 'expected true | false' }).optional(),
     zones: z
       .array(z.strictObject({ zone: intIn(1, zoneCount), temperature: numberIn(-20, 40, ' °C').optional() }))
       .optional(),
@@ -46,6 +48,7 @@ const SECURITY_MODES: Record<HeatingControllerConfig['securityModes'][number], M
 
 export interface HeatingControllerState extends Record<string, unknown> {
   running: boolean;
+  fault: boolean;
   outdoorTemperature: number;
   zones: ZoneReading[];
 }
@@ -71,6 +74,7 @@ export class HeatingController implements SimulatedDevice {
   /** Start and stop run one at a time, in call order. */
   private lifecycle: Promise<void> = Promise.resolve();
   private pendingRestart: AbortController | undefined;
+  private fault = false;
 
   /** `clock` drives the thermal model (tests pass a ManualClock). */
   constructor(
@@ -139,9 +143,14 @@ export class HeatingController implements SimulatedDevice {
       await server.initialize();
       const addressSpace = server.engine.addressSpace;
       if (!addressSpace) throw new Error(`OPC UA server ${this.id} has no address space after initialization`);
-      addHeatingNodes(addressSpace, this.model, (change) => {
-        this.logger.log(`${this.id}: ${change} by an OPC UA client`);
-      });
+      addHeatingNodes(
+        addressSpace,
+        this.model,
+        (change) => {
+          this.logger.log(`${this.id}: ${change} by an OPC UA client`);
+        },
+        () => this.fault,
+      );
       server.on('create_session', (session: ServerSession) => this.sessions.add(session));
       server.on('session_closed', (session: ServerSession) => this.sessions.delete(session));
       await server.start();
@@ -188,13 +197,15 @@ export class HeatingController implements SimulatedDevice {
   state(): HeatingControllerState {
     return {
       running: this.running,
+      fault: this.fault,
       outdoorTemperature: this.model.outdoorTemperature,
       zones: this.model.allZones(),
     };
   }
 
   applyInputs(inputs: unknown): void {
-    const { outdoorTemperature, zones = [] } = this.inputsSchema.parse(inputs);
+    const { outdoorTemperature, fault, zones = [] } = this.inputsSchema.parse(inputs);
+    if (fault !== undefined) this.fault = fault;
     if (outdoorTemperature !== undefined) this.model.setOutdoorTemperature(outdoorTemperature);
     for (const { zone, temperature } of zones) {
       if (temperature !== undefined) this.model.setZoneTemperature(zone, temperature);
