@@ -178,7 +178,7 @@ export class SyncSession implements SyncLink {
     });
     this.deps.logger.log(`${gateway.id} connected (desired ${hello.desiredVersion}/${gateway.desiredVersion})`);
     this.publishPresence(true);
-    this.send(await this.deps.reports.hello(gateway.id, hello.outbox));
+    this.send(await this.deps.reports.hello(gateway.id, hello.outbox, hello.incarnation));
     await this.deps.desired.applied(gateway.id, hello.desiredVersion);
     await this.deliver({ resend: true });
     this.pingTimer = setInterval(() => this.ping(), this.deps.config.pingInterval);
