@@ -132,6 +132,14 @@ export class ProtocolGateway {
     this.ws?.terminate();
   }
 
+  /**
+   * Stops reading its socket, as a frozen process does: nothing is answered any more, not even WebSocket pings,
+   * while the connection stays open.
+   */
+  freeze(): void {
+    this.ws?.pause();
+  }
+
   async until(test: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (test()) return;
     await new Promise<void>((resolve, reject) => {

@@ -21,6 +21,7 @@ import { HealthController } from './health.controller';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
 import { DatabaseLifecycle } from './store/database-lifecycle';
+import { OfflineAlarms } from './sync/offline-alarm.service';
 import { ReportService } from './sync/report.service';
 import { SyncPresence } from './sync/sync-presence';
 import { ScheduleCheckService } from './schedules/schedule-check.service';
@@ -62,6 +63,7 @@ export class CentralModule {
         PushService,
         CommandService,
         ReportService,
+        OfflineAlarms,
         HistoryService,
         SyncServer,
         ScheduleCheckService,
