@@ -1,11 +1,12 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { CentralConfig } from './central.config';
+import { CentralExceptionFilter } from './central.exception';
 import { Clock } from './clock';
 import { CommandService } from './commands/command.service';
 import { DesiredController } from './desired/desired.controller';
@@ -52,6 +53,7 @@ export class CentralModule {
         { provide: Clock, useValue: clock },
         { provide: DataSource, useFactory: () => openCentralDatabase(config.storage.path) },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: CentralExceptionFilter },
         DatabaseLifecycle,
         AuditLog,
         EventBus,

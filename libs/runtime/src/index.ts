@@ -1,4 +1,5 @@
 export * from './app-lifecycle';
+export * from './http-errors';
 export * from './load-yaml-file';
 export * from './process-args';
 export * from './sqlite-access';
