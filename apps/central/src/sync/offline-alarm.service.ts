@@ -4,6 +4,7 @@ import { AuditLog } from '../audit.service';
 import { Clock } from '../clock';
 import { EventBus } from '../events.service';
 import { AlarmEntity, CommuneEntity, GatewayEntity } from '../store/entities';
+import { SyncPresence } from './sync-presence';
 
 /** Key of central's own alarm for a gateway it cannot hear; gateways' own alarm keys never take this value. */
 export const GATEWAY_OFFLINE_ALARM = 'gateway.offline';
@@ -21,6 +22,7 @@ export class OfflineAlarms {
     private readonly audit: AuditLog,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly presence: SyncPresence,
   ) {}
 
   async raise(gatewayId: string, lastSeenAt: string): Promise<void> {
@@ -40,7 +42,8 @@ export class OfflineAlarms {
       const open = await alarms.findOneBy({ gatewayId, key: GATEWAY_OFFLINE_ALARM, clearedAt: IsNull() });
       let payload: { key: string; state: 'raised' | 'cleared'; severity: string; message: string; at: string };
       if (action === 'raise') {
-        if (open !== null || gateway.revokedAt !== null) return undefined;
+        // Checked in the transaction: a new connection that said hello in the meantime has cleared it already.
+        if (open !== null || gateway.revokedAt !== null || this.presence.isOnline(gatewayId)) return undefined;
         const message = `no frame from ${gatewayId} since ${lastSeenAt ?? at}; its schedules keep running on their own`;
         await alarms.insert({
           gatewayId,
