@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpAddressOf } from '@beffroi/runtime';
 import { centralConfig } from '../../apps/central/src/central.config';
-import { CentralExceptionFilter } from '../../apps/central/src/central.exception';
 import { CentralModule } from '../../apps/central/src/central.module';
 import { Clock } from '../../apps/central/src/clock';
 
@@ -68,7 +67,6 @@ export async function startCentral(
   });
   const clock = new TestClock();
   const app = await NestFactory.create(CentralModule.forConfig(config, clock), { logger: ['error', 'warn'] });
-  app.useGlobalFilters(new CentralExceptionFilter());
   await app.listen(config.http.port, '127.0.0.1');
   const { port } = httpAddressOf(app);
   const url = `http://127.0.0.1:${port}`;

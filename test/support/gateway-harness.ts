@@ -8,7 +8,6 @@ import { httpAddressOf } from '@beffroi/runtime';
 import { AdjustableClock, Clock } from '../../apps/gateway/src/clock/clock';
 import { FieldService } from '../../apps/gateway/src/field/field.service';
 import { LoadedGatewayConfig, loadProfiles } from '../../apps/gateway/src/gateway.config';
-import { GatewayExceptionFilter } from '../../apps/gateway/src/gateway.exception';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { PollerService } from '../../apps/gateway/src/points/poller.service';
 import { loadSchedules } from '../../apps/gateway/src/schedule/schedule-files';
@@ -65,7 +64,6 @@ export async function startGateway(
     if (!(clock instanceof AdjustableClock)) throw new Error('bootAt needs clock: { mode: adjustable }');
     clock.set(options.bootAt);
   }
-  app.useGlobalFilters(new GatewayExceptionFilter());
   await app.listen(0, '127.0.0.1');
   const { port } = httpAddressOf(app);
   return {

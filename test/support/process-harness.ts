@@ -17,6 +17,8 @@ export type AppName = 'simulator' | 'central' | 'gateway';
 export interface ConfigEdits {
   /** Changes config/gateway.yaml (read and written as YAML). */
   gateway?: (config: Yaml) => void;
+  /** Changes config/central.yaml (read and written as YAML). */
+  central?: (config: Yaml) => void;
   /** Keys added to the gateway's `central` section (drain rate, reconnect delays...). */
   gatewayCentral?: Yaml;
   /** Files of config/ written over, by path relative to it (a schedule made for the test). */
@@ -51,10 +53,14 @@ export class ProcessHarness {
     const configDir = join(dir, 'config');
     cpSync(join(ROOT, 'config'), configDir, { recursive: true });
     for (const [path, content] of Object.entries(edits.files ?? {})) writeFileSync(join(configDir, path), content);
-    if (edits.gateway !== undefined) {
-      const path = join(configDir, 'gateway.yaml');
+    for (const [app, edit] of [
+      ['gateway', edits.gateway],
+      ['central', edits.central],
+    ] as const) {
+      if (edit === undefined) continue;
+      const path = join(configDir, `${app}.yaml`);
       const config = readYaml(path);
-      edits.gateway(config);
+      edit(config);
       writeFileSync(path, stringify(config));
     }
     const harness = new ProcessHarness(dir, new RunConfigs({ configDir, ephemeral: true, keep: false }, ROOT));
@@ -85,6 +91,13 @@ export class ProcessHarness {
     if (running === undefined) throw new Error(`${app} is not running`);
     running.child.kill('SIGKILL');
     await running.exited;
+  }
+
+  /** SIGSTOP freezes an app where it stands (its sockets stay open, nothing is answered); SIGCONT resumes it. */
+  signal(app: AppName, signal: 'SIGSTOP' | 'SIGCONT'): void {
+    const running = this.running.get(app);
+    if (running === undefined) throw new Error(`${app} is not running`);
+    running.child.kill(signal);
   }
 
   /** Starts an app again on the config, storage and credential of its first start. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type CentralMessage,
   clockPong,
@@ -45,6 +46,8 @@ export class ProtocolGateway {
   private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
   /** Sends every outbox message again, in a second frame and in reverse order, to test deduplication. */
   duplicateAndReorder = false;
+  /** The incarnation of its outbox, announced in the hello: one per instance, as one per gateway store. */
+  readonly incarnation = randomUUID();
 
   constructor(
     readonly gatewayId: string,
@@ -81,6 +84,7 @@ export class ProtocolGateway {
       protocolVersion: PROTOCOL_VERSION,
       desiredVersion: this.desired.version,
       outbox: this.outbox.range(),
+      incarnation: this.incarnation,
       clock: new Date().toISOString(),
     });
     await this.until(() => this.welcome !== undefined || this.closeCode !== undefined);
@@ -126,6 +130,14 @@ export class ProtocolGateway {
   /** Drops the socket without a closing handshake (a cut link). */
   cut(): void {
     this.ws?.terminate();
+  }
+
+  /**
+   * Stops reading its socket, as a frozen process does: nothing is answered any more, not even WebSocket pings,
+   * while the connection stays open.
+   */
+  freeze(): void {
+    this.ws?.pause();
   }
 
   async until(test: () => boolean, timeoutMs = 10_000): Promise<void> {

@@ -4,7 +4,6 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { httpAddressOf } from '@beffroi/runtime';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
-import { GatewayExceptionFilter } from '../../apps/gateway/src/gateway.exception';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { readYaml, RunConfigs } from '../../tools/run-configs';
@@ -30,7 +29,6 @@ export async function startShippedRun(): Promise<ShippedRun> {
   try {
     const loaded = loadGatewayConfig(configs.gateway(sim.ports, undefined));
     const gateway = await NestFactory.create(GatewayModule.forConfig(loaded), { logger: ['error'] });
-    gateway.useGlobalFilters(new GatewayExceptionFilter());
     await gateway.listen(0, '127.0.0.1');
     const { port } = httpAddressOf(gateway);
     return {

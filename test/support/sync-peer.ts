@@ -243,7 +243,7 @@ export class SyncPeer {
           ws.close(4401, reason);
           return;
         }
-        const step = receiveHello(this.inbox, message.outbox);
+        const step = receiveHello(this.inbox, message.outbox, message.incarnation);
         this.inbox = step.state;
         this.applied.push(...step.ready);
         reply({

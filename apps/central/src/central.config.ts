@@ -107,6 +107,12 @@ export const centralConfigSchema = z
         helloTimeout: duration(100, 120_000).default(10_000),
         /** How often central measures each gateway's clock. */
         pingInterval: duration(100, 3_600_000).default(60_000),
+        /**
+         * A gateway from which no frame at all (WebSocket pongs included) arrived for this long is offline: its
+         * connection is closed and the `gateway.offline` alarm raised. Central sends a WebSocket ping every third of
+         * it, so a live gateway is always heard in time. The default makes a frozen gateway offline within 60 s.
+         */
+        offlineAfter: duration(300, 600_000).default(45_000),
       })
       .prefault({}),
     /** Tenants and accounts to create at start if missing. */

@@ -1,6 +1,14 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { type DocumentProblem, problemsFromIssues } from '@beffroi/domain';
-import type { Response } from 'express';
+import {
+  type ErrorAnswer,
+  expressRoutes,
+  frameworkErrorAnswer,
+  isSecretPath,
+  requestIssueMessage,
+} from '@beffroi/runtime';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 
 export enum CentralExceptionCode {
@@ -51,23 +59,56 @@ function statusOf(code: CentralExceptionCode): HttpStatus {
   }
 }
 
-/** Maps central's errors to HTTP answers that say what is wrong (and, for a bad body, which field). */
-@Catch(CentralException)
-export class CentralExceptionFilter implements ExceptionFilter<CentralException> {
-  catch(exception: CentralException, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    if (exception.retryAfter !== undefined) response.setHeader('Retry-After', String(exception.retryAfter));
-    response
-      .status(statusOf(exception.code))
-      .json({ code: exception.code, message: exception.message, problems: exception.problems });
+/**
+ * Central's one exception filter (registered with `APP_FILTER`): every error of the HTTP API — central's own, a
+ * route that does not exist, a method a path does not accept, a body that is not JSON or too large, anything
+ * unexpected — answers `{code, message, problems}`, in the project's words. Bodies are never quoted back.
+ */
+@Catch()
+@Injectable()
+export class CentralExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(CentralExceptionFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const answer: ErrorAnswer =
+      exception instanceof CentralException
+        ? {
+            status: statusOf(exception.code),
+            code: exception.code,
+            message: exception.message,
+            problems: exception.problems,
+          }
+        : frameworkErrorAnswer(exception, request, expressRoutes(this.adapterHost.httpAdapter.getInstance<unknown>()));
+    if (answer.status >= 500) {
+      this.logger.error(
+        `${request.method} ${request.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
+    }
+    const response = http.getResponse<Response>();
+    if (answer.allow !== undefined) response.setHeader('Allow', answer.allow.join(', '));
+    if (exception instanceof CentralException && exception.retryAfter !== undefined) {
+      response.setHeader('Retry-After', String(exception.retryAfter));
+    }
+    response.status(answer.status).json({ code: answer.code, message: answer.message, problems: answer.problems });
   }
 }
 
-/** Parses a request part with its schema; a mismatch is a 400 whose problems name each field. */
+/**
+ * Parses a request part with its schema; a mismatch is a 400 whose problems name each field in the project's words.
+ * The value of a secret field (a password, a code) is never repeated in a problem.
+ */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: requestIssueMessage });
   if (!result.success) {
-    const problems = problemsFromIssues(result.error.issues, input);
+    const issues = result.error.issues;
+    const problems = problemsFromIssues(issues, input).map((problem, index) => {
+      const issue = issues[index];
+      return issue !== undefined && isSecretPath(issue.path) ? { path: problem.path, message: issue.message } : problem;
+    });
     const first = problems[0];
     const summary = first === undefined ? '' : `: ${first.path === '' ? '' : `${first.path}: `}${first.message}`;
     throw new CentralException(CentralExceptionCode.InvalidRequest, `invalid ${what}${summary}`, problems);

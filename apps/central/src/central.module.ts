@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
 import { AccountsController } from './auth/accounts.controller';
@@ -8,6 +8,7 @@ import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { CentralConfig } from './central.config';
+import { CentralExceptionFilter } from './central.exception';
 import { Clock } from './clock';
 import { CommandService } from './commands/command.service';
 import { DesiredController } from './desired/desired.controller';
@@ -23,6 +24,7 @@ import { HealthController } from './health.controller';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
 import { DatabaseLifecycle } from './store/database-lifecycle';
+import { OfflineAlarms } from './sync/offline-alarm.service';
 import { ReportService } from './sync/report.service';
 import { SyncPresence } from './sync/sync-presence';
 import { ScheduleCheckService } from './schedules/schedule-check.service';
@@ -56,6 +58,7 @@ export class CentralModule {
         { provide: DataSource, useFactory: () => openCentralDatabase(config.storage.path) },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: UnsafeTextPipe },
+        { provide: APP_FILTER, useClass: CentralExceptionFilter },
         DatabaseLifecycle,
         AuditLog,
         EventBus,
@@ -68,6 +71,7 @@ export class CentralModule {
         PushService,
         CommandService,
         ReportService,
+        OfflineAlarms,
         HistoryService,
         SyncServer,
         ScheduleCheckService,

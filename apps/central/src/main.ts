@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { argValue, launch } from '@beffroi/runtime';
 import { loadCentralConfig } from './central.config';
-import { CentralExceptionFilter } from './central.exception';
 import { CentralModule } from './central.module';
 
 launch('central', async (logger) => {
@@ -10,7 +9,6 @@ launch('central', async (logger) => {
     argValue(process.argv, 'config') ?? process.env.BEFFROI_CENTRAL_CONFIG ?? 'config/central.yaml',
   );
   const app = await NestFactory.create(CentralModule.forConfig(config), { logger });
-  app.useGlobalFilters(new CentralExceptionFilter());
   await app.listen(config.http.port, config.http.host);
   return { app };
 });

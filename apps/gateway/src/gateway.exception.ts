@@ -1,6 +1,9 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus } from '@nestjs/common';
-import type { DocumentProblem } from '@beffroi/domain';
-import type { Response } from 'express';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Injectable, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { type DocumentProblem, problemsFromIssues } from '@beffroi/domain';
+import { type ErrorAnswer, expressRoutes, frameworkErrorAnswer, requestIssueMessage } from '@beffroi/runtime';
+import type { Request, Response } from 'express';
+import type { z } from 'zod';
 
 export enum GatewayExceptionCode {
   UnknownPoint = 'UNKNOWN_POINT',
@@ -38,14 +41,50 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
   }
 }
 
-/** Maps gateway errors to HTTP answers that say what is wrong. */
-@Catch(GatewayException)
-export class GatewayExceptionFilter implements ExceptionFilter<GatewayException> {
-  catch(exception: GatewayException, host: ArgumentsHost): void {
-    host
-      .switchToHttp()
-      .getResponse<Response>()
-      .status(statusOf(exception.code))
-      .json({ code: exception.code, message: exception.message, problems: exception.problems });
+/**
+ * The gateway's one exception filter (registered with `APP_FILTER`): every error of the local API — the gateway's
+ * own, a route that does not exist, a method a path does not accept, a body that is not JSON or too large, anything
+ * unexpected — answers `{code, message, problems}`, in the project's words. Bodies are never quoted back.
+ */
+@Catch()
+@Injectable()
+export class GatewayExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger(GatewayExceptionFilter.name);
+
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const answer: ErrorAnswer =
+      exception instanceof GatewayException
+        ? {
+            status: statusOf(exception.code),
+            code: exception.code,
+            message: exception.message,
+            problems: exception.problems,
+          }
+        : frameworkErrorAnswer(exception, request, expressRoutes(this.adapterHost.httpAdapter.getInstance<unknown>()));
+    if (answer.status >= 500) {
+      this.logger.error(
+        `${request.method} ${request.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+      );
+    }
+    const response = http.getResponse<Response>();
+    if (answer.allow !== undefined) response.setHeader('Allow', answer.allow.join(', '));
+    response.status(answer.status).json({ code: answer.code, message: answer.message, problems: answer.problems });
   }
+}
+
+/** Parses a request part with its schema; a mismatch is a 400 whose problems name each field in the project's words. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input, { error: requestIssueMessage });
+  if (!result.success) {
+    throw new GatewayException(
+      GatewayExceptionCode.InvalidRequest,
+      `invalid ${what}`,
+      problemsFromIssues(result.error.issues, input),
+    );
+  }
+  return result.data;
 }

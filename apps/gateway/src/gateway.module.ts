@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
@@ -10,6 +11,7 @@ import { ControlService } from './control/control.service';
 import { SwitchingLog } from './control/switching-log.service';
 import { FieldService } from './field/field.service';
 import { LoadedGatewayConfig } from './gateway.config';
+import { GatewayExceptionFilter } from './gateway.exception';
 import { HealthController } from './health.controller';
 import { PointStore } from './points/point-store.service';
 import { PointsController } from './points/points.controller';
@@ -41,6 +43,7 @@ export class GatewayModule {
       controllers: [HealthController, PointsController, ControlController, SyncController, AlarmsController],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
+        { provide: APP_FILTER, useClass: GatewayExceptionFilter },
         {
           provide: Clock,
           useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),

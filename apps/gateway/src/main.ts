@@ -3,7 +3,6 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { argValue, launch } from '@beffroi/runtime';
 import { loadGatewayConfig } from './gateway.config';
-import { GatewayExceptionFilter } from './gateway.exception';
 import { GatewayModule } from './gateway.module';
 
 launch('gateway', async (logger) => {
@@ -16,7 +15,6 @@ launch('gateway', async (logger) => {
       `${config.buses.length} buses, ${profiles.size} profiles, config ${loaded.path}`,
   );
   const app = await NestFactory.create(GatewayModule.forConfig(loaded), { logger });
-  app.useGlobalFilters(new GatewayExceptionFilter());
   await app.listen(config.http.port, config.http.host);
   return { app };
 });

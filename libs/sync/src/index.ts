@@ -3,9 +3,9 @@
  * side follows. No I/O and no clock: the apps persist, send, and pass `now`.
  *
  * Flow of one connection (the gateway dials out over WebSocket; its credential is checked on the upgrade request):
- * 1. gateway → `hello` (its id, last applied desired version, outbox range, clock); central → `welcome` (accepted
- *    or refused with a reason). Central feeds the outbox range to its inbox (`receiveHello`): seqs the gateway no
- *    longer has are not waited for.
+ * 1. gateway → `hello` (its id, last applied desired version, outbox range and incarnation, clock); central →
+ *    `welcome` (accepted or refused with a reason). Central feeds the outbox range to its inbox (`receiveHello`): seqs
+ *    the gateway no longer has are not waited for, and an outbox that started over opens a new inbox epoch.
  * 2. Desired state (config, schedules, overrides) is versioned by central. `planDesiredUpdate` picks nothing, a
  *    `desired.delta` (when the change log links the gateway's version to the current one) or a `desired.snapshot`.
  *    The gateway's `receiveDesired` applies newer versions only, a delta only on its exact base version, and answers
@@ -14,7 +14,7 @@
  * 3. Reported state goes up through the gateway's `Outbox`: each message gets the next seq, is persisted before it
  *    is sent, and is deleted only when acknowledged. `nextBatch` drains in seq order at a limited rate, as `report`
  *    frames whose `after` field tells central which gaps will never fill (downsampled telemetry). Central's inbox
- *    (`receiveReport`) dedupes on (gatewayId, seq), releases messages in seq order only, and answers `ack` (applied
+ *    (`receiveReport`) dedupes on (gatewayId, epoch, seq), releases messages in seq order only, and answers `ack` (applied
  *    prefix + held seqs) once its state is stored. On reconnect the gateway `rewind`s and resends what is unacked.
  * 4. Commands go down with an id and a `notAfter`. Central tracks queued → sent → applied | failed | expired |
  *    refused (`transitionCommand`, `planCommandDelivery` resends unfinished ones on reconnect only); the gateway admits

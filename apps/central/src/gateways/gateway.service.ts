@@ -175,7 +175,7 @@ export class GatewayService {
       id: gateway.id,
       communeInsee: gateway.communeInsee,
       online: this.presence.isOnline(gateway.id),
-      lastSeenAt: gateway.lastSeenAt,
+      lastSeenAt: this.presence.lastSeen(gateway.id) ?? gateway.lastSeenAt,
       clockOffsetMs: gateway.clockOffsetMs,
       revokedAt: gateway.revokedAt,
       enrolledAt: gateway.enrolledAt,

@@ -67,7 +67,7 @@ export class HistoryService {
     await this.gateways.gateway(caller, gatewayId);
     const rows = await this.dataSource.getRepository(SwitchingEntity).find({
       where: pointKey === undefined ? { gatewayId } : { gatewayId, pointKey },
-      order: { seq: 'DESC' },
+      order: { epoch: 'DESC', seq: 'DESC' },
       take: limit,
     });
     return rows.map((row) => ({

@@ -71,6 +71,10 @@ export class GatewayEntity {
   @Column({ name: 'applied_version', type: 'integer' }) appliedVersion!: number;
   @Column({ name: 'inbox_applied_up_to', type: 'integer' }) inboxAppliedUpTo!: number;
   @Column({ name: 'inbox_held_json', type: 'text' }) inboxHeldJson!: string;
+  /** The outbox incarnation the gateway announced last (null: none yet, or a gateway that names none). */
+  @Column({ name: 'inbox_incarnation', type: 'text', nullable: true, default: null }) inboxIncarnation!: string | null;
+  /** One more each time the gateway's outbox started over; reported rows are keyed by (gateway, epoch, seq). */
+  @Column({ name: 'inbox_epoch', type: 'integer', default: 0 }) inboxEpoch!: number;
   @Column({ name: 'health_json', type: 'text', nullable: true }) healthJson!: string | null;
 }
 
@@ -105,12 +109,13 @@ export class OutputEntity {
   @Column({ type: 'integer' }) seq!: number;
 }
 
-/** Every switching a gateway reported, once: (gateway, seq) is unique. */
+/** Every switching a gateway reported, once: (gateway, epoch, seq) is unique (see the gateway's inbox epoch). */
 @Entity({ name: 'switchings' })
-@Index(['gatewayId', 'seq'], { unique: true })
+@Index(['gatewayId', 'epoch', 'seq'], { unique: true })
 export class SwitchingEntity {
   @PrimaryGeneratedColumn() id!: number;
   @Column({ name: 'gateway_id', type: 'text' }) gatewayId!: string;
+  @Column({ type: 'integer', default: 0 }) epoch!: number;
   @Column({ type: 'integer' }) seq!: number;
   @Column({ name: 'point_key', type: 'text' }) pointKey!: string;
   @Column({ name: 'value_json', type: 'text' }) valueJson!: string;

@@ -39,11 +39,23 @@ export class ReportService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** On hello: seqs the gateway no longer holds are not waited for. Returns the ack to send. */
-  hello(gatewayId: string, range: OutboxRange): Promise<AckV1> {
+  /**
+   * On hello: seqs the gateway no longer holds are not waited for; an outbox that started over (another incarnation,
+   * or seqs going back) opens a new inbox epoch. Returns the ack to send.
+   */
+  hello(gatewayId: string, range: OutboxRange, incarnation?: string): Promise<AckV1> {
     return this.step(gatewayId, (inbox) => {
-      const step = receiveHello(inbox, range);
-      if (step.reset) this.logger.warn(`${gatewayId}: its outbox restarted at seq ${range.firstSeq}; inbox reset`);
+      const step = receiveHello(inbox, range, incarnation);
+      if (step.reset) {
+        const why =
+          step.state.incarnation === inbox.incarnation
+            ? `its outbox went back to seq ${range.lastSeq}`
+            : `its outbox is a new incarnation (${step.state.incarnation ?? 'unnamed'})`;
+        this.logger.warn(
+          `${gatewayId}: ${why}; inbox epoch ${step.state.epoch} starts after seq ${step.state.appliedUpTo}` +
+            (step.ready.length === 0 ? '' : `, ${step.ready.length} held messages of epoch ${inbox.epoch} applied`),
+        );
+      }
       return step;
     });
   }
@@ -61,18 +73,26 @@ export class ReportService {
       const commune = await manager.getRepository(CommuneEntity).findOneByOrFail({ insee: gateway.communeInsee });
       const inbox: InboxState = {
         gatewayId,
+        incarnation: gateway.inboxIncarnation,
+        epoch: gateway.inboxEpoch,
         appliedUpTo: gateway.inboxAppliedUpTo,
         held: JSON.parse(gateway.inboxHeldJson) as InboxState['held'],
       };
       const step = next(inbox);
       const scope = { insee: commune.insee, syndicateId: commune.syndicateId };
+      // What a step releases belongs to the epoch the inbox was in (a new epoch starts with nothing to release).
       for (const envelope of step.ready) {
-        const data = await this.apply(manager, gateway, commune, envelope);
+        const data = await this.apply(manager, gateway, commune, envelope, inbox.epoch);
         if (data !== undefined) published.push({ type: data.type, commune: scope, gatewayId, data: data.data });
       }
       await gateways.update(
         { id: gatewayId },
-        { inboxAppliedUpTo: step.state.appliedUpTo, inboxHeldJson: JSON.stringify(step.state.held) },
+        {
+          inboxIncarnation: step.state.incarnation,
+          inboxEpoch: step.state.epoch,
+          inboxAppliedUpTo: step.state.appliedUpTo,
+          inboxHeldJson: JSON.stringify(step.state.held),
+        },
       );
       return step.ack;
     });
@@ -85,6 +105,7 @@ export class ReportService {
     gateway: GatewayEntity,
     commune: CommuneEntity,
     envelope: OutboxEnvelope,
+    epoch: number,
   ): Promise<{ type: CentralEvent['type']; data: unknown } | undefined> {
     const gatewayId = gateway.id;
     switch (envelope.class) {
@@ -105,6 +126,7 @@ export class ReportService {
         const s = envelope.payload;
         await manager.getRepository(SwitchingEntity).insert({
           gatewayId,
+          epoch,
           seq: envelope.seq,
           pointKey: s.pointKey,
           valueJson: JSON.stringify(s.value),

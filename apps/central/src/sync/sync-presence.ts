@@ -8,6 +8,8 @@ export interface SyncLink {
   close(code: number, reason: string): void;
   /** Asks the connection to send what is waiting for its gateway (commands, desired state). */
   poke(): void;
+  /** When the last frame (any frame, WebSocket pongs included) arrived on this connection. */
+  lastFrameAt(): Date;
 }
 
 /** Which gateways are connected right now: at most one connection per gateway. */
@@ -28,6 +30,11 @@ export class SyncPresence {
 
   isOnline(gatewayId: string): boolean {
     return this.links.has(gatewayId);
+  }
+
+  /** The last frame received from the gateway on its live connection; undefined when it is offline. */
+  lastSeen(gatewayId: string): string | undefined {
+    return this.links.get(gatewayId)?.lastFrameAt().toISOString();
   }
 
   get count(): number {

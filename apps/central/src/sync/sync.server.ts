@@ -11,6 +11,7 @@ import { CommandService } from '../commands/command.service';
 import { DesiredService } from '../desired/desired.service';
 import { EventBus } from '../events.service';
 import { CommuneEntity, GatewayEntity } from '../store/entities';
+import { OfflineAlarms } from './offline-alarm.service';
 import { ReportService } from './report.service';
 import { SyncPresence } from './sync-presence';
 import { SyncSession } from './sync.session';
@@ -34,6 +35,7 @@ export class SyncServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly config: CentralConfig,
     private readonly presence: SyncPresence,
     private readonly reports: ReportService,
+    private readonly offlineAlarms: OfflineAlarms,
     private readonly commands: CommandService,
     private readonly desired: DesiredService,
     private readonly dataSource: DataSource,
@@ -75,6 +77,7 @@ export class SyncServer implements OnApplicationBootstrap, BeforeApplicationShut
         config: this.config.sync,
         presence: this.presence,
         reports: this.reports,
+        offlineAlarms: this.offlineAlarms,
         commands: this.commands,
         desired: this.desired,
         events: this.events,

@@ -21,6 +21,7 @@ import type { CommandService } from '../commands/command.service';
 import type { DesiredService } from '../desired/desired.service';
 import type { EventBus } from '../events.service';
 import type { CommuneEntity, GatewayEntity } from '../store/entities';
+import type { OfflineAlarms } from './offline-alarm.service';
 import type { ReportService } from './report.service';
 import type { SyncLink, SyncPresence } from './sync-presence';
 
@@ -31,6 +32,7 @@ export interface SessionDeps {
   config: CentralConfig['sync'];
   presence: SyncPresence;
   reports: ReportService;
+  offlineAlarms: OfflineAlarms;
   commands: CommandService;
   desired: DesiredService;
   events: EventBus;
@@ -48,13 +50,18 @@ const CLOCK_SAMPLES = 8;
 
 /**
  * One gateway connection. Frames are handled one at a time, in arrival order: a report is stored (and its ack
- * sent) before the next frame is looked at, so acks follow the gateway's order.
+ * sent) before the next frame is looked at, so acks follow the gateway's order. Central pings the socket (WebSocket
+ * ping) every third of `sync.offlineAfter`; a connection on which nothing at all arrives for `offlineAfter` is cut,
+ * so a gateway that froze or lost its link is offline by then even if TCP has not noticed.
  */
 export class SyncSession implements SyncLink {
   private gatewayId: string | undefined;
   private commune: ScopedCommune | undefined;
   private work: Promise<void> = Promise.resolve();
   private readonly helloTimer: NodeJS.Timeout;
+  private readonly silenceTimer: NodeJS.Timeout;
+  private readonly heartbeatTimer: NodeJS.Timeout;
+  private lastFrame: Date;
   private pingTimer: NodeJS.Timeout | undefined;
   private pingId = 0;
   private unansweredPings = 0;
@@ -70,7 +77,14 @@ export class SyncSession implements SyncLink {
       () => this.close(SYNC_CLOSE.helloTimeout, 'no hello in time'),
       deps.config.helloTimeout,
     );
+    this.lastFrame = deps.clock.now();
+    this.silenceTimer = setTimeout(() => this.silent(), deps.config.offlineAfter);
+    this.heartbeatTimer = setInterval(() => {
+      if (ws.readyState === ws.OPEN) ws.ping();
+    }, deps.config.offlineAfter / 3);
+    ws.on('pong', () => this.heard());
     ws.on('message', (raw: RawData, isBinary: boolean) => {
+      this.heard();
       const frame = isBinary ? new Uint8Array(toBuffer(raw)) : toBuffer(raw).toString('utf8');
       this.enqueue(() => this.receive(frame));
     });
@@ -92,10 +106,35 @@ export class SyncSession implements SyncLink {
 
   close(code: number, reason: string): void {
     if (this.closed) return;
+    this.stopTimers();
+    this.ws.close(code, reason.slice(0, 120));
+  }
+
+  lastFrameAt(): Date {
+    return this.lastFrame;
+  }
+
+  private heard(): void {
+    this.lastFrame = this.deps.clock.now();
+    this.silenceTimer.refresh();
+  }
+
+  /** Nothing arrived for `offlineAfter`: the gateway is gone, whatever TCP believes. No closing handshake to wait for. */
+  private silent(): void {
+    if (this.closed) return;
+    this.deps.logger.warn(
+      `${this.name}: nothing received for ${this.deps.config.offlineAfter} ms (last frame ${this.lastFrame.toISOString()}), closing`,
+    );
+    this.stopTimers();
+    this.ws.terminate();
+  }
+
+  private stopTimers(): void {
     this.closed = true;
     clearTimeout(this.helloTimer);
+    clearTimeout(this.silenceTimer);
+    clearInterval(this.heartbeatTimer);
     clearInterval(this.pingTimer);
-    this.ws.close(code, reason.slice(0, 120));
   }
 
   poke(): void {
@@ -162,8 +201,9 @@ export class SyncSession implements SyncLink {
     this.commune = { insee: commune.insee, syndicateId: commune.syndicateId };
     this.deps.presence.attach(gateway.id, this);
     const now = this.deps.clock.now();
+    await this.deps.offlineAlarms.clear(gateway.id);
     await this.deps.seen(gateway.id, {
-      lastSeenAt: now.toISOString(),
+      lastSeenAt: this.lastFrame.toISOString(),
       // A first, latency-blind estimate until a ping/pong measures it properly.
       clockOffsetMs: Date.parse(hello.clock) - now.getTime(),
     });
@@ -178,7 +218,7 @@ export class SyncSession implements SyncLink {
     });
     this.deps.logger.log(`${gateway.id} connected (desired ${hello.desiredVersion}/${gateway.desiredVersion})`);
     this.publishPresence(true);
-    this.send(await this.deps.reports.hello(gateway.id, hello.outbox));
+    this.send(await this.deps.reports.hello(gateway.id, hello.outbox, hello.incarnation));
     await this.deps.desired.applied(gateway.id, hello.desiredVersion);
     await this.deliver({ resend: true });
     this.pingTimer = setInterval(() => this.ping(), this.deps.config.pingInterval);
@@ -192,7 +232,7 @@ export class SyncSession implements SyncLink {
         return;
       case 'report':
         this.send(await this.deps.reports.report(gatewayId, message));
-        await this.deps.seen(gatewayId, { lastSeenAt: this.deps.clock.now().toISOString() });
+        await this.deps.seen(gatewayId, { lastSeenAt: this.lastFrame.toISOString() });
         return;
       case 'desired.applied':
         await this.deps.desired.applied(gatewayId, message.version);
@@ -246,16 +286,16 @@ export class SyncSession implements SyncLink {
   }
 
   private async closedByPeer(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.helloTimer);
-    clearInterval(this.pingTimer);
+    this.stopTimers();
     const gatewayId = this.gatewayId;
     if (gatewayId === undefined || this.deps.stopping()) return;
     this.deps.presence.detach(gatewayId, this);
     if (!this.deps.presence.isOnline(gatewayId)) {
-      await this.deps.seen(gatewayId, { lastSeenAt: this.deps.clock.now().toISOString() });
+      const lastSeenAt = this.lastFrame.toISOString();
+      await this.deps.seen(gatewayId, { lastSeenAt });
       this.publishPresence(false);
-      this.deps.logger.log(`${gatewayId} disconnected`);
+      this.deps.logger.log(`${gatewayId} disconnected (last frame ${lastSeenAt})`);
+      await this.deps.offlineAlarms.raise(gatewayId, lastSeenAt);
     }
   }
 

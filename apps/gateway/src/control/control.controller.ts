@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
-import { PRIORITY_SLOTS, problemsFromIssues } from '@beffroi/domain';
+import { PRIORITY_SLOTS } from '@beffroi/domain';
 import { z } from 'zod';
 import { AdjustableClock, Clock } from '../clock/clock';
-import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
+import { GatewayException, GatewayExceptionCode, parseInput } from '../gateway.exception';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { BellService } from './bell.service';
 import { ControlService } from './control.service';
@@ -23,18 +23,6 @@ const listQuery = z.strictObject({
   limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
   key: z.string().optional(),
 });
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new GatewayException(
-      GatewayExceptionCode.InvalidRequest,
-      `invalid ${what}`,
-      problemsFromIssues(result.error.issues, input),
-    );
-  }
-  return result.data;
-}
 
 /**
  * The gateway's control API: who decides each output and why, local overrides and the maintenance lock-out
@@ -62,39 +50,39 @@ export class ControlController {
 
   @Put('outputs/:key/override')
   async override(@Param('key') key: string, @Body() body: unknown) {
-    const request = parse(overrideBody, body, 'override');
+    const request = parseInput(overrideBody, body, 'override');
     await this.control.command(key, PRIORITY_SLOTS.manual, this.entry(request), 'remote');
     return this.control.explain(key);
   }
 
   @Delete('outputs/:key/override')
   async releaseOverride(@Param('key') key: string, @Query() query: unknown) {
-    await this.control.release(key, PRIORITY_SLOTS.manual, parse(releaseQuery, query, 'query').owner);
+    await this.control.release(key, PRIORITY_SLOTS.manual, parseInput(releaseQuery, query, 'query').owner);
     return this.control.explain(key);
   }
 
   @Put('outputs/:key/lockout')
   async lockOut(@Param('key') key: string, @Body() body: unknown) {
-    const request = parse(lockoutBody, body, 'lock-out');
+    const request = parseInput(lockoutBody, body, 'lock-out');
     await this.control.command(key, PRIORITY_SLOTS.maintenance, this.entry(request), 'remote');
     return this.control.explain(key);
   }
 
   @Delete('outputs/:key/lockout')
   async releaseLockOut(@Param('key') key: string, @Query() query: unknown) {
-    await this.control.release(key, PRIORITY_SLOTS.maintenance, parse(releaseQuery, query, 'query').owner);
+    await this.control.release(key, PRIORITY_SLOTS.maintenance, parseInput(releaseQuery, query, 'query').owner);
     return this.control.explain(key);
   }
 
   @Get('switchings')
   recentSwitchings(@Query() query: unknown) {
-    const { limit, key } = parse(listQuery, query, 'query');
+    const { limit, key } = parseInput(listQuery, query, 'query');
     return this.switchings.recent(limit, key);
   }
 
   @Get('rings')
   recentRings(@Query() query: unknown) {
-    return this.bells.recent(parse(listQuery, query, 'query').limit);
+    return this.bells.recent(parseInput(listQuery, query, 'query').limit);
   }
 
   @Get('schedules')
@@ -119,7 +107,7 @@ export class ControlController {
         'this gateway runs on the system clock (clock.mode: system); set the machine time instead',
       );
     }
-    this.clock.set(new Date(parse(clockBody, body, 'clock').at));
+    this.clock.set(new Date(parseInput(clockBody, body, 'clock').at));
     await this.runtime.wakeNow();
     return this.now();
   }

@@ -1,8 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { problemsFromIssues } from '@beffroi/domain';
 import { z } from 'zod';
 import { Clock } from '../clock/clock';
-import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
+import { parseInput } from '../gateway.exception';
 import { PointsService } from './points.service';
 
 const DEFAULT_WRITE_VALIDITY_MS = 30_000;
@@ -18,18 +17,6 @@ const writeBody = z.strictObject({
 const listQuery = z.strictObject({
   limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
 });
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new GatewayException(
-      GatewayExceptionCode.InvalidRequest,
-      `invalid ${what}`,
-      problemsFromIssues(result.error.issues, input),
-    );
-  }
-  return result.data;
-}
 
 /** The gateway's local API: read-only views of points and equipment, and verified writes for commissioning. */
 @Controller()
@@ -57,7 +44,7 @@ export class PointsController {
   @Post('points/:key/write')
   @HttpCode(200)
   write(@Param('key') key: string, @Body() body: unknown) {
-    const { value, notAfter } = parse(writeBody, body, 'write');
+    const { value, notAfter } = parseInput(writeBody, body, 'write');
     const deadline =
       notAfter === undefined ? new Date(this.clock.now().getTime() + DEFAULT_WRITE_VALIDITY_MS) : new Date(notAfter);
     return this.points.write(key, value, deadline, 'local-api');
@@ -65,6 +52,6 @@ export class PointsController {
 
   @Get('writes')
   writes(@Query() query: unknown) {
-    return this.points.recentWrites(parse(listQuery, query, 'query').limit);
+    return this.points.recentWrites(parseInput(listQuery, query, 'query').limit);
   }
 }

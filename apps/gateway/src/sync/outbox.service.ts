@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { problemsFromIssues, renderProblems } from '@beffroi/domain';
 import {
@@ -24,6 +25,8 @@ import { SyncStateStore } from './sync-state.store';
 export type Alongside = (manager: EntityManager) => Promise<unknown>;
 
 const NEXT_SEQ_KEY = 'outbox.nextSeq';
+/** Names this store's outbox for central: made with the store, kept with it; a new store starts a new one. */
+const INCARNATION_KEY = 'outbox.incarnation';
 /** Alarm raised while a class that is never dropped holds more than its quota. */
 export const OUTBOX_ALARM_KEY = 'gateway.outbox';
 /** Rows per statement, well under SQLite's limit of bound parameters. */
@@ -39,13 +42,15 @@ function chunks<T>(items: readonly T[]): T[][] {
  * The gateway's durable outbox (DESIGN.md "Sync"): libs/sync's {@link Outbox} mirrored in SQLite. A message is
  * committed — with the record it reports, in one transaction — before its producer goes on and before it can be
  * sent; it is deleted only once central acknowledged it. The next seq is stored too, so a seq is never reused, even
- * across restarts with an empty outbox. Appends, drains and acks run one at a time, so nothing unstored is ever
- * handed to the socket. Without a `central` section nothing is queued and the records are written as before.
+ * across restarts with an empty outbox. Its incarnation id, made when the store is first opened and kept in it, tells
+ * central when the seqs start over (a wiped store, an old backup). Appends, drains and acks run one at a time, so
+ * nothing unstored is ever handed to the socket. Without a `central` section nothing is queued and the records are written as before.
  */
 @Injectable()
 export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(OutboxService.name);
   private outbox: Outbox | undefined;
+  private incarnationId: string | undefined;
   /** The first operation waits for the table to be read, whichever provider asks first. */
   private restored: Promise<void> | undefined;
   private lane: Promise<unknown> = Promise.resolve();
@@ -138,6 +143,14 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
     return this.inLane(() => Promise.resolve(this.outbox?.range() ?? { firstSeq: 1, lastSeq: 0 }));
   }
 
+  /** The incarnation of this store's outbox, which the hello announces with its range. */
+  incarnation(): Promise<string> {
+    return this.inLane(() => {
+      if (this.incarnationId === undefined) throw new Error('the outbox needs a central section');
+      return Promise.resolve(this.incarnationId);
+    });
+  }
+
   /** The range as it stands, for status pages (an append under way may not be stored yet). */
   rangeNow(): OutboxRange {
     return this.outbox?.range() ?? { firstSeq: 1, lastSeq: 0 };
@@ -178,6 +191,7 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
   private async restore(): Promise<void> {
     const repository = this.dataSource.getRepository(OutboxMessageEntity);
     const rows = await repository.find({ order: { seq: 'ASC' } });
+    this.incarnationId = await this.storedIncarnation();
     const storedNext = (await this.state.get<number>(NEXT_SEQ_KEY)) ?? 1;
     const last = rows.at(-1)?.seq ?? 0;
     const gatewayId = this.loaded.config.gateway.id;
@@ -206,6 +220,16 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
     for (const cls of REPORT_CLASSES) {
       if (cls !== 'telemetry' && sizes[cls] > this.quotas()[cls]) this.overQuota.add(cls);
     }
+  }
+
+  /** The store's incarnation; the first opening of a store (or one made before incarnations) makes it. */
+  private async storedIncarnation(): Promise<string> {
+    const stored = await this.state.get<string>(INCARNATION_KEY);
+    if (stored !== undefined) return stored;
+    const made = randomUUID();
+    await this.state.set(INCARNATION_KEY, made);
+    this.logger.log(`outbox incarnation ${made}`);
+    return made;
   }
 
   /** A message central would refuse blocks the whole outbox behind it: it is logged and left out instead. */

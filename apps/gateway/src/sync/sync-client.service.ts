@@ -291,6 +291,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async hello(session: Session): Promise<void> {
     const range = await this.outbox.range();
+    const incarnation = await this.outbox.incarnation();
     session.helloSentAt = this.clock.now();
     this.send(session, {
       type: 'hello',
@@ -299,6 +300,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       protocolVersion: PROTOCOL_VERSION,
       desiredVersion: this.desired.version,
       outbox: range,
+      incarnation,
       clock: session.helloSentAt.toISOString(),
     });
   }

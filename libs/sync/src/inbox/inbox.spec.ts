@@ -96,8 +96,34 @@ describe('central inbox', () => {
     const { state } = deliver(emptyInbox(GATEWAY), report(0, 1, 2, 3, 4));
     const step = receiveHello(state, { firstSeq: 1, lastSeq: 2 });
     expect(step.reset).toBe(true);
-    expect(step.state).toEqual({ gatewayId: GATEWAY, appliedUpTo: 0, held: [] });
+    expect(step.state).toEqual({ gatewayId: GATEWAY, incarnation: null, epoch: 1, appliedUpTo: 0, held: [] });
     expect(deliver(step.state, report(0, 1)).applied).toEqual([1]);
+  });
+
+  it('adopts the first incarnation a gateway announces without starting over', () => {
+    const { state } = deliver(emptyInbox(GATEWAY), report(0, 1, 2, 3));
+    const step = receiveHello(state, { firstSeq: 3, lastSeq: 5 }, 'store-a');
+    expect(step.reset).toBe(false);
+    expect(step.state).toMatchObject({ incarnation: 'store-a', epoch: 0, appliedUpTo: 3 });
+    expect(receiveHello(step.state, { firstSeq: 4, lastSeq: 5 }, 'store-a').reset).toBe(false);
+  });
+
+  it('starts a new epoch for another incarnation even when its range gives no hint of a restart', () => {
+    const first = receiveHello(emptyInbox(GATEWAY), { firstSeq: 1, lastSeq: 3 }, 'store-a');
+    const { state } = deliver(first.state, report(0, 1, 2, 3));
+    const step = receiveHello(state, { firstSeq: 1, lastSeq: 9 }, 'store-b');
+    expect(step.reset).toBe(true);
+    expect(step.state).toEqual({ gatewayId: GATEWAY, incarnation: 'store-b', epoch: 1, appliedUpTo: 0, held: [] });
+    expect(deliver(step.state, report(0, 1, 2, 3, 4)).applied).toEqual([1, 2, 3, 4]);
+  });
+
+  it('releases what the previous incarnation left held, since its gap can no longer fill', () => {
+    const first = receiveHello(emptyInbox(GATEWAY), { firstSeq: 1, lastSeq: 0 }, 'store-a');
+    const { state } = deliver(first.state, report(1, 3, 4));
+    expect(state.held.map((h) => h.envelope.seq)).toEqual([3, 4]);
+    const step = receiveHello(state, { firstSeq: 1, lastSeq: 1 }, 'store-b');
+    expect(seqs(step.ready)).toEqual([3, 4]);
+    expect(step.state).toMatchObject({ epoch: 1, appliedUpTo: 0, held: [] });
   });
 
   it('refuses a message speaking for another gateway', () => {

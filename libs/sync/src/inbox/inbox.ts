@@ -11,10 +11,16 @@ export interface HeldMessage {
 
 /**
  * Central's inbox for one gateway, as an immutable value persisted whole with the messages it releases: every seq up
- * to `appliedUpTo` is applied (or known never to come), `held` waits for a gap below it to fill.
+ * to `appliedUpTo` is applied (or known never to come), `held` waits for a gap below it to fill. Seqs are counted
+ * within an epoch: one per incarnation of the gateway's outbox, so a store that starts again at seq 1 is a new epoch
+ * and its messages are neither mistaken for duplicates nor stored over the previous ones.
  */
 export interface InboxState {
   readonly gatewayId: string;
+  /** The outbox incarnation the gateway announced last; null until one announces it. */
+  readonly incarnation: string | null;
+  /** Starts at 0, one more each time the gateway's outbox starts over; what is stored is keyed by (epoch, seq). */
+  readonly epoch: number;
   readonly appliedUpTo: number;
   /** Ascending by seq. */
   readonly held: readonly HeldMessage[];
@@ -35,14 +41,16 @@ export interface ReportStep extends InboxStep {
 
 export interface HelloStep extends InboxStep {
   /**
-   * The gateway announces seqs below what central already applied: its outbox was recreated and seqs restarted.
-   * The inbox starts over from the announced range (those are new messages); the caller should record it.
+   * The gateway's outbox started over: it announces another incarnation than the one central knows, or (for a
+   * gateway that names none) seqs below what central already applied. A new epoch starts from the announced range;
+   * `ready` then holds the previous epoch's held messages, released as they are since their gap can no longer fill
+   * (they were acknowledged, so they must not be lost), to be applied under the previous epoch.
    */
   reset: boolean;
 }
 
 export function emptyInbox(gatewayId: string): InboxState {
-  return { gatewayId, appliedUpTo: 0, held: [] };
+  return { gatewayId, incarnation: null, epoch: 0, appliedUpTo: 0, held: [] };
 }
 
 /**
@@ -78,16 +86,26 @@ export function receiveReport(state: InboxState, report: ReportV1): ReportStep {
 }
 
 /**
- * On every hello: the gateway no longer has anything below `firstSeq`, so central stops waiting for those seqs.
+ * On every hello: the gateway no longer has anything below `firstSeq`, so central stops waiting for those seqs. A
+ * first incarnation announced by a gateway that had none is adopted (the same outbox, now named); another one than
+ * the inbox knows starts a new epoch.
  */
-export function receiveHello(state: InboxState, range: OutboxRange): HelloStep {
+export function receiveHello(state: InboxState, range: OutboxRange, incarnation?: string): HelloStep {
   const highestKnown = Math.max(state.appliedUpTo, ...state.held.map((h) => h.envelope.seq));
-  if (range.lastSeq < highestKnown) {
-    return { ...release({ gatewayId: state.gatewayId, appliedUpTo: range.firstSeq - 1, held: [] }), reset: true };
+  const otherIncarnation = incarnation !== undefined && state.incarnation !== null && incarnation !== state.incarnation;
+  if (otherIncarnation || range.lastSeq < highestKnown) {
+    const next: InboxState = {
+      gatewayId: state.gatewayId,
+      incarnation: incarnation ?? state.incarnation,
+      epoch: state.epoch + 1,
+      appliedUpTo: range.firstSeq - 1,
+      held: [],
+    };
+    return { state: next, ready: state.held.map((h) => h.envelope), ack: ackFor(next), reset: true };
   }
   const held = new Map(state.held.map((h) => [h.envelope.seq, h]));
   learnGone(held, state.appliedUpTo, range.firstSeq);
-  const drained = release({ ...state, held: sorted(held) });
+  const drained = release({ ...state, incarnation: incarnation ?? state.incarnation, held: sorted(held) });
   const skipped = { ...drained.state, appliedUpTo: Math.max(drained.state.appliedUpTo, range.firstSeq - 1) };
   const rest = release(skipped);
   return { state: rest.state, ready: [...drained.ready, ...rest.ready], ack: rest.ack, reset: false };

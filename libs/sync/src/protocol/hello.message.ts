@@ -17,6 +17,16 @@ export const outboxRangeSchema = z
   .refine((range) => range.firstSeq <= range.lastSeq + 1, { error: outboxRangeError, path: ['firstSeq'] });
 export type OutboxRange = z.output<typeof outboxRangeSchema>;
 
+const incarnationError = 'expected an outbox incarnation id (1-64 characters: letters, digits, "-", "_")';
+
+/**
+ * Names one life of the gateway's outbox: made when its store is created and kept with it. Seqs are unique within an
+ * incarnation only — a wiped or replaced store starts a new one, and its seqs start again.
+ */
+export const incarnation = z.string({ error: incarnationError }).regex(/^[A-Za-z0-9_-]{1,64}$/, {
+  error: incarnationError,
+});
+
 /** First frame of every connection, gateway → central. The credential travels in the upgrade request, not here. */
 export const helloV1Schema = z.strictObject({
   type: z.literal('hello'),
@@ -27,6 +37,11 @@ export const helloV1Schema = z.strictObject({
   /** Last desired-state version the gateway applied (0: none yet). */
   desiredVersion,
   outbox: outboxRangeSchema,
+  /**
+   * The incarnation of the outbox the range belongs to. Absent from gateways that predate it: central then detects a
+   * restarted outbox only by its range going back.
+   */
+  incarnation: incarnation.optional(),
   /** The gateway's wall clock when it sent the hello: a first, latency-blind skew estimate before ping/pong. */
   clock: instant,
 });

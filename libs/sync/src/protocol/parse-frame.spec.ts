@@ -17,6 +17,7 @@ function envelope(seq: number, message = telemetry('armoire-1:meter.l1.voltage')
 
 const fromGateway: GatewayMessage[] = [
   hello({ desiredVersion: 7, outbox: { firstSeq: 3, lastSeq: 9 } }),
+  hello({ outbox: { firstSeq: 1, lastSeq: 0 }, incarnation: '0f6c3b1e-2d4a-4e8b-9c1d-5a7e3f2b8c90' }),
   { type: 'report', v: 1, after: 2, messages: [envelope(3), envelope(5, switching())] },
   { type: 'desired.applied', v: 1, version: 7 },
   { type: 'desired.resync', v: 1, version: 6 },
@@ -110,6 +111,7 @@ describe('sync frames', () => {
     ['an unknown version', framed({ v: 2 }), SyncExceptionCode.UnknownVersion, /^v: hello version 2 is not supported/],
     ['no version', framed({ v: undefined }), SyncExceptionCode.NotAMessage, /^v: expected a message version/],
     ['a fractional version', framed({ v: 1.5 }), SyncExceptionCode.NotAMessage, /got 1.5$/],
+    ['an empty incarnation', framed({ incarnation: '' }), SyncExceptionCode.InvalidMessage, /incarnation: expected/],
   ])('refuses %s', (_case, frame, code, message) => {
     const error = failure(() => parseGatewayFrame(frame, limits));
     expect(error.code).toBe(code);
