@@ -15,6 +15,7 @@ import { DocsController } from './docs/docs.controller';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
+import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
@@ -58,6 +59,7 @@ export class CentralModule {
         TenantService,
         SyncPresence,
         GatewayService,
+        CatalogueService,
         DesiredService,
         PushService,
         CommandService,

@@ -1,10 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { identifier } from '@beffroi/domain';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
 import { parseInput } from '../central.exception';
 import { ApiDoc } from '../docs/api-doc.decorator';
-import { pushBody, scheduleItemBody } from './desired.dto';
+import { pushBody, pushesQuery, scheduleItemBody } from './desired.dto';
 import { PushService } from './push.service';
 
 @Controller('api')
@@ -82,12 +82,25 @@ export class DesiredController {
     return this.pushes.push(caller, parseInput(pushBody, body, 'push'));
   }
 
+  @Get('pushes')
+  @ApiDoc({
+    tag: 'templates',
+    summary: 'Past pushes',
+    description: "The pushes to communes of the caller's tenant, newest first.",
+    query: pushesQuery,
+    returns: 'Each push: id, scheduleId, createdBy, createdAt and `summary`, its count of targets per state.',
+  })
+  pushList(@CurrentCaller() caller: Caller, @Query() query: unknown) {
+    return this.pushes.list(caller, parseInput(pushesQuery, query, 'query').limit);
+  }
+
   @Get('pushes/:id')
   @ApiDoc({
     tag: 'templates',
     summary: 'Progress of a push',
     params: { id: { description: 'The push id.' } },
-    returns: 'Per commune and gateway: applied, pending (connected, not applied yet), offline, no-gateway.',
+    returns:
+      "Per commune and gateway: applied, refused (with the gateway's reason), pending (connected, not applied yet), offline, no-gateway; `summary` counts each.",
     errors: ['forbidden', 'notFound'],
   })
   progress(@CurrentCaller() caller: Caller, @Param('id') id: string) {

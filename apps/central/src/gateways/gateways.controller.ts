@@ -8,6 +8,7 @@ import { commandRequestSchema, limitQuery } from '../commands/command.dto';
 import { CommandService } from '../commands/command.service';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { HistoryService } from '../reports/history.service';
+import { CatalogueService } from './catalogue.service';
 import { GatewayService } from './gateway.service';
 
 export const enrolmentBody = z.strictObject({
@@ -34,6 +35,7 @@ export class GatewaysController {
     private readonly gateways: GatewayService,
     private readonly commands: CommandService,
     private readonly history: HistoryService,
+    private readonly catalogues: CatalogueService,
   ) {}
 
   /** A gateway trades its one-time code for its credential (no session: the code is the proof). */
@@ -98,6 +100,34 @@ export class GatewaysController {
   })
   points(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.history.points(caller, id);
+  }
+
+  @Get('gateways/:id/equipment')
+  @ApiDoc({
+    tag: 'gateways',
+    summary: 'What a gateway has: its equipment and points, with names, units and live values',
+    description:
+      "From the catalogue the gateway reports on connecting after each change of its config: each equipment (name, profile, site) and its profile's points (name, kind, data type, unit, named states, range, writable, feedback key), with the latest value and quality reported.",
+    params: { id: { description: 'The gateway id.' } },
+    returns: '`{gatewayId, hash, receivedAt, equipment: [{id, name, profile, profileName, site, points: [...]}]}`.',
+    errors: ['forbidden', 'notFound', 'conflict'],
+  })
+  equipment(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.catalogues.equipment(caller, id);
+  }
+
+  @Get('gateways/:id/schedules')
+  @ApiDoc({
+    tag: 'schedules',
+    summary: 'The schedules a gateway runs',
+    description:
+      "Those of the gateway's own config (`source: 'config'`, as its catalogue reported them; `replacedBy: 'central'` when a desired schedule of the same id runs instead) beside those of central's desired state (`source: 'central'`, `state` applied | pending | refused with the gateway's `reason`).",
+    params: { id: { description: 'The gateway id.' } },
+    returns: '`{gatewayId, catalogueReported, schedules: [{id, kind, targets, document, source, ...}]}`.',
+    errors: ['forbidden', 'notFound'],
+  })
+  schedules(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.catalogues.schedules(caller, id);
   }
 
   @Get('gateways/:id/outputs/:key')
