@@ -15,6 +15,7 @@ import { DocsController } from './docs/docs.controller';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
+import { CatalogueCheck } from './gateways/catalogue-check';
 import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
@@ -60,6 +61,7 @@ export class CentralModule {
         SyncPresence,
         GatewayService,
         CatalogueService,
+        CatalogueCheck,
         DesiredService,
         PushService,
         CommandService,

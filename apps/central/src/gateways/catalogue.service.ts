@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { desiredScheduleItemSchema } from '@beffroi/domain';
 import {
   type CatalogueEquipment,
   type CataloguePoint,
@@ -9,7 +10,6 @@ import {
   type DesiredResultV1,
   type DesiredSections,
 } from '@beffroi/sync';
-import { desiredScheduleItemSchema } from '@beffroi/domain';
 import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
@@ -188,6 +188,12 @@ export class CatalogueService {
         ...central,
       ],
     };
+  }
+
+  /** Each row with `point`: the name and unit of its `pointKey` and the name of its equipment. */
+  async labelled<T extends { pointKey: string }>(gatewayId: string, rows: readonly T[]) {
+    const label = await this.labels(gatewayId);
+    return rows.map((row) => ({ ...row, point: label(row.pointKey) }));
   }
 
   /** Names and units of the gateway's points by key (empty before its first catalogue). */

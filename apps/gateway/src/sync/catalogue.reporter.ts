@@ -25,6 +25,14 @@ const RAW_RANGES: Partial<Record<DataType, { min: number; max: number }>> = {
 
 type PointDefinition = Profile['points'][number];
 
+/** An equipment entry of the config, as far as the catalogue is concerned. */
+export interface EquipmentEntry {
+  readonly id: string;
+  readonly name?: string | undefined;
+  readonly profile: string;
+  readonly site?: string | undefined;
+}
+
 /**
  * What this gateway has, for central: every equipment of its config with the points of its profile (names, kinds,
  * types, units, states, ranges, whether writable, feedback), and the schedules it runs from its config file. The
@@ -59,23 +67,34 @@ export class CatalogueReporter {
 
   private build(): CatalogueV1 {
     const { config, profiles, schedules } = this.loaded;
-    const equipment = config.buses.flatMap((bus) =>
-      bus.equipment.map((e): CatalogueEquipment => {
-        const profile = profiles.get(e.profile);
-        return {
-          id: e.id,
-          ...(e.name === undefined ? {} : { name: e.name }),
-          profile: e.profile,
-          ...(profile === undefined ? {} : { profileName: profile.name }),
-          ...(e.site === undefined ? {} : { site: e.site }),
-          points: profile === undefined ? [] : profile.points.map(describePoint),
-        };
-      }),
+    return buildCatalogue(
+      config.buses.flatMap((bus) => bus.equipment),
+      profiles,
+      schedules,
     );
-    const content = { equipment, schedules: schedules.map(describeSchedule) };
-    const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
-    return { type: 'catalogue', v: 1, hash, ...content };
   }
+}
+
+/** The catalogue of this equipment (each with the points of its profile) and these config schedules. */
+export function buildCatalogue(
+  equipment: readonly EquipmentEntry[],
+  profiles: ReadonlyMap<string, Profile>,
+  schedules: readonly LoadedSchedule[],
+): CatalogueV1 {
+  const described = equipment.map((e): CatalogueEquipment => {
+    const profile = profiles.get(e.profile);
+    return {
+      id: e.id,
+      ...(e.name === undefined ? {} : { name: e.name }),
+      profile: e.profile,
+      ...(profile === undefined ? {} : { profileName: profile.name }),
+      ...(e.site === undefined ? {} : { site: e.site }),
+      points: profile === undefined ? [] : profile.points.map(describePoint),
+    };
+  });
+  const content = { equipment: described, schedules: schedules.map(describeSchedule) };
+  const hash = createHash('sha256').update(JSON.stringify(content)).digest('hex');
+  return { type: 'catalogue', v: 1, hash, ...content };
 }
 
 function describePoint(point: PointDefinition): CataloguePoint {
