@@ -147,6 +147,11 @@ describe('npm start: simulator + central + gateway on one machine', () => {
       online: true,
       communeInsee: '02691',
     });
+    // Central checks commands against the gateway's catalogue, reported just after the connection.
+    await eventually(
+      () => central(`/api/gateways/${gateway}/equipment`, { token }),
+      (answer) => Array.isArray(answer.equipment),
+    );
     const until = new Date(Date.now() + 3_600_000).toISOString();
     const command = await central(`/api/gateways/${gateway}/commands`, {
       method: 'POST',

@@ -102,6 +102,13 @@ describe(`gateway killed -9 during a burst of ${COMMANDS} commands from central 
       (answer) => answer.body?.online === true,
       { timeoutMs: 30_000, context },
     );
+    // Central checks commands against the gateway's catalogue, reported just after the connection.
+    await waitFor(
+      "the gateway's catalogue on central",
+      () => central(`/api/gateways/${GATEWAY}/equipment`),
+      (answer) => answer.status === 200,
+      { timeoutMs: 30_000, context },
+    );
   }, 120_000);
 
   afterAll(async () => {

@@ -40,6 +40,16 @@ const ROUTES: Route[] = [
     request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/points` }),
   },
   {
+    name: 'GET equipment',
+    action: 'read',
+    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/equipment` }),
+  },
+  {
+    name: 'GET gateway schedules',
+    action: 'read',
+    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/schedules` }),
+  },
+  {
     name: 'GET explain',
     action: 'read',
     request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/outputs/cabinet:circuit.1.command` }),

@@ -127,6 +127,11 @@ describe('commands: queued → sent → applied | failed | expired', () => {
 
   it('expires a command whose deadline passes while the gateway is offline, without sending it', async () => {
     const gateway = await enrol('gw-offline');
+    // Connected once, so central knows its catalogue and accepts commands for it while it is offline.
+    await gateway.connect();
+    gateway.close();
+    await gateway.until(() => gateway.closeCode !== undefined);
+    gateway.received.length = 0;
     const { body } = await central.api(admin, 'POST', '/api/gateways/gw-offline/commands', {
       action: 'switch',
       pointKey: 'cabinet:circuit.1.command',

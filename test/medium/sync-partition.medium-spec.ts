@@ -133,6 +133,11 @@ it('central down for 72 h of schedules: every switching, alarm and command resul
   });
   expect(await until(circuits, (state) => state.every((c) => !c), 10_000)).toEqual([false, false]);
   await until(syncStatus, (s) => s.connected, 10_000);
+  // Central checks commands against the gateway's catalogue, reported just after the connection.
+  await until(
+    async () => (await central.api(admin, 'GET', `/api/gateways/${GATEWAY}/equipment`)).status,
+    (status) => status === 200,
+  );
 
   // A command whose result is made after central went down: the cabinet answers slowly while it runs.
   await control(sim, 'PUT', '/devices/cabinet/fault', { mode: 'slow', delayMs: 1200 });

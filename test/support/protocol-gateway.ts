@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type CatalogueV1,
   type CentralMessage,
   clockPong,
   type CommandResult,
@@ -15,7 +16,22 @@ import {
   PROTOCOL_VERSION,
   receiveDesired,
 } from '@beffroi/sync';
+import { resolve } from 'node:path';
 import WebSocket from 'ws';
+import { loadProfiles } from '../../apps/gateway/src/gateway.config';
+import { buildCatalogue } from '../../apps/gateway/src/sync/catalogue.reporter';
+
+/** What the protocol gateway says it has unless a test says otherwise: the simulator's cabinet and bells. */
+export function simulatorCatalogue(): CatalogueV1 {
+  return buildCatalogue(
+    [
+      { id: 'cabinet', name: 'Armoire', profile: 'beffroi-sim-cabinet' },
+      { id: 'bells', name: 'Cloches', profile: 'beffroi-sim-bells' },
+    ],
+    loadProfiles(resolve(__dirname, '..', '..', 'config', 'profiles')),
+    [],
+  );
+}
 
 const QUOTAS = {
   telemetry: 10_000,
@@ -48,6 +64,8 @@ export class ProtocolGateway {
   duplicateAndReorder = false;
   /** The incarnation of its outbox, announced in the hello: one per instance, as one per gateway store. */
   readonly incarnation = randomUUID();
+  /** Reported after each welcome (connect waits until central stored it); undefined: a gateway that reports none. */
+  catalogue: CatalogueV1 | undefined = simulatorCatalogue();
 
   constructor(
     readonly gatewayId: string,
@@ -88,7 +106,13 @@ export class ProtocolGateway {
       clock: new Date().toISOString(),
     });
     await this.until(() => this.welcome !== undefined || this.closeCode !== undefined);
-    return this.accepted();
+    const welcome = this.accepted();
+    const catalogue = this.catalogue;
+    if (catalogue !== undefined) {
+      this.send(catalogue);
+      await this.until(() => this.received.some((m) => m.type === 'catalogue.stored' && m.hash === catalogue.hash));
+    }
+    return welcome;
   }
 
   /** The welcome of this connection, or why there is none. */
@@ -199,6 +223,7 @@ export class ProtocolGateway {
         this.send(clockPong(message, new Date()));
         break;
       case 'clock.pong':
+      case 'catalogue.stored':
         break;
     }
     this.notify();

@@ -115,6 +115,14 @@ export const centralConfigSchema = z
         offlineAfter: duration(300, 600_000).default(45_000),
       })
       .prefault({}),
+    commands: z
+      .strictObject({
+        /** A command's `notAfter` may be at most this far ahead (its default is now + 5 min). */
+        maxNotAfter: duration(60_000, 30 * 86_400_000).default(86_400_000),
+        /** An override's `until` may be at most this far ahead. */
+        maxUntil: duration(60_000, 366 * 86_400_000).default(31 * 86_400_000),
+      })
+      .prefault({}),
     /** Tenants and accounts to create at start if missing. */
     seed: z
       .strictObject({
@@ -147,6 +155,7 @@ export abstract class CentralConfig {
   abstract readonly storage: CentralConfigShape['storage'];
   abstract readonly auth: CentralConfigShape['auth'];
   abstract readonly sync: CentralConfigShape['sync'];
+  abstract readonly commands: CentralConfigShape['commands'];
   abstract readonly seed: CentralConfigShape['seed'];
 }
 

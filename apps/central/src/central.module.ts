@@ -18,6 +18,8 @@ import { DocsController } from './docs/docs.controller';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
+import { CatalogueCheck } from './gateways/catalogue-check';
+import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
@@ -67,6 +69,8 @@ export class CentralModule {
         TenantService,
         SyncPresence,
         GatewayService,
+        CatalogueService,
+        CatalogueCheck,
         DesiredService,
         PushService,
         CommandService,

@@ -24,6 +24,7 @@ import { openGatewayDatabase } from './store/gateway-data-source';
 import { CentralClock } from './sync/central-clock.service';
 import { CommandExecutor } from './sync/command-executor.service';
 import { CredentialStore } from './sync/credential.store';
+import { CatalogueReporter } from './sync/catalogue.reporter';
 import { DesiredStateService } from './sync/desired-state.service';
 import { EnrolmentClient } from './sync/enrolment.client';
 import { HealthReporter } from './sync/health.reporter';
@@ -66,6 +67,7 @@ export class GatewayModule {
         EnrolmentClient,
         SyncSocketFactory,
         DesiredStateService,
+        CatalogueReporter,
         CommandExecutor,
         TelemetryReporter,
         HealthReporter,

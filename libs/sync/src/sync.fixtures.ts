@@ -1,4 +1,5 @@
 import type { CommandV1 } from './protocol/command.message';
+import type { CatalogueV1, DesiredResultV1 } from './protocol/report.message';
 import type { HelloV1 } from './protocol/hello.message';
 import type { OutboxMessage } from './protocol/report.message';
 import type { OutboxQuotas } from './outbox/outbox';
@@ -70,4 +71,61 @@ export function command(overrides: Partial<CommandV1> = {}): CommandV1 {
     issuedAt: '2027-01-15T18:00:00Z',
     ...overrides,
   } as CommandV1;
+}
+
+export function catalogue(overrides: Partial<CatalogueV1> = {}): CatalogueV1 {
+  return {
+    type: 'catalogue',
+    v: 1,
+    hash: 'a'.repeat(64),
+    equipment: [
+      {
+        id: 'armoire-1',
+        name: 'Armoire Hôtel de Ville',
+        profile: 'armoire-ep',
+        site: 'mairie',
+        points: [
+          {
+            id: 'circuit.1.command',
+            name: 'Circuit 1',
+            kind: 'command',
+            type: 'bool',
+            writable: true,
+            feedback: 'circuit.1.feedback',
+          },
+          { id: 'circuit.1.feedback', kind: 'feedback', type: 'bool', writable: false },
+          {
+            id: 'meter.l1.voltage',
+            kind: 'measure',
+            type: 'uint16',
+            unit: 'V',
+            range: { min: 0, max: 6553.5 },
+            writable: false,
+          },
+          { id: 'selector', kind: 'measure', type: 'uint16', states: { '0': 'auto', '1': 'forced' }, writable: false },
+        ],
+      },
+    ],
+    schedules: [
+      {
+        id: 'eclairage',
+        kind: 'lighting',
+        targets: { outputs: ['armoire-1:circuit.1.command'], slot: 'calendar' },
+        document: { programmes: [] },
+        source: 'config',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+export function desiredResult(overrides: Partial<DesiredResultV1> = {}): DesiredResultV1 {
+  return {
+    type: 'desired.result',
+    v: 1,
+    version: 7,
+    refused: [{ section: 'schedules', key: 'cloches', reason: 'equipment: unknown equipment "cloches-2"' }],
+    at: AT,
+    ...overrides,
+  };
 }

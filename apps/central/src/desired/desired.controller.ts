@@ -1,15 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { identifier } from '@beffroi/domain';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
 import { parseInput } from '../central.exception';
 import { ApiDoc } from '../docs/api-doc.decorator';
-import { pushBody, scheduleItemBody } from './desired.dto';
+import { CatalogueCheck } from '../gateways/catalogue-check';
+import { pushBody, pushesQuery, scheduleItemBody } from './desired.dto';
 import { PushService } from './push.service';
 
 @Controller('api')
 export class DesiredController {
-  constructor(private readonly pushes: PushService) {}
+  constructor(
+    private readonly pushes: PushService,
+    private readonly checks: CatalogueCheck,
+  ) {}
 
   /** The gateway's desired state (config, schedules, overrides), its version and the version the gateway runs. */
   @Get('gateways/:id/desired')
@@ -29,27 +33,27 @@ export class DesiredController {
     tag: 'schedules',
     summary: "Put a schedule in a gateway's desired state",
     description:
-      '`schedule` is the document of a schedule file, checked by the schema of its `kind` (see POST /api/schedules/lint).',
+      '`schedule` is the document of a schedule file, checked by the schema of its `kind` (see POST /api/schedules/lint), ' +
+      "and against the gateway's catalogue: 400 naming the output, zone or equipment the gateway lacks or that another " +
+      'schedule already drives in the same slot; 409 while the gateway has not reported its catalogue.',
     params: {
       id: { description: 'The gateway id.' },
       scheduleId: { description: 'The schedule id (replaces a config schedule of the same id).', schema: identifier },
     },
     body: scheduleItemBody,
     returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
-    errors: ['forbidden', 'notFound'],
+    errors: ['forbidden', 'notFound', 'conflict'],
   })
-  setSchedule(
+  async setSchedule(
     @CurrentCaller() caller: Caller,
     @Param('id') id: string,
     @Param('scheduleId') scheduleId: string,
     @Body() body: unknown,
   ) {
-    return this.pushes.setSchedule(
-      caller,
-      id,
-      parseInput(identifier, scheduleId, 'schedule id'),
-      parseInput(scheduleItemBody, body, 'schedule'),
-    );
+    const checkedId = parseInput(identifier, scheduleId, 'schedule id');
+    const item = parseInput(scheduleItemBody, body, 'schedule');
+    await this.checks.schedule(caller, id, checkedId, item);
+    return this.pushes.setSchedule(caller, id, checkedId, item);
   }
 
   @Delete('gateways/:id/schedules/:scheduleId')
@@ -82,12 +86,25 @@ export class DesiredController {
     return this.pushes.push(caller, parseInput(pushBody, body, 'push'));
   }
 
+  @Get('pushes')
+  @ApiDoc({
+    tag: 'templates',
+    summary: 'Past pushes',
+    description: "The pushes to communes of the caller's tenant, newest first.",
+    query: pushesQuery,
+    returns: 'Each push: id, scheduleId, createdBy, createdAt and `summary`, its count of targets per state.',
+  })
+  pushList(@CurrentCaller() caller: Caller, @Query() query: unknown) {
+    return this.pushes.list(caller, parseInput(pushesQuery, query, 'query').limit);
+  }
+
   @Get('pushes/:id')
   @ApiDoc({
     tag: 'templates',
     summary: 'Progress of a push',
     params: { id: { description: 'The push id.' } },
-    returns: 'Per commune and gateway: applied, pending (connected, not applied yet), offline, no-gateway.',
+    returns:
+      "Per commune and gateway: applied, refused (with the gateway's reason), pending (connected, not applied yet), offline, no-gateway; `summary` counts each.",
     errors: ['forbidden', 'notFound'],
   })
   progress(@CurrentCaller() caller: Caller, @Param('id') id: string) {

@@ -24,3 +24,7 @@ export const pushBody = z.strictObject({
 });
 
 export type ScheduleItem = DesiredScheduleItem;
+
+export const pushesQuery = z.strictObject({
+  limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
+});

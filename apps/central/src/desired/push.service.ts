@@ -6,6 +6,7 @@ import { AuditLog } from '../audit.service';
 import { type Caller, requireAccess } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
+import { CatalogueService } from '../gateways/catalogue.service';
 import { GatewayService, scopeOf } from '../gateways/gateway.service';
 import { CommuneEntity, GatewayEntity, PushEntity, PushTargetEntity } from '../store/entities';
 import { SyncPresence } from '../sync/sync-presence';
@@ -13,7 +14,8 @@ import { TenantService } from '../tenants/tenant.service';
 import type { ScheduleItem } from './desired.dto';
 import { DesiredService } from './desired.service';
 
-export type PushStatus = 'applied' | 'pending' | 'offline' | 'no-gateway';
+export const PUSH_STATUSES = ['applied', 'refused', 'pending', 'offline', 'no-gateway'] as const;
+export type PushStatus = (typeof PUSH_STATUSES)[number];
 
 /** A gateway's schedules in its desired state, one at a time or pushed as a template to many communes. */
 @Injectable()
@@ -26,6 +28,7 @@ export class PushService {
     private readonly presence: SyncPresence,
     private readonly audit: AuditLog,
     private readonly clock: Clock,
+    private readonly catalogues: CatalogueService,
   ) {}
 
   async desiredOf(caller: Caller, gatewayId: string) {
@@ -119,7 +122,10 @@ export class PushService {
     return this.progress(caller, id);
   }
 
-  /** Per commune and gateway: applied, pending (connected, not yet applied), offline, or no gateway at all. */
+  /**
+   * Per commune and gateway: applied, refused (the gateway's result for the push's version or a later one refuses
+   * the schedule; with its reason), pending (connected, not applied yet), offline, or no gateway at all.
+   */
   async progress(caller: Caller, id: string) {
     const push = await this.dataSource.getRepository(PushEntity).findOneBy({ id });
     if (push === null) throw new CentralException(CentralExceptionCode.NotFound, `no push ${id}`);
@@ -128,6 +134,28 @@ export class PushService {
       .getRepository(CommuneEntity)
       .findBy({ insee: In([...new Set(targets.map((t) => t.communeInsee))]) });
     for (const commune of communes) requireAccess(caller, 'read', commune);
+    return this.describe(push, targets);
+  }
+
+  /** The pushes whose communes are all in the caller's tenant, newest first, with their counts per state. */
+  async list(caller: Caller, limit: number) {
+    const readable = new Set((await this.tenants.communes(caller)).map((c) => c.insee));
+    const pushes = await this.dataSource.getRepository(PushEntity).find({ order: { createdAt: 'DESC' } });
+    const targets = await this.dataSource
+      .getRepository(PushTargetEntity)
+      .findBy({ pushId: In(pushes.map((p) => p.id)) });
+    const answers = [];
+    for (const push of pushes) {
+      const own = targets.filter((t) => t.pushId === push.id);
+      if (own.length === 0 || !own.every((t) => readable.has(t.communeInsee))) continue;
+      const { id, scheduleId, createdBy, createdAt, summary } = await this.describe(push, own);
+      answers.push({ id, scheduleId, createdBy, createdAt, summary });
+      if (answers.length >= limit) break;
+    }
+    return answers;
+  }
+
+  private async describe(push: PushEntity, targets: readonly PushTargetEntity[]) {
     const gatewayIds = targets.flatMap((t) => (t.gatewayId === null ? [] : [t.gatewayId]));
     const applied = new Map(
       (await this.dataSource.getRepository(GatewayEntity).findBy({ id: In(gatewayIds) })).map((g) => [
@@ -135,21 +163,36 @@ export class PushService {
         g.appliedVersion,
       ]),
     );
-    const summary: Record<PushStatus, number> = { applied: 0, pending: 0, offline: 0, 'no-gateway': 0 };
+    const results = await this.catalogues.results(gatewayIds);
+    const summary = Object.fromEntries(PUSH_STATUSES.map((s) => [s, 0])) as Record<PushStatus, number>;
     const rows = targets.map((target) => {
+      const version = target.version ?? Infinity;
+      const result = target.gatewayId === null ? undefined : results.get(target.gatewayId);
+      const refusal =
+        result !== undefined && result.version >= version
+          ? result.refused.find((r) => r.section === 'schedules' && r.key === push.scheduleId)
+          : undefined;
       const status: PushStatus =
         target.gatewayId === null
           ? 'no-gateway'
-          : (applied.get(target.gatewayId) ?? 0) >= (target.version ?? Infinity)
-            ? 'applied'
-            : this.presence.isOnline(target.gatewayId)
-              ? 'pending'
-              : 'offline';
+          : refusal !== undefined
+            ? 'refused'
+            : (applied.get(target.gatewayId) ?? 0) >= version
+              ? 'applied'
+              : this.presence.isOnline(target.gatewayId)
+                ? 'pending'
+                : 'offline';
       summary[status] += 1;
-      return { commune: target.communeInsee, gatewayId: target.gatewayId, version: target.version, status };
+      return {
+        commune: target.communeInsee,
+        gatewayId: target.gatewayId,
+        version: target.version,
+        status,
+        ...(refusal === undefined ? {} : { reason: refusal.reason }),
+      };
     });
     return {
-      id,
+      id: push.id,
       scheduleId: push.scheduleId,
       createdBy: push.createdBy,
       createdAt: push.createdAt,

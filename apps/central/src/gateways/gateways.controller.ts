@@ -8,6 +8,8 @@ import { commandRequestSchema, limitQuery } from '../commands/command.dto';
 import { CommandService } from '../commands/command.service';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { HistoryService } from '../reports/history.service';
+import { CatalogueCheck } from './catalogue-check';
+import { CatalogueService } from './catalogue.service';
 import { GatewayService } from './gateway.service';
 
 export const enrolmentBody = z.strictObject({
@@ -34,6 +36,8 @@ export class GatewaysController {
     private readonly gateways: GatewayService,
     private readonly commands: CommandService,
     private readonly history: HistoryService,
+    private readonly catalogues: CatalogueService,
+    private readonly checks: CatalogueCheck,
   ) {}
 
   /** A gateway trades its one-time code for its credential (no session: the code is the proof). */
@@ -93,11 +97,40 @@ export class GatewaysController {
     tag: 'gateways',
     summary: 'Equipment and points of a gateway',
     params: { id: { description: 'The gateway id.' } },
-    returns: 'Equipment and points as the gateway reported them, with their latest values and quality.',
+    returns:
+      'Equipment and points as the gateway reported them, with their latest values and quality (with names and units: GET /api/gateways/:id/equipment).',
     errors: ['forbidden', 'notFound'],
   })
   points(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.history.points(caller, id);
+  }
+
+  @Get('gateways/:id/equipment')
+  @ApiDoc({
+    tag: 'gateways',
+    summary: 'What a gateway has: its equipment and points, with names, units and live values',
+    description:
+      "From the catalogue the gateway reports on connecting after each change of its config: each equipment (name, profile, site) and its profile's points (name, kind, data type, unit, named states, range, writable, feedback key), with the latest value and quality reported.",
+    params: { id: { description: 'The gateway id.' } },
+    returns: '`{gatewayId, hash, receivedAt, equipment: [{id, name, profile, profileName, site, points: [...]}]}`.',
+    errors: ['forbidden', 'notFound', 'conflict'],
+  })
+  equipment(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.catalogues.equipment(caller, id);
+  }
+
+  @Get('gateways/:id/schedules')
+  @ApiDoc({
+    tag: 'schedules',
+    summary: 'The schedules a gateway runs',
+    description:
+      "Those of the gateway's own config (`source: 'config'`, as its catalogue reported them; `replacedBy: 'central'` when a desired schedule of the same id runs instead) beside those of central's desired state (`source: 'central'`, `state` applied | pending | refused with the gateway's `reason`).",
+    params: { id: { description: 'The gateway id.' } },
+    returns: '`{gatewayId, catalogueReported, schedules: [{id, kind, targets, document, source, ...}]}`.',
+    errors: ['forbidden', 'notFound'],
+  })
+  schedules(@CurrentCaller() caller: Caller, @Param('id') id: string) {
+    return this.catalogues.schedules(caller, id);
   }
 
   @Get('gateways/:id/outputs/:key')
@@ -108,11 +141,13 @@ export class GatewaysController {
       id: { description: 'The gateway id.' },
       key: { description: 'The point key of the output, `<equipment>:<point>`.' },
     },
-    returns: 'Winning slot, owner, expiry, what lies underneath, the reported value and the last switching.',
+    returns:
+      'Winning slot, owner, expiry, what lies underneath, the reported value and the last switching; `point`: its name, unit and equipment name.',
     errors: ['forbidden', 'notFound'],
   })
-  explain(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('key') key: string) {
-    return this.history.explain(caller, id, key);
+  async explain(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('key') key: string) {
+    const explained = await this.history.explain(caller, id, key);
+    return { ...explained, point: (await this.catalogues.labels(id))(key) };
   }
 
   @Get('gateways/:id/switchings')
@@ -121,12 +156,13 @@ export class GatewaysController {
     summary: 'Switchings reported by a gateway',
     params: { id: { description: 'The gateway id.' } },
     query: switchingsQuery,
-    returns: 'Every switching, newest first: value, slot, source, command id, result.',
+    returns:
+      'Every switching, newest first: value, slot, source, command id, result; `point`: the name and unit of its output and its equipment name.',
     errors: ['forbidden', 'notFound'],
   })
-  switchings(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
+  async switchings(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
     const { limit, pointKey } = parseInput(switchingsQuery, query, 'query');
-    return this.history.switchings(caller, id, limit, pointKey);
+    return this.catalogues.labelled(id, await this.history.switchings(caller, id, limit, pointKey));
   }
 
   /** Switch now, override until a time, ring now, or release an override: answered 202 with the queued command. */
@@ -136,14 +172,19 @@ export class GatewaysController {
     tag: 'commands',
     summary: 'Send a command',
     description:
-      'Switch now, override until a time, ring now, or release an override; `notAfter` defaults to now + 5 min.',
+      'Switch now, override until a time, ring now, or release an override; `notAfter` defaults to now + 5 min. ' +
+      "Checked against the gateway's catalogue: 400 naming the field for an unknown or read-only point, a value of " +
+      'the wrong type or outside its states or range, an `until` or `notAfter` in the past or beyond its horizon ' +
+      '(`commands.maxUntil`, `commands.maxNotAfter`); 409 while the gateway has not reported its catalogue.',
     params: { id: { description: 'The gateway id.' } },
     body: commandRequestSchema,
     returns: 'The command, queued.',
-    errors: ['forbidden', 'notFound'],
+    errors: ['forbidden', 'notFound', 'conflict'],
   })
-  command(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
-    return this.commands.issue(caller, id, parseInput(commandRequestSchema, body, 'command'));
+  async command(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
+    const request = parseInput(commandRequestSchema, body, 'command');
+    await this.checks.command(caller, id, request);
+    return this.commands.issue(caller, id, request);
   }
 
   @Get('gateways/:id/commands')
@@ -152,11 +193,13 @@ export class GatewaysController {
     summary: 'Commands of a gateway',
     params: { id: { description: 'The gateway id.' } },
     query: limitQuery,
-    returns: 'Commands, newest first: queued → sent → applied | failed | expired | refused, with reason and sends.',
+    returns:
+      'Commands, newest first: queued → sent → applied | failed | expired | refused, with reason and sends; `point`: the name and unit of its point and its equipment name.',
     errors: ['forbidden', 'notFound'],
   })
-  commandsOf(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
-    return this.commands.list(caller, id, parseInput(limitQuery, query, 'query').limit);
+  async commandsOf(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
+    const commands = await this.commands.list(caller, id, parseInput(limitQuery, query, 'query').limit);
+    return this.catalogues.labelled(id, commands);
   }
 
   @Get('commands/:id')

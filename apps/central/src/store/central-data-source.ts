@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { serializeSqliteAccess } from '@beffroi/runtime';
+import { CATALOGUE_ENTITIES } from './catalogue.entities';
 import { CENTRAL_ENTITIES } from './entities';
 import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-initial-central-schema';
+import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gateway-catalogues';
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 
 interface Pragmas {
@@ -19,8 +21,8 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
-    entities: CENTRAL_ENTITIES,
-    migrations: [InitialCentralSchema1795600000000, InboxEpochs1795710000000],
+    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES],
+    migrations: [InitialCentralSchema1795600000000, GatewayCatalogues1795700000000, InboxEpochs1795710000000],
     migrationsRun: true,
     synchronize: false,
     prepareDatabase: (db: Pragmas) => {

@@ -10,6 +10,7 @@ import { Clock } from '../clock';
 import { CommandService } from '../commands/command.service';
 import { DesiredService } from '../desired/desired.service';
 import { EventBus } from '../events.service';
+import { CatalogueService } from '../gateways/catalogue.service';
 import { CommuneEntity, GatewayEntity } from '../store/entities';
 import { OfflineAlarms } from './offline-alarm.service';
 import { ReportService } from './report.service';
@@ -41,6 +42,7 @@ export class SyncServer implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly dataSource: DataSource,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly catalogues: CatalogueService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -80,6 +82,7 @@ export class SyncServer implements OnApplicationBootstrap, BeforeApplicationShut
         offlineAlarms: this.offlineAlarms,
         commands: this.commands,
         desired: this.desired,
+        catalogues: this.catalogues,
         events: this.events,
         clock: this.clock,
         gatewayByCredential: (hash) => this.dataSource.getRepository(GatewayEntity).findOneBy({ credentialHash: hash }),

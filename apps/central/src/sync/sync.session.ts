@@ -20,6 +20,7 @@ import type { Clock } from '../clock';
 import type { CommandService } from '../commands/command.service';
 import type { DesiredService } from '../desired/desired.service';
 import type { EventBus } from '../events.service';
+import type { CatalogueService } from '../gateways/catalogue.service';
 import type { CommuneEntity, GatewayEntity } from '../store/entities';
 import type { OfflineAlarms } from './offline-alarm.service';
 import type { ReportService } from './report.service';
@@ -35,6 +36,7 @@ export interface SessionDeps {
   offlineAlarms: OfflineAlarms;
   commands: CommandService;
   desired: DesiredService;
+  catalogues: CatalogueService;
   events: EventBus;
   clock: Clock;
   gatewayByCredential(hash: string): Promise<GatewayEntity | null>;
@@ -243,6 +245,14 @@ export class SyncSession implements SyncLink {
         this.send({ type: 'desired.snapshot', v: 1, version: current.version, desired: current.desired });
         return;
       }
+      case 'catalogue':
+        this.send(await this.deps.catalogues.store(gatewayId, message));
+        return;
+      case 'desired.result':
+        if (await this.deps.catalogues.storeResult(gatewayId, message)) {
+          this.publish('desired', { resultVersion: message.version, refused: message.refused });
+        }
+        return;
       case 'clock.ping':
         this.send(clockPong(message, this.deps.clock.now()));
         return;

@@ -12,7 +12,9 @@ import {
 import {
   type DesiredAppliedV1,
   type DesiredDeltaV1,
+  type DesiredResultV1,
   type DesiredResyncV1,
+  type DesiredSection,
   type DesiredSections,
   type DesiredSnapshotV1,
   type DesiredState,
@@ -52,6 +54,8 @@ type OverrideItem = z.output<typeof overrideItemSchema>;
 
 /** One desired item the gateway could not apply: the alarm names it and says why. */
 interface ItemProblem {
+  readonly section: DesiredSection;
+  readonly key: string;
   readonly alarmKey: string;
   readonly label: string;
   readonly problems: readonly DocumentProblem[];
@@ -59,6 +63,12 @@ interface ItemProblem {
 
 function describe(problems: readonly DocumentProblem[]): string {
   return problems.map((p) => (p.path === '' ? p.message : `${p.path}: ${p.message}`)).join('; ');
+}
+
+/** The problems of an item as the reason central shows (at most 500 characters, as the protocol allows). */
+function reasonOf(problems: readonly DocumentProblem[]): string {
+  const text = problems.length === 0 ? 'not applied' : describe(problems);
+  return text.length <= 500 ? text : `${text.slice(0, 499)}…`;
 }
 
 /**
@@ -70,7 +80,8 @@ function describe(problems: readonly DocumentProblem[]): string {
  *   lock-out (which still wins): remote *commands* are refused under it, desired state is not.
  * - `schedules` are checked exactly like the config's and run in place of config schedules of the same id.
  * - `config` is stored; nothing on the gateway reads it yet.
- * An item that cannot be applied raises an alarm naming it and the problem; the rest still applies.
+ * An item that cannot be applied raises an alarm naming it and the problem; the rest still applies. The outcome of
+ * each version, item by item, is {@link result} (`desired.result`, sent to central after `desired.applied`).
  */
 @Injectable()
 export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap {
@@ -81,6 +92,8 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
   private raised = new Map<string, string>();
   /** Problems found at boot, reported once the overrides are re-applied too. */
   private bootProblems: ItemProblem[] = [];
+  /** What became of each item of the version applied last (recomputed at boot, where the state is applied again). */
+  private lastResult: DesiredResultV1 | undefined;
 
   constructor(
     private readonly store: SyncStateStore,
@@ -95,6 +108,11 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
   /** The last desired-state version applied (0: none yet). */
   get version(): number {
     return this.state.version;
+  }
+
+  /** The items of the version applied last that the gateway refused, and why; nothing before a first version. */
+  result(): DesiredResultV1 | undefined {
+    return this.lastResult;
   }
 
   /** Restores the last applied state; its schedules join the boot plan. */
@@ -168,6 +186,10 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
    */
   private async report(problems: readonly ItemProblem[]): Promise<void> {
     const now = this.clock.now();
+    if (this.state.version > 0) {
+      const refused = problems.map((p) => ({ section: p.section, key: p.key, reason: reasonOf(p.problems) }));
+      this.lastResult = { type: 'desired.result', v: 1, version: this.state.version, refused, at: now.toISOString() };
+    }
     const messages: OutboxMessage[] = [];
     const raised = new Map<string, string>();
     for (const problem of problems) {
@@ -194,7 +216,10 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
       const found: DocumentProblem[] = [];
       const schedule = this.checkSchedule(id, item, found);
       if (schedule !== undefined && found.length === 0) schedules.push(schedule);
-      else problems.push({ alarmKey: `desired.schedules.${id}`, label: `desired schedule "${id}"`, problems: found });
+      else {
+        const label = `desired schedule "${id}"`;
+        problems.push({ section: 'schedules', key: id, alarmKey: `desired.schedules.${id}`, label, problems: found });
+      }
     }
     return { schedules, problems };
   }
@@ -231,7 +256,13 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
     const manual = PRIORITY_SLOTS.manual;
     const now = this.clock.now();
     const problem = (key: string, found: DocumentProblem[]) =>
-      problems.push({ alarmKey: `desired.overrides.${key}`, label: `desired override of ${key}`, problems: found });
+      problems.push({
+        section: 'overrides',
+        key,
+        alarmKey: `desired.overrides.${key}`,
+        label: `desired override of ${key}`,
+        problems: found,
+      });
     for (const [key, item] of Object.entries(next.overrides)) {
       const parsed = overrideItemSchema.safeParse(item);
       if (!parsed.success) {

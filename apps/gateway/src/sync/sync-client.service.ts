@@ -21,6 +21,7 @@ import {
 import WebSocket from 'ws';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
+import { CatalogueReporter } from './catalogue.reporter';
 import { CentralClock } from './central-clock.service';
 import { CommandExecutor } from './command-executor.service';
 import { CredentialStore } from './credential.store';
@@ -76,7 +77,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * enrolment once (`POST /api/enrolment` → credential file), then one WebSocket to `/api/sync` at a time, ever, with
  * its credential. On each connection: `hello` (desired version, outbox range, clock) → `welcome`; then the outbox is
  * rewound and drained at the configured rate as `report` frames, acks delete what central stored, desired state and
- * commands are handed to their services, clock pings measure skew. Lost connections are retried with exponential
+ * commands are handed to their services (each desired version answered by `desired.applied` and `desired.result`,
+ * the last result sent again on each connection), the catalogue goes up when central lacks it, clock pings measure skew. Lost connections are retried with exponential
  * backoff and jitter; a refusal that retrying cannot fix (revoked or bad credential, another gateway's credential)
  * slows retries to `reconnectMax`. Every frame from central is parsed by libs/sync; a bad one is logged and ignored.
  */
@@ -111,6 +113,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly sockets: SyncSocketFactory,
     private readonly centralClock: CentralClock,
     private readonly clock: Clock,
+    private readonly catalogue: CatalogueReporter,
   ) {
     const central = loaded.config.central;
     this.phase = central === undefined ? 'disabled' : 'connecting';
@@ -334,6 +337,11 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       case 'ack':
         this.ack(message);
         return;
+      case 'catalogue.stored':
+        this.catalogue.stored(message).catch((error: unknown) => {
+          this.logger.error(`cannot record the catalogue central stored: ${(error as Error).message}`);
+        });
+        return;
       case 'clock.ping':
         this.send(session, clockPong(message, this.clock.now()));
         return;
@@ -408,6 +416,9 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     session.rate = drainRate(drain.perSecond, drain.burst, this.drainNow());
     // Everything not acknowledged goes again, oldest first (queued behind any batch a previous connection took).
     void this.outbox.rewind().then(() => this.pump(session));
+    this.reportCatalogue(session);
+    const result = this.desired.result();
+    if (result !== undefined) this.send(session, result);
     this.ping(session);
     session.timers.push(setInterval(() => this.ping(session), healthInterval));
     const keepalive = Math.min(KEEPALIVE_MAX_MS, healthInterval);
@@ -419,9 +430,23 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       .receive(message)
       .then((reply) => {
         if (reply !== undefined) this.send(session, reply);
+        const result = this.desired.result();
+        if (reply?.type === 'desired.applied' && result?.version === reply.version) this.send(session, result);
       })
       .catch((error: unknown) => {
         this.logger.error(`applying desired version ${message.version} failed: ${(error as Error).message}`);
+      });
+  }
+
+  /** What this gateway has, unless central already stored this very catalogue. */
+  private reportCatalogue(session: Session): void {
+    this.catalogue
+      .toSend()
+      .then((catalogue) => {
+        if (catalogue !== undefined && this.live(session)) this.send(session, catalogue);
+      })
+      .catch((error: unknown) => {
+        this.logger.error(`cannot report the catalogue: ${(error as Error).message}`);
       });
   }
 

@@ -1,5 +1,5 @@
 import { SyncException, SyncExceptionCode } from '../sync.exception';
-import { AT, command, GATEWAY, hello, switching, telemetry } from '../sync.fixtures';
+import { AT, catalogue, command, desiredResult, GATEWAY, hello, switching, telemetry } from '../sync.fixtures';
 import { parseCentralFrame, parseGatewayFrame } from './parse-frame';
 import {
   CENTRAL_MESSAGE_VERSIONS,
@@ -23,6 +23,8 @@ const fromGateway: GatewayMessage[] = [
   { type: 'desired.resync', v: 1, version: 6 },
   { type: 'clock.ping', v: 1, id: 1, sentAt: AT },
   { type: 'clock.pong', v: 1, id: 2, pingSentAt: AT, receivedAt: AT, sentAt: AT },
+  catalogue(),
+  desiredResult(),
 ];
 
 const fromCentral: CentralMessage[] = [
@@ -69,6 +71,7 @@ const fromCentral: CentralMessage[] = [
   { type: 'ack', v: 1, upTo: 4, seqs: [6, 9] },
   { type: 'clock.ping', v: 1, id: 1, sentAt: AT },
   { type: 'clock.pong', v: 1, id: 2, pingSentAt: AT, receivedAt: AT, sentAt: AT },
+  { type: 'catalogue.stored', v: 1, hash: 'a'.repeat(64) },
 ];
 
 const label = (m: GatewayMessage | CentralMessage) => (m.type === 'command' ? `command ${m.action}` : m.type);

@@ -1,7 +1,8 @@
-import { identifier, pointValueSchema, siteSchema } from '@beffroi/domain';
+import { dataType, identifier, pointId, pointKind, pointValueSchema, siteSchema } from '@beffroi/domain';
 import { z } from 'zod';
 import { commandResultSchema } from './command.message';
-import { commandId, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
+import { commandId, desiredVersion, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
+import { DESIRED_SECTIONS } from './desired.message';
 
 /**
  * Classes of reported messages. Telemetry may be downsampled when the outbox is full; the others are never dropped.
@@ -142,3 +143,104 @@ export const ackV1Schema = z
     path: ['seqs'],
   });
 export type AckV1 = z.output<typeof ackV1Schema>;
+
+const label = z
+  .string({ error: 'expected a name (1-200 characters)' })
+  .min(1, { error: 'expected a name (1-200 characters)' })
+  .max(200, { error: 'expected a name (1-200 characters)' });
+
+/** A point as the gateway's profiles define it: what it is, what values it takes, whether it may be written. */
+export const cataloguePointSchema = z.strictObject({
+  id: pointId,
+  name: label.optional(),
+  kind: pointKind,
+  type: dataType,
+  unit: z.string().max(50).optional(),
+  /** Integer values that stand for named states (`{"0": "auto", "1": "forced"}`). */
+  states: z.record(z.string().regex(/^-?\d+$/, { error: 'expected an integer key' }), label).optional(),
+  /** Engineering values the point can hold (its data type through its scale and offset); absent when unbounded. */
+  range: z.strictObject({ min: z.number(), max: z.number() }).optional(),
+  /** True when a command or a schedule may write it (command and setpoint points). */
+  writable: z.boolean(),
+  /** The point that confirms a write of this one. */
+  feedback: pointId.optional(),
+});
+export type CataloguePoint = z.output<typeof cataloguePointSchema>;
+
+/** One equipment of the gateway's config, with the points of its profile. */
+export const catalogueEquipmentSchema = z.strictObject({
+  id: identifier,
+  name: label.optional(),
+  profile: identifier,
+  profileName: label.optional(),
+  site: identifier.optional(),
+  tags: z.array(label).max(50).optional(),
+  points: z.array(cataloguePointSchema).max(5000),
+});
+export type CatalogueEquipment = z.output<typeof catalogueEquipmentSchema>;
+
+export const SCHEDULE_KINDS = ['lighting', 'heating', 'bells'] as const;
+
+/** A schedule the gateway runs from its own config file (not from central's desired state). */
+export const catalogueScheduleSchema = z.strictObject({
+  id: identifier,
+  kind: z.enum(SCHEDULE_KINDS, { error: `expected one of ${SCHEDULE_KINDS.join(' | ')}` }),
+  /** What it drives: lighting outputs, heating zones or the bell controller; its priority slot and site. */
+  targets: z.strictObject({
+    outputs: z.array(pointKey).max(1000).optional(),
+    zones: z.array(z.string().min(1).max(200)).max(1000).optional(),
+    equipment: identifier.optional(),
+    slot: z.enum(['calendar', 'baseline'], { error: 'expected calendar | baseline' }).optional(),
+    site: identifier.optional(),
+  }),
+  /** The schedule document as the gateway parsed it. */
+  document: z.json({ error: 'expected a JSON value' }),
+  source: z.literal('config'),
+});
+export type CatalogueSchedule = z.output<typeof catalogueScheduleSchema>;
+
+/**
+ * Gateway → central: what the gateway has (equipment and points from its config and profiles) and the schedules it
+ * runs from its own config. `hash` identifies the content: the gateway sends it on a connection when central has
+ * not confirmed that hash yet (`catalogue.stored`), which after a config change is the first connection.
+ */
+export const catalogueV1Schema = z.strictObject({
+  type: z.literal('catalogue'),
+  v: z.literal(1),
+  hash: z
+    .string({ error: 'expected a content hash (64 hexadecimal digits)' })
+    .regex(/^[0-9a-f]{64}$/, { error: 'expected a content hash (64 hexadecimal digits)' }),
+  equipment: z.array(catalogueEquipmentSchema).max(1000),
+  schedules: z.array(catalogueScheduleSchema).max(1000),
+});
+export type CatalogueV1 = z.output<typeof catalogueV1Schema>;
+
+/** Central → gateway: the catalogue of that hash is stored; the gateway need not send it again. */
+export const catalogueStoredV1Schema = z.strictObject({
+  type: z.literal('catalogue.stored'),
+  v: z.literal(1),
+  hash: catalogueV1Schema.shape.hash,
+});
+export type CatalogueStoredV1 = z.output<typeof catalogueStoredV1Schema>;
+
+/** One desired item the gateway could not apply, and why (its own words). */
+export const desiredRefusalSchema = z.strictObject({
+  section: z.enum(DESIRED_SECTIONS, { error: `expected one of ${DESIRED_SECTIONS.join(' | ')}` }),
+  key: z.string().min(1).max(200),
+  reason: reasonText,
+});
+export type DesiredRefusal = z.output<typeof desiredRefusalSchema>;
+
+/**
+ * Gateway → central: the outcome of applying desired version `version`, item by item. Every item not listed in
+ * `refused` runs. Sent after each version applied and again on each connection (the last one), so a result lost
+ * with a connection is not lost for good.
+ */
+export const desiredResultV1Schema = z.strictObject({
+  type: z.literal('desired.result'),
+  v: z.literal(1),
+  version: desiredVersion,
+  refused: z.array(desiredRefusalSchema).max(1000),
+  at: instant,
+});
+export type DesiredResultV1 = z.output<typeof desiredResultV1Schema>;

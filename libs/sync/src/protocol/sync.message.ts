@@ -8,7 +8,13 @@ import {
   desiredSnapshotV1Schema,
 } from './desired.message';
 import { helloV1Schema } from './hello.message';
-import { ackV1Schema, reportV1Schema } from './report.message';
+import {
+  ackV1Schema,
+  catalogueStoredV1Schema,
+  catalogueV1Schema,
+  desiredResultV1Schema,
+  reportV1Schema,
+} from './report.message';
 import { welcomeV1Schema } from './welcome.message';
 
 /** Every frame a gateway may send to central. */
@@ -19,6 +25,8 @@ export const gatewayMessageSchema = z.discriminatedUnion('type', [
   desiredResyncV1Schema,
   clockPingV1Schema,
   clockPongV1Schema,
+  catalogueV1Schema,
+  desiredResultV1Schema,
 ]);
 export type GatewayMessage = z.output<typeof gatewayMessageSchema>;
 
@@ -31,6 +39,7 @@ export const centralMessageSchema = z.discriminatedUnion('type', [
   ackV1Schema,
   clockPingV1Schema,
   clockPongV1Schema,
+  catalogueStoredV1Schema,
 ]);
 export type CentralMessage = z.output<typeof centralMessageSchema>;
 
@@ -45,6 +54,8 @@ export const GATEWAY_MESSAGE_VERSIONS = {
   'desired.resync': [1],
   'clock.ping': [1],
   'clock.pong': [1],
+  catalogue: [1],
+  'desired.result': [1],
 } as const satisfies Record<GatewayMessage['type'], readonly number[]>;
 
 export const CENTRAL_MESSAGE_VERSIONS = {
@@ -55,6 +66,7 @@ export const CENTRAL_MESSAGE_VERSIONS = {
   ack: [1],
   'clock.ping': [1],
   'clock.pong': [1],
+  'catalogue.stored': [1],
 } as const satisfies Record<CentralMessage['type'], readonly number[]>;
 
 /** The text of a frame; the schemas above are what the receiver checks it against. */
