@@ -8,3 +8,4 @@ export * from './validation/document.exception';
 export * from './validation/parse-document';
 export * from './control/bell-interlock';
 export * from './control/priority-array';
+export * from './control/decide-switch';

@@ -50,6 +50,7 @@ export class CommandService {
         status: 'queued',
         attempts: 0,
         reason: null,
+        applyAt: null,
         notAfter,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
@@ -156,6 +157,7 @@ export class CommandService {
       status: command.status,
       attempts: command.attempts,
       reason: command.reason,
+      ...(command.status === 'held' && command.applyAt !== null ? { applyAt: command.applyAt } : {}),
       createdAt: command.createdAt,
       updatedAt: command.updatedAt,
     };

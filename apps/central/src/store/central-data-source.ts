@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { serializeSqliteAccess } from '@beffroi/runtime';
 import { CENTRAL_ENTITIES } from './entities';
 import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-initial-central-schema';
+import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -19,7 +20,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
     type: 'better-sqlite3',
     database: path,
     entities: CENTRAL_ENTITIES,
-    migrations: [InitialCentralSchema1795600000000],
+    migrations: [InitialCentralSchema1795600000000, CommandApplyAt1796000000000],
     migrationsRun: true,
     synchronize: false,
     prepareDatabase: (db: Pragmas) => {
