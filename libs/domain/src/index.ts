@@ -9,3 +9,4 @@ export * from './validation/parse-document';
 export * from './control/bell-interlock';
 export * from './control/priority-array';
 export * from './control/decide-switch';
+export * from './control/point-value';

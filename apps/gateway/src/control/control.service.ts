@@ -8,6 +8,7 @@ import {
 import {
   decideSwitch,
   emptyPriorityArray,
+  isPermanentWriteFailure,
   explain,
   lockOut,
   type PointScalar,
@@ -21,6 +22,7 @@ import {
   releaseSlot,
   retryDelayMs,
   setSlot,
+  valueProblem,
   type Winner,
   winnerOf,
 } from '@beffroi/domain';
@@ -36,10 +38,7 @@ import { OutboxService } from '../sync/outbox.service';
 import { outputMessage } from '../sync/report-messages';
 import { SwitchingLog } from './switching-log.service';
 
-/**
- * How long a switching may wait for its bus before it is reported expired; also how long a request without its own
- * deadline waits through failures that may pass (the switching is retried, doubling from 1 s up to 30 s).
- */
+/** How long a switching may wait for its bus before it is reported expired. */
 const SWITCH_VALIDITY_MS = 60_000;
 const PROTECTION_OWNER = 'protection:minimum-on-off';
 /** How often an output restored at boot is looked at until the field has told what the equipment shows. */
@@ -63,7 +62,11 @@ export interface SwitchOptions {
    * `applyAt` (told again if that instant moves). The outcome follows.
    */
   readonly onHeld?: (applyAt: Date) => void;
-  /** A switching that fails for a reason that may pass is retried until then (default: 60 s from now). */
+  /**
+   * A one-off request (a command, a local write): a switching that fails for a reason that may pass is retried until
+   * then, and a request that ends failed or refused leaves its slot, so it never applies later. Without it the entry
+   * stays whatever happens (a schedule, the desired state: they put it there again anyway) and the request waits.
+   */
   readonly notAfter?: Date;
 }
 
@@ -75,7 +78,7 @@ export interface PendingSwitch {
 /** One request waiting for its outcome: an entry in a slot, or a release (whatever wins next). */
 interface Waiter {
   readonly target: { slot: PrioritySlot; entry: PriorityEntry } | 'release';
-  readonly notAfterMs: number;
+  readonly notAfterMs: number | undefined;
   readonly onHeld: ((applyAt: Date) => void) | undefined;
   heldUntil?: string;
   readonly resolve: (outcome: SwitchOutcome) => void;
@@ -199,14 +202,8 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     options: SwitchOptions = {},
   ): Promise<PendingSwitch> {
     const output = this.output(key, defaultValue);
-    const type = output.point.bound.definition.type;
-    const expected = type === 'bool' ? 'boolean' : type === 'string' ? 'string' : 'number';
-    if (typeof entry.value !== expected) {
-      throw new GatewayException(
-        GatewayExceptionCode.InvalidRequest,
-        `value: ${key} is a ${type} point, expected a ${expected}, got ${JSON.stringify(entry.value)}`,
-      );
-    }
+    const problem = valueProblem(key, output.point.bound.definition, entry.value);
+    if (problem !== undefined) throw new GatewayException(GatewayExceptionCode.InvalidValue, `value: ${problem}`);
     try {
       output.array = setSlot(output.array, slot, entry, this.clock.now(), source);
     } catch (error) {
@@ -335,7 +332,9 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       }
       if (output.failed !== undefined) {
         next = Math.min(next, now + Math.max(0, output.failed.retryAtMs - monotonic));
-        for (const waiter of output.waiters) next = Math.min(next, Math.max(now, waiter.notAfterMs));
+        for (const { notAfterMs } of output.waiters) {
+          if (notAfterMs !== undefined) next = Math.min(next, Math.max(now, notAfterMs));
+        }
       }
     }
     return Number.isFinite(next) ? new Date(next) : null;
@@ -353,7 +352,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       const retry =
         output.failed !== undefined &&
         (output.failed.retryAtMs <= this.clock.monotonicMs() ||
-          output.waiters.some((waiter) => waiter.notAfterMs <= now.getTime()));
+          output.waiters.some((waiter) => waiter.notAfterMs !== undefined && waiter.notAfterMs <= now.getTime()));
       if (expired) {
         output.array = pruned;
         this.save(key, output).catch((error: unknown) => {
@@ -522,12 +521,20 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     output.applied = undefined;
     output.failed = { value, attempts, retryAtMs: this.clock.monotonicMs() + retryDelayMs(attempts) };
     output.lastError = reason;
-    const failure: SwitchOutcome = { status: 'failed', reason, write: result };
+    // A write the equipment can never take ends its requests at once; one that may pass is retried until their deadline.
+    const permanent = result.status === 'failed' && isPermanentWriteFailure(result.reason ?? '');
+    const failure: SwitchOutcome = {
+      status: 'failed',
+      reason: permanent ? `${reason} (the equipment refuses this value: not retried)` : reason,
+      write: result,
+    };
     const deadline = this.clock.now().getTime();
     const ended = waiting.filter(
-      (waiter) => concerns(waiter, winner) && (this.stopping || waiter.notAfterMs <= deadline),
+      (waiter) =>
+        concerns(waiter, winner) &&
+        (permanent || this.stopping || (waiter.notAfterMs !== undefined && waiter.notAfterMs <= deadline)),
     );
-    if (ended.length > 0) await this.end(key, output, ended, failure, !this.stopping);
+    if (ended.length > 0) await this.end(key, output, ended, failure);
   }
 
   /**
@@ -545,23 +552,21 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       } else if (winner.slot < slot) {
         const by = winner.slot === 16 ? '' : ` (${winner.entry.owner})`;
         const reason = `${key} is held by the ${winner.name} slot ${winner.slot}${by}`;
-        await this.end(key, output, [waiter], { status: 'refused', reason }, true);
-      } else if (output.failed !== undefined && waiter.notAfterMs <= now.getTime()) {
+        await this.end(key, output, [waiter], { status: 'refused', reason });
+      } else if (output.failed !== undefined && waiter.notAfterMs !== undefined && waiter.notAfterMs <= now.getTime()) {
         const reason = `${key}: not switched by ${new Date(waiter.notAfterMs).toISOString()}: ${output.lastError ?? 'failed'}`;
-        await this.end(key, output, [waiter], { status: 'failed', reason }, true);
+        await this.end(key, output, [waiter], { status: 'failed', reason });
       }
     }
   }
 
-  /** Ends requests with `outcome`; with `leave`, their entries leave their slots (they will not apply later). */
-  private async end(
-    key: string,
-    output: Output,
-    waiters: readonly Waiter[],
-    outcome: SwitchOutcome,
-    leave: boolean,
-  ): Promise<void> {
+  /**
+   * Ends requests with `outcome`; the entries of one-off requests leave their slots (they will not apply later),
+   * except while stopping: they then stay, and switch the output after the restart.
+   */
+  private async end(key: string, output: Output, waiters: readonly Waiter[], outcome: SwitchOutcome): Promise<void> {
     for (const waiter of waiters) {
+      const leave = waiter.notAfterMs !== undefined && !this.stopping;
       if (leave && waiter.target !== 'release' && output.array.slots[waiter.target.slot] === waiter.target.entry) {
         output.array = releaseSlot(output.array, waiter.target.slot);
         this.logger.warn(
@@ -589,7 +594,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     target: { slot: PrioritySlot; entry: PriorityEntry } | 'release',
     options: SwitchOptions,
   ): PendingSwitch {
-    const notAfterMs = options.notAfter?.getTime() ?? this.clock.now().getTime() + SWITCH_VALIDITY_MS;
+    const notAfterMs = options.notAfter?.getTime();
     const outcome = new Promise<SwitchOutcome>((resolve) => {
       output.waiters.push({ target, notAfterMs, onHeld: options.onHeld, resolve });
     });

@@ -18,7 +18,7 @@ import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
 import { ControlService, type PendingSwitch, type SwitchOutcome } from '../control/control.service';
 import { FieldService } from '../field/field.service';
-import { GatewayException } from '../gateway.exception';
+import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { CommandLedgerEntity } from '../store/command-ledger.entity';
@@ -248,9 +248,12 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
     try {
       pending = await request();
     } catch (error) {
-      if (error instanceof GatewayException)
-        return { status: 'refused', reason: reportText(error.message) ?? 'refused' };
-      throw error;
+      if (!(error instanceof GatewayException)) throw error;
+      const reason = reportText(error.message) ?? error.code;
+      // A value the point can never take fails the command (not tried); anything else refuses it.
+      return error.code === GatewayExceptionCode.InvalidValue
+        ? { status: 'failed', reason }
+        : { status: 'refused', reason };
     }
     return commandOutcomeOf(command.pointKey, await pending.outcome);
   }
