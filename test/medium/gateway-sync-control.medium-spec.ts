@@ -176,7 +176,7 @@ describe('commands from central', () => {
     expect((refused as { reason: string }).reason).toContain('locked out for maintenance by technicien:jdupont');
     expect(await circuit(3)).toBe(false);
 
-    await api(gw.url, 'DELETE', `/outputs/${CIRCUIT(3)}/lockout`);
+    await api(gw.url, 'DELETE', `/outputs/${CIRCUIT(3)}/lockout?owner=technicien:jdupont`);
     expect(await run(peer, peer.command({ id: 'cmd-on-3', pointKey: CIRCUIT(3), value: true }))).toMatchObject({
       status: 'applied',
     });

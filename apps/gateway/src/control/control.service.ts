@@ -68,6 +68,18 @@ export interface SwitchOptions {
    * stays whatever happens (a schedule, the desired state: they put it there again anyway) and the request waits.
    */
   readonly notAfter?: Date;
+  /** Whether the request's entry leaves its slot when it ends failed or refused (default: when it has a `notAfter`). */
+  readonly leaveOnFailure?: boolean;
+  /** Recorded as the cause of the switching a release causes, instead of the new winner's owner (a forced lift). */
+  readonly cause?: string;
+}
+
+/** What a local write (`POST /points/:key/write`) asks of an output. */
+export interface LocalWrite {
+  readonly value: PointScalar;
+  readonly owner: string;
+  readonly notAfter: Date;
+  readonly expiresAt?: string;
 }
 
 /** A request accepted into an output's priority array; `outcome` resolves (never rejects) once it is known. */
@@ -79,6 +91,8 @@ export interface PendingSwitch {
 interface Waiter {
   readonly target: { slot: PrioritySlot; entry: PriorityEntry } | 'release';
   readonly notAfterMs: number | undefined;
+  readonly leave: boolean;
+  readonly cause: string | undefined;
   readonly onHeld: ((applyAt: Date) => void) | undefined;
   heldUntil?: string;
   readonly resolve: (outcome: SwitchOutcome) => void;
@@ -245,6 +259,75 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     if (output === undefined) return;
     output.applied = undefined;
     this.reconcile(key);
+  }
+
+  /** Whether point `key` is an output: a command or setpoint with a priority array (bell relays ring by sequences). */
+  isOutput(key: string): boolean {
+    const point = this.field.points.get(key);
+    return point !== undefined && this.field.isWritable(point) && !isBellRelay(point.pointId);
+  }
+
+  /**
+   * A local write to an output: a request in the manual slot (10) for `owner`, with the same deadline and outcome as
+   * a command. Under a maintenance lock-out only its holder may write: the write then changes the lock-out's value
+   * (slot 8, same owner and expiry), so the lock-out stays in force; anyone else is refused naming the holder.
+   */
+  async localWrite(key: string, write: LocalWrite): Promise<{ slot: PrioritySlot; pending: PendingSwitch }> {
+    const lock = this.lockOutOf(key);
+    const now = this.clock.now().toISOString();
+    if (lock !== undefined && lock.owner !== write.owner) {
+      throw new GatewayException(
+        GatewayExceptionCode.LockedOut,
+        `${key}: locked out for maintenance by ${lock.owner} since ${lock.setAt}: only ${lock.owner} may write it`,
+      );
+    }
+    if (lock !== undefined) {
+      const entry = { value: write.value, owner: lock.owner, setAt: now, ...pickExpiry(lock.expiresAt) };
+      const pending = await this.command(key, PRIORITY_SLOTS.maintenance, entry, 'remote', undefined, {
+        notAfter: write.notAfter,
+        leaveOnFailure: false,
+      });
+      return { slot: PRIORITY_SLOTS.maintenance, pending };
+    }
+    const entry = { value: write.value, owner: write.owner, setAt: now, ...pickExpiry(write.expiresAt) };
+    const pending = await this.command(key, PRIORITY_SLOTS.manual, entry, 'remote', undefined, {
+      notAfter: write.notAfter,
+    });
+    return { slot: PRIORITY_SLOTS.manual, pending };
+  }
+
+  /** Sets the maintenance lock-out (slot 8); one held by someone else is not taken over (409 naming its holder). */
+  async lockOutFor(key: string, entry: PriorityEntry): Promise<PendingSwitch> {
+    const lock = this.lockOutOf(key);
+    if (lock !== undefined && lock.owner !== entry.owner) {
+      throw new GatewayException(
+        GatewayExceptionCode.LockedOut,
+        `${key}: already locked out for maintenance by ${lock.owner} since ${lock.setAt}`,
+      );
+    }
+    return this.command(key, PRIORITY_SLOTS.maintenance, entry, 'remote');
+  }
+
+  /**
+   * Lifts the maintenance lock-out of output `key`: only its holder may (409 naming the holder for anyone else), or
+   * anyone with `force`, naming who forces it (`by`): then the lift is logged and the switching it causes records
+   * `lockout-forced:<by>` as its cause. Lifting an output that is not locked out does nothing.
+   */
+  async liftLockOut(key: string, lift: { owner: string } | { force: true; by: string }): Promise<void> {
+    const lock = this.lockOutOf(key);
+    if (lock === undefined) return;
+    if ('force' in lift) {
+      this.logger.warn(`${key}: lock-out of ${lock.owner} (since ${lock.setAt}) lifted by force by ${lift.by}`);
+      await this.release(key, PRIORITY_SLOTS.maintenance, lock.owner, { cause: `lockout-forced:${lift.by}` });
+      return;
+    }
+    if (lift.owner !== lock.owner) {
+      throw new GatewayException(
+        GatewayExceptionCode.LockedOut,
+        `${key}: locked out for maintenance by ${lock.owner} since ${lock.setAt}: only ${lock.owner} may lift it (or force=true with by=<who>)`,
+      );
+    }
+    await this.release(key, PRIORITY_SLOTS.maintenance, lock.owner);
   }
 
   /** "Why is it in this state?" for output `key`, with its live feedback and last switching. */
@@ -492,7 +575,8 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     waiting: readonly Waiter[],
   ): Promise<void> {
     const now = this.clock.now();
-    const cause = winner.slot === 16 ? 'default' : winner.entry.owner;
+    const forced = waiting.find((waiter) => waiter.target === 'release' && waiter.cause !== undefined)?.cause;
+    const cause = forced ?? (winner.slot === 16 ? 'default' : winner.entry.owner);
     const result = await this.writer.write({
       point: output.point,
       value,
@@ -566,7 +650,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
    */
   private async end(key: string, output: Output, waiters: readonly Waiter[], outcome: SwitchOutcome): Promise<void> {
     for (const waiter of waiters) {
-      const leave = waiter.notAfterMs !== undefined && !this.stopping;
+      const leave = waiter.leave && !this.stopping;
       if (leave && waiter.target !== 'release' && output.array.slots[waiter.target.slot] === waiter.target.entry) {
         output.array = releaseSlot(output.array, waiter.target.slot);
         this.logger.warn(
@@ -596,7 +680,14 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
   ): PendingSwitch {
     const notAfterMs = options.notAfter?.getTime();
     const outcome = new Promise<SwitchOutcome>((resolve) => {
-      output.waiters.push({ target, notAfterMs, onHeld: options.onHeld, resolve });
+      output.waiters.push({
+        target,
+        notAfterMs,
+        leave: options.leaveOnFailure ?? notAfterMs !== undefined,
+        cause: options.cause,
+        onHeld: options.onHeld,
+        resolve,
+      });
     });
     return { outcome };
   }
@@ -656,6 +747,15 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       throw error;
     }
   }
+}
+
+/** Bell relays are driven by ring sequences through the interlocks, never by a priority array. */
+export function isBellRelay(pointId: string): boolean {
+  return /^bell\.\d+\.(strike|swing)$/.test(pointId);
+}
+
+function pickExpiry(expiresAt: string | undefined): { expiresAt?: string } {
+  return expiresAt === undefined ? {} : { expiresAt };
 }
 
 /** The array without the equipment-protection hold: what the output should show once no hold delays it. */

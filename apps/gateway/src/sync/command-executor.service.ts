@@ -16,7 +16,7 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
-import { ControlService, type PendingSwitch, type SwitchOutcome } from '../control/control.service';
+import { ControlService, isBellRelay, type PendingSwitch, type SwitchOutcome } from '../control/control.service';
 import { FieldService } from '../field/field.service';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -28,7 +28,6 @@ import { reportText } from './report-messages';
 
 /** Finished commands are remembered this long past their deadline (a later copy is reported expired anyway). */
 const LEDGER_KEEP_MS = 7 * 24 * 3_600_000;
-const BELL_RELAY = /^bell\.\d+\.(strike|swing)$/;
 
 /**
  * Runs central's commands (DESIGN.md "Sync"): each id is admitted once with libs/sync `admitCommand` against a ledger
@@ -177,7 +176,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         return this.ring(command, command.value);
       case 'switch':
       case 'override-until':
-        if (BELL_RELAY.test(pointId)) {
+        if (isBellRelay(pointId)) {
           return {
             status: 'refused',
             reason: `${command.pointKey} is a bell relay: bells ring by "ring" commands, through the interlocks`,
