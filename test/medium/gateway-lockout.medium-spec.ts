@@ -39,6 +39,10 @@ describe('the maintenance lock-out belongs to its holder', () => {
     const key = CIRCUIT(1);
     await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true });
     await api(gw.url, 'PUT', `/outputs/${key}/lockout`, { value: false, owner: HOLDER });
+    await until(
+      () => circuit(1),
+      (on) => !on,
+    );
 
     const wrong = await api(gw.url, 'DELETE', `/outputs/${key}/lockout?owner=mairie:agent`);
     expect(wrong.status).toBe(409);

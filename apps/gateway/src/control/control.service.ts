@@ -68,18 +68,8 @@ export interface SwitchOptions {
    * stays whatever happens (a schedule, the desired state: they put it there again anyway) and the request waits.
    */
   readonly notAfter?: Date;
-  /** Whether the request's entry leaves its slot when it ends failed or refused (default: when it has a `notAfter`). */
-  readonly leaveOnFailure?: boolean;
   /** Recorded as the cause of the switching a release causes, instead of the new winner's owner (a forced lift). */
   readonly cause?: string;
-}
-
-/** What a local write (`POST /points/:key/write`) asks of an output. */
-export interface LocalWrite {
-  readonly value: PointScalar;
-  readonly owner: string;
-  readonly notAfter: Date;
-  readonly expiresAt?: string;
 }
 
 /** A request accepted into an output's priority array; `outcome` resolves (never rejects) once it is known. */
@@ -259,41 +249,6 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     if (output === undefined) return;
     output.applied = undefined;
     this.reconcile(key);
-  }
-
-  /** Whether point `key` is an output: a command or setpoint with a priority array (bell relays ring by sequences). */
-  isOutput(key: string): boolean {
-    const point = this.field.points.get(key);
-    return point !== undefined && this.field.isWritable(point) && !isBellRelay(point.pointId);
-  }
-
-  /**
-   * A local write to an output: a request in the manual slot (10) for `owner`, with the same deadline and outcome as
-   * a command. Under a maintenance lock-out only its holder may write: the write then changes the lock-out's value
-   * (slot 8, same owner and expiry), so the lock-out stays in force; anyone else is refused naming the holder.
-   */
-  async localWrite(key: string, write: LocalWrite): Promise<{ slot: PrioritySlot; pending: PendingSwitch }> {
-    const lock = this.lockOutOf(key);
-    const now = this.clock.now().toISOString();
-    if (lock !== undefined && lock.owner !== write.owner) {
-      throw new GatewayException(
-        GatewayExceptionCode.LockedOut,
-        `${key}: locked out for maintenance by ${lock.owner} since ${lock.setAt}: only ${lock.owner} may write it`,
-      );
-    }
-    if (lock !== undefined) {
-      const entry = { value: write.value, owner: lock.owner, setAt: now, ...pickExpiry(lock.expiresAt) };
-      const pending = await this.command(key, PRIORITY_SLOTS.maintenance, entry, 'remote', undefined, {
-        notAfter: write.notAfter,
-        leaveOnFailure: false,
-      });
-      return { slot: PRIORITY_SLOTS.maintenance, pending };
-    }
-    const entry = { value: write.value, owner: write.owner, setAt: now, ...pickExpiry(write.expiresAt) };
-    const pending = await this.command(key, PRIORITY_SLOTS.manual, entry, 'remote', undefined, {
-      notAfter: write.notAfter,
-    });
-    return { slot: PRIORITY_SLOTS.manual, pending };
   }
 
   /** Sets the maintenance lock-out (slot 8); one held by someone else is not taken over (409 naming its holder). */
@@ -683,7 +638,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       output.waiters.push({
         target,
         notAfterMs,
-        leave: options.leaveOnFailure ?? notAfterMs !== undefined,
+        leave: notAfterMs !== undefined,
         cause: options.cause,
         onHeld: options.onHeld,
         resolve,
@@ -752,10 +707,6 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
 /** Bell relays are driven by ring sequences through the interlocks, never by a priority array. */
 export function isBellRelay(pointId: string): boolean {
   return /^bell\.\d+\.(strike|swing)$/.test(pointId);
-}
-
-function pickExpiry(expiresAt: string | undefined): { expiresAt?: string } {
-  return expiresAt === undefined ? {} : { expiresAt };
 }
 
 /** The array without the equipment-protection hold: what the output should show once no hold delays it. */
