@@ -189,6 +189,8 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         );
       case 'release':
         return this.release(command);
+      case 'force-lift-lockout':
+        return this.forceLift(command, command.by);
     }
   }
 
@@ -219,6 +221,26 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
     return this.outcome(command, () =>
       this.control.release(key, PRIORITY_SLOTS.manual, undefined, this.options(command)),
     );
+  }
+
+  /** Lifts the lock-out whoever holds it (central allows this to syndicate admins only); recorded by ControlService. */
+  private async forceLift(command: CommandV1, by: string): Promise<CommandOutcome> {
+    const key = command.pointKey;
+    const lock = this.control.lockOutOf(key);
+    try {
+      await this.control.liftLockOut(key, { force: true, by });
+    } catch (error) {
+      if (error instanceof GatewayException)
+        return { status: 'refused', reason: reportText(error.message) ?? 'refused' };
+      throw error;
+    }
+    return {
+      status: 'applied',
+      reason:
+        lock === undefined
+          ? `${key} was not locked out`
+          : (reportText(`${key}: lock-out of ${lock.owner} lifted by force by ${by}`) ?? 'lifted'),
+    };
   }
 
   /** Reports a hold (`held`, with the instant it applies) as it happens; the deadline is the command's own. */

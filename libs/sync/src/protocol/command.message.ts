@@ -21,6 +21,11 @@ export const commandV1Schema = z.discriminatedUnion('action', [
   z.strictObject({ ...commandCommon, action: z.literal('ring'), value: pointScalar }),
   /** Release the manual override: the schedule (or whatever lies underneath) applies again. */
   z.strictObject({ ...commandCommon, action: z.literal('release') }),
+  /**
+   * Lift a maintenance lock-out whoever holds it (a syndicate admin's decision on central); `by` names who forces it,
+   * recorded with the switching that follows.
+   */
+  z.strictObject({ ...commandCommon, action: z.literal('force-lift-lockout'), by: reasonText }),
 ]);
 export type CommandV1 = z.output<typeof commandV1Schema>;
 export type CommandAction = CommandV1['action'];
