@@ -167,7 +167,7 @@ describe('the gateway runs its lighting schedule', () => {
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.message).toContain('value: cabinet:circuit.1.command is a bool point, expected a boolean');
 
-    await api(gw.url, 'DELETE', `/outputs/${CMD}/lockout`);
+    await api(gw.url, 'DELETE', `/outputs/${CMD}/lockout?owner=technicien:jdupont`);
     // Back to the override (still running), then past its expiry back to the schedule.
     expect(await until(circuit1, (v) => v)).toBe(true);
     await api(gw.url, 'PUT', '/clock', { at: new Date(Date.parse(until5s) + 1000).toISOString() });

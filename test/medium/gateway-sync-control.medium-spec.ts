@@ -84,6 +84,10 @@ async function circuit(n: number): Promise<boolean> {
   return (state.body as { circuits: { command: boolean }[] }).circuits[n - 1]?.command ?? false;
 }
 
+function circuitOff(n: number): () => Promise<boolean> {
+  return async () => !(await circuit(n));
+}
+
 async function strikes(bell: number): Promise<number> {
   const state = await control(sim, 'GET', '/devices/bells');
   return (state.body as { bells: { strikes: number }[] }).bells[bell - 1]?.strikes ?? 0;
@@ -176,7 +180,7 @@ describe('commands from central', () => {
     expect((refused as { reason: string }).reason).toContain('locked out for maintenance by technicien:jdupont');
     expect(await circuit(3)).toBe(false);
 
-    await api(gw.url, 'DELETE', `/outputs/${CIRCUIT(3)}/lockout`);
+    await api(gw.url, 'DELETE', `/outputs/${CIRCUIT(3)}/lockout?owner=technicien:jdupont`);
     expect(await run(peer, peer.command({ id: 'cmd-on-3', pointKey: CIRCUIT(3), value: true }))).toMatchObject({
       status: 'applied',
     });
@@ -185,6 +189,31 @@ describe('commands from central', () => {
     expect(await run(peer, release)).toMatchObject({ status: 'applied' });
     expect(await circuit(3)).toBe(false);
     expect((await outputOf(gw, CIRCUIT(3))).winner).toEqual({ slot: 16, name: 'default' });
+  });
+
+  it('lifts a lock-out by force when central says who forces it, recording it in the switching that follows', async () => {
+    gw = await gateway(peer, tempDir());
+    await connected(gw);
+    await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/override`, { value: true });
+    await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/lockout`, { value: false, owner: 'technicien:jdupont' });
+    await until(circuitOff(4), (off) => off);
+    const lift = peer.command({
+      id: 'cmd-force-lift',
+      pointKey: CIRCUIT(4),
+      action: 'force-lift-lockout',
+      by: 'central:admin@useda',
+      value: undefined,
+    });
+    expect(await run(peer, lift)).toMatchObject({
+      status: 'applied',
+      reason: `${CIRCUIT(4)}: lock-out of technicien:jdupont lifted by force by central:admin@useda`,
+    });
+    expect((await outputOf(gw, CIRCUIT(4))).winner).toMatchObject({ slot: 10, owner: 'local-api' });
+    const switchings = await until(
+      async () => (await api(gw!.url, 'GET', `/switchings?key=${CIRCUIT(4)}&limit=1`)).body as { cause: string }[],
+      (list) => list[0]?.cause === 'lockout-forced:central:admin@useda',
+    );
+    expect(switchings[0]).toMatchObject({ cause: 'lockout-forced:central:admin@useda', value: true });
   });
 
   it('rings a sequence of the bell schedule, and refuses one it does not know', async () => {

@@ -10,6 +10,8 @@ export enum GatewayExceptionCode {
   UnknownEquipment = 'UNKNOWN_EQUIPMENT',
   NotWritable = 'NOT_WRITABLE',
   InvalidRequest = 'INVALID_REQUEST',
+  /** A value the point can never take (type, range, allowed values of its profile). */
+  InvalidValue = 'INVALID_VALUE',
   /** A field engineer holds the maintenance lock-out (consignation): remote commands are refused. */
   LockedOut = 'LOCKED_OUT',
   /** The clock cannot be set (it is the system clock). */
@@ -37,6 +39,7 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.ClockNotAdjustable:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.InvalidRequest:
+    case GatewayExceptionCode.InvalidValue:
       return HttpStatus.BAD_REQUEST;
   }
 }

@@ -10,3 +10,5 @@ export * from './validation/parse-document';
 export * from './control/bell-interlock';
 export * from './control/priority-array';
 export * from './validation/unsafe-text';
+export * from './control/decide-switch';
+export * from './control/point-value';

@@ -67,6 +67,13 @@ const pointCommon = {
   unit: z.string().optional(),
   /** Integer values that stand for named states (the cabinet selector: 0 auto, 1 forced, 2 off). */
   states: z.record(z.string().regex(/^-?\d+$/, { error: 'expected an integer key' }), nonEmptyText).optional(),
+  /** Numeric points: the values the equipment accepts, `{ min, max }` inclusive; a write outside is refused unsent. */
+  range: z
+    .strictObject({ min: z.number({ error: 'expected a number' }), max: z.number({ error: 'expected a number' }) })
+    .refine((range) => range.min <= range.max, { error: 'expected min ≤ max' })
+    .optional(),
+  /** String points: the only values the equipment accepts (a heating zone's mode: comfort, eco, frost). */
+  values: z.array(nonEmptyText).min(1, { error: 'expected at least one value' }).optional(),
   /** The feedback point that confirms a command (verified writes read it back). */
   feedback: pointId.optional(),
   /** Poll period; defaults to the profile's. */
@@ -103,9 +110,16 @@ const defaults = z.strictObject({
   wordOrder: byteOrder.default('big'),
 });
 
-type PointLike = { id: string; kind: z.output<typeof pointKind>; feedback?: string | undefined };
+type PointLike = {
+  id: string;
+  kind: z.output<typeof pointKind>;
+  type: z.output<typeof dataType>;
+  feedback?: string | undefined;
+  range?: unknown;
+  values?: unknown;
+};
 
-/** Point ids unique, feedback references resolved to feedback points. */
+/** Point ids unique, feedback references resolved to feedback points, `range` on numbers and `values` on strings. */
 function checkPoints(points: readonly PointLike[], ctx: z.core.$RefinementCtx): void {
   const byId = new Map<string, PointLike>();
   points.forEach((point, index) => {
@@ -113,6 +127,16 @@ function checkPoints(points: readonly PointLike[], ctx: z.core.$RefinementCtx): 
       ctx.addIssue({ code: 'custom', path: ['points', index, 'id'], message: `duplicate point id "${point.id}"` });
     }
     byId.set(point.id, point);
+    if (point.range !== undefined && (point.type === 'bool' || point.type === 'string')) {
+      ctx.addIssue({ code: 'custom', path: ['points', index, 'range'], message: `a ${point.type} point has no range` });
+    }
+    if (point.values !== undefined && point.type !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['points', index, 'values'],
+        message: `values list the texts a string point accepts; this point is ${point.type}`,
+      });
+    }
   });
   points.forEach((point, index) => {
     if (point.feedback === undefined) return;

@@ -22,8 +22,10 @@ export const commandRequestSchema = z.discriminatedUnion(
     z.strictObject({ ...common, action: z.literal('override-until'), value, until: instant }),
     z.strictObject({ ...common, action: z.literal('ring'), value }),
     z.strictObject({ ...common, action: z.literal('release') }),
+    /** Syndicate admins only: lifts a field engineer's lock-out; audited. */
+    z.strictObject({ ...common, action: z.literal('force-lift-lockout') }),
   ],
-  { error: 'expected action switch | override-until | ring | release' },
+  { error: 'expected action switch | override-until | ring | release | force-lift-lockout' },
 );
 export type CommandRequest = z.output<typeof commandRequestSchema>;
 

@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type CommandV1, planCommandDelivery, transitionCommand } from '@beffroi/sync';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
+import { CentralException, CentralExceptionCode } from '../central.exception';
 import type { Caller } from '../auth/caller';
 import { Clock } from '../clock';
 import { EventBus } from '../events.service';
@@ -31,6 +32,12 @@ export class CommandService {
 
   async issue(caller: Caller, gatewayId: string, request: CommandRequest) {
     const gateway = await this.gateways.gateway(caller, gatewayId, 'command');
+    if (request.action === 'force-lift-lockout' && caller.role !== 'syndicate-admin') {
+      throw new CentralException(
+        CentralExceptionCode.Forbidden,
+        `${caller.login} (${caller.role}) may not force the lift of a lock-out: syndicate admins only`,
+      );
+    }
     const now = this.clock.now();
     const id = randomUUID();
     const notAfter = request.notAfter ?? new Date(now.getTime() + DEFAULT_VALIDITY_MS).toISOString();
@@ -38,9 +45,11 @@ export class CommandService {
     const message: CommandV1 =
       request.action === 'release'
         ? { ...common, type: 'command', v: 1, action: 'release' }
-        : request.action === 'override-until'
-          ? { ...common, type: 'command', v: 1, action: 'override-until', value: request.value, until: request.until }
-          : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
+        : request.action === 'force-lift-lockout'
+          ? { ...common, type: 'command', v: 1, action: 'force-lift-lockout', by: `central:${caller.login}` }
+          : request.action === 'override-until'
+            ? { ...common, type: 'command', v: 1, action: 'override-until', value: request.value, until: request.until }
+            : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(CommandEntity).insert({
         id,
@@ -50,6 +59,7 @@ export class CommandService {
         status: 'queued',
         attempts: 0,
         reason: null,
+        applyAt: null,
         notAfter,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
@@ -156,6 +166,7 @@ export class CommandService {
       status: command.status,
       attempts: command.attempts,
       reason: command.reason,
+      ...(command.status === 'held' && command.applyAt !== null ? { applyAt: command.applyAt } : {}),
       createdAt: command.createdAt,
       updatedAt: command.updatedAt,
     };

@@ -7,6 +7,7 @@ import { CENTRAL_ENTITIES } from './entities';
 import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-initial-central-schema';
 import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gateway-catalogues';
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
+import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -22,7 +23,12 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
     type: 'better-sqlite3',
     database: path,
     entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES],
-    migrations: [InitialCentralSchema1795600000000, GatewayCatalogues1795700000000, InboxEpochs1795710000000],
+    migrations: [
+      InitialCentralSchema1795600000000,
+      GatewayCatalogues1795700000000,
+      InboxEpochs1795710000000,
+      CommandApplyAt1796000000000,
+    ],
     migrationsRun: true,
     synchronize: false,
     prepareDatabase: (db: Pragmas) => {

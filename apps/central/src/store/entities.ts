@@ -152,6 +152,8 @@ export class CommandEntity {
   @Column({ type: 'text' }) status!: string;
   @Column({ type: 'integer' }) attempts!: number;
   @Column({ type: 'text', nullable: true }) reason!: string | null;
+  /** While `held`: when the gateway applies it. */
+  @Column({ name: 'apply_at', type: 'text', nullable: true }) applyAt!: string | null;
   @Column({ name: 'not_after', type: 'text' }) notAfter!: string;
   @Column({ name: 'created_at', type: 'text' }) createdAt!: string;
   @Column({ name: 'updated_at', type: 'text' }) updatedAt!: string;

@@ -189,7 +189,12 @@ export class ReportService {
         if (receipt.outcome !== 'changed') return undefined;
         await commands.update(
           { id: command.id },
-          { status: receipt.record.status, reason: receipt.record.reason ?? null, updatedAt: result.at },
+          {
+            status: receipt.record.status,
+            reason: receipt.record.reason ?? null,
+            applyAt: receipt.record.applyAt ?? null,
+            updatedAt: result.at,
+          },
         );
         await this.audit.record(
           {
@@ -199,11 +204,23 @@ export class ReportService {
             result: receipt.record.status,
             communeInsee: commune.insee,
             syndicateId: commune.syndicateId,
-            detail: { gatewayId, reason: receipt.record.reason },
+            detail: {
+              gatewayId,
+              reason: receipt.record.reason,
+              ...(receipt.record.applyAt === undefined ? {} : { applyAt: receipt.record.applyAt }),
+            },
           },
           manager,
         );
-        return { type: 'command', data: { id: command.id, status: receipt.record.status, reason: result.reason } };
+        return {
+          type: 'command',
+          data: {
+            id: command.id,
+            status: receipt.record.status,
+            reason: result.reason,
+            ...(receipt.record.applyAt === undefined ? {} : { applyAt: receipt.record.applyAt }),
+          },
+        };
       }
       case 'health':
         await manager
@@ -221,5 +238,6 @@ export function recordOf(command: CommandEntity): CommandRecord {
     notAfter: command.notAfter,
     attempts: command.attempts,
     ...(command.reason === null ? {} : { reason: command.reason }),
+    ...(command.applyAt === null ? {} : { applyAt: command.applyAt }),
   };
 }

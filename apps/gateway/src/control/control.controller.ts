@@ -18,6 +18,10 @@ const owner = z.string({ error: 'expected text' }).trim().min(1, { error: 'expec
 const overrideBody = z.strictObject({ value, until: instant.optional(), owner: owner.default('local-api') });
 const lockoutBody = z.strictObject({ value, owner, until: instant.optional() });
 const releaseQuery = z.strictObject({ owner: owner.optional() });
+const liftQuery = z.union(
+  [z.strictObject({ owner }), z.strictObject({ force: z.literal('true', { error: 'expected true' }), by: owner })],
+  { error: 'lifting a lock-out needs its owner (owner=…), or force=true with by=<who forces it>' },
+);
 const clockBody = z.strictObject({ at: instant });
 const listQuery = z.strictObject({
   limit: z.coerce.number({ error: 'expected an integer 1..1000' }).int().min(1).max(1000).default(100),
@@ -64,13 +68,14 @@ export class ControlController {
   @Put('outputs/:key/lockout')
   async lockOut(@Param('key') key: string, @Body() body: unknown) {
     const request = parseInput(lockoutBody, body, 'lock-out');
-    await this.control.command(key, PRIORITY_SLOTS.maintenance, this.entry(request), 'remote');
+    await this.control.lockOutFor(key, this.entry(request));
     return this.control.explain(key);
   }
 
   @Delete('outputs/:key/lockout')
   async releaseLockOut(@Param('key') key: string, @Query() query: unknown) {
-    await this.control.release(key, PRIORITY_SLOTS.maintenance, parseInput(releaseQuery, query, 'query').owner);
+    const lift = parseInput(liftQuery, query, 'query');
+    await this.control.liftLockOut(key, 'owner' in lift ? { owner: lift.owner } : { force: true, by: lift.by });
     return this.control.explain(key);
   }
 

@@ -7,6 +7,7 @@ import {
   type CommandOutcome,
   type CommandResult,
   type CommandV1,
+  type FinalCommandResult,
   completeCommand,
   failInterrupted,
   type LedgerEntry,
@@ -15,9 +16,9 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
-import { ControlService, type SwitchingNote } from '../control/control.service';
+import { ControlService, isBellRelay, type PendingSwitch, type SwitchOutcome } from '../control/control.service';
 import { FieldService } from '../field/field.service';
-import { GatewayException } from '../gateway.exception';
+import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { CommandLedgerEntity } from '../store/command-ledger.entity';
@@ -27,20 +28,16 @@ import { reportText } from './report-messages';
 
 /** Finished commands are remembered this long past their deadline (a later copy is reported expired anyway). */
 const LEDGER_KEEP_MS = 7 * 24 * 3_600_000;
-/** Longest wait for the verified write that follows a command, beyond a protection hold and the bus's verify time. */
-const OUTCOME_MARGIN_MS = 90_000;
-const POLL_MS = 50;
-const BELL_RELAY = /^bell\.\d+\.(strike|swing)$/;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs central's commands (DESIGN.md "Sync"): each id is admitted once with libs/sync `admitCommand` against a ledger
  * kept in SQLite — the `running` row is committed before anything moves, so a command delivered twice, or again
  * after a restart, never runs twice (a finished one is answered with its recorded result). A command past its
  * `notAfter` on central's clock (the gateway's corrected by the measured skew) is reported expired and never run.
- * The result is the verified write that follows: `applied`, `failed` (mismatch, timeout), or `refused` (lock-out,
- * interlock, unknown point) — queued in the outbox (class `commandResult`) with the ledger row, in one transaction.
+ * The result is the switching the command causes, as the control layer returns it: `applied`, `failed` (mismatch,
+ * timeout, superseded before it switched), or `refused` (lock-out, interlock, unknown point) — queued in the outbox
+ * (class `commandResult`) with the ledger row, in one transaction. A command the minimum on/off time holds is first
+ * reported `held` with the instant it applies (not final: the ledger row stays running), then with its final result.
  */
 @Injectable()
 export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown {
@@ -70,7 +67,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         row.id,
         row.status === 'running' || row.resultJson === null
           ? { status: 'running', notAfter: row.notAfter }
-          : { status: 'done', notAfter: row.notAfter, result: JSON.parse(row.resultJson) as CommandResult },
+          : { status: 'done', notAfter: row.notAfter, result: JSON.parse(row.resultJson) as FinalCommandResult },
       ]),
     );
     const now = this.clock.now();
@@ -154,7 +151,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   /** Stores the ledger entry of a finished command and queues its result, in one transaction. */
-  private async finish(result: CommandResult): Promise<void> {
+  private async finish(result: FinalCommandResult): Promise<void> {
     await this.outbox.append({ class: 'commandResult', payload: result }, (manager: EntityManager) =>
       manager.getRepository(CommandLedgerEntity).upsert(this.row(result.commandId), ['id']),
     );
@@ -179,7 +176,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         return this.ring(command, command.value);
       case 'switch':
       case 'override-until':
-        if (BELL_RELAY.test(pointId)) {
+        if (isBellRelay(pointId)) {
           return {
             status: 'refused',
             reason: `${command.pointKey} is a bell relay: bells ring by "ring" commands, through the interlocks`,
@@ -192,98 +189,94 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         );
       case 'release':
         return this.release(command);
+      case 'force-lift-lockout':
+        return this.forceLift(command, command.by);
     }
   }
 
-  /** Manual slot 10, owner `command:<id>`; the result is the verified write that follows. */
+  /** Manual slot 10, owner `command:<id>`; the result is the switching it causes. */
   private async switchOutput(
     command: CommandV1,
     value: PointScalar,
     until: string | undefined,
   ): Promise<CommandOutcome> {
-    const key = command.pointKey;
-    const owner = `command:${command.id}`;
-    const mark = this.control.switchingMark(key);
     const entry = {
       value,
-      owner,
+      owner: `command:${command.id}`,
       setAt: this.clock.now().toISOString(),
       ...(until === undefined ? {} : { expiresAt: this.centralClock.toGatewayTime(new Date(until)).toISOString() }),
     };
-    try {
-      await this.control.command(key, PRIORITY_SLOTS.manual, entry, 'remote');
-    } catch (error) {
-      if (error instanceof GatewayException)
-        return { status: 'refused', reason: reportText(error.message) ?? 'refused' };
-      throw error;
-    }
-    return this.outcome(key, mark, owner, (note) => note.cause === owner);
+    return this.outcome(command, () =>
+      this.control.command(command.pointKey, PRIORITY_SLOTS.manual, entry, 'remote', undefined, this.options(command)),
+    );
   }
 
-  /** Empties the manual slot; the result is the verified write of what lies underneath (if it differs). */
+  /** Empties the manual slot; the result is the switching to what lies underneath (none if the output shows it). */
   private async release(command: CommandV1): Promise<CommandOutcome> {
     const key = command.pointKey;
     const lock = this.control.lockOutOf(key);
     if (lock !== undefined) {
       return { status: 'refused', reason: `${key}: locked out for maintenance by ${lock.owner} since ${lock.setAt}` };
     }
-    const mark = this.control.switchingMark(key);
+    return this.outcome(command, () =>
+      this.control.release(key, PRIORITY_SLOTS.manual, undefined, this.options(command)),
+    );
+  }
+
+  /** Lifts the lock-out whoever holds it (central allows this to syndicate admins only); recorded by ControlService. */
+  private async forceLift(command: CommandV1, by: string): Promise<CommandOutcome> {
+    const key = command.pointKey;
+    const lock = this.control.lockOutOf(key);
     try {
-      await this.control.release(key, PRIORITY_SLOTS.manual);
+      await this.control.liftLockOut(key, { force: true, by });
     } catch (error) {
       if (error instanceof GatewayException)
         return { status: 'refused', reason: reportText(error.message) ?? 'refused' };
       throw error;
     }
-    const target = this.control.state(key).winner;
-    return this.outcome(key, mark, target.owner, (note) => note.value === target.value);
+    return {
+      status: 'applied',
+      reason:
+        lock === undefined
+          ? `${key} was not locked out`
+          : (reportText(`${key}: lock-out of ${lock.owner} lifted by force by ${by}`) ?? 'lifted'),
+    };
   }
 
-  /**
-   * Waits for the output to carry out its winner: the switching that did it decides (applied, or failed with its
-   * reason); none needed when the output already shows the value. A higher slot holding the output refuses the
-   * command, except equipment protection, which only delays it.
-   */
-  private async outcome(
-    key: string,
-    mark: number,
-    owner: string | undefined,
-    ours: (note: SwitchingNote) => boolean,
-  ): Promise<CommandOutcome> {
-    const bus = this.loaded.config.buses.find((b) => b.id === this.field.points.get(key)?.busId);
-    const started = this.clock.monotonicMs();
-    let deadline = started + (bus?.verifyTimeout ?? 5000) + OUTCOME_MARGIN_MS;
-    for (;;) {
-      await this.control.idle(key);
-      const note = this.control.switchingsSince(key, mark).find(ours);
-      if (note !== undefined) return outcomeOf(key, note);
-      const { winner, applied, lastError, running } = this.control.state(key);
-      if (winner.owner === owner) {
-        if (applied === winner.value)
-          return { status: 'applied', reason: `${key} already at ${JSON.stringify(winner.value)}` };
-        if (lastError !== undefined)
-          return { status: 'failed', reason: reportText(`not switched: ${lastError}`) ?? 'failed' };
-      } else if (winner.slot === PRIORITY_SLOTS.protection && this.field.stopping) {
-        return {
-          status: 'failed',
-          reason: `${key}: the gateway stopped while the minimum on/off time held it; the command stays in the manual slot and switches it after the restart`,
+  /** Reports a hold (`held`, with the instant it applies) as it happens; the deadline is the command's own. */
+  private options(command: CommandV1) {
+    return {
+      notAfter: this.centralClock.toGatewayTime(new Date(command.notAfter)),
+      onHeld: (applyAt: Date) => {
+        const held: CommandResult = {
+          commandId: command.id,
+          status: 'held',
+          applyAt: applyAt.toISOString(),
+          reason: `${command.pointKey}: held by the minimum on/off time; switches at ${applyAt.toISOString()}`,
+          at: this.clock.now().toISOString(),
         };
-      } else if (winner.slot === PRIORITY_SLOTS.protection) {
-        // Held for the minimum on/off time: the switching follows when the hold expires.
-        const holdEnds = winner.expiresAt === undefined ? 0 : Date.parse(winner.expiresAt) - this.clock.now().getTime();
-        deadline = Math.max(deadline, this.clock.monotonicMs() + holdEnds + OUTCOME_MARGIN_MS);
-      } else if (winner.slot < PRIORITY_SLOTS.manual) {
-        const by = winner.owner === undefined ? '' : ` (${winner.owner})`;
-        return { status: 'refused', reason: `${key} is held by the ${winner.name} slot ${winner.slot}${by}` };
-      } else if (!running) {
-        return { status: 'failed', reason: `${key}: superseded by ${winner.owner ?? winner.name} before it switched` };
-      }
-      if (this.clock.monotonicMs() > deadline) {
-        const waited = Math.round((this.clock.monotonicMs() - started) / 1000);
-        return { status: 'failed', reason: `${key}: no verified write after ${waited} s` };
-      }
-      await sleep(POLL_MS);
+        this.logger.log(`command ${command.id} (${command.action} ${command.pointKey}): held until ${held.applyAt}`);
+        this.outbox.append({ class: 'commandResult', payload: held }).catch((error: unknown) => {
+          this.logger.error(`cannot queue the hold of command ${command.id}: ${(error as Error).message}`);
+        });
+      },
+    };
+  }
+
+  /** The request's outcome as the command's; a request the control layer refuses outright is refused. */
+  private async outcome(command: CommandV1, request: () => Promise<PendingSwitch>): Promise<CommandOutcome> {
+    let pending: PendingSwitch;
+    try {
+      pending = await request();
+    } catch (error) {
+      if (!(error instanceof GatewayException)) throw error;
+      const reason = reportText(error.message) ?? error.code;
+      // A value the point can never take fails the command (not tried); anything else refuses it.
+      return error.code === GatewayExceptionCode.InvalidValue
+        ? { status: 'failed', reason }
+        : { status: 'refused', reason };
     }
+    return commandOutcomeOf(command.pointKey, await pending.outcome);
   }
 
   /** Rings a sequence (by id) of a bell schedule of the command's equipment, now, through the interlocks. */
@@ -319,17 +312,13 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
   }
 }
 
-function outcomeOf(key: string, note: SwitchingNote): CommandOutcome {
-  switch (note.result) {
+function commandOutcomeOf(key: string, outcome: SwitchOutcome): CommandOutcome {
+  switch (outcome.status) {
     case 'applied':
-    case 'acknowledged':
-      return { status: 'applied' };
+      return outcome.reason === undefined ? { status: 'applied' } : { status: 'applied', reason: outcome.reason };
     case 'refused':
-      return { status: 'refused', reason: reportText(note.reason) ?? `${key}: refused` };
-    case 'mismatch':
+      return { status: 'refused', reason: reportText(outcome.reason) ?? `${key}: refused` };
     case 'failed':
-    case 'timeout':
-    case 'expired':
-      return { status: 'failed', reason: reportText(`${note.result}: ${note.reason ?? key}`) ?? note.result };
+      return { status: 'failed', reason: reportText(outcome.reason) ?? `${key}: failed` };
   }
 }

@@ -1,26 +1,26 @@
-import type { CommandResult, CommandV1 } from '../protocol/command.message';
+import type { CommandV1, FinalCommandResult } from '../protocol/command.message';
 import { SyncException, SyncExceptionCode } from '../sync.exception';
 
 /** What the gateway remembers of one command id, persisted before the command runs. */
 export type LedgerEntry =
   | { readonly status: 'running'; readonly notAfter: string }
-  | { readonly status: 'done'; readonly notAfter: string; readonly result: CommandResult };
+  | { readonly status: 'done'; readonly notAfter: string; readonly result: FinalCommandResult };
 
 /** The gateway's commands by id; immutable, so the caller persists the entry it changed. */
 export type CommandLedger = ReadonlyMap<string, LedgerEntry>;
 
 type Unstamped<R> = R extends unknown ? Omit<R, 'commandId' | 'at'> : never;
-/** A result before the ledger stamps it with the command id and the time. */
-export type CommandOutcome = Unstamped<CommandResult>;
+/** A final result before the ledger stamps it with the command id and the time. */
+export type CommandOutcome = Unstamped<FinalCommandResult>;
 
 /** Whether to run a command that just arrived. */
 export type Admission =
   /** Persist `ledger` (the command is now running), then execute. */
   | { decision: 'execute'; ledger: CommandLedger }
   /** Too late: persist `ledger` and send `result`; the command is never executed. */
-  | { decision: 'expired'; ledger: CommandLedger; result: CommandResult }
+  | { decision: 'expired'; ledger: CommandLedger; result: FinalCommandResult }
   /** Seen before and finished: this is its recorded result (already in the outbox). Nothing runs. */
-  | { decision: 'duplicate'; result: CommandResult }
+  | { decision: 'duplicate'; result: FinalCommandResult }
   /** Seen before and still running: its result will follow. Nothing runs. */
   | { decision: 'inProgress' };
 
@@ -33,7 +33,7 @@ export function admitCommand(ledger: CommandLedger, command: CommandV1, now: Dat
   if (seen?.status === 'done') return { decision: 'duplicate', result: seen.result };
   if (seen?.status === 'running') return { decision: 'inProgress' };
   if (Date.parse(command.notAfter) <= now.getTime()) {
-    const result: CommandResult = {
+    const result: FinalCommandResult = {
       commandId: command.id,
       status: 'expired',
       reason: `not executed: its deadline ${command.notAfter} had passed at ${now.toISOString()}`,
@@ -57,7 +57,7 @@ export function completeCommand(
   id: string,
   outcome: CommandOutcome,
   now: Date,
-): { ledger: CommandLedger; result: CommandResult } {
+): { ledger: CommandLedger; result: FinalCommandResult } {
   const entry = ledger.get(id);
   if (entry?.status !== 'running') {
     throw new SyncException(
@@ -73,9 +73,12 @@ export function completeCommand(
  * After a restart: commands left running were interrupted at an unknown point. They are failed, never re-run (the
  * write may have happened); reconciling every point afterwards puts the outputs back where they belong.
  */
-export function failInterrupted(ledger: CommandLedger, now: Date): { ledger: CommandLedger; results: CommandResult[] } {
+export function failInterrupted(
+  ledger: CommandLedger,
+  now: Date,
+): { ledger: CommandLedger; results: FinalCommandResult[] } {
   let next = ledger;
-  const results: CommandResult[] = [];
+  const results: FinalCommandResult[] = [];
   for (const [id, entry] of ledger) {
     if (entry.status !== 'running') continue;
     const done = completeCommand(next, id, { status: 'failed', reason: 'interrupted by a gateway restart' }, now);

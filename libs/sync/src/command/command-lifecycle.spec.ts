@@ -28,6 +28,12 @@ describe('command lifecycle (central)', () => {
     'sent→failed',
     'sent→expired',
     'sent→refused',
+    'sent→held',
+    'held→held',
+    'held→applied',
+    'held→failed',
+    'held→expired',
+    'held→refused',
   ]);
   const pairs = COMMAND_STATUSES.flatMap((from) => COMMAND_STATUSES.map((to) => [from, to] as const));
 
@@ -74,12 +80,33 @@ describe('command lifecycle (central)', () => {
     expect(applyCommandResult(applied, late)).toEqual({ outcome: 'conflict', record: applied, ignored: late });
   });
 
-  it('on a (re)connection, expires queued commands past their deadline and (re)sends every other unfinished one, late ones included', () => {
+  it('records a hold with the instant it applies, a moved hold again, then the final result', () => {
+    const held = applyCommandResult(record('sent'), {
+      commandId: 'cmd-sent',
+      status: 'held',
+      applyAt: '2027-01-15T18:00:30Z',
+      reason: 'minimum on/off time',
+      at: AT,
+    });
+    expect(held).toEqual({
+      outcome: 'changed',
+      record: { ...record('sent'), status: 'held', reason: 'minimum on/off time', applyAt: '2027-01-15T18:00:30Z' },
+    });
+    const again = { commandId: 'cmd-sent', status: 'held', applyAt: '2027-01-15T18:00:30Z', at: AT } as const;
+    expect(applyCommandResult(held.record, again)).toEqual({ outcome: 'duplicate', record: held.record });
+    const moved = applyCommandResult(held.record, { ...again, applyAt: '2027-01-15T18:00:40Z' });
+    expect(moved.record).toMatchObject({ status: 'held', applyAt: '2027-01-15T18:00:40Z' });
+    const applied = applyCommandResult(moved.record, { commandId: 'cmd-sent', status: 'applied', at: AT });
+    expect(applied).toEqual({ outcome: 'changed', record: { ...record('sent'), status: 'applied' } });
+  });
+
+  it('on a (re)connection, expires queued commands past their deadline and (re)sends every other unfinished one, late ones included (not a held one: the gateway has it)', () => {
     const records = [
       record('queued'),
       { ...record('queued', '2027-01-15T18:00:00Z'), id: 'late-queued' },
       record('sent'),
       { ...record('sent', '2027-01-15T17:00:00Z'), id: 'late-sent' },
+      record('held'),
       record('applied'),
       record('expired'),
     ];

@@ -21,12 +21,21 @@ export const commandV1Schema = z.discriminatedUnion('action', [
   z.strictObject({ ...commandCommon, action: z.literal('ring'), value: pointScalar }),
   /** Release the manual override: the schedule (or whatever lies underneath) applies again. */
   z.strictObject({ ...commandCommon, action: z.literal('release') }),
+  /**
+   * Lift a maintenance lock-out whoever holds it (a syndicate admin's decision on central); `by` names who forces it,
+   * recorded with the switching that follows.
+   */
+  z.strictObject({ ...commandCommon, action: z.literal('force-lift-lockout'), by: reasonText }),
 ]);
 export type CommandV1 = z.output<typeof commandV1Schema>;
 export type CommandAction = CommandV1['action'];
 
-/** A command's lifecycle as central tracks it (see command-lifecycle.ts for the allowed transitions). */
-export const COMMAND_STATUSES = ['queued', 'sent', 'applied', 'failed', 'expired', 'refused'] as const;
+/**
+ * A command's lifecycle as central tracks it (see command-lifecycle.ts for the allowed transitions). `held` (added
+ * after the others, which keep their names) is not final: the minimum on/off time holds the output, the command
+ * applies at its `applyAt`, and its final status follows.
+ */
+export const COMMAND_STATUSES = ['queued', 'sent', 'held', 'applied', 'failed', 'expired', 'refused'] as const;
 export type CommandStatus = (typeof COMMAND_STATUSES)[number];
 
 /** The statuses only the gateway can decide, hence the only ones a command result carries. */
@@ -39,8 +48,13 @@ const resultCommon = {
   at: instant,
 };
 
-/** Outcome of one command on the gateway, sent through the outbox (class `commandResult`), never dropped. */
+/**
+ * Outcome of one command on the gateway, sent through the outbox (class `commandResult`), never dropped. A `held`
+ * result may come first (once per `applyAt`), then exactly one final one.
+ */
 export const commandResultSchema = z.discriminatedUnion('status', [
+  /** Not final: the minimum on/off time holds the output; the command switches it at `applyAt` (gateway clock). */
+  z.strictObject({ ...resultCommon, status: z.literal('held'), applyAt: instant, reason: reasonText.optional() }),
   z.strictObject({ ...resultCommon, status: z.literal('applied'), reason: reasonText.optional() }),
   z.strictObject({ ...resultCommon, status: z.literal('failed'), reason: reasonText }),
   z.strictObject({ ...resultCommon, status: z.literal('expired'), reason: reasonText }),
@@ -48,3 +62,5 @@ export const commandResultSchema = z.discriminatedUnion('status', [
   z.strictObject({ ...resultCommon, status: z.literal('refused'), reason: reasonText }),
 ]);
 export type CommandResult = z.output<typeof commandResultSchema>;
+/** A result that ends the command. */
+export type FinalCommandResult = Exclude<CommandResult, { status: 'held' }>;
