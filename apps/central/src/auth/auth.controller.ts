@@ -1,3 +1,4 @@
+import { account, loginRequest, loginResponse } from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { z } from 'zod';
 import { login, password, role } from '../central.config';
@@ -8,10 +9,8 @@ import { AuthService } from './auth.service';
 import { type Caller, requireRole } from './caller';
 import { TenantService } from '../tenants/tenant.service';
 
-export const loginBody = z.strictObject({
-  login: z.string({ error: 'expected text' }).min(1, { error: 'expected a login' }).max(64),
-  password: z.string({ error: 'expected text' }).min(1, { error: 'expected a password' }).max(200),
-});
+/** The console's contract (`@beffroi/api`) is what the route validates. */
+export const loginBody = loginRequest;
 
 export const accountBody = z.strictObject({
   login,
@@ -37,6 +36,7 @@ export class AuthController {
     summary: 'Log in',
     body: loginBody,
     returns: '`{token, account}`: the session token for `Authorization: Bearer <token>`, and who is logged in.',
+    response: loginResponse,
     errors: ['unauthenticated'],
   })
   async login(@Body() body: unknown) {
@@ -53,7 +53,12 @@ export class AuthController {
   }
 
   @Get('auth/me')
-  @ApiDoc({ tag: 'auth', summary: 'Who am I', returns: 'The account: login, role, syndicate or commune.' })
+  @ApiDoc({
+    tag: 'auth',
+    summary: 'Who am I',
+    returns: 'The account: login, role, syndicate or commune.',
+    response: account,
+  })
   me(@CurrentCaller() caller: Caller) {
     return caller;
   }

@@ -1,3 +1,4 @@
+import { alarm, command, equipmentPoints, outputExplanation, switchings } from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { identifier, inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -94,6 +95,7 @@ export class GatewaysController {
     summary: 'Equipment and points of a gateway',
     params: { id: { description: 'The gateway id.' } },
     returns: 'Equipment and points as the gateway reported them, with their latest values and quality.',
+    response: equipmentPoints,
     errors: ['forbidden', 'notFound'],
   })
   points(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -109,6 +111,7 @@ export class GatewaysController {
       key: { description: 'The point key of the output, `<equipment>:<point>`.' },
     },
     returns: 'Winning slot, owner, expiry, what lies underneath, the reported value and the last switching.',
+    response: outputExplanation,
     errors: ['forbidden', 'notFound'],
   })
   explain(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('key') key: string) {
@@ -122,6 +125,7 @@ export class GatewaysController {
     params: { id: { description: 'The gateway id.' } },
     query: switchingsQuery,
     returns: 'Every switching, newest first: value, slot, source, command id, result.',
+    response: switchings,
     errors: ['forbidden', 'notFound'],
   })
   switchings(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
@@ -140,6 +144,7 @@ export class GatewaysController {
     params: { id: { description: 'The gateway id.' } },
     body: commandRequestSchema,
     returns: 'The command, queued.',
+    response: command,
     errors: ['forbidden', 'notFound'],
   })
   command(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
@@ -153,6 +158,7 @@ export class GatewaysController {
     params: { id: { description: 'The gateway id.' } },
     query: limitQuery,
     returns: 'Commands, newest first: queued → sent → applied | failed | expired | refused, with reason and sends.',
+    response: z.array(command),
     errors: ['forbidden', 'notFound'],
   })
   commandsOf(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
@@ -179,6 +185,7 @@ export class GatewaysController {
     summary: "Alarms of the caller's tenant",
     query: alarmsQuery,
     returns: 'Open alarms (all with `all=true`), newest first.',
+    response: z.array(alarm),
     errors: ['forbidden', 'notFound'],
   })
   alarms(@CurrentCaller() caller: Caller, @Query() query: unknown) {
@@ -193,6 +200,7 @@ export class GatewaysController {
     summary: 'Acknowledge an alarm',
     params: { id: { description: 'The alarm id.', schema: alarmId } },
     returns: 'The alarm, acknowledged.',
+    response: alarm,
     errors: ['forbidden', 'notFound'],
   })
   acknowledge(@CurrentCaller() caller: Caller, @Param('id') id: string) {
