@@ -1,9 +1,12 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { argValue, launch } from '@beffroi/runtime';
 import { loadCentralConfig } from './central.config';
 import { CentralExceptionFilter } from './central.exception';
 import { CentralModule } from './central.module';
+import { consoleDir, serveConsole } from './console/console-static';
 
 launch('central', async (logger) => {
   const config = loadCentralConfig(
@@ -11,6 +14,9 @@ launch('central', async (logger) => {
   );
   const app = await NestFactory.create(CentralModule.forConfig(config), { logger });
   app.useGlobalFilters(new CentralExceptionFilter());
+  const consoleFiles = consoleDir(__dirname);
+  if (existsSync(join(consoleFiles, 'index.html'))) app.use(serveConsole(consoleFiles));
+  else logger.warn(`no console at ${consoleFiles} (npm run build makes it): GET / answers 404`, 'Main');
   await app.listen(config.http.port, config.http.host);
   return { app };
 });
