@@ -4,6 +4,7 @@ import tseslint from 'typescript-eslint';
 
 /** Pure libraries: no framework, no database, no sockets or serial ports, no clock. */
 const pureLibs = [
+  'libs/api/**/*.ts',
   'libs/domain/**/*.ts',
   'libs/schedule/**/*.ts',
   'libs/sync/**/*.ts',

@@ -16,8 +16,8 @@ const common = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   moduleNameMapper: {
-    '^@beffroi/(domain|fieldbus|runtime|schedule|sync)$': '<rootDir>/libs/$1/src',
-    '^@beffroi/(domain|fieldbus|runtime|schedule|sync)/(.*)$': '<rootDir>/libs/$1/src/$2',
+    '^@beffroi/(api|domain|fieldbus|runtime|schedule|sync)$': '<rootDir>/libs/$1/src',
+    '^@beffroi/(api|domain|fieldbus|runtime|schedule|sync)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   rootDir: __dirname,
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],

@@ -1,3 +1,4 @@
+import { loginRequest, loginResponse } from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
@@ -8,10 +9,8 @@ import { CurrentCaller, CurrentToken, Public } from './auth.guard';
 import { AuthService } from './auth.service';
 import type { Caller } from './caller';
 
-export const loginBody = z.strictObject({
-  login: z.string({ error: 'expected text' }).min(1, { error: 'expected a login' }).max(64),
-  password: z.string({ error: 'expected text' }).min(1, { error: 'expected a password' }).max(200),
-});
+/** The console's contract (`@beffroi/api`) is what the route validates. */
+export const loginBody = loginRequest;
 
 export const passwordChangeBody = z.strictObject({ currentPassword: password, newPassword: password });
 
@@ -30,6 +29,7 @@ export class AuthController {
       'Failed logins are throttled by login and by client address: past a few failures each further attempt waits ' +
       'longer (429 with `Retry-After`), and many failures lock the login for a while, the right password included.',
     returns: '`{token, account}`: the session token for `Authorization: Bearer <token>`, and who is logged in.',
+    response: loginResponse,
     errors: ['unauthenticated', 'tooManyAttempts'],
   })
   async login(@Body() body: unknown, @Req() request: Request) {
@@ -46,7 +46,12 @@ export class AuthController {
   }
 
   @Get('auth/me')
-  @ApiDoc({ tag: 'auth', summary: 'Who am I', returns: 'The account: login, role, syndicate or commune.' })
+  @ApiDoc({
+    tag: 'auth',
+    summary: 'Who am I',
+    returns: 'The account: login, role, syndicate or commune.',
+    response: account,
+  })
   me(@CurrentCaller() caller: Caller) {
     return caller;
   }

@@ -36,6 +36,8 @@ export interface ApiDocOptions {
   readonly body?: z.ZodType;
   /** What a successful answer holds. */
   readonly returns: string;
+  /** The schema of a successful JSON answer (from `@beffroi/api` for the routes the console calls). */
+  readonly response?: z.ZodType;
   readonly errors?: readonly ApiError[];
   /** The media type of a successful answer when it is not JSON (an SSE route says so by itself). */
   readonly produces?: 'text/html';

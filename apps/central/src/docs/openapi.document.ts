@@ -234,7 +234,8 @@ function successResponse(route: Route): OpenApiResponse {
   const { doc } = route;
   if (route.status === 204) return { description: doc.returns };
   const mediaType = route.sse ? 'text/event-stream' : (doc.produces ?? 'application/json');
-  return { description: doc.returns, content: { [mediaType]: {} } };
+  const schema = doc.response === undefined ? {} : { schema: jsonSchemaOf(doc.response, 'output') };
+  return { description: doc.returns, content: { [mediaType]: schema } };
 }
 
 function hasSchema(doc: ApiDocOptions, name: string): boolean {
@@ -266,9 +267,12 @@ function queryParameters(query: z.ZodObject | undefined): OpenApiParameter[] {
   }));
 }
 
-/** What a request may carry to pass `schema`, without the `$schema` line (the document names its dialect). */
-function jsonSchemaOf(schema: z.ZodType): JsonSchema {
-  const json: JsonSchema = { ...z.toJSONSchema(schema, { io: 'input' }) };
+/**
+ * What a request may carry to pass `schema` (or, with `output`, what an answer holds), without the `$schema` line
+ * (the document names its dialect).
+ */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonSchema {
+  const json: JsonSchema = { ...z.toJSONSchema(schema, { io }) };
   delete json.$schema;
   return json;
 }

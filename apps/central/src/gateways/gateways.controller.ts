@@ -1,3 +1,4 @@
+import { alarm, command, equipmentPoints, outputExplanation, switchings } from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { identifier, inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -99,6 +100,7 @@ export class GatewaysController {
     params: { id: { description: 'The gateway id.' } },
     returns:
       'Equipment and points as the gateway reported them, with their latest values and quality (with names and units: GET /api/gateways/:id/equipment).',
+    response: equipmentPoints,
     errors: ['forbidden', 'notFound'],
   })
   points(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -143,6 +145,7 @@ export class GatewaysController {
     },
     returns:
       'Winning slot, owner, expiry, what lies underneath, the reported value and the last switching; `point`: its name, unit and equipment name.',
+    response: outputExplanation,
     errors: ['forbidden', 'notFound'],
   })
   async explain(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('key') key: string) {
@@ -158,6 +161,7 @@ export class GatewaysController {
     query: switchingsQuery,
     returns:
       'Every switching, newest first: value, slot, source, command id, result; `point`: the name and unit of its output and its equipment name.',
+    response: switchings,
     errors: ['forbidden', 'notFound'],
   })
   async switchings(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
@@ -179,6 +183,7 @@ export class GatewaysController {
     params: { id: { description: 'The gateway id.' } },
     body: commandRequestSchema,
     returns: 'The command, queued.',
+    response: command,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   async command(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
@@ -195,6 +200,7 @@ export class GatewaysController {
     query: limitQuery,
     returns:
       'Commands, newest first: queued → sent → applied | failed | expired | refused, with reason and sends; `point`: the name and unit of its point and its equipment name.',
+    response: z.array(command),
     errors: ['forbidden', 'notFound'],
   })
   async commandsOf(@CurrentCaller() caller: Caller, @Param('id') id: string, @Query() query: unknown) {
@@ -222,6 +228,7 @@ export class GatewaysController {
     summary: "Alarms of the caller's tenant",
     query: alarmsQuery,
     returns: 'Open alarms (all with `all=true`), newest first.',
+    response: z.array(alarm),
     errors: ['forbidden', 'notFound'],
   })
   alarms(@CurrentCaller() caller: Caller, @Query() query: unknown) {
@@ -236,6 +243,7 @@ export class GatewaysController {
     summary: 'Acknowledge an alarm',
     params: { id: { description: 'The alarm id.', schema: alarmId } },
     returns: 'The alarm, acknowledged.',
+    response: alarm,
     errors: ['forbidden', 'notFound'],
   })
   acknowledge(@CurrentCaller() caller: Caller, @Param('id') id: string) {

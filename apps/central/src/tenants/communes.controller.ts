@@ -1,3 +1,4 @@
+import { commune, communeSummary } from '@beffroi/api';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -35,7 +36,12 @@ export class CommunesController {
   ) {}
 
   @Get('communes')
-  @ApiDoc({ tag: 'communes', summary: "The communes of the caller's tenant", returns: 'The communes.' })
+  @ApiDoc({
+    tag: 'communes',
+    summary: "The communes of the caller's tenant",
+    returns: 'The communes.',
+    response: z.array(communeSummary),
+  })
   communes(@CurrentCaller() caller: Caller) {
     return this.tenants.communes(caller);
   }
@@ -60,6 +66,7 @@ export class CommunesController {
     summary: 'One commune with its gateways',
     params: { insee: { description: 'The INSEE code of the commune.', schema: inseeCode } },
     returns: 'The commune and its gateways.',
+    response: commune,
     errors: ['forbidden', 'notFound'],
   })
   async commune(@CurrentCaller() caller: Caller, @Param('insee') insee: string) {

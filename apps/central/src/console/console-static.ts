@@ -1,0 +1,42 @@
+import { existsSync, statSync } from 'node:fs';
+import { join, normalize, sep } from 'node:path';
+import type { NextFunction, Request, Response } from 'express';
+
+/** Hashed build output (`assets/<name>-<hash>.js`): its content never changes under the same name. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** index.html and unhashed files: always asked again, so a new build is picked up at once. */
+const NO_CACHE = 'no-cache';
+
+/** The built console next to central in dist/ (dist/apps/central/src → dist/apps/console). */
+export function consoleDir(centralDir: string): string {
+  return join(centralDir, '..', '..', 'console');
+}
+
+/** Whether a path is central's own (the API, the sync socket, health): never answered with the console. */
+export function isServerPath(path: string): boolean {
+  return path === '/api' || path.startsWith('/api/') || path === '/health';
+}
+
+/**
+ * Serves the console's built files at `/`: hashed assets with a long immutable cache, index.html without one, and
+ * index.html for any other GET outside central's own paths (the console's router reads the address). Everything
+ * else goes on to the API.
+ */
+export function serveConsole(dir: string) {
+  const root = normalize(dir);
+  const index = join(root, 'index.html');
+  return (request: Request, response: Response, next: NextFunction): void => {
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || isServerPath(request.path)) {
+      next();
+      return;
+    }
+    const file = normalize(join(root, decodeURIComponent(request.path)));
+    const inside = file.startsWith(root + sep);
+    if (inside && existsSync(file) && statSync(file).isFile()) {
+      const hashed = file.startsWith(join(root, 'assets') + sep);
+      response.sendFile(file, { headers: { 'cache-control': hashed ? IMMUTABLE : NO_CACHE } });
+      return;
+    }
+    response.sendFile(index, { headers: { 'cache-control': NO_CACHE } });
+  };
+}

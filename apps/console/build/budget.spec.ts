@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { BUDGET, checkBudget, type OutputFile } from './budget';
+
+const chunk = (
+  fileName: string,
+  source: string | Uint8Array,
+  isEntry: boolean,
+  imports: string[] = [],
+): OutputFile => ({
+  fileName,
+  kind: 'chunk',
+  isEntry,
+  imports,
+  source,
+});
+
+describe("the console's size budget", () => {
+  it('counts the entry and its static imports, gzipped, and the CSS', () => {
+    const report = checkBudget([
+      chunk('assets/index.js', 'a'.repeat(10_000), true, ['assets/vendor.js']),
+      chunk('assets/vendor.js', 'b'.repeat(10_000), false),
+      chunk('assets/lazy.js', randomBytes(300_000), false),
+      { fileName: 'assets/index.css', kind: 'asset', isEntry: false, imports: [], source: 'c'.repeat(1000) },
+    ]);
+    expect(report.problems).toEqual([]);
+    expect(report.initialJsBytes).toBeLessThan(1000);
+    expect(report.cssBytes).toBeGreaterThan(0);
+  });
+
+  it('fails a build whose initial JavaScript or CSS is over budget, saying by how much', () => {
+    const report = checkBudget([
+      chunk('assets/index.js', 'x', true, ['assets/big.js']),
+      chunk('assets/big.js', randomBytes(BUDGET.initialJsBytes + 1000), false),
+      { fileName: 'assets/index.css', kind: 'asset', isEntry: false, imports: [], source: randomBytes(25 * 1024) },
+    ]);
+    expect(report.problems).toEqual([
+      expect.stringMatching(
+        /^console: initial JavaScript is 9\d\.\d kB gzipped|^console: initial JavaScript is 10\d\.\d kB gzipped, over its budget of 100\.0 kB$/,
+      ),
+      expect.stringMatching(/^console: CSS is 2\d\.\d kB gzipped, over its budget of 20\.0 kB$/),
+    ]);
+  });
+});

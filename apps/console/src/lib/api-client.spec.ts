@@ -1,0 +1,76 @@
+import { ApiClient, ApiFailure } from './api-client';
+
+/** Central's answers as a fetch would give them, and the requests it got. */
+function central(answers: Record<string, { status: number; body?: unknown }>) {
+  const requests: { url: string; method: string; authorization: string | undefined; body: unknown }[] = [];
+  const fetch: typeof globalThis.fetch = (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    requests.push({
+      url,
+      method: init?.method ?? 'GET',
+      authorization: headers.authorization,
+      body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+    });
+    const answer = answers[`${init?.method ?? 'GET'} ${url}`] ?? {
+      status: 404,
+      body: { code: 'NOT_FOUND', message: url },
+    };
+    return Promise.resolve(
+      new Response(answer.body === undefined ? null : JSON.stringify(answer.body), { status: answer.status }),
+    );
+  };
+  return { fetch, requests };
+}
+
+describe("the console's client of central", () => {
+  it('sends the bearer token and the body the contract says, and parses the answer', async () => {
+    const command = {
+      id: 'c1',
+      gatewayId: 'gw-1',
+      pointKey: 'cabinet-a:circuit.4.command',
+      action: 'override-until',
+      value: true,
+      until: '2026-12-03T22:00:00.000Z',
+      notAfter: '2026-12-03T20:05:00.000Z',
+      issuedBy: 'agent@02691',
+      status: 'queued',
+      attempts: 0,
+      reason: null,
+      createdAt: '2026-12-03T20:00:00.000Z',
+      updatedAt: '2026-12-03T20:00:00.000Z',
+    };
+    const server = central({ 'POST /api/gateways/gw-1/commands': { status: 202, body: command } });
+    const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+    const request = {
+      action: 'override-until' as const,
+      pointKey: 'cabinet-a:circuit.4.command',
+      value: true,
+      until: '2026-12-03T22:00:00.000Z',
+    };
+    expect(await client.command('gw-1', request)).toEqual(command);
+    expect(server.requests).toEqual([
+      { url: '/api/gateways/gw-1/commands', method: 'POST', authorization: 'Bearer tok', body: request },
+    ]);
+    expect(client.eventsUrl()).toBe('/api/events?access_token=tok');
+  });
+
+  it('says when the session is over (401) and when access is refused (403), with central code', async () => {
+    let expired = 0;
+    const server = central({
+      'GET /api/communes/02691': { status: 401, body: { code: 'UNAUTHENTICATED', message: 'session expired' } },
+      'GET /api/communes/02408': { status: 403, body: { code: 'OUT_OF_SCOPE', message: 'outside' } },
+    });
+    const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => expired++, fetch: server.fetch });
+    await expect(client.commune('02691')).rejects.toEqual(new ApiFailure(401, 'UNAUTHENTICATED', 'session expired'));
+    expect(expired).toBe(1);
+    const refused = await client.commune('02408').catch((error: unknown) => error);
+    expect([refused instanceof ApiFailure && refused.denied, expired]).toEqual([true, 1]);
+  });
+
+  it('refuses an answer that breaks the contract', async () => {
+    const server = central({ 'GET /api/communes': { status: 200, body: [{ insee: '02691' }] } });
+    const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+    await expect(client.communes()).rejects.toThrow(/name/);
+  });
+});

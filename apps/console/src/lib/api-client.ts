@@ -1,0 +1,136 @@
+import {
+  type Account,
+  type Alarm,
+  API_ROUTES,
+  type ApiRoute,
+  apiError,
+  type Command,
+  type CommandRequest,
+  type Commune,
+  type CommuneSummary,
+  type EquipmentPoints,
+  type LoginResponse,
+  type OutputExplanation,
+  routePath,
+  type Switching,
+} from '@beffroi/api';
+import type { z } from 'zod';
+
+/** A route answered with an error: its HTTP status, central's code and message. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiFailure';
+  }
+
+  /** 403: the role may not, or the thing belongs to another tenant. */
+  get denied(): boolean {
+    return this.status === 403;
+  }
+}
+
+export interface ApiClientOptions {
+  /** The session token, if logged in. */
+  readonly token: () => string | undefined;
+  /** Called when central says the session is missing, expired or ended (401). */
+  readonly onUnauthenticated: () => void;
+  readonly fetch?: typeof fetch;
+  /** Central's address; the console's own origin by default. */
+  readonly baseUrl?: string;
+}
+
+/** The console's typed client of central: every call is a route of the contract, every answer parsed by it. */
+export class ApiClient {
+  private readonly fetch: typeof fetch;
+
+  constructor(private readonly options: ApiClientOptions) {
+    this.fetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  login(login: string, password: string): Promise<LoginResponse> {
+    return this.call(API_ROUTES.login, API_ROUTES.login.response, {}, { login, password });
+  }
+
+  async logout(): Promise<void> {
+    await this.call(API_ROUTES.logout, undefined);
+  }
+
+  me(): Promise<Account> {
+    return this.call(API_ROUTES.me, API_ROUTES.me.response);
+  }
+
+  communes(): Promise<CommuneSummary[]> {
+    return this.call(API_ROUTES.communes, API_ROUTES.communes.response);
+  }
+
+  commune(insee: string): Promise<Commune> {
+    return this.call(API_ROUTES.commune, API_ROUTES.commune.response, { insee });
+  }
+
+  points(gatewayId: string): Promise<EquipmentPoints> {
+    return this.call(API_ROUTES.points, API_ROUTES.points.response, { id: gatewayId });
+  }
+
+  explain(gatewayId: string, key: string): Promise<OutputExplanation> {
+    return this.call(API_ROUTES.explain, API_ROUTES.explain.response, { id: gatewayId, key });
+  }
+
+  switchings(gatewayId: string, pointKey: string, limit: number): Promise<Switching[]> {
+    const query = `?${new URLSearchParams({ pointKey, limit: String(limit) }).toString()}`;
+    return this.call(API_ROUTES.switchings, API_ROUTES.switchings.response, { id: gatewayId }, undefined, query);
+  }
+
+  command(gatewayId: string, request: CommandRequest): Promise<Command> {
+    return this.call(API_ROUTES.command, API_ROUTES.command.response, { id: gatewayId }, request);
+  }
+
+  alarms(insee: string): Promise<Alarm[]> {
+    const query = `?${new URLSearchParams({ commune: insee, all: 'true', limit: '200' }).toString()}`;
+    return this.call(API_ROUTES.alarms, API_ROUTES.alarms.response, {}, undefined, query);
+  }
+
+  acknowledge(id: number): Promise<Alarm> {
+    return this.call(API_ROUTES.acknowledge, API_ROUTES.acknowledge.response, { id: String(id) });
+  }
+
+  /** The address of the live updates stream (EventSource cannot send headers: the token goes in the query). */
+  eventsUrl(): string {
+    const token = this.options.token() ?? '';
+    return `${this.options.baseUrl ?? ''}${routePath(API_ROUTES.events)}?${new URLSearchParams({ access_token: token }).toString()}`;
+  }
+
+  private async call<S extends z.ZodType | undefined>(
+    route: ApiRoute,
+    schema: S,
+    params: Record<string, string> = {},
+    body?: unknown,
+    query = '',
+  ): Promise<S extends z.ZodType ? z.output<S> : undefined> {
+    const token = this.options.token();
+    const response = await this.fetch(`${this.options.baseUrl ?? ''}${routePath(route, params)}${query}`, {
+      method: route.method.toUpperCase(),
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    const json: unknown = text === '' ? undefined : JSON.parse(text);
+    if (!response.ok) {
+      const error = apiError.safeParse(json);
+      const failure = error.success
+        ? new ApiFailure(response.status, error.data.code, error.data.message)
+        : new ApiFailure(response.status, 'HTTP', `${route.method.toUpperCase()} ${route.path}: ${response.status}`);
+      if (response.status === 401) this.options.onUnauthenticated();
+      throw failure;
+    }
+    if (schema === undefined) return undefined as S extends z.ZodType ? z.output<S> : undefined;
+    return schema.parse(json) as S extends z.ZodType ? z.output<S> : undefined;
+  }
+}

@@ -1,0 +1,162 @@
+import type { Alarm, EquipmentPoints, Gateway, Point } from '@beffroi/api';
+import { groupAlarms } from './alarms-view';
+import { gatewayView, withPointValue } from './commune-view';
+
+const at = '2026-12-03T10:00:00.000Z';
+const point = (key: string, value: Point['value'], status: Point['quality']['status'] = 'good'): Point => ({
+  key,
+  id: key.split(':')[1] ?? '',
+  value,
+  quality: { status },
+  observedAt: at,
+  receivedAt: at,
+});
+
+const gateway: Gateway = {
+  id: 'gw-1',
+  communeInsee: '02691',
+  online: true,
+  lastSeenAt: at,
+  clockOffsetMs: 0,
+  revokedAt: null,
+  health: {
+    at,
+    equipment: {
+      'cabinet-mairie': { online: true },
+      'bells-eglise': { online: false, reason: 'bus belfry is connecting' },
+    },
+    sites: [
+      { id: 'mairie', name: 'Mairie', timeZone: 'Europe/Paris' },
+      { id: 'eglise', name: 'Église', timeZone: 'Europe/Paris' },
+    ],
+  },
+};
+
+const equipment: EquipmentPoints = [
+  {
+    id: 'cabinet-mairie',
+    points: [
+      point('cabinet-mairie:circuit.10.command', true),
+      point('cabinet-mairie:circuit.10.feedback', false),
+      point('cabinet-mairie:circuit.2.command', true),
+      point('cabinet-mairie:circuit.2.feedback', true),
+      point('cabinet-mairie:circuit.2.level', 60),
+      point('cabinet-mairie:door.open', true),
+      point('cabinet-mairie:breaker.tripped', false),
+    ],
+  },
+  { id: 'bells-eglise', points: [point('bells-eglise:bell.1.swing', null, 'bad')] },
+  {
+    id: 'heating-ecole',
+    points: [
+      point('heating-ecole:zone.1.mode', 'eco'),
+      point('heating-ecole:zone.1.temperature', 17.5),
+      point('heating-ecole:zone.1.active_setpoint', 16),
+      point('heating-ecole:zone.1.heater_on', false),
+    ],
+  },
+];
+
+const alarm = (id: number, key: string, extra: Partial<Alarm> = {}): Alarm => ({
+  id,
+  gatewayId: 'gw-1',
+  key,
+  severity: 'critical',
+  message: key,
+  raisedAt: at,
+  clearedAt: null,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  state: 'open',
+  ...extra,
+});
+
+describe("the commune page's model", () => {
+  const view = gatewayView(gateway, equipment, [
+    alarm(1, 'equipment:bells-eglise'),
+    alarm(2, 'equipment:cabinet-mairie', { state: 'cleared', clearedAt: at }),
+  ]);
+
+  it('puts equipment under the site its id ends with, the rest under "Autres équipements"', () => {
+    expect(view.sites.map((site) => [site.name, site.equipment.map((e) => e.id)])).toEqual([
+      ['Mairie', ['cabinet-mairie']],
+      ['Église', ['bells-eglise']],
+      ['Autres équipements', ['heating-ecole']],
+    ]);
+    expect(view.timeZone).toBe('Europe/Paris');
+  });
+
+  it('shows circuits in order with command and feedback agreement and the dimming level', () => {
+    const [cabinet] = view.sites[0]?.equipment ?? [];
+    expect(cabinet?.circuits).toEqual([
+      {
+        index: '2',
+        outputKey: 'cabinet-mairie:circuit.2.command',
+        command: true,
+        feedback: true,
+        agree: true,
+        level: 60,
+      },
+      {
+        index: '10',
+        outputKey: 'cabinet-mairie:circuit.10.command',
+        command: true,
+        feedback: false,
+        agree: false,
+        level: undefined,
+      },
+    ]);
+  });
+
+  it('highlights faults: an offline unit with its reason, an open door, open alarms only', () => {
+    const [cabinet] = view.sites[0]?.equipment ?? [];
+    const [bells] = view.sites[1]?.equipment ?? [];
+    expect(cabinet?.faults).toEqual(['Porte de l’armoire ouverte']);
+    expect(cabinet?.alarms).toBe(0);
+    expect([bells?.online, bells?.offlineReason, bells?.alarms]).toEqual([false, 'bus belfry is connecting', 1]);
+    expect(bells?.bells).toEqual([{ index: '1', outputKey: 'bells-eglise:bell.1.swing', running: undefined }]);
+    expect(view.alarms).toBe(1);
+  });
+
+  it('shows heating zones with temperature, setpoint and mode', () => {
+    expect(view.sites[2]?.equipment[0]?.zones).toEqual([
+      {
+        index: '1',
+        outputKey: 'heating-ecole:zone.1.mode',
+        temperature: 17.5,
+        setpoint: 16,
+        mode: 'eco',
+        heating: false,
+      },
+    ]);
+  });
+
+  it('applies a live value to its point only', () => {
+    const updated = withPointValue(equipment, {
+      pointKey: 'cabinet-mairie:circuit.10.feedback',
+      value: true,
+      quality: { status: 'good' },
+      receivedAt: '2026-12-03T10:00:05.000Z',
+    });
+    const [cabinet] = gatewayView(gateway, updated, []).sites[0]?.equipment ?? [];
+    expect(cabinet?.circuits.map((c) => c.agree)).toEqual([true, true]);
+    expect(updated[1]).toBe(equipment[1]);
+  });
+});
+
+describe('alarms in three groups', () => {
+  it('splits active, acknowledged and cleared, the most severe and most recent first', () => {
+    const groups = groupAlarms([
+      alarm(1, 'a', { severity: 'warning', raisedAt: '2026-12-03T09:00:00.000Z' }),
+      alarm(2, 'b', { severity: 'critical', raisedAt: '2026-12-03T08:00:00.000Z' }),
+      alarm(3, 'c', { severity: 'warning', raisedAt: '2026-12-03T09:30:00.000Z' }),
+      alarm(4, 'd', { acknowledgedAt: at, acknowledgedBy: 'agent@02691' }),
+      alarm(5, 'e', { state: 'cleared', clearedAt: at }),
+    ]);
+    expect([groups.active, groups.acknowledged, groups.cleared].map((g) => g.map((a) => a.id))).toEqual([
+      [2, 3, 1],
+      [4],
+      [5],
+    ]);
+  });
+});

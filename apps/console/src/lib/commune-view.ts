@@ -1,0 +1,180 @@
+import type { Alarm, EquipmentPoints, Gateway, Point } from '@beffroi/api';
+import { fr } from '../i18n/fr';
+import { DEFAULT_TIME_ZONE } from './format';
+import { equipmentName, siteOf } from './names';
+
+/** A lighting circuit: what was ordered, what the cabinet says, and whether they agree. */
+export interface CircuitView {
+  readonly index: string;
+  readonly outputKey: string;
+  readonly command: Point['value'];
+  readonly feedback: Point['value'];
+  /** Undefined while either side is unknown. */
+  readonly agree: boolean | undefined;
+  readonly level: number | undefined;
+}
+
+export interface BellView {
+  readonly index: string;
+  readonly outputKey: string;
+  readonly running: boolean | undefined;
+}
+
+export interface ZoneView {
+  readonly index: string;
+  readonly outputKey: string;
+  readonly temperature: number | undefined;
+  readonly setpoint: number | undefined;
+  readonly mode: string | undefined;
+  readonly heating: boolean | undefined;
+}
+
+export interface EquipmentView {
+  readonly id: string;
+  readonly name: string;
+  /** Undefined when the gateway has not said (no health report yet). */
+  readonly online: boolean | undefined;
+  readonly offlineReason: string | undefined;
+  readonly faults: readonly string[];
+  readonly alarms: number;
+  readonly circuits: readonly CircuitView[];
+  readonly bells: readonly BellView[];
+  readonly zones: readonly ZoneView[];
+}
+
+export interface SiteView {
+  readonly id: string;
+  readonly name: string;
+  readonly equipment: readonly EquipmentView[];
+}
+
+export interface GatewayView {
+  readonly id: string;
+  readonly online: boolean;
+  readonly lastSeenAt: string | null;
+  readonly timeZone: string;
+  readonly alarms: number;
+  readonly sites: readonly SiteView[];
+}
+
+/** The commune page's model: gateways → sites → equipment → circuits, bells, zones, with faults highlighted. */
+export function gatewayView(gateway: Gateway, equipment: EquipmentPoints, alarms: readonly Alarm[]): GatewayView {
+  const sites = gateway.health?.sites ?? [];
+  const siteIds = sites.map((site) => site.id);
+  const open = alarms.filter((alarm) => alarm.gatewayId === gateway.id && alarm.state === 'open');
+  const bySite = new Map<string, EquipmentView[]>();
+  for (const item of equipment) {
+    const health = gateway.health?.equipment[item.id];
+    const view: EquipmentView = {
+      id: item.id,
+      name: equipmentName(item.id),
+      online: health?.online,
+      offlineReason: health?.online === false ? health.reason : undefined,
+      faults: faultsOf(item.points),
+      alarms: open.filter((alarm) => alarm.key === `equipment:${item.id}` || alarm.key.startsWith(`${item.id}:`))
+        .length,
+      circuits: circuitsOf(item.id, item.points),
+      bells: bellsOf(item.id, item.points),
+      zones: zonesOf(item.id, item.points),
+    };
+    const site = siteOf(item.id, siteIds) ?? '';
+    bySite.set(site, [...(bySite.get(site) ?? []), view]);
+  }
+  const known: SiteView[] = sites
+    .filter((site) => bySite.has(site.id))
+    .map((site) => ({ id: site.id, name: site.name, equipment: bySite.get(site.id) ?? [] }));
+  const others = bySite.get('');
+  return {
+    id: gateway.id,
+    online: gateway.online,
+    lastSeenAt: gateway.lastSeenAt,
+    timeZone: sites[0]?.timeZone ?? DEFAULT_TIME_ZONE,
+    alarms: open.length,
+    sites: others === undefined ? known : [...known, { id: '', name: fr.commune.otherEquipment, equipment: others }],
+  };
+}
+
+/** Applies a live value to the points of a gateway (the same shape as the points route answers). */
+export function withPointValue(
+  equipment: EquipmentPoints,
+  update: { pointKey: string; value: Point['value']; quality: Point['quality']; receivedAt: string },
+): EquipmentPoints {
+  return equipment.map((item) =>
+    update.pointKey.startsWith(`${item.id}:`)
+      ? {
+          ...item,
+          points: item.points.map((point) =>
+            point.key === update.pointKey
+              ? { ...point, value: update.value, quality: update.quality, receivedAt: update.receivedAt }
+              : point,
+          ),
+        }
+      : item,
+  );
+}
+
+function valueOf(points: readonly Point[], id: string): Point['value'] {
+  const point = points.find((p) => p.id === id);
+  return point === undefined || point.quality.status === 'bad' ? null : point.value;
+}
+
+function numberOf(points: readonly Point[], id: string): number | undefined {
+  const value = valueOf(points, id);
+  return typeof value === 'number' ? value : undefined;
+}
+
+function boolOf(points: readonly Point[], id: string): boolean | undefined {
+  const value = valueOf(points, id);
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function indexes(points: readonly Point[], group: string, suffix: string): string[] {
+  const pattern = new RegExp(`^${group}\\.(\\d+)\\.${suffix}$`);
+  return points
+    .map((point) => pattern.exec(point.id)?.[1])
+    .filter((index): index is string => index !== undefined)
+    .sort((a, b) => Number(a) - Number(b));
+}
+
+function faultsOf(points: readonly Point[]): string[] {
+  return Object.entries(fr.commune.faults)
+    .filter(([id]) => boolOf(points, id) === true)
+    .map(([, text]) => text);
+}
+
+function circuitsOf(equipmentId: string, points: readonly Point[]): CircuitView[] {
+  return indexes(points, 'circuit', 'command').map((index) => {
+    const command = valueOf(points, `circuit.${index}.command`);
+    const feedback = valueOf(points, `circuit.${index}.feedback`);
+    return {
+      index,
+      outputKey: `${equipmentId}:circuit.${index}.command`,
+      command,
+      feedback,
+      agree: command === null || feedback === null ? undefined : command === feedback,
+      level: numberOf(points, `circuit.${index}.level`),
+    };
+  });
+}
+
+function bellsOf(equipmentId: string, points: readonly Point[]): BellView[] {
+  return indexes(points, 'bell', 'swing').map((index) => ({
+    index,
+    outputKey: `${equipmentId}:bell.${index}.swing`,
+    running: boolOf(points, `bell.${index}.running`),
+  }));
+}
+
+function zonesOf(equipmentId: string, points: readonly Point[]): ZoneView[] {
+  return indexes(points, 'zone', 'mode').map((index) => {
+    const mode = valueOf(points, `zone.${index}.mode`);
+    return {
+      index,
+      outputKey: `${equipmentId}:zone.${index}.mode`,
+      temperature: numberOf(points, `zone.${index}.temperature`),
+      setpoint: numberOf(points, `zone.${index}.active_setpoint`),
+      mode: typeof mode === 'string' ? mode : undefined,
+      heating: boolOf(points, `zone.${index}.heater_on`),
+    };
+  });
+}

@@ -1,0 +1,36 @@
+import { fr } from '../i18n/fr';
+
+/** The time zone when a gateway has not reported its sites yet. */
+export const DEFAULT_TIME_ZONE = 'Europe/Paris';
+
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** `jeu. 3 déc., 23:00`: an instant in the site's own time zone. */
+export function formatDateTime(instant: string | Date, timeZone: string): string {
+  let format = dateTimeFormats.get(timeZone);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat('fr-FR', {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+    });
+    dateTimeFormats.set(timeZone, format);
+  }
+  return format.format(typeof instant === 'string' ? new Date(instant) : instant);
+}
+
+/** `19,5 °C`. */
+export function formatTemperature(value: number): string {
+  return `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(value)} °C`;
+}
+
+/** A reported value in words: on/off for a boolean, a heating mode in French, numbers the French way. */
+export function formatValue(value: boolean | number | string | null | undefined): string {
+  if (value === null || value === undefined) return fr.commune.unknown;
+  if (typeof value === 'boolean') return value ? fr.commune.on : fr.commune.off;
+  if (typeof value === 'number') return new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(value);
+  return fr.modes[value] ?? value;
+}

@@ -1,0 +1,53 @@
+/** The console's addresses: what each path shows, and the path of each page. */
+export type Page =
+  | { readonly name: 'login'; readonly retour: string | undefined }
+  | { readonly name: 'home' }
+  | { readonly name: 'commune'; readonly insee: string }
+  | { readonly name: 'alarms'; readonly insee: string }
+  | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
+  | { readonly name: 'not-found' };
+
+/** The page at `pathname` (`search` carries `?retour=` for the login). */
+export function pageOf(pathname: string, search = ''): Page {
+  const parts = pathname
+    .split('/')
+    .filter((part) => part !== '')
+    .map((part) => decodeURIComponent(part));
+  if (parts.length === 0) return { name: 'home' };
+  if (parts.length === 1 && parts[0] === 'connexion') {
+    const retour = new URLSearchParams(search).get('retour');
+    return { name: 'login', retour: retour !== null && isLocalPath(retour) ? retour : undefined };
+  }
+  const [communes, insee, section, gatewayId, outputs, key] = parts;
+  if (communes !== 'communes' || insee === undefined) return { name: 'not-found' };
+  if (parts.length === 2) return { name: 'commune', insee };
+  if (parts.length === 3 && section === 'alarmes') return { name: 'alarms', insee };
+  if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
+    return { name: 'output', insee, gatewayId, key };
+  }
+  return { name: 'not-found' };
+}
+
+/** The path of a page. */
+export function pathOf(page: Page): string {
+  const e = encodeURIComponent;
+  switch (page.name) {
+    case 'login':
+      return page.retour === undefined ? '/connexion' : `/connexion?retour=${e(page.retour)}`;
+    case 'home':
+      return '/';
+    case 'commune':
+      return `/communes/${e(page.insee)}`;
+    case 'alarms':
+      return `/communes/${e(page.insee)}/alarmes`;
+    case 'output':
+      return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
+    case 'not-found':
+      return '/';
+  }
+}
+
+/** Only a path of this console may be returned to after login (never another site). */
+function isLocalPath(path: string): boolean {
+  return path.startsWith('/') && !path.startsWith('//') && !path.startsWith('/connexion');
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import {
+  alarm,
+  command,
+  commandRequest,
+  commune,
+  communeSummary,
+  equipmentPoints,
+  account,
+  loginRequest,
+  loginResponse,
+  outputExplanation,
+  switchings,
+} from './schemas';
+
+export type HttpMethod = 'get' | 'post';
+
+/** One route the console calls: its method, its path as OpenAPI writes it, what it takes and what it answers. */
+export interface ApiRoute {
+  readonly method: HttpMethod;
+  /** OpenAPI path, `{name}` for a parameter: `/api/gateways/{id}/points`. */
+  readonly path: string;
+  readonly body?: z.ZodType;
+  /** What a success answers; `undefined` for 204 No Content and for an event stream. */
+  readonly response?: z.ZodType;
+}
+
+/** Every route of central the console calls. A route listed here that central does not serve fails a test. */
+export const API_ROUTES = {
+  login: { method: 'post', path: '/api/auth/login', body: loginRequest, response: loginResponse },
+  logout: { method: 'post', path: '/api/auth/logout' },
+  me: { method: 'get', path: '/api/auth/me', response: account },
+  communes: { method: 'get', path: '/api/communes', response: z.array(communeSummary) },
+  commune: { method: 'get', path: '/api/communes/{insee}', response: commune },
+  points: { method: 'get', path: '/api/gateways/{id}/points', response: equipmentPoints },
+  explain: { method: 'get', path: '/api/gateways/{id}/outputs/{key}', response: outputExplanation },
+  switchings: { method: 'get', path: '/api/gateways/{id}/switchings', response: switchings },
+  command: { method: 'post', path: '/api/gateways/{id}/commands', body: commandRequest, response: command },
+  commands: { method: 'get', path: '/api/gateways/{id}/commands', response: z.array(command) },
+  alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
+  acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
+  events: { method: 'get', path: '/api/events' },
+} as const satisfies Record<string, ApiRoute>;
+export type ApiRouteName = keyof typeof API_ROUTES;
+
+/** The request path of a route: `{name}` replaced by its parameter, URI-encoded. */
+export function routePath(route: ApiRoute, params: Readonly<Record<string, string>> = {}): string {
+  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`${route.path}: missing parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+}
