@@ -267,6 +267,8 @@ export class SyncPeer {
         return;
       case 'desired.applied':
       case 'desired.resync':
+      case 'desired.result':
+      case 'catalogue':
       case 'clock.pong':
         return;
     }

@@ -1,4 +1,4 @@
-import { loginRequest, loginResponse } from '@beffroi/api';
+import { account, loginRequest, loginResponse } from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { z } from 'zod';
