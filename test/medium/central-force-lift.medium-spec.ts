@@ -1,18 +1,26 @@
 import { type CentralHarness, startCentral } from '../support/central-harness';
+import { ProtocolGateway } from '../support/protocol-gateway';
 
 const POINT = 'cabinet:circuit.1.command';
 
 let central: CentralHarness;
 let admin: string;
+let gateway: ProtocolGateway;
 
 beforeAll(async () => {
   central = await startCentral();
   admin = await central.login('admin@useda');
   const { code } = (await central.api(admin, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
-  await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId: 'gw-lift' });
+  const enrolment = await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId: 'gw-lift' });
+  // Central checks commands against what the gateway reported: it connects once and reports its catalogue.
+  gateway = new ProtocolGateway('gw-lift', (enrolment.body as { credential: string }).credential, central.wsUrl);
+  await gateway.connect();
 });
 
-afterAll(() => central.close());
+afterAll(async () => {
+  gateway.close();
+  await central.close();
+});
 
 describe('forcing the lift of a lock-out from central', () => {
   it('is refused to every role but the syndicate admin', async () => {

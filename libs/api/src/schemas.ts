@@ -154,8 +154,10 @@ export const commandRequest = z.discriminatedUnion(
     z.strictObject({ ...commandCommon, action: z.literal('override-until'), value: commandValue, until: instant }),
     z.strictObject({ ...commandCommon, action: z.literal('ring'), value: commandValue }),
     z.strictObject({ ...commandCommon, action: z.literal('release') }),
+    /** Syndicate admins only: lifts a field engineer's lock-out; audited. */
+    z.strictObject({ ...commandCommon, action: z.literal('force-lift-lockout') }),
   ],
-  { error: 'expected action switch | override-until | ring | release' },
+  { error: 'expected action switch | override-until | ring | release | force-lift-lockout' },
 );
 export type CommandRequest = z.output<typeof commandRequest>;
 
@@ -166,7 +168,7 @@ export const command = z.looseObject({
   id: z.string(),
   gatewayId: z.string(),
   pointKey: z.string(),
-  action: z.enum(['switch', 'override-until', 'ring', 'release']),
+  action: z.enum(['switch', 'override-until', 'ring', 'release', 'force-lift-lockout']),
   value: scalar.optional(),
   until: instant.optional(),
   notAfter: instant,
