@@ -281,7 +281,7 @@ const centralUrl = z.string({ error: CENTRAL_URL_ERROR }).refine(
 /** Messages the outbox holds per class before it asks for help (telemetry is downsampled, the rest never dropped). */
 const outboxQuota = (fallback: number) => intIn(1, 10_000_000).default(fallback);
 
-/** How the gateway reaches central (DESIGN.md "Sync"); without this section it runs alone. */
+/** How the gateway reaches central (docs/architecture.md "Sync"); without this section it runs alone. */
 export const centralConfigSchema = z
   .strictObject({
     /** Central's base URL; the sync socket is ws(s)://<same host and path>/api/sync. */

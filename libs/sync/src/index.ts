@@ -1,5 +1,5 @@
 /**
- * Sync protocol between a gateway and central (DESIGN.md "Sync"): versioned message schemas and the pure rules each
+ * Sync protocol between a gateway and central (docs/architecture.md "Sync"): versioned message schemas and the pure rules each
  * side follows. No I/O and no clock: the apps persist, send, and pass `now`.
  *
  * Flow of one connection (the gateway dials out over WebSocket; its credential is checked on the upgrade request):

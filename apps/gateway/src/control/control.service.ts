@@ -117,7 +117,7 @@ interface Output {
 }
 
 /**
- * Who decides each output (the priority array of DESIGN.md "Control"), and the switchings that follow: whenever the
+ * Who decides each output (the priority array of docs/architecture.md "Control"), and the switchings that follow: whenever the
  * winning value differs from what the output was last switched to, a verified write is sent and recorded (libs/domain
  * `decideSwitch` says whether and when). Equipment protection is enforced here: an output switched less than
  * `control.minimumOnOff` ago is held in the protection slot until that time has passed. Arrays are kept in SQLite, so

@@ -30,7 +30,7 @@ import { reportText } from './report-messages';
 const LEDGER_KEEP_MS = 7 * 24 * 3_600_000;
 
 /**
- * Runs central's commands (DESIGN.md "Sync"): each id is admitted once with libs/sync `admitCommand` against a ledger
+ * Runs central's commands (docs/architecture.md "Sync"): each id is admitted once with libs/sync `admitCommand` against a ledger
  * kept in SQLite — the `running` row is committed before anything moves, so a command delivered twice, or again
  * after a restart, never runs twice (a finished one is answered with its recorded result). A command past its
  * `notAfter` on central's clock (the gateway's corrected by the measured skew) is reported expired and never run.

@@ -72,7 +72,7 @@ function reasonOf(problems: readonly DocumentProblem[]): string {
 }
 
 /**
- * Central's desired state on the gateway (DESIGN.md "Sync"): the last applied version and its sections, kept in
+ * Central's desired state on the gateway (docs/architecture.md "Sync"): the last applied version and its sections, kept in
  * SQLite, applied with libs/sync `receiveDesired` (newer versions only, a delta only on its exact base). Applying is
  * level-triggered — the whole state is reconciled each time, so a lost message leaves no lasting drift:
  * - `overrides` go to each output's manual slot (10) with their expiry; a key that leaves the section releases the

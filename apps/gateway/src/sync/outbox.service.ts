@@ -39,7 +39,7 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 /**
- * The gateway's durable outbox (DESIGN.md "Sync"): libs/sync's {@link Outbox} mirrored in SQLite. A message is
+ * The gateway's durable outbox (docs/architecture.md "Sync"): libs/sync's {@link Outbox} mirrored in SQLite. A message is
  * committed — with the record it reports, in one transaction — before its producer goes on and before it can be
  * sent; it is deleted only once central acknowledged it. The next seq is stored too, so a seq is never reused, even
  * across restarts with an empty outbox. Its incarnation id, made when the store is first opened and kept in it, tells

@@ -73,7 +73,7 @@ interface Session {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * The gateway's side of the sync with central (DESIGN.md "Sync"). The gateway dials out (it sits behind 4G/NAT):
+ * The gateway's side of the sync with central (docs/architecture.md "Sync"). The gateway dials out (it sits behind 4G/NAT):
  * enrolment once (`POST /api/enrolment` → credential file), then one WebSocket to `/api/sync` at a time, ever, with
  * its credential. On each connection: `hello` (desired version, outbox range, clock) → `welcome`; then the outbox is
  * rewound and drained at the configured rate as `report` frames, acks delete what central stored, desired state and

@@ -41,7 +41,7 @@ export type SwitchDecision =
   | { readonly action: 'wait'; readonly untilMs: number; readonly why: 'retry' | 'restored' };
 
 /**
- * Whether and when an output switches (DESIGN.md "Control"): after a restart, an output the equipment already shows
+ * Whether and when an output switches (docs/architecture.md "Control"): after a restart, an output the equipment already shows
  * right is adopted, not written; a value that failed is tried again once its retry is due (a new target is tried at
  * once); an output switched less than the minimum on/off time ago is held until that time has passed. A hold ends
  * on a whole millisecond strictly after `nowMs` (rounded up), so its expiry is never already past when it is set.

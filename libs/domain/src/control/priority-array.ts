@@ -1,6 +1,6 @@
 import type { PointScalar } from '../point.schema';
 
-/** Who decides an output's value, highest first (DESIGN.md "Control"): the lowest occupied slot number wins. */
+/** Who decides an output's value, highest first (docs/architecture.md "Control"): the lowest occupied slot number wins. */
 export const PRIORITY_SLOTS = {
   safety: 1,
   protection: 5,

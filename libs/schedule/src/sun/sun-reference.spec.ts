@@ -4,7 +4,7 @@ import { localDaySpan, type LocalDaySpan } from '../time/zoned-time';
 import { type SunDay, sunDay, type SunHorizon, type SunSite, type SunStatus } from './sun';
 
 /**
- * Every day of 2027 against astronomy-engine, the reference implementation (DESIGN.md, "Sun"): each event is
+ * Every day of 2027 against astronomy-engine, the reference implementation (docs/architecture.md, "Schedules"): each event is
  * searched from the site's local midnight for the length of that local day, at the altitude of the Sun's centre
  * that the horizon setting (and the observer's height) stands for.
  */
@@ -14,7 +14,7 @@ const DAYS = 365;
 const HORIZON_ALTITUDE_DEGREES: Record<SunHorizon, number> = { usno: -0.833, imcce: -0.607 };
 const CIVIL_TWILIGHT_DEGREES = -6;
 const HORIZON_DIP_DEGREES_PER_SQRT_METRE = 0.0347;
-/** DESIGN.md target for the sun against astronomy-engine. */
+/** The target for the sun (docs/architecture.md "Targets") against astronomy-engine. */
 const MAX_ERROR_SECONDS = 10;
 /** Near the polar circle the crossing is grazing and a tiny error in declination moves it by many seconds. */
 const MAX_POLAR_ERROR_SECONDS = 60;

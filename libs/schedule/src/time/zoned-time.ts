@@ -12,7 +12,7 @@ import {
 } from './local-date';
 
 /**
- * How a wall-clock time was placed on the time line (DESIGN.md, "Wall-clock policy across DST"):
+ * How a wall-clock time was placed on the time line (docs/architecture.md "Schedules": the policy across daylight saving changes):
  * - `none`: the time occurs exactly once that day;
  * - `gap`: the time does not exist (spring forward); it runs at the first instant after the gap;
  * - `overlap`: the time occurs twice (fall back); it runs at its first occurrence.
