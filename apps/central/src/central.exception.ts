@@ -1,14 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type DocumentProblem, problemsFromIssues } from '@beffroi/domain';
-import {
-  type ErrorAnswer,
-  expressRoutes,
-  frameworkErrorAnswer,
-  isSecretPath,
-  requestIssueMessage,
-} from '@beffroi/runtime';
-import type { Request, Response } from 'express';
+import { answerError, type ErrorAnswer, isSecretPath, requestIssueMessage } from '@beffroi/runtime';
 import type { z } from 'zod';
 
 export enum CentralExceptionCode {
@@ -59,6 +52,17 @@ function statusOf(code: CentralExceptionCode): HttpStatus {
   }
 }
 
+function answerOf(exception: unknown): ErrorAnswer | undefined {
+  if (!(exception instanceof CentralException)) return undefined;
+  return {
+    status: statusOf(exception.code),
+    code: exception.code,
+    message: exception.message,
+    problems: exception.problems,
+    ...(exception.retryAfter === undefined ? {} : { retryAfter: exception.retryAfter }),
+  };
+}
+
 /**
  * Central's one exception filter (registered with `APP_FILTER`): every error of the HTTP API — central's own, a
  * route that does not exist, a method a path does not accept, a body that is not JSON or too large, anything
@@ -72,28 +76,7 @@ export class CentralExceptionFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const answer: ErrorAnswer =
-      exception instanceof CentralException
-        ? {
-            status: statusOf(exception.code),
-            code: exception.code,
-            message: exception.message,
-            problems: exception.problems,
-          }
-        : frameworkErrorAnswer(exception, request, expressRoutes(this.adapterHost.httpAdapter.getInstance<unknown>()));
-    if (answer.status >= 500) {
-      this.logger.error(
-        `${request.method} ${request.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
-      );
-    }
-    const response = http.getResponse<Response>();
-    if (answer.allow !== undefined) response.setHeader('Allow', answer.allow.join(', '));
-    if (exception instanceof CentralException && exception.retryAfter !== undefined) {
-      response.setHeader('Retry-After', String(exception.retryAfter));
-    }
-    response.status(answer.status).json({ code: answer.code, message: answer.message, problems: answer.problems });
+    answerError(exception, host, answerOf, this.adapterHost.httpAdapter.getInstance<unknown>(), this.logger);
   }
 }
 

@@ -1,8 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { type DocumentProblem, problemsFromIssues } from '@beffroi/domain';
-import { type ErrorAnswer, expressRoutes, frameworkErrorAnswer, requestIssueMessage } from '@beffroi/runtime';
-import type { Request, Response } from 'express';
+import { answerError, type ErrorAnswer, requestIssueMessage } from '@beffroi/runtime';
 import type { z } from 'zod';
 
 export enum GatewayExceptionCode {
@@ -44,6 +43,16 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
   }
 }
 
+function answerOf(exception: unknown): ErrorAnswer | undefined {
+  if (!(exception instanceof GatewayException)) return undefined;
+  return {
+    status: statusOf(exception.code),
+    code: exception.code,
+    message: exception.message,
+    problems: exception.problems,
+  };
+}
+
 /**
  * The gateway's one exception filter (registered with `APP_FILTER`): every error of the local API — the gateway's
  * own, a route that does not exist, a method a path does not accept, a body that is not JSON or too large, anything
@@ -57,25 +66,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const answer: ErrorAnswer =
-      exception instanceof GatewayException
-        ? {
-            status: statusOf(exception.code),
-            code: exception.code,
-            message: exception.message,
-            problems: exception.problems,
-          }
-        : frameworkErrorAnswer(exception, request, expressRoutes(this.adapterHost.httpAdapter.getInstance<unknown>()));
-    if (answer.status >= 500) {
-      this.logger.error(
-        `${request.method} ${request.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
-      );
-    }
-    const response = http.getResponse<Response>();
-    if (answer.allow !== undefined) response.setHeader('Allow', answer.allow.join(', '));
-    response.status(answer.status).json({ code: answer.code, message: answer.message, problems: answer.problems });
+    answerError(exception, host, answerOf, this.adapterHost.httpAdapter.getInstance<unknown>(), this.logger);
   }
 }
 

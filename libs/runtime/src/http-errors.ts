@@ -1,4 +1,5 @@
-import { HttpException, HttpStatus } from '@nestjs/common';
+import { type ArgumentsHost, HttpException, HttpStatus, type Logger } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import type { z } from 'zod';
 
 /** One problem of a request: where (a field path, empty for the whole part) and what is wrong. */
@@ -15,6 +16,34 @@ export interface ErrorAnswer {
   problems: readonly RequestProblem[];
   /** For 405: the methods the path accepts (the `Allow` header). */
   allow?: readonly string[];
+  /** For 429: the seconds to wait before trying again (the `Retry-After` header). */
+  retryAfter?: number;
+}
+
+/**
+ * What an app's one exception filter does with any error: its own exceptions answered as `own` maps them (undefined
+ * for anything else), the framework's as {@link frameworkErrorAnswer} says; a 5xx is logged with its stack, never
+ * answered with it. Every answer is `{code, message, problems}`.
+ */
+export function answerError(
+  exception: unknown,
+  host: ArgumentsHost,
+  own: (exception: unknown) => ErrorAnswer | undefined,
+  app: unknown,
+  logger: Logger,
+): void {
+  const http = host.switchToHttp();
+  const request = http.getRequest<Request>();
+  const answer = own(exception) ?? frameworkErrorAnswer(exception, request, expressRoutes(app));
+  if (answer.status >= 500) {
+    logger.error(
+      `${request.method} ${request.path}: ${exception instanceof Error ? (exception.stack ?? exception.message) : String(exception)}`,
+    );
+  }
+  const response = http.getResponse<Response>();
+  if (answer.allow !== undefined) response.setHeader('Allow', answer.allow.join(', '));
+  if (answer.retryAfter !== undefined) response.setHeader('Retry-After', String(answer.retryAfter));
+  response.status(answer.status).json({ code: answer.code, message: answer.message, problems: answer.problems });
 }
 
 /** A route the HTTP server serves: its method and its path pattern (`/api/gateways/:id`). */
