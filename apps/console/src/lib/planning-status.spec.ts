@@ -1,0 +1,30 @@
+import type { GatewaySchedule } from '@beffroi/api';
+import { advanceVersions, scheduleStatus, statusText } from './planning-status';
+
+const fromConfig: GatewaySchedule = {
+  id: 'eclairage-hotel-de-ville',
+  kind: 'lighting',
+  targets: { outputs: ['cabinet-hotel-de-ville:circuit.1.command'] },
+  document: {},
+  source: 'config',
+  replacedBy: null,
+};
+const desired: GatewaySchedule = { ...fromConfig, source: 'central', state: 'pending', reason: null };
+
+describe('where a schedule stands', () => {
+  it('is run from the config, pending until the gateway runs the saved version, then applied', () => {
+    expect(scheduleStatus(fromConfig, undefined, undefined)).toBe('config');
+    expect(scheduleStatus(desired, { desired: 4, applied: 3 }, 4)).toBe('pending');
+    expect(statusText('pending')).toBe('en attente');
+    const after = advanceVersions({ desired: 4, applied: 3 }, { gatewayId: 'gw', appliedVersion: 4 });
+    expect(scheduleStatus(desired, after, 4)).toBe('applied');
+    expect(statusText('applied')).toBe('appliqué par la passerelle');
+  });
+
+  it('stays refused when the gateway refused it, and ignores events that apply nothing newer', () => {
+    expect(scheduleStatus({ ...desired, state: 'refused' }, { desired: 4, applied: 4 }, 4)).toBe('refused');
+    const versions = { desired: 4, applied: 4 };
+    expect(advanceVersions(versions, { gatewayId: 'gw', resultVersion: 4 })).toBe(versions);
+    expect(advanceVersions(versions, { gatewayId: 'gw', appliedVersion: 2 })).toBe(versions);
+  });
+});
