@@ -203,7 +203,11 @@ export const fr = {
     notLighting: 'Seuls les programmes d’éclairage se modifient ici pour l’instant.',
     notFound: 'Ce programme n’existe pas sur cette passerelle.',
     readOnly: 'Votre compte est en lecture seule : vous voyez le planning sans pouvoir le modifier.',
-    site: (name: string, timeZone: string) => `Site : ${name} (heure de ${timeZone})`,
+    source: 'Origine',
+    outputs: 'Sorties pilotées',
+    siteLabel: 'Site',
+    siteValue: (name: string, timeZone: string) => `${name} (heure de ${timeZone})`,
+    versions: 'Versions',
     week: 'Les 7 prochaines nuits',
     weekIntro:
       'Chaque ligne est une nuit, de midi à midi. La partie claire est allumée ; les repères donnent le coucher et le lever du soleil.',

@@ -1,5 +1,5 @@
 import type { GatewaySchedule } from '@beffroi/api';
-import { advanceVersions, scheduleStatus, statusText } from './planning-status';
+import { advanceVersions, mayEditSchedules, scheduleStatus, siteOfSchedule, statusText } from './planning-status';
 
 const fromConfig: GatewaySchedule = {
   id: 'eclairage-hotel-de-ville',
@@ -26,5 +26,35 @@ describe('where a schedule stands', () => {
     const versions = { desired: 4, applied: 4 };
     expect(advanceVersions(versions, { gatewayId: 'gw', resultVersion: 4 })).toBe(versions);
     expect(advanceVersions(versions, { gatewayId: 'gw', appliedVersion: 2 })).toBe(versions);
+  });
+});
+
+describe('the site a schedule runs at', () => {
+  const sites = [{ id: 'basilique' }, { id: 'hotel-de-ville' }];
+  it('is its own site, else that of its equipment, else the first', () => {
+    expect(siteOfSchedule(fromConfig, sites)).toEqual({ id: 'hotel-de-ville' });
+    expect(siteOfSchedule({ ...fromConfig, targets: { ...fromConfig.targets, site: 'basilique' } }, sites)).toEqual({
+      id: 'basilique',
+    });
+    expect(siteOfSchedule({ ...fromConfig, targets: { outputs: ['armoire-x:circuit.1.command'] } }, sites)).toEqual({
+      id: 'basilique',
+    });
+  });
+});
+
+describe('who may edit schedules', () => {
+  it('is a syndicate admin or commune staff, as central says; a field engineer and a reader only see them', () => {
+    const account = (role: 'syndicate-admin' | 'commune-staff' | 'field-engineer' | 'read-only') => ({
+      accountId: 1,
+      login: 'x',
+      role,
+      syndicateId: null,
+      communeInsee: '02691',
+    });
+    expect(
+      (['syndicate-admin', 'commune-staff', 'field-engineer', 'read-only'] as const).map((role) =>
+        mayEditSchedules(account(role)),
+      ),
+    ).toEqual([true, true, false, false]);
   });
 });

@@ -1,4 +1,4 @@
-import type { DesiredEvent, DesiredState, GatewaySchedule } from '@beffroi/api';
+import type { Account, DesiredEvent, DesiredState, GatewaySchedule } from '@beffroi/api';
 import { fr } from '../i18n/fr';
 
 /**
@@ -44,4 +44,23 @@ export function advanceVersions(versions: Versions, event: DesiredEvent): Versio
 /** The status in words. */
 export function statusText(status: ScheduleStatus): string {
   return fr.planning.states[status] ?? status;
+}
+
+/**
+ * The site a schedule runs at: its own `site`, else the site whose id ends the id of the equipment of its first
+ * output or zone (`cabinet-hotel-de-ville` is at `hotel-de-ville`), else the gateway's first site.
+ */
+export function siteOfSchedule<S extends { readonly id: string }>(
+  schedule: GatewaySchedule,
+  sites: readonly S[],
+): S | undefined {
+  const { site, outputs, zones, equipment } = schedule.targets;
+  if (site !== undefined) return sites.find((candidate) => candidate.id === site);
+  const equipmentId = (outputs?.[0] ?? zones?.[0] ?? equipment ?? '').split(':')[0] ?? '';
+  return sites.find((candidate) => equipmentId.endsWith(candidate.id)) ?? sites[0];
+}
+
+/** Who may edit schedules: syndicate admins and commune staff (central answers 403 to the others). */
+export function mayEditSchedules(account: Account): boolean {
+  return account.role === 'syndicate-admin' || account.role === 'commune-staff';
 }
