@@ -337,6 +337,7 @@ export const fr = {
     save: 'Enregistrer',
     saving: 'Enregistrement…',
     reset: 'Annuler les modifications',
+    backToConfig: 'Revenir à la version de la configuration',
     unsaved: 'Modifications non enregistrées',
     saved: (version: number) => `Enregistré (version ${version})`,
     status: 'État',

@@ -124,6 +124,12 @@ export class ApiClient {
     return this.call(API_ROUTES.putSchedule, API_ROUTES.putSchedule.response, params, item);
   }
 
+  /** Removes the console's version of a schedule from the desired state (a config schedule of that id runs again). */
+  removeSchedule(gatewayId: string, scheduleId: string): Promise<ScheduleChange> {
+    const params = { id: gatewayId, scheduleId };
+    return this.call(API_ROUTES.removeSchedule, API_ROUTES.removeSchedule.response, params);
+  }
+
   /** Checks a schedule document; with a gateway's site, over a year from `from` (a night `YYYY-MM-DD`). */
   lintSchedule(
     kind: string,

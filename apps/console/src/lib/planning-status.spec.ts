@@ -21,6 +21,11 @@ describe('where a schedule stands', () => {
     expect(statusText('applied')).toBe('appliqué par la passerelle');
   });
 
+  it('is pending after going back to the config until the gateway runs that version', () => {
+    expect(scheduleStatus(fromConfig, { desired: 5, applied: 4 }, 5)).toBe('pending');
+    expect(scheduleStatus(fromConfig, { desired: 5, applied: 5 }, 5)).toBe('config');
+  });
+
   it('stays refused when the gateway refused it, and ignores events that apply nothing newer', () => {
     expect(scheduleStatus({ ...desired, state: 'refused' }, { desired: 4, applied: 4 }, 4)).toBe('refused');
     const versions = { desired: 4, applied: 4 };

@@ -14,7 +14,8 @@ export interface Versions {
 }
 
 /**
- * The status of `schedule`: a config schedule not replaced runs from the config; a desired one is refused when the
+ * The status of `schedule`: a config schedule not replaced runs from the config (pending while the gateway has not
+ * applied `saved`, the version that removed the console's version of it); a desired one is refused when the
  * gateway said so, applied once the gateway runs a version at least as new as `saved` (the version this screen saved,
  * or central's current one), pending before.
  */
@@ -23,7 +24,9 @@ export function scheduleStatus(
   versions: Versions | undefined,
   saved: number | undefined,
 ): ScheduleStatus {
-  if (schedule.source === 'config') return 'config';
+  if (schedule.source === 'config') {
+    return saved !== undefined && versions !== undefined && versions.applied < saved ? 'pending' : 'config';
+  }
   if (schedule.state === 'refused') return 'refused';
   if (versions === undefined) return schedule.state ?? 'pending';
   return versions.applied >= (saved ?? versions.desired) ? 'applied' : 'pending';
