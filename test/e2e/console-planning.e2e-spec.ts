@@ -201,6 +201,8 @@ describe('the Planning screen in a real browser', () => {
       );
       expect(await page.getByTestId('year').locator('.tone-daylight').count()).toBeGreaterThan(0);
       expect(await page.getByTestId('lint').textContent()).toContain('Allumé après le lever du soleil');
+      const relight = page.getByTestId('programme-nuit').locator('li').filter({ hasText: 'Point 3 — à 06:30' });
+      expect(await relight.textContent()).toContain('Allumé après le lever du soleil');
       await expectAxeClean(page, 'un programme, avec ses anomalies');
       await page.getByRole('button', { name: 'Annuler les modifications' }).click();
       await waitForText(page.getByTestId('year-findings'), (text) => !text.includes('après le lever'), LIVE_TIMEOUT);
