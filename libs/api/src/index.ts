@@ -1,3 +1,4 @@
 export * from './events';
+export * from './planning';
 export * from './routes';
 export * from './schemas';

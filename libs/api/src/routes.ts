@@ -12,8 +12,17 @@ import {
   outputExplanation,
   switchings,
 } from './schemas';
+import {
+  desiredState,
+  gatewaySchedules,
+  nightsRequest,
+  nightsResponse,
+  scheduleChange,
+  scheduleLint,
+  schedulePreview,
+} from './planning';
 
-export type HttpMethod = 'get' | 'post';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 /** One route the console calls: its method, its path as OpenAPI writes it, what it takes and what it answers. */
 export interface ApiRoute {
@@ -40,6 +49,14 @@ export const API_ROUTES = {
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },
+  // Planning: the schedules of a gateway, its desired state, and what a document does at one of its sites.
+  gatewaySchedules: { method: 'get', path: '/api/gateways/{id}/schedules', response: gatewaySchedules },
+  desired: { method: 'get', path: '/api/gateways/{id}/desired', response: desiredState },
+  putSchedule: { method: 'put', path: '/api/gateways/{id}/schedules/{scheduleId}', response: scheduleChange },
+  removeSchedule: { method: 'delete', path: '/api/gateways/{id}/schedules/{scheduleId}', response: scheduleChange },
+  scheduleLint: { method: 'post', path: '/api/schedules/lint', response: scheduleLint },
+  schedulePreview: { method: 'post', path: '/api/schedules/preview', response: schedulePreview },
+  scheduleNights: { method: 'post', path: '/api/schedules/nights', body: nightsRequest, response: nightsResponse },
 } as const satisfies Record<string, ApiRoute>;
 export type ApiRouteName = keyof typeof API_ROUTES;
 

@@ -1,3 +1,4 @@
+import { desiredState, scheduleChange } from '@beffroi/api';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { identifier } from '@beffroi/domain';
 import { CurrentCaller } from '../auth/auth.guard';
@@ -22,6 +23,7 @@ export class DesiredController {
     summary: 'The desired state of a gateway',
     params: { id: { description: 'The gateway id.' } },
     returns: 'The desired state (config, schedules, overrides), its version and the version the gateway runs.',
+    response: desiredState,
     errors: ['forbidden', 'notFound'],
   })
   desired(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -42,6 +44,7 @@ export class DesiredController {
     },
     body: scheduleItemBody,
     returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
+    response: scheduleChange,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   async setSchedule(
@@ -65,6 +68,7 @@ export class DesiredController {
       scheduleId: { description: 'The schedule id.', schema: identifier },
     },
     returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
+    response: scheduleChange,
     errors: ['forbidden', 'notFound'],
   })
   removeSchedule(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('scheduleId') scheduleId: string) {

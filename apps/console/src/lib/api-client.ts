@@ -8,6 +8,13 @@ import {
   type CommandRequest,
   type Commune,
   type CommuneSummary,
+  type DesiredState,
+  type GatewaySchedules,
+  type NightsRequest,
+  type NightsResponse,
+  type ScheduleChange,
+  type ScheduleLint,
+  type SchedulePreview,
   type EquipmentPoints,
   type LoginResponse,
   type OutputExplanation,
@@ -15,6 +22,12 @@ import {
   type Switching,
 } from '@beffroi/api';
 import type { z } from 'zod';
+
+/** A site a gateway reported, where central plans a document. */
+export interface GatewaySite {
+  readonly gatewayId: string;
+  readonly siteId: string;
+}
 
 /** A route answered with an error: its HTTP status, central's code and message. */
 export class ApiFailure extends Error {
@@ -95,6 +108,47 @@ export class ApiClient {
 
   acknowledge(id: number): Promise<Alarm> {
     return this.call(API_ROUTES.acknowledge, API_ROUTES.acknowledge.response, { id: String(id) });
+  }
+
+  schedules(gatewayId: string): Promise<GatewaySchedules> {
+    return this.call(API_ROUTES.gatewaySchedules, API_ROUTES.gatewaySchedules.response, { id: gatewayId });
+  }
+
+  desired(gatewayId: string): Promise<DesiredState> {
+    return this.call(API_ROUTES.desired, API_ROUTES.desired.response, { id: gatewayId });
+  }
+
+  /** Puts a schedule (what it drives and its document) into the gateway's desired state. */
+  putSchedule(gatewayId: string, scheduleId: string, item: Record<string, unknown>): Promise<ScheduleChange> {
+    const params = { id: gatewayId, scheduleId };
+    return this.call(API_ROUTES.putSchedule, API_ROUTES.putSchedule.response, params, item);
+  }
+
+  /** Removes the console's version of a schedule from the desired state (a config schedule of that id runs again). */
+  removeSchedule(gatewayId: string, scheduleId: string): Promise<ScheduleChange> {
+    const params = { id: gatewayId, scheduleId };
+    return this.call(API_ROUTES.removeSchedule, API_ROUTES.removeSchedule.response, params);
+  }
+
+  /** Checks a schedule document; with a gateway's site, over a year from `from` (a night `YYYY-MM-DD`). */
+  lintSchedule(
+    kind: string,
+    schedule: unknown,
+    gatewaySite: GatewaySite,
+    from: string,
+    to: string,
+  ): Promise<ScheduleLint> {
+    const body = { kind, schedule, gatewaySite, from, to };
+    return this.call(API_ROUTES.scheduleLint, API_ROUTES.scheduleLint.response, {}, body);
+  }
+
+  previewSchedule(schedule: unknown, gatewaySite: GatewaySite, from: string, to: string): Promise<SchedulePreview> {
+    const body = { kind: 'lighting', schedule, gatewaySite, from, to };
+    return this.call(API_ROUTES.schedulePreview, API_ROUTES.schedulePreview.response, {}, body);
+  }
+
+  nights(request: NightsRequest): Promise<NightsResponse> {
+    return this.call(API_ROUTES.scheduleNights, API_ROUTES.scheduleNights.response, {}, request);
   }
 
   /** The address of the live updates stream (EventSource cannot send headers: the token goes in the query). */

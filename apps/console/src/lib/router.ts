@@ -5,6 +5,8 @@ export type Page =
   | { readonly name: 'commune'; readonly insee: string }
   | { readonly name: 'alarms'; readonly insee: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
+  | { readonly name: 'planning'; readonly insee: string }
+  | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
   | { readonly name: 'not-found' };
 
 /** The page at `pathname` (`search` carries `?retour=` for the login). */
@@ -22,6 +24,10 @@ export function pageOf(pathname: string, search = ''): Page {
   if (communes !== 'communes' || insee === undefined) return { name: 'not-found' };
   if (parts.length === 2) return { name: 'commune', insee };
   if (parts.length === 3 && section === 'alarmes') return { name: 'alarms', insee };
+  if (parts.length === 3 && section === 'planning') return { name: 'planning', insee };
+  if (parts.length === 5 && section === 'planning' && gatewayId !== undefined && outputs) {
+    return { name: 'schedule', insee, gatewayId, scheduleId: outputs };
+  }
   if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
     return { name: 'output', insee, gatewayId, key };
   }
@@ -42,6 +48,10 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}/alarmes`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
+    case 'planning':
+      return `/communes/${e(page.insee)}/planning`;
+    case 'schedule':
+      return `/communes/${e(page.insee)}/planning/${e(page.gatewayId)}/${e(page.scheduleId)}`;
     case 'not-found':
       return '/';
   }
