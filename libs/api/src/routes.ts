@@ -5,7 +5,9 @@ import {
   commandRequest,
   commune,
   communeSummary,
+  equipmentCatalogue,
   equipmentPoints,
+  health,
   account,
   loginRequest,
   loginResponse,
@@ -33,6 +35,7 @@ export const API_ROUTES = {
   communes: { method: 'get', path: '/api/communes', response: z.array(communeSummary) },
   commune: { method: 'get', path: '/api/communes/{insee}', response: commune },
   points: { method: 'get', path: '/api/gateways/{id}/points', response: equipmentPoints },
+  equipment: { method: 'get', path: '/api/gateways/{id}/equipment', response: equipmentCatalogue },
   explain: { method: 'get', path: '/api/gateways/{id}/outputs/{key}', response: outputExplanation },
   switchings: { method: 'get', path: '/api/gateways/{id}/switchings', response: switchings },
   command: { method: 'post', path: '/api/gateways/{id}/commands', body: commandRequest, response: command },
@@ -40,6 +43,7 @@ export const API_ROUTES = {
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },
+  health: { method: 'get', path: '/health', response: health },
 } as const satisfies Record<string, ApiRoute>;
 export type ApiRouteName = keyof typeof API_ROUTES;
 

@@ -101,6 +101,48 @@ export type Point = z.output<typeof point>;
 export const equipmentPoints = z.array(z.looseObject({ id: z.string(), points: z.array(point) }));
 export type EquipmentPoints = z.output<typeof equipmentPoints>;
 
+/** A point of a gateway's catalogue: what its profile says of it, and its latest value (null before the first). */
+export const cataloguePoint = z.looseObject({
+  key: z.string(),
+  id: z.string(),
+  name: z.string().optional(),
+  kind: z.string(),
+  type: z.string(),
+  unit: z.string().optional(),
+  states: z.record(z.string(), z.string()).optional(),
+  writable: z.boolean(),
+  feedbackKey: z.string().optional(),
+  value: scalar.nullable(),
+  quality: quality.nullable(),
+  observedAt: instant.nullable(),
+  receivedAt: instant.nullable(),
+});
+export type CataloguePoint = z.output<typeof cataloguePoint>;
+
+/** An equipment of a gateway's config, with its name, site and the points of its profile. */
+export const catalogueEquipment = z.looseObject({
+  id: z.string(),
+  name: z.string().optional(),
+  profile: z.string(),
+  profileName: z.string().optional(),
+  site: z.string().optional(),
+  points: z.array(cataloguePoint),
+});
+export type CatalogueEquipment = z.output<typeof catalogueEquipment>;
+
+/** `GET /api/gateways/:id/equipment`: what the gateway has, from the catalogue it last reported. */
+export const equipmentCatalogue = z.looseObject({
+  gatewayId: z.string(),
+  hash: z.string(),
+  receivedAt: instant,
+  equipment: z.array(catalogueEquipment),
+});
+export type EquipmentCatalogue = z.output<typeof equipmentCatalogue>;
+
+/** `GET /health`: is central up, and is it a demonstration. */
+export const health = z.looseObject({ status: z.string(), demo: z.boolean() });
+export type Health = z.output<typeof health>;
+
 export const SWITCHING_RESULTS = [
   'applied',
   'mismatch',

@@ -41,6 +41,7 @@ export const fr = {
     never: 'jamais',
     noGateway: "Aucune passerelle n'est encore installée dans cette commune.",
     otherEquipment: 'Autres équipements',
+    noCatalogue: "Cette passerelle n'a pas encore décrit ses équipements : ils s'afficheront dès qu'elle l'aura fait.",
     equipmentOffline: 'Équipement injoignable',
     openAlarms: (n: number) => (n === 1 ? '1 alarme active' : `${n} alarmes actives`),
     circuits: 'Circuits d’éclairage',
@@ -61,11 +62,6 @@ export const fr = {
     mode: 'Mode',
     heating: 'chauffe',
     details: 'Détails et commandes',
-    faults: {
-      'door.open': 'Porte de l’armoire ouverte',
-      'breaker.tripped': 'Disjoncteur déclenché',
-      earth_leakage: 'Défaut d’isolement',
-    } as Record<string, string>,
   },
   modes: { comfort: 'confort', eco: 'éco', frost: 'hors gel' } as Record<string, string>,
   output: {
@@ -174,5 +170,10 @@ export const fr = {
       temperature: 'température',
       active_setpoint: 'consigne active',
     } as Record<string, string>,
+  },
+  // Ma commune, Cloches, Chauffage, Historique and the demonstration banner.
+  demo: {
+    title: 'Démonstration',
+    text: ': ce serveur présente des équipements simulés et des comptes de démonstration, rien n’y pilote un vrai équipement.',
   },
 } as const;

@@ -8,7 +8,9 @@ import {
   type CommandRequest,
   type Commune,
   type CommuneSummary,
+  type EquipmentCatalogue,
   type EquipmentPoints,
+  type Health,
   type LoginResponse,
   type OutputExplanation,
   routePath,
@@ -73,6 +75,16 @@ export class ApiClient {
 
   points(gatewayId: string): Promise<EquipmentPoints> {
     return this.call(API_ROUTES.points, API_ROUTES.points.response, { id: gatewayId });
+  }
+
+  /** What the gateway has, with names and units; a 409 while it has not reported its catalogue. */
+  equipment(gatewayId: string): Promise<EquipmentCatalogue> {
+    return this.call(API_ROUTES.equipment, API_ROUTES.equipment.response, { id: gatewayId });
+  }
+
+  /** Whether central is up, and whether it runs a demonstration. */
+  health(): Promise<Health> {
+    return this.call(API_ROUTES.health, API_ROUTES.health.response);
   }
 
   explain(gatewayId: string, key: string): Promise<OutputExplanation> {
