@@ -7,6 +7,8 @@ import { AccountsService } from './auth/accounts.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { BellsController } from './bells/bells.controller';
+import { BellsService } from './bells/bells.service';
 import { CentralConfig } from './central.config';
 import { CentralExceptionFilter } from './central.exception';
 import { Clock } from './clock';
@@ -53,6 +55,7 @@ export class CentralModule {
         EventsController,
         SchedulesController,
         DocsController,
+        BellsController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },
@@ -80,6 +83,7 @@ export class CentralModule {
         SyncServer,
         ScheduleCheckService,
         ApiDocs,
+        BellsService,
       ],
     };
   }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import {
   alarm,
+  bellEventAnswer,
+  bellEventRequest,
+  bellSchedules,
   command,
   commandRequest,
   commune,
@@ -40,6 +43,13 @@ export const API_ROUTES = {
   switchings: { method: 'get', path: '/api/gateways/{id}/switchings', response: switchings },
   command: { method: 'post', path: '/api/gateways/{id}/commands', body: commandRequest, response: command },
   commands: { method: 'get', path: '/api/gateways/{id}/commands', response: z.array(command) },
+  bells: { method: 'get', path: '/api/gateways/{id}/bells', response: bellSchedules },
+  bellEvent: {
+    method: 'post',
+    path: '/api/gateways/{id}/bells/{scheduleId}/events',
+    body: bellEventRequest,
+    response: bellEventAnswer,
+  },
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },

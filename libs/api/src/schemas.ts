@@ -143,6 +143,64 @@ export type EquipmentCatalogue = z.output<typeof equipmentCatalogue>;
 export const health = z.looseObject({ status: z.string(), demo: z.boolean() });
 export type Health = z.output<typeof health>;
 
+const bellRing = z.looseObject({
+  sequence: z.string(),
+  at: z.string().optional(),
+  every: z.number().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+
+/** A one-off ring of a bell schedule: a local date and time of the schedule's site. */
+export const bellEvent = z.looseObject({
+  date: z.string(),
+  at: z.string(),
+  sequence: z.string(),
+  name: z.string().optional(),
+});
+export type BellEvent = z.output<typeof bellEvent>;
+
+/** A bell schedule a gateway runs, as a schedule file writes it (times `HH:MM`, dates `YYYY-MM-DD`). */
+export const bellSchedule = z.looseObject({
+  id: z.string(),
+  equipment: z.string(),
+  site: z.string().nullable(),
+  timeZone: z.string(),
+  source: z.enum(['config', 'central']),
+  sequences: z.array(z.looseObject({ id: z.string(), name: z.string().optional() })),
+  defaultProgrammeId: z.string(),
+  programmes: z.record(z.string(), z.looseObject({ rings: z.array(bellRing) })),
+  events: z.array(bellEvent),
+});
+export type BellSchedule = z.output<typeof bellSchedule>;
+
+/** `GET /api/gateways/:id/bells`. */
+export const bellSchedules = z.looseObject({ gatewayId: z.string(), schedules: z.array(bellSchedule) });
+export type BellSchedules = z.output<typeof bellSchedules>;
+
+/** `POST /api/gateways/:id/bells/:scheduleId/events`: a one-off ring (glas, mariage, baptême…) at a local time. */
+export const bellEventRequest = z.strictObject({
+  date: z.iso.date({ error: 'expected a date "YYYY-MM-DD"' }),
+  at: z
+    .string({ error: 'expected a time "HH:MM"' })
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a time "HH:MM"' }),
+  sequence: z
+    .string({ error: 'expected the id of a ring sequence' })
+    .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { error: 'expected the id of a ring sequence' }),
+  name: z.string({ error: 'expected text' }).min(1, { error: 'expected a name' }).max(200).optional(),
+});
+export type BellEventRequest = z.output<typeof bellEventRequest>;
+
+/** What a one-off ring became: the schedule's new desired version, and the instant it rings. */
+export const bellEventAnswer = z.looseObject({
+  gatewayId: z.string(),
+  scheduleId: z.string(),
+  version: z.number().int(),
+  event: bellEvent,
+  ringsAt: instant,
+});
+export type BellEventAnswer = z.output<typeof bellEventAnswer>;
+
 export const SWITCHING_RESULTS = [
   'applied',
   'mismatch',
