@@ -172,6 +172,25 @@ export const fr = {
     } as Record<string, string>,
   },
   // Ma commune, Cloches, Chauffage, Historique and the demonstration banner.
+  bells: {
+    title: 'Cloches',
+    none: 'Aucune passerelle de la commune ne pilote de cloches avec un programme.',
+    quiet: 'Heures de silence',
+    quietHours: (programme: string, from: string, to: string) =>
+      `Programme « ${programme} » : silence de ${from} à ${to} (aucune sonnerie programmée entre ces heures).`,
+    noRings: 'Aucune sonnerie quotidienne : les cloches ne sonnent que sur commande.',
+    ringNow: 'Sonner maintenant',
+    ring: (sequence: string) => `Sonner : ${sequence}`,
+    upcoming: 'Sonneries ponctuelles à venir',
+    noUpcoming: 'Aucune sonnerie ponctuelle prévue.',
+    plan: 'Programmer une sonnerie ponctuelle (glas, mariage, baptême, tocsin…)',
+    sequence: 'Sonnerie',
+    date: 'Date',
+    at: 'Heure (heure du site)',
+    name: 'Motif (facultatif)',
+    submit: 'Programmer',
+    planned: (sequence: string, when: string) => `${sequence} programmé le ${when}.`,
+  },
   demo: {
     title: 'Démonstration',
     text: ': ce serveur présente des équipements simulés et des comptes de démonstration, rien n’y pilote un vrai équipement.',

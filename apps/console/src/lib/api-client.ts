@@ -1,6 +1,9 @@
 import {
   type Account,
   type Alarm,
+  type BellEventAnswer,
+  type BellEventRequest,
+  type BellSchedules,
   API_ROUTES,
   type ApiRoute,
   apiError,
@@ -98,6 +101,16 @@ export class ApiClient {
 
   command(gatewayId: string, request: CommandRequest): Promise<Command> {
     return this.call(API_ROUTES.command, API_ROUTES.command.response, { id: gatewayId }, request);
+  }
+
+  /** The bell schedules the gateway runs: sequences by name, daily rings, one-off events. */
+  bells(gatewayId: string): Promise<BellSchedules> {
+    return this.call(API_ROUTES.bells, API_ROUTES.bells.response, { id: gatewayId });
+  }
+
+  /** Adds a one-off ring (glas, mariage, baptême, tocsin) to a bell schedule of the gateway. */
+  addBellEvent(gatewayId: string, scheduleId: string, request: BellEventRequest): Promise<BellEventAnswer> {
+    return this.call(API_ROUTES.bellEvent, API_ROUTES.bellEvent.response, { id: gatewayId, scheduleId }, request);
   }
 
   alarms(insee: string): Promise<Alarm[]> {

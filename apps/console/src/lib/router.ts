@@ -4,6 +4,9 @@ export type Page =
   | { readonly name: 'home' }
   | { readonly name: 'commune'; readonly insee: string }
   | { readonly name: 'alarms'; readonly insee: string }
+  | { readonly name: 'bells'; readonly insee: string }
+  | { readonly name: 'heating'; readonly insee: string }
+  | { readonly name: 'history'; readonly insee: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
   | { readonly name: 'not-found' };
 
@@ -22,6 +25,9 @@ export function pageOf(pathname: string, search = ''): Page {
   if (communes !== 'communes' || insee === undefined) return { name: 'not-found' };
   if (parts.length === 2) return { name: 'commune', insee };
   if (parts.length === 3 && section === 'alarmes') return { name: 'alarms', insee };
+  if (parts.length === 3 && section === 'cloches') return { name: 'bells', insee };
+  if (parts.length === 3 && section === 'chauffage') return { name: 'heating', insee };
+  if (parts.length === 3 && section === 'historique') return { name: 'history', insee };
   if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
     return { name: 'output', insee, gatewayId, key };
   }
@@ -40,6 +46,12 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}`;
     case 'alarms':
       return `/communes/${e(page.insee)}/alarmes`;
+    case 'bells':
+      return `/communes/${e(page.insee)}/cloches`;
+    case 'heating':
+      return `/communes/${e(page.insee)}/chauffage`;
+    case 'history':
+      return `/communes/${e(page.insee)}/historique`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
     case 'not-found':
