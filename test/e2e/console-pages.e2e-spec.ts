@@ -142,7 +142,52 @@ describe('console pages in a real browser', () => {
     RING_TIMEOUT * 2,
   );
 
-  it('makes the Cloches journey on a 375×812 phone', async () => {
+  it('Chauffage: shows each zone, then changes its comfort setpoint until a time, applied and reported', async () => {
+    await page.goto(`${central()}/`);
+    await logIn(page, AGENT);
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
+    await page.getByRole('link', { name: 'Chauffage' }).click();
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Chauffage : Saint-Quentin');
+    const zone = page.getByTestId('zone-zone.1');
+    await waitForText(zone.getByRole('heading', { level: 2 }), 'Chauffage salle des fêtes — Zone 1');
+    await waitForText(zone.getByTestId('temperature'), /°C$/, LIVE_TIMEOUT);
+    await waitForText(
+      zone.getByTestId('schedule'),
+      /« chauffage-salle-des-fetes »[\s\S]*confort 19 °C · éco 16 °C · hors gel 8 °C/,
+    );
+    await expectAxeClean(page, 'chauffage');
+
+    await zone.getByLabel('Consigne confort (°C)').fill('18.5');
+    await zone.getByRole('button', { name: 'Appliquer cette consigne' }).click();
+    await waitForText(page.getByTestId('heating-progress'), /Forçage temporaire : appliquée/, LIVE_TIMEOUT);
+    await waitForText(zone.getByTestId('setpoints'), /confort 18,5 °C/, LIVE_TIMEOUT);
+  });
+
+  it("Historique: shows the agent's command with their name, in the site's time, page by page", async () => {
+    const agent = await apps!.login(AGENT.login, AGENT.password);
+    const sent = await request(
+      `${central()}/api/gateways/${GATEWAY}/commands`,
+      'POST',
+      { action: 'switch', pointKey: `${CABINET}:circuit.3.command`, value: true },
+      agent,
+    );
+    expect(sent.status).toBe(202);
+    await page.goto(`${central()}/`);
+    await logIn(page, AGENT);
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
+    await page.getByRole('link', { name: 'Historique' }).click();
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Historique : Saint-Quentin');
+    const first = page.getByTestId('history').getByRole('listitem').first();
+    await waitForText(first, (text) => text.includes('Armoire Hôtel de Ville — Départ 3 — commande contacteur'));
+    await waitForText(first, (text) => text.includes('Qui : Agent de la mairie de Saint-Quentin (agent@02691)'));
+    await expectAxeClean(page, 'historique');
+    await page.getByRole('button', { name: 'Journal d’audit' }).click();
+    await waitForText(page.getByRole('heading', { level: 2 }), 'Journal d’audit — Page 1');
+    await waitVisible(page.getByText('Commande : commutation').first());
+    await expectAxeClean(page, 'journal d’audit');
+  });
+
+  it('makes the Cloches, Chauffage and Historique journeys on a 375×812 phone', async () => {
     const phone = await browser!.context(PHONE);
     try {
       const small = await phone.newPage();
@@ -155,6 +200,16 @@ describe('console pages in a real browser', () => {
       const overflow = await small.evaluate('document.documentElement.scrollWidth > window.innerWidth');
       expect(overflow).toBe(false);
       await expectAxeClean(small, 'cloches (téléphone)');
+      await small.getByRole('link', { name: 'Chauffage' }).click();
+      await waitForText(small.getByRole('heading', { level: 1 }), 'Chauffage : Saint-Quentin');
+      await waitVisible(small.getByRole('button', { name: 'Appliquer ce mode' }).first());
+      expect(await small.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+      await expectAxeClean(small, 'chauffage (téléphone)');
+      await small.getByRole('link', { name: 'Historique' }).click();
+      await waitForText(small.getByRole('heading', { level: 1 }), 'Historique : Saint-Quentin');
+      await waitVisible(small.getByTestId('history'));
+      expect(await small.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+      await expectAxeClean(small, 'historique (téléphone)');
     } finally {
       await phone.close();
     }

@@ -25,6 +25,8 @@ import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
+import { CommuneHistoryController } from './history/commune-history.controller';
+import { CommuneHistoryService } from './history/commune-history.service';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
 import { DatabaseLifecycle } from './store/database-lifecycle';
@@ -56,6 +58,7 @@ export class CentralModule {
         SchedulesController,
         DocsController,
         BellsController,
+        CommuneHistoryController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },
@@ -84,6 +87,7 @@ export class CentralModule {
         ScheduleCheckService,
         ApiDocs,
         BellsService,
+        CommuneHistoryService,
       ],
     };
   }

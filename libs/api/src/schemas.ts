@@ -201,6 +201,66 @@ export const bellEventAnswer = z.looseObject({
 });
 export type BellEventAnswer = z.output<typeof bellEventAnswer>;
 
+export const HISTORY_KINDS = ['switchings', 'commands', 'audit'] as const;
+export type HistoryKind = (typeof HISTORY_KINDS)[number];
+
+/** `GET /api/communes/:insee/history` query: which history, one page of it (newest first). */
+export const historyQuery = z.strictObject({
+  kind: z.enum(HISTORY_KINDS, { error: `expected ${HISTORY_KINDS.join(' | ')}` }).default('switchings'),
+  offset: z.coerce.number({ error: 'expected an integer 0..100000' }).int().min(0).max(100_000).default(0),
+  limit: z.coerce.number({ error: 'expected an integer 1..200' }).int().min(1).max(200).default(50),
+});
+export type HistoryQuery = z.output<typeof historyQuery>;
+
+/**
+ * One line of a commune's history, the same shape for switchings, commands and audit entries: when, on what (with
+ * the catalogue's names), what was done or happened, its result, and who (login and name) when a person did it.
+ */
+export const historyEntry = z.looseObject({
+  at: instant,
+  gatewayId: z.string().nullable(),
+  pointKey: z.string().nullable(),
+  pointName: z.string().nullable(),
+  equipmentName: z.string().nullable(),
+  unit: z.string().nullable(),
+  /** A switching's source, a command's action, an audit entry's action. */
+  what: z.string(),
+  value: scalar.nullable(),
+  result: z.string(),
+  reason: z.string().nullable(),
+  /** What an audit entry is about (`gw-1/cabinet:circuit.4.command`, a login, a schedule); null for other lines. */
+  target: z.string().nullable(),
+  by: z.string().nullable(),
+  byName: z.string().nullable(),
+});
+export type HistoryEntry = z.output<typeof historyEntry>;
+
+export const historyPage = z.looseObject({
+  kind: z.enum(HISTORY_KINDS),
+  offset: z.number().int(),
+  items: z.array(historyEntry),
+  /** The offset of the next page; null on the last one. */
+  nextOffset: z.number().int().nullable(),
+});
+export type HistoryPage = z.output<typeof historyPage>;
+
+/** `GET /api/gateways/:id/schedules`: the schedules a gateway runs, from its config or from central. */
+export const gatewaySchedules = z.looseObject({
+  gatewayId: z.string(),
+  catalogueReported: z.boolean(),
+  schedules: z.array(
+    z.looseObject({
+      id: z.string(),
+      kind: z.string().nullable(),
+      targets: z.looseObject({ zones: z.array(z.string()).optional() }),
+      /** The schedule document (a config's as the gateway parsed it); its shape depends on `kind`. */
+      document: z.unknown(),
+      source: z.enum(['config', 'central']),
+    }),
+  ),
+});
+export type GatewaySchedules = z.output<typeof gatewaySchedules>;
+
 export const SWITCHING_RESULTS = [
   'applied',
   'mismatch',

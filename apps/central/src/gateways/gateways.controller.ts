@@ -1,4 +1,12 @@
-import { alarm, command, equipmentCatalogue, equipmentPoints, outputExplanation, switchings } from '@beffroi/api';
+import {
+  alarm,
+  command,
+  equipmentCatalogue,
+  equipmentPoints,
+  gatewaySchedules,
+  outputExplanation,
+  switchings,
+} from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { identifier, inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -130,6 +138,7 @@ export class GatewaysController {
       "Those of the gateway's own config (`source: 'config'`, as its catalogue reported them; `replacedBy: 'central'` when a desired schedule of the same id runs instead) beside those of central's desired state (`source: 'central'`, `state` applied | pending | refused with the gateway's `reason`).",
     params: { id: { description: 'The gateway id.' } },
     returns: '`{gatewayId, catalogueReported, schedules: [{id, kind, targets, document, source, ...}]}`.',
+    response: gatewaySchedules,
     errors: ['forbidden', 'notFound'],
   })
   schedules(@CurrentCaller() caller: Caller, @Param('id') id: string) {

@@ -13,7 +13,10 @@ import {
   type CommuneSummary,
   type EquipmentCatalogue,
   type EquipmentPoints,
+  type GatewaySchedules,
   type Health,
+  type HistoryKind,
+  type HistoryPage,
   type LoginResponse,
   type OutputExplanation,
   routePath,
@@ -85,6 +88,11 @@ export class ApiClient {
     return this.call(API_ROUTES.equipment, API_ROUTES.equipment.response, { id: gatewayId });
   }
 
+  /** The schedules the gateway runs, from its config or from central. */
+  schedules(gatewayId: string): Promise<GatewaySchedules> {
+    return this.call(API_ROUTES.schedules, API_ROUTES.schedules.response, { id: gatewayId });
+  }
+
   /** Whether central is up, and whether it runs a demonstration. */
   health(): Promise<Health> {
     return this.call(API_ROUTES.health, API_ROUTES.health.response);
@@ -111,6 +119,12 @@ export class ApiClient {
   /** Adds a one-off ring (glas, mariage, baptême, tocsin) to a bell schedule of the gateway. */
   addBellEvent(gatewayId: string, scheduleId: string, request: BellEventRequest): Promise<BellEventAnswer> {
     return this.call(API_ROUTES.bellEvent, API_ROUTES.bellEvent.response, { id: gatewayId, scheduleId }, request);
+  }
+
+  /** One page of a commune's switchings, commands or audit log, newest first. */
+  history(insee: string, kind: HistoryKind, offset: number, limit: number): Promise<HistoryPage> {
+    const query = `?${new URLSearchParams({ kind, offset: String(offset), limit: String(limit) }).toString()}`;
+    return this.call(API_ROUTES.history, API_ROUTES.history.response, { insee }, undefined, query);
   }
 
   alarms(insee: string): Promise<Alarm[]> {
