@@ -104,7 +104,7 @@ describe('console in a real browser', () => {
     await logIn(page, AGENT);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
     await expectAxeClean(page, 'ma commune');
-    await page.getByTestId('circuit-4').getByRole('link', { name: 'Circuit 4' }).click();
+    await page.getByTestId('circuit-4').getByRole('link', { name: 'Départ 4' }).click();
     await page.waitForURL(`**${outputPath(CIRCUIT_4)}`);
     await waitForText(page.getByTestId('feedback-value'), 'éteint', LIVE_TIMEOUT);
     await expectAxeClean(page, 'une sortie');
@@ -179,7 +179,7 @@ describe('console in a real browser', () => {
       await waitForText(small.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
       await expectAxeClean(small, 'ma commune (téléphone)');
       expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-      await small.getByTestId('circuit-4').getByRole('link', { name: 'Circuit 4' }).click();
+      await small.getByTestId('circuit-4').getByRole('link', { name: 'Départ 4' }).click();
       await waitVisible(small.getByRole('button', { name: 'Allumer maintenant' }));
       await expectAxeClean(small, 'une sortie (téléphone)');
       expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
@@ -222,7 +222,7 @@ describe('console in a real browser', () => {
     await page.goto(`${central()}/`);
     await logIn(page, AGENT);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
-    expect(await page.getByText('Porte de l’armoire ouverte').count()).toBe(0);
+    expect(await page.getByText('Porte ouverte').count()).toBe(0);
 
     await apps!.kill('central');
     await waitVisible(page.getByTestId('connection-lost'), LIVE_TIMEOUT);
@@ -231,6 +231,6 @@ describe('console in a real browser', () => {
     await apps!.restart('central');
 
     await waitGone(page.getByTestId('connection-lost'), LIVE_TIMEOUT);
-    await waitVisible(page.getByText('Porte de l’armoire ouverte'), LIVE_TIMEOUT);
+    await waitVisible(page.getByText('Porte ouverte'), LIVE_TIMEOUT);
   });
 });

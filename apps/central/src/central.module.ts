@@ -7,6 +7,8 @@ import { AccountsService } from './auth/accounts.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { BellsController } from './bells/bells.controller';
+import { BellsService } from './bells/bells.service';
 import { CentralConfig } from './central.config';
 import { CentralExceptionFilter } from './central.exception';
 import { Clock } from './clock';
@@ -23,6 +25,8 @@ import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
 import { HealthController } from './health.controller';
+import { CommuneHistoryController } from './history/commune-history.controller';
+import { CommuneHistoryService } from './history/commune-history.service';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
 import { DatabaseLifecycle } from './store/database-lifecycle';
@@ -53,6 +57,8 @@ export class CentralModule {
         EventsController,
         SchedulesController,
         DocsController,
+        BellsController,
+        CommuneHistoryController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },
@@ -80,6 +86,8 @@ export class CentralModule {
         SyncServer,
         ScheduleCheckService,
         ApiDocs,
+        BellsService,
+        CommuneHistoryService,
       ],
     };
   }

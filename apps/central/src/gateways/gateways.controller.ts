@@ -1,4 +1,12 @@
-import { alarm, command, equipmentPoints, gatewaySchedules, outputExplanation, switchings } from '@beffroi/api';
+import {
+  alarm,
+  command,
+  equipmentCatalogue,
+  equipmentPoints,
+  gatewaySchedules,
+  outputExplanation,
+  switchings,
+} from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { identifier, inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -115,6 +123,7 @@ export class GatewaysController {
       "From the catalogue the gateway reports on connecting after each change of its config: each equipment (name, profile, site) and its profile's points (name, kind, data type, unit, named states, range, writable, feedback key), with the latest value and quality reported.",
     params: { id: { description: 'The gateway id.' } },
     returns: '`{gatewayId, hash, receivedAt, equipment: [{id, name, profile, profileName, site, points: [...]}]}`.',
+    response: equipmentCatalogue,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   equipment(@CurrentCaller() caller: Caller, @Param('id') id: string) {

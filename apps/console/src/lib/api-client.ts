@@ -1,6 +1,9 @@
 import {
   type Account,
   type Alarm,
+  type BellEventAnswer,
+  type BellEventRequest,
+  type BellSchedules,
   API_ROUTES,
   type ApiRoute,
   apiError,
@@ -15,7 +18,11 @@ import {
   type ScheduleChange,
   type ScheduleLint,
   type SchedulePreview,
+  type EquipmentCatalogue,
   type EquipmentPoints,
+  type Health,
+  type HistoryKind,
+  type HistoryPage,
   type LoginResponse,
   type OutputExplanation,
   routePath,
@@ -88,6 +95,16 @@ export class ApiClient {
     return this.call(API_ROUTES.points, API_ROUTES.points.response, { id: gatewayId });
   }
 
+  /** What the gateway has, with names and units; a 409 while it has not reported its catalogue. */
+  equipment(gatewayId: string): Promise<EquipmentCatalogue> {
+    return this.call(API_ROUTES.equipment, API_ROUTES.equipment.response, { id: gatewayId });
+  }
+
+  /** Whether central is up, and whether it runs a demonstration. */
+  health(): Promise<Health> {
+    return this.call(API_ROUTES.health, API_ROUTES.health.response);
+  }
+
   explain(gatewayId: string, key: string): Promise<OutputExplanation> {
     return this.call(API_ROUTES.explain, API_ROUTES.explain.response, { id: gatewayId, key });
   }
@@ -99,6 +116,22 @@ export class ApiClient {
 
   command(gatewayId: string, request: CommandRequest): Promise<Command> {
     return this.call(API_ROUTES.command, API_ROUTES.command.response, { id: gatewayId }, request);
+  }
+
+  /** The bell schedules the gateway runs: sequences by name, daily rings, one-off events. */
+  bells(gatewayId: string): Promise<BellSchedules> {
+    return this.call(API_ROUTES.bells, API_ROUTES.bells.response, { id: gatewayId });
+  }
+
+  /** Adds a one-off ring (glas, mariage, baptême, tocsin) to a bell schedule of the gateway. */
+  addBellEvent(gatewayId: string, scheduleId: string, request: BellEventRequest): Promise<BellEventAnswer> {
+    return this.call(API_ROUTES.bellEvent, API_ROUTES.bellEvent.response, { id: gatewayId, scheduleId }, request);
+  }
+
+  /** One page of a commune's switchings, commands or audit log, newest first. */
+  history(insee: string, kind: HistoryKind, offset: number, limit: number): Promise<HistoryPage> {
+    const query = `?${new URLSearchParams({ kind, offset: String(offset), limit: String(limit) }).toString()}`;
+    return this.call(API_ROUTES.history, API_ROUTES.history.response, { insee }, undefined, query);
   }
 
   alarms(insee: string): Promise<Alarm[]> {

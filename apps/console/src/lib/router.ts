@@ -4,6 +4,9 @@ export type Page =
   | { readonly name: 'home' }
   | { readonly name: 'commune'; readonly insee: string }
   | { readonly name: 'alarms'; readonly insee: string }
+  | { readonly name: 'bells'; readonly insee: string }
+  | { readonly name: 'heating'; readonly insee: string }
+  | { readonly name: 'history'; readonly insee: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
   | { readonly name: 'planning'; readonly insee: string }
   | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
@@ -28,6 +31,9 @@ export function pageOf(pathname: string, search = ''): Page {
   if (parts.length === 5 && section === 'planning' && gatewayId !== undefined && outputs) {
     return { name: 'schedule', insee, gatewayId, scheduleId: outputs };
   }
+  if (parts.length === 3 && section === 'cloches') return { name: 'bells', insee };
+  if (parts.length === 3 && section === 'chauffage') return { name: 'heating', insee };
+  if (parts.length === 3 && section === 'historique') return { name: 'history', insee };
   if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
     return { name: 'output', insee, gatewayId, key };
   }
@@ -46,6 +52,12 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}`;
     case 'alarms':
       return `/communes/${e(page.insee)}/alarmes`;
+    case 'bells':
+      return `/communes/${e(page.insee)}/cloches`;
+    case 'heating':
+      return `/communes/${e(page.insee)}/chauffage`;
+    case 'history':
+      return `/communes/${e(page.insee)}/historique`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
     case 'planning':
