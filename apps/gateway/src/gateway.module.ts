@@ -1,6 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { FieldKeyStore } from './access/field-key.store';
+import { LocalAccessGuard } from './access/local-access.guard';
+import { LocalCredential } from './access/local-credential';
 import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
@@ -45,6 +48,9 @@ export class GatewayModule {
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        { provide: APP_GUARD, useClass: LocalAccessGuard },
+        LocalCredential,
+        FieldKeyStore,
         {
           provide: Clock,
           useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),

@@ -1,4 +1,5 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from './access/local-access.guard';
 import { FieldService } from './field/field.service';
 import { LoadedGatewayConfig } from './gateway.config';
 import { PollerService } from './points/poller.service';
@@ -11,6 +12,7 @@ export class HealthController {
     private readonly poller: PollerService,
   ) {}
 
+  @Public()
   @Get('health')
   health() {
     const { config } = this.loaded;
