@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { FieldKeyRefresher } from './access/field-key.refresher';
 import { FieldKeyStore } from './access/field-key.store';
 import { LocalAccessGuard } from './access/local-access.guard';
 import { LocalCredential } from './access/local-credential';
@@ -51,6 +52,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: LocalAccessGuard },
         LocalCredential,
         FieldKeyStore,
+        FieldKeyRefresher,
         {
           provide: Clock,
           useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),

@@ -5,11 +5,12 @@ import type { FieldKey } from '@beffroi/runtime';
 import { z } from 'zod';
 import { LoadedGatewayConfig } from '../gateway.config';
 
-const fieldKeys = z.array(z.strictObject({ keyId: z.string().min(1), publicKey: z.string().min(1) }));
+/** Central's published keys, as the key file and `GET /api/field-keys` hold them. */
+export const fieldKeys = z.array(z.strictObject({ keyId: z.string().min(1), publicKey: z.string().min(1) }));
 
 /**
- * Central's public keys for field tokens, received at enrolment, in `<central.credentialFile>-field-key.json` beside
- * the credential (written atomically). A gateway without central, or not enrolled yet, knows no key: field tokens are
+ * Central's public keys for field tokens, received at enrolment and refreshed from central ({@link FieldKeyRefresher}),
+ * in `<central.credentialFile>-field-key.json` beside the credential (written atomically). A gateway without central, or not enrolled yet, knows no key: field tokens are
  * refused and only the local credential opens the local API.
  */
 @Injectable()
@@ -29,11 +30,15 @@ export class FieldKeyStore {
     return this.cached;
   }
 
-  /** Keeps central's key (a key id already known is replaced): called with the enrolment answer. */
+  /** Adds central's key (a key id already known is replaced): called with the enrolment answer. */
   remember(key: FieldKey): void {
+    this.replace([...this.keys().filter((known) => known.keyId !== key.keyId), key]);
+  }
+
+  /** The keys central publishes now, instead of those known (a rotated key drops out). */
+  replace(keys: readonly FieldKey[]): void {
     const path = this.path;
     if (path === undefined) return;
-    const keys = [...this.keys().filter((known) => known.keyId !== key.keyId), key];
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const temporary = `${path}.${process.pid}.tmp`;
     const fd = openSync(temporary, 'w', 0o600);

@@ -12,6 +12,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { DocumentException, DocumentExceptionCode } from '@beffroi/domain';
 import { LoadedGatewayConfig } from '../gateway.config';
 
 /** The shortest local credential `localAccess.passwordEnv` may give. */
@@ -39,7 +40,7 @@ export class LocalCredential implements OnModuleInit {
     return resolve(localAccess.credentialFile ?? join(dirname(storage.path), 'local-credential'));
   }
 
-  /** Loads (or generates) the credential; a missing or short environment variable stops the start, naming it. */
+  /** Loads (or generates) the credential; a missing or short environment variable is a config problem, naming it. */
   onModuleInit(): void {
     const { localAccess } = this.loaded.config;
     if (!localAccess.enabled) {
@@ -47,10 +48,18 @@ export class LocalCredential implements OnModuleInit {
       return;
     }
     if (localAccess.passwordEnv !== undefined) {
-      const value = process.env[localAccess.passwordEnv];
-      const where = `localAccess.passwordEnv: environment variable ${localAccess.passwordEnv}`;
-      if (value === undefined || value === '') throw new Error(`${where} is not set`);
-      if (value.length < MIN_LENGTH) throw new Error(`${where} is shorter than ${MIN_LENGTH} characters`);
+      const value = process.env[localAccess.passwordEnv] ?? '';
+      const problem =
+        value === ''
+          ? `environment variable ${localAccess.passwordEnv} is not set`
+          : value.length < MIN_LENGTH
+            ? `environment variable ${localAccess.passwordEnv} is shorter than ${MIN_LENGTH} characters`
+            : undefined;
+      if (problem !== undefined) {
+        throw new DocumentException(DocumentExceptionCode.Invalid, this.loaded.path, [
+          { path: 'localAccess.passwordEnv', message: problem },
+        ]);
+      }
       this.hash = hashOf(value);
       return;
     }
