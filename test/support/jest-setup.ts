@@ -2,6 +2,3 @@
 // decryption, which only the deprecated Basic128Rsa15/Basic256 policies need), after a test file may have finished.
 // Tests keep its errors, not its warnings.
 process.env.NODEOPCUA_LOG_LEVEL ??= '3';
-// The local credential of the test gateways (LOCAL_CREDENTIAL_ENV, test/support/local-credential.ts), inherited by the
-// processes tests fork.
-process.env.BEFFROI_GATEWAY_PASSWORD ??= 'local credential of the test gateways';
