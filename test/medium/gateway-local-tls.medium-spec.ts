@@ -4,7 +4,8 @@ import { request } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { localAuthorization, startGateway } from '../support/gateway-harness';
+import { startCentral } from '../support/central-harness';
+import { localAuthorization, startGateway, until } from '../support/gateway-harness';
 
 /** GET over HTTPS trusting only `ca`: the status and the certificate the gateway served. */
 function get(url: string, ca: string, authorization?: string): Promise<{ status: number; fingerprint: string }> {
@@ -42,6 +43,46 @@ describe('the local API over TLS', () => {
       expect(await get(`${again.url}/health`, cert)).toEqual({ status: 200, fingerprint });
     } finally {
       await again.app.close();
+    }
+  });
+
+  it("reports its certificate's fingerprint in /health and to central, whose API gives it to the console", async () => {
+    const central = await startCentral();
+    const admin = await central.login('admin@useda');
+    const { code } = (await central.api(admin, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
+    const gw = await startGateway([], mkdtempSync(join(tmpdir(), 'beffroi-gw-tls-')), {
+      config: {
+        http: { port: 0, tls: {} },
+        central: {
+          url: central.url,
+          enrolmentCode: code,
+          credentialFile: join(dir, 'reporting-credential'),
+          reconnectMin: '20ms',
+          healthInterval: '100ms',
+        },
+      },
+    });
+    try {
+      const cert = readFileSync(join(gw.dir, 'local-api.crt'), 'utf8');
+      const fingerprint = new X509Certificate(cert).fingerprint256;
+      const health = await new Promise<unknown>((resolve, reject) => {
+        request(`${gw.url}/health`, { ca: cert }, (answer) => {
+          let text = '';
+          answer.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          answer.on('end', () => resolve(JSON.parse(text)));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(health).toMatchObject({ localApi: { tls: true, fingerprint } });
+      const reported = await until(
+        async () => (await central.api(admin, 'GET', '/api/gateways/gw-test')).body as { health: unknown },
+        (gateway) => gateway.health !== null && gateway.health !== undefined,
+      );
+      expect(reported.health).toMatchObject({ localApi: { tls: true, fingerprint } });
+    } finally {
+      await gw.close();
+      await central.close();
     }
   });
 });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkProfileReferences, gatewayConfigSchema } from '@beffroi/domain';
 import { httpAddressOf } from '@beffroi/runtime';
-import { localTls } from '../../apps/gateway/src/access/local-tls';
+import { LocalApiTransport, localTls } from '../../apps/gateway/src/access/local-tls';
 import { AdjustableClock, Clock } from '../../apps/gateway/src/clock/clock';
 import { FieldService } from '../../apps/gateway/src/field/field.service';
 import { LoadedGatewayConfig, loadProfiles } from '../../apps/gateway/src/gateway.config';
@@ -65,7 +65,7 @@ export async function startGateway(
   const loaded = new LoadedGatewayConfig(configPath, config, profiles, loadSchedules(configPath, config, profiles));
   const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
   const tls = localTls(loaded, silent, new Date());
-  const app = await NestFactory.create(GatewayModule.forConfig(loaded), {
+  const app = await NestFactory.create(GatewayModule.forConfig(loaded, new LocalApiTransport(tls?.fingerprint)), {
     logger: ['error'],
     ...(tls === undefined ? {} : { httpsOptions: { key: tls.key, cert: tls.cert } }),
   });

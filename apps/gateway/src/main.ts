@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { argValue, launch } from '@beffroi/runtime';
-import { localTls } from './access/local-tls';
+import { LocalApiTransport, localTls } from './access/local-tls';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -16,7 +16,7 @@ launch('gateway', async (logger) => {
       `${config.buses.length} buses, ${profiles.size} profiles, config ${loaded.path}`,
   );
   const tls = localTls(loaded, logger, new Date());
-  const app = await NestFactory.create(GatewayModule.forConfig(loaded), {
+  const app = await NestFactory.create(GatewayModule.forConfig(loaded, new LocalApiTransport(tls?.fingerprint)), {
     logger,
     ...(tls === undefined ? {} : { httpsOptions: { key: tls.key, cert: tls.cert } }),
   });

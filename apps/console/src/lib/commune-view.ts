@@ -55,6 +55,8 @@ export interface GatewayView {
   readonly timeZone: string;
   readonly alarms: number;
   readonly sites: readonly SiteView[];
+  /** The SHA-256 fingerprint of the certificate the gateway's local API serves, to compare on site. */
+  readonly localApiFingerprint: string | undefined;
 }
 
 /** The commune page's model: gateways → sites → equipment → circuits, bells, zones, with faults highlighted. */
@@ -91,6 +93,7 @@ export function gatewayView(gateway: Gateway, equipment: EquipmentPoints, alarms
     timeZone: sites[0]?.timeZone ?? DEFAULT_TIME_ZONE,
     alarms: open.length,
     sites: others === undefined ? known : [...known, { id: '', name: fr.commune.otherEquipment, equipment: others }],
+    localApiFingerprint: gateway.health?.localApi?.fingerprint,
   };
 }
 

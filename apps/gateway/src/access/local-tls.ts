@@ -7,6 +7,19 @@ import { dirname, join, resolve } from 'node:path';
 import { isLoopbackHost } from '@beffroi/domain';
 import type { LoadedGatewayConfig } from '../gateway.config';
 
+/**
+ * How the local API is served, for `/health` and the health report to central (the console shows the fingerprint):
+ * `fingerprint` is the SHA-256 of its certificate when it serves HTTPS.
+ */
+export class LocalApiTransport {
+  constructor(readonly fingerprint?: string) {}
+
+  /** `{tls, fingerprint?}` as `/health` and the health report say it. */
+  describe(): { tls: boolean; fingerprint?: string } {
+    return this.fingerprint === undefined ? { tls: false } : { tls: true, fingerprint: this.fingerprint };
+  }
+}
+
 /** How long a generated certificate is valid. */
 const CERTIFICATE_YEARS = 10;
 
