@@ -32,6 +32,7 @@ beforeAll(async () => {
   await until(
     () => existsSync(join(dir, 'gateway-credential-field-key.json')),
     (exists) => exists,
+    30_000,
   );
 });
 

@@ -77,6 +77,7 @@ beforeAll(async () => {
   await until(
     () => existsSync(join(dir, 'gateway-credential-field-key.json')),
     (exists) => exists,
+    30_000,
   );
   // Another commune's gateway, enrolled by its syndicate: a valid token, but not for this gateway.
   const lille = await central.api(undefined, 'POST', '/api/enrolment', {
@@ -206,7 +207,21 @@ describe('actions taken for a person carry their login', () => {
         problems: [{ path: 'owner', message: 'a field token acts as tech@useda: leave owner out or give tech@useda' }],
       },
     });
-    await api(gw.url, 'DELETE', `/outputs/${KEY}/override?owner=tech@useda`, undefined, engineer);
+    const othersLockout = await api(
+      gw.url,
+      'DELETE',
+      `/outputs/${KEY}/lockout?force=true&by=someone`,
+      undefined,
+      engineer,
+    );
+    expect(othersLockout).toMatchObject({
+      status: 400,
+      body: {
+        problems: [{ path: 'by', message: 'a field token acts as tech@useda: leave by out or give tech@useda' }],
+      },
+    });
+    const released = await api(gw.url, 'DELETE', `/outputs/${KEY}/override?owner=tech@useda`, undefined, engineer);
+    expect(released.status).toBe(200);
   });
 });
 

@@ -14,8 +14,9 @@ const OWNER_IS_CALLER = 'beffroi:owner-is-caller';
 export const Public = () => SetMetadata(PUBLIC, true);
 
 /**
- * A route whose body names an `owner` (override, lock-out): for a person with a field token the owner is their
- * login — filled in when the body leaves it out, refused when it names someone else.
+ * A route whose body or query names who acts (`owner` of an override or lock-out, `by` of a forced lift): for a person
+ * with a field token that is their login — filled in when a body leaves `owner` out, refused when it names someone
+ * else.
  */
 export const OwnerIsCaller = () => SetMetadata(OWNER_IS_CALLER, true);
 
@@ -142,16 +143,17 @@ function refuseNonJsonBody(request: Request): void {
 
 function ownerIsCaller(request: Request, caller: LocalCaller): void {
   if (caller.via !== 'field-token') return;
+  const refuse = (path: string) =>
+    new GatewayException(GatewayExceptionCode.InvalidRequest, `invalid ${path}`, [
+      { path, message: `a field token acts as ${caller.login}: leave ${path} out or give ${caller.login}` },
+    ]);
+  const query = request.query as Record<string, unknown>;
+  for (const name of ['owner', 'by']) {
+    if (query[name] !== undefined && query[name] !== caller.login) throw refuse(name);
+  }
   const body: unknown = request.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return;
   const fields = body as Record<string, unknown>;
-  if (fields.owner === undefined) {
-    fields.owner = caller.login;
-    return;
-  }
-  if (fields.owner !== caller.login) {
-    throw new GatewayException(GatewayExceptionCode.InvalidRequest, 'invalid owner', [
-      { path: 'owner', message: `a field token acts as ${caller.login}: leave owner out or give ${caller.login}` },
-    ]);
-  }
+  if (fields.owner === undefined) fields.owner = caller.login;
+  else if (fields.owner !== caller.login) throw refuse('owner');
 }

@@ -62,6 +62,7 @@ export class ControlController {
   }
 
   @Delete('outputs/:key/override')
+  @OwnerIsCaller()
   async releaseOverride(@Param('key') key: string, @Query() query: unknown) {
     await this.control.release(key, PRIORITY_SLOTS.manual, parseInput(releaseQuery, query, 'query').owner);
     return this.control.explain(key);
@@ -76,6 +77,7 @@ export class ControlController {
   }
 
   @Delete('outputs/:key/lockout')
+  @OwnerIsCaller()
   async releaseLockOut(@Param('key') key: string, @Query() query: unknown) {
     const lift = parseInput(liftQuery, query, 'query');
     await this.control.liftLockOut(key, 'owner' in lift ? { owner: lift.owner } : { force: true, by: lift.by });
