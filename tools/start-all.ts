@@ -4,9 +4,10 @@
  * removes the run's folder (configs, databases, credential) unless --keep.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { ReadyMessage } from '@beffroi/runtime';
-import { enrolment, RunConfigs, type RunOptions } from './run-configs';
+import { enrolment, LOCAL_CREDENTIAL_ENV, RunConfigs, type RunOptions } from './run-configs';
 
 const ROOT = resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -116,6 +117,8 @@ async function main(): Promise<void> {
     configs.credentialFile,
     log,
   );
+  // The demo gateway's local credential (its run config reads it from this variable; the child inherits it).
+  process.env[LOCAL_CREDENTIAL_ENV] ??= randomBytes(12).toString('base64url');
   const gateway = await startApp('gateway', configs.gateway(simulator.ports ?? {}, gatewaySection));
   const urls = {
     central: centralUrl,
@@ -123,6 +126,10 @@ async function main(): Promise<void> {
     simulator: `http://${simulator.http.host}:${simulator.http.port}`,
   };
   log('Beffroi is up — Ctrl-C stops everything', { urls, equipment: simulator.ports, runDir: configs.dir });
+  log(
+    `gateway local API: curl -u local:${process.env[LOCAL_CREDENTIAL_ENV] ?? ''} ${urls.gateway}/outputs ` +
+      `(or a field token from POST ${centralUrl}/api/gateways/<id>/field-token: docs/security.md)`,
+  );
   process.send?.({ type: 'ready', urls, equipment: simulator.ports, runDir: configs.dir });
 }
 

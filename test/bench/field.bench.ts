@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadyMessage } from '@beffroi/runtime';
 import { stringify } from 'yaml';
+import { LOCAL_CREDENTIAL_ENV, localAuthorization } from '../support/local-credential';
 
 /** BENCH_DEVICES and BENCH_PHASE_MS change the size and length of the run (defaults: the issue's 50 devices, 4 s). */
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 50);
@@ -135,6 +136,7 @@ async function gatewayMemory(ports: readonly number[], ms: number) {
       sites: [{ id: 'site', name: 'Site', latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' }],
       http: { host: '127.0.0.1', port: 0 },
       storage: { path: join(dir, 'gateway.sqlite') },
+      localAccess: { passwordEnv: LOCAL_CREDENTIAL_ENV },
       profilesDir: 'profiles',
       buses: ports.map((port, i) => ({
         id: `bus-${i}`,
@@ -153,7 +155,10 @@ async function gatewayMemory(ports: readonly number[], ms: number) {
   const ready = await new Promise<ReadyMessage>((resolve) => gateway.once('message', resolve));
   await new Promise((resolve) => setTimeout(resolve, ms));
   const memory = memoryOf(gateway.pid ?? 0);
-  const health = (await (await fetch(`http://127.0.0.1:${ready.http.port}/points`)).json()) as {
+  const points = await fetch(`http://127.0.0.1:${ready.http.port}/points`, {
+    headers: { authorization: localAuthorization() },
+  });
+  const health = (await points.json()) as {
     quality: { status: string };
   }[];
   gateway.kill('SIGTERM');

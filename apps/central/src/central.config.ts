@@ -115,6 +115,15 @@ export const centralConfigSchema = z
         offlineAfter: duration(300, 600_000).default(45_000),
       })
       .prefault({}),
+    /** Field tokens for the gateways' local APIs, signed with central's Ed25519 key (docs/security.md). */
+    fieldTokens: z
+      .strictObject({
+        /** The private signing key (PKCS#8 PEM, mode 0600); generated at first start. Default: next to the database. */
+        keyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+        /** How long a field token is valid after it is issued. */
+        ttl: duration(60_000, 24 * 3_600_000).default(12 * 3_600_000),
+      })
+      .prefault({}),
     commands: z
       .strictObject({
         /** A command's `notAfter` may be at most this far ahead (its default is now + 5 min). */
@@ -156,6 +165,7 @@ export abstract class CentralConfig {
   abstract readonly auth: CentralConfigShape['auth'];
   abstract readonly sync: CentralConfigShape['sync'];
   abstract readonly commands: CentralConfigShape['commands'];
+  abstract readonly fieldTokens: CentralConfigShape['fieldTokens'];
   abstract readonly seed: CentralConfigShape['seed'];
 }
 

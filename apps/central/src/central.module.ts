@@ -20,6 +20,9 @@ import { DocsController } from './docs/docs.controller';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
+import { FieldSigningKey } from './field/field-signing-key';
+import { FieldTokenController } from './field/field-token.controller';
+import { FieldTokenService } from './field/field-token.service';
 import { CatalogueCheck } from './gateways/catalogue-check';
 import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
@@ -53,6 +56,7 @@ export class CentralModule {
         AccountsController,
         CommunesController,
         GatewaysController,
+        FieldTokenController,
         DesiredController,
         EventsController,
         SchedulesController,
@@ -74,7 +78,9 @@ export class CentralModule {
         AccountsService,
         TenantService,
         SyncPresence,
+        FieldSigningKey,
         GatewayService,
+        FieldTokenService,
         CatalogueService,
         CatalogueCheck,
         DesiredService,

@@ -1,6 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { FieldKeyRefresher } from './access/field-key.refresher';
+import { FieldKeyStore } from './access/field-key.store';
+import { LocalAccessGuard } from './access/local-access.guard';
+import { LocalCredential } from './access/local-credential';
+import { LocalApiTransport } from './access/local-tls';
 import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
@@ -37,14 +42,22 @@ import { TelemetryReporter } from './sync/telemetry.reporter';
 
 @Module({})
 export class GatewayModule {
-  /** The gateway from its loaded config; the database is opened (and migrated) before anything else starts. */
-  static forConfig(loaded: LoadedGatewayConfig): DynamicModule {
+  /**
+   * The gateway from its loaded config; the database is opened (and migrated) before anything else starts.
+   * `transport`: how main.ts serves the local API (its TLS certificate's fingerprint), for `/health`.
+   */
+  static forConfig(loaded: LoadedGatewayConfig, transport = new LocalApiTransport()): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [HealthController, PointsController, ControlController, SyncController, AlarmsController],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
+        { provide: LocalApiTransport, useValue: transport },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        { provide: APP_GUARD, useClass: LocalAccessGuard },
+        LocalCredential,
+        FieldKeyStore,
+        FieldKeyRefresher,
         {
           provide: Clock,
           useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),

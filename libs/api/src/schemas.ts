@@ -56,11 +56,15 @@ export type CommuneSummary = z.output<typeof communeSummary>;
 export const site = z.looseObject({ id: z.string(), name: z.string(), timeZone: z.string() });
 export type Site = z.output<typeof site>;
 
-/** The gateway's last health report: each equipment online or not (and why), the sites of its config. */
+/**
+ * The gateway's last health report: each equipment online or not (and why), the sites of its config, and how it
+ * serves its local API (`fingerprint`: its TLS certificate's SHA-256, to compare on site).
+ */
 export const gatewayHealth = z.looseObject({
   at: instant,
   equipment: z.record(z.string(), z.looseObject({ online: z.boolean(), reason: z.string().optional() })),
   sites: z.array(site).optional(),
+  localApi: z.looseObject({ tls: z.boolean(), fingerprint: z.string().optional() }).optional(),
 });
 export type GatewayHealth = z.output<typeof gatewayHealth>;
 

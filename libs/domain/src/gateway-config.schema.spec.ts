@@ -51,7 +51,7 @@ function mutate(change: (config: any) => void): Record<string, unknown> {
 describe('gateway config', () => {
   it('loads a valid file and fills defaults', () => {
     const config = parseYaml(gatewayConfigSchema, stringify(gatewayConfig()), 'gateway.yaml');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8081, insecure: false });
     expect(config.sites[0]?.altitude).toBe(0);
     const rtu = config.buses[1];
     expect(rtu?.protocol === 'modbus-rtu' && [rtu.baudRate, rtu.parity, rtu.timeout]).toEqual([19200, 'even', 1000]);

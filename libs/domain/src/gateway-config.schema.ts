@@ -333,13 +333,66 @@ export const centralConfigSchema = z
   });
 export type CentralConfig = z.output<typeof centralConfigSchema>;
 
+const filePath = z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' });
+
+/** Whether the local API listening on `host` is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The local API's address; off the loopback it needs TLS, or `insecure: true` said out loud (docs/security.md). */
+const httpSchema = z
+  .strictObject({
+    host: host.default('127.0.0.1'),
+    port: tcpPort.default(8081),
+    /** HTTPS: both files, or neither (a self-signed certificate is then generated next to `storage.path`). */
+    tls: z
+      .strictObject({ certFile: filePath.optional(), keyFile: filePath.optional() })
+      .superRefine((tls, ctx) => {
+        if ((tls.certFile === undefined) === (tls.keyFile === undefined)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: [tls.certFile === undefined ? 'certFile' : 'keyFile'],
+          message: 'expected both certFile and keyFile, or neither (a self-signed certificate is generated)',
+        });
+      })
+      .optional(),
+    /** Plain HTTP off the loopback: a warning at every start. */
+    insecure: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .superRefine((http, ctx) => {
+    if (isLoopbackHost(http.host) || http.tls !== undefined || http.insecure) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['host'],
+      message:
+        `${http.host} is not a loopback address: the local API needs TLS there ` +
+        '(http.tls: {} generates a self-signed certificate) or http.insecure: true',
+    });
+  })
+  .prefault({});
+
 /** The gateway's own configuration file (config/gateway.yaml). */
 export const gatewayConfigSchema = z
   .strictObject({
     gateway: z.strictObject({ id: identifier, name: nonEmptyText.optional() }),
     commune: communeSchema,
     sites: z.array(siteSchema).min(1, { error: 'expected at least one site' }),
-    http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8081) }).prefault({}),
+    http: httpSchema,
+    /** The local credential of the local API (docs/security.md): for commissioning, and whenever central is away. */
+    localAccess: z
+      .strictObject({
+        /** `false`: only field tokens signed by central open the local API. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(true),
+        /** The credential is the value of this environment variable (at least 12 characters), not a generated one. */
+        passwordEnv: z
+          .string({ error: 'expected an environment variable name' })
+          .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name' })
+          .optional(),
+        /** Where the generated credential's hash is kept (mode 0600). Default: next to `storage.path`. */
+        credentialFile: filePath.optional(),
+      })
+      .prefault({}),
     /** The gateway's SQLite file (latest values, write log), relative to the working directory. */
     storage: z
       .strictObject({ path: z.string({ error: 'expected a file path' }).default('var/gateway.sqlite') })

@@ -1,5 +1,6 @@
 export * from './app-lifecycle';
 export * from './console-logs';
+export * from './field-token';
 export * from './http-errors';
 export * from './load-yaml-file';
 export * from './process-args';

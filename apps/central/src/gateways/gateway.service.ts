@@ -8,6 +8,7 @@ import { newEnrolmentCode, newSecret, secretHash } from '../auth/secrets';
 import { CentralConfig } from '../central.config';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
+import { FieldSigningKey } from '../field/field-signing-key';
 import { CommuneEntity, EnrolmentCodeEntity, GatewayEntity } from '../store/entities';
 import { TenantService } from '../tenants/tenant.service';
 import { SyncPresence } from '../sync/sync-presence';
@@ -22,6 +23,7 @@ export class GatewayService {
     private readonly clock: Clock,
     private readonly config: CentralConfig,
     private readonly presence: SyncPresence,
+    private readonly fieldKey: FieldSigningKey,
   ) {}
 
   /** A one-time code a gateway exchanges for its credential; shown once, only its hash is kept. */
@@ -50,7 +52,8 @@ export class GatewayService {
 
   /**
    * A gateway trades a valid, unused code for its own credential. The code is spent even if the gateway never
-   * stores the credential: the fix is a new code, never a second use of this one.
+   * stores the credential: the fix is a new code, never a second use of this one. The answer carries central's
+   * public field-token key, with which the gateway checks field tokens offline.
    */
   async enrol(code: string, gatewayId: string) {
     return this.dataSource.transaction(async (manager) => {
@@ -115,7 +118,7 @@ export class GatewayService {
         },
         manager,
       );
-      return { gatewayId, credential, communeInsee: found.communeInsee };
+      return { gatewayId, credential, communeInsee: found.communeInsee, fieldKey: this.fieldKey.published() };
     });
   }
 

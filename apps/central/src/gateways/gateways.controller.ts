@@ -57,7 +57,8 @@ export class GatewaysController {
     summary: 'Enrol a gateway',
     description: 'A gateway trades its one-time code for its credential (no session: the code is the proof).',
     body: enrolmentBody,
-    returns: '`{gatewayId, credential, communeInsee}`: the credential is shown once.',
+    returns:
+      "`{gatewayId, credential, communeInsee, fieldKey: {keyId, publicKey}}`: the credential is shown once; `fieldKey` is central's public key for field tokens.",
     errors: ['badEnrolmentCode', 'conflict'],
   })
   enrol(@Body() body: unknown) {

@@ -39,6 +39,7 @@ export const fr = {
     offline: 'hors ligne',
     lastContact: 'Dernier contact',
     never: 'jamais',
+    localApiCertificate: 'Certificat de l’API locale (empreinte SHA-256)',
     noGateway: "Aucune passerelle n'est encore installée dans cette commune.",
     otherEquipment: 'Autres équipements',
     noCatalogue: "Cette passerelle n'a pas encore décrit ses équipements : ils s'afficheront dès qu'elle l'aura fait.",

@@ -68,6 +68,8 @@ export interface GatewayView {
   readonly timeZone: string;
   readonly alarms: number;
   readonly sites: readonly SiteView[];
+  /** The SHA-256 fingerprint of the certificate the gateway's local API serves, to compare on site. */
+  readonly localApiFingerprint: string | undefined;
 }
 
 /**
@@ -111,6 +113,7 @@ export function gatewayView(
     timeZone: sites[0]?.timeZone ?? DEFAULT_TIME_ZONE,
     alarms: open.length,
     sites: others === undefined ? known : [...known, { id: '', name: fr.commune.otherEquipment, equipment: others }],
+    localApiFingerprint: gateway.health?.localApi?.fingerprint,
   };
 }
 

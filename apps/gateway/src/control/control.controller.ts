@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { PRIORITY_SLOTS } from '@beffroi/domain';
 import { z } from 'zod';
+import { OwnerIsCaller } from '../access/local-access.guard';
 import { AdjustableClock, Clock } from '../clock/clock';
 import { GatewayException, GatewayExceptionCode, parseInput } from '../gateway.exception';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
@@ -53,6 +54,7 @@ export class ControlController {
   }
 
   @Put('outputs/:key/override')
+  @OwnerIsCaller()
   async override(@Param('key') key: string, @Body() body: unknown) {
     const request = parseInput(overrideBody, body, 'override');
     await this.control.command(key, PRIORITY_SLOTS.manual, this.entry(request), 'remote');
@@ -60,12 +62,14 @@ export class ControlController {
   }
 
   @Delete('outputs/:key/override')
+  @OwnerIsCaller()
   async releaseOverride(@Param('key') key: string, @Query() query: unknown) {
     await this.control.release(key, PRIORITY_SLOTS.manual, parseInput(releaseQuery, query, 'query').owner);
     return this.control.explain(key);
   }
 
   @Put('outputs/:key/lockout')
+  @OwnerIsCaller()
   async lockOut(@Param('key') key: string, @Body() body: unknown) {
     const request = parseInput(lockoutBody, body, 'lock-out');
     await this.control.lockOutFor(key, this.entry(request));
@@ -73,6 +77,7 @@ export class ControlController {
   }
 
   @Delete('outputs/:key/lockout')
+  @OwnerIsCaller()
   async releaseLockOut(@Param('key') key: string, @Query() query: unknown) {
     const lift = parseInput(liftQuery, query, 'query');
     await this.control.liftLockOut(key, 'owner' in lift ? { owner: lift.owner } : { force: true, by: lift.by });

@@ -82,6 +82,8 @@ export const healthPayloadSchema = z.strictObject({
   clockOffsetMs: z.number().optional(),
   /** The gateway's sites (its config's `sites`): where its schedules run, for previews on central. */
   sites: z.array(siteSchema).max(1000).optional(),
+  /** How the gateway serves its local API: over TLS, with its certificate's SHA-256 fingerprint (shown in the console). */
+  localApi: z.strictObject({ tls: z.boolean(), fingerprint: z.string().max(200).optional() }).optional(),
 });
 
 const envelopeCommon = { gatewayId: identifier, seq };
