@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
+import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
@@ -73,6 +74,7 @@ export class GatewayModule {
         HealthReporter,
         AlarmService,
         AlarmMonitor,
+        PollingMonitor,
         SyncClient,
       ],
     };
