@@ -61,10 +61,10 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
     const now = this.clock.monotonicMs();
     const messages: OutboxMessage[] = [];
     for (const key of this.field.points.keys()) {
-      const value = this.store.get(key);
-      if (value === undefined) continue;
       const last = this.sentAt.get(key);
       if (last !== undefined && now - last < intervalMs) continue;
+      const value = this.store.get(key);
+      if (value === undefined) continue;
       // Due: its interval has passed, whether it changed (newest value) or not (the value still holds).
       messages.push(telemetryMessage(key, value));
       this.sentAt.set(key, now);
