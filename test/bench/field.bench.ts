@@ -291,12 +291,12 @@ async function measure(
   };
 }
 
-/** (e)/(f): the gateway process polling `ports` at `periodMs`, central connected. */
+/** (e)/(f): the gateway process polling `ports` at `periodMs`, connected to `central` when given. */
 async function measureGateway(
   name: string,
   ports: readonly number[],
   periodMs: number,
-  central: CentralLink,
+  central?: CentralLink,
 ): Promise<ProductFigures> {
   const execArgv =
     CPU_PROF_DIR === undefined
@@ -399,6 +399,8 @@ async function productPhases(): Promise<void> {
     rows.push(frozenBaseline);
     const frozenGateway = await measureGateway('gateway process, frozen', frozen.ports, 1000, central);
     rows.push(frozenGateway);
+    const alone = await measureGateway('gateway process, frozen, no central', frozen.ports, 1000);
+    rows.push(alone);
     console.log(
       `\n(e) the product: ${DEVICES} devices × ${REGISTERS} registers every second, values changing every second ` +
         `(or frozen), gateway connected to central (telemetry on); ${WARMUP_MS / 1000} s warm-up, ` +
@@ -411,7 +413,8 @@ async function productPhases(): Promise<void> {
     );
     console.log(
       `gateway peak RSS with ${DEVICES} devices: ${gateway.peakRssMb.toFixed(0)} MB (target ≤ 150 MB); frozen ` +
-        `values: ${per10k(frozenGateway).toFixed(3)} CPU-s per 10,000 points (target ≤ 0.027)`,
+        `values: ${per10k(frozenGateway).toFixed(3)} CPU-s per 10,000 points with central, ` +
+        `${per10k(alone).toFixed(3)} without (target ≤ 0.027)`,
     );
 
     const search: ProductFigures[] = [];
