@@ -242,10 +242,13 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
-/** Periods begun and read so far, and points read so far. */
+/**
+ * Periods read and periods missed so far (only periods that ended count as missed: the one under way is neither),
+ * and points read so far.
+ */
 interface Progress {
-  due: number;
   done: number;
+  missed: number;
   points: number;
 }
 
@@ -285,7 +288,7 @@ async function measure(
     cpuSeconds,
     seconds,
     points: after.points - before.points,
-    share: (after.done - before.done) / Math.max(1, after.due - before.due),
+    share: (after.done - before.done) / Math.max(1, after.done - before.done + after.missed - before.missed),
     peakRssMb: memoryOf(pid).peakMb,
     load,
   };
@@ -311,11 +314,11 @@ async function measureGateway(
   const gateway = await startGatewayProcess(ports, periodMs, central, execArgv);
   const progress = async (): Promise<Progress> => {
     const health = (await (await fetch(`${gateway.url}/health`)).json()) as {
-      polling: { due: number; done: number; points: number }[];
+      polling: { done: number; missed: number; points: number }[];
     };
     return health.polling.reduce(
-      (sum, g) => ({ due: sum.due + g.due, done: sum.done + g.done, points: sum.points + g.done * g.points }),
-      { due: 0, done: 0, points: 0 },
+      (sum, g) => ({ done: sum.done + g.done, missed: sum.missed + g.missed, points: sum.points + g.done * g.points }),
+      { done: 0, missed: 0, points: 0 },
     );
   };
   try {
@@ -336,8 +339,8 @@ async function measureBaseline(name: string, ports: readonly number[], periodMs:
   await new Promise((resolve) => child.once('message', resolve));
   const progress = () =>
     new Promise<Progress>((resolve) => {
-      child.once('message', (message: { due: number; done: number }) =>
-        resolve({ due: message.due, done: message.done, points: message.done * ports.length * REGISTERS }),
+      child.once('message', (message: { done: number; missed: number }) =>
+        resolve({ done: message.done, missed: message.missed, points: message.done * ports.length * REGISTERS }),
       );
       child.send({ type: 'stats' });
     });

@@ -3,7 +3,8 @@
  * period, for each device, the same two batched requests as the gateway's read plan (registers 0–124 and 125–199),
  * then one better-sqlite3 transaction of a prepared upsert of the values that changed. No framework, no point model,
  * no API. Periods are fixed slots like the gateway's: a slot whose previous cycle still runs is skipped. Arguments:
- * `<ports, comma-separated> <period ms> <SQLite file>`. Answers `{ type: 'stats' }` with `{ due, done }`.
+ * `<ports, comma-separated> <period ms> <SQLite file>`. Answers `{ type: 'stats' }` with `{ done, missed }`: periods
+ * in which a cycle started, periods that ended without one.
  */
 import ModbusRTU from 'modbus-serial';
 import { DataSource } from 'typeorm';
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
   };
   tick(0);
   process.on('message', (message: { type: string }) => {
-    if (message.type === 'stats') process.send?.({ type: 'stats', due: slot() + 1, done });
+    if (message.type !== 'stats') return;
+    const current = slot();
+    process.send?.({ type: 'stats', done, missed: current - (done - (lastRead === current ? 1 : 0)) });
   });
   process.send?.({ type: 'ready' });
 }
