@@ -9,6 +9,7 @@ import { LocalApiTransport } from './access/local-tls';
 import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
+import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
@@ -86,6 +87,7 @@ export class GatewayModule {
         HealthReporter,
         AlarmService,
         AlarmMonitor,
+        PollingMonitor,
         SyncClient,
       ],
     };
