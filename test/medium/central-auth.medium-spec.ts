@@ -25,6 +25,8 @@ interface Target {
 interface Route {
   name: string;
   action: Action;
+  /** The role is checked before anything is looked up: a role that may not answers 403 whatever the target. */
+  roleFirst?: true;
   request: (target: Target) => { method: string; path: string; body?: unknown };
 }
 
@@ -88,6 +90,7 @@ const ROUTES: Route[] = [
   {
     name: 'POST account',
     action: 'manageAccounts',
+    roleFirst: true,
     request: (t) => ({
       method: 'POST',
       path: '/api/accounts',
@@ -97,6 +100,7 @@ const ROUTES: Route[] = [
   {
     name: 'GET audit',
     action: 'readAudit',
+    roleFirst: true,
     request: (t) => ({ method: 'GET', path: `/api/audit?commune=${t.insee}` }),
   },
 ];
@@ -104,6 +108,23 @@ const ROUTES: Route[] = [
 let central: CentralHarness;
 const tokens = new Map<string, string>();
 const targets: Record<'useda' | 'nord', Target> = {} as never;
+/** Nothing of it exists: another tenant's things must be answered exactly like these. */
+const UNKNOWN: Target = {
+  insee: '80021',
+  gatewayId: 'gw-nowhere',
+  commandId: '00000000-0000-4000-8000-000000000000',
+  alarmId: 987654,
+  tenant: 'syndicat-inconnu',
+};
+
+/** The answer to an unknown target as it would read with the other tenant's ids. */
+function asOther(answer: unknown, other: Target): unknown {
+  let text = JSON.stringify(answer);
+  for (const key of ['insee', 'gatewayId', 'commandId', 'alarmId', 'tenant'] as const) {
+    text = text.replaceAll(String(UNKNOWN[key]), String(other[key]));
+  }
+  return JSON.parse(text) as unknown;
+}
 const gateways: ProtocolGateway[] = [];
 
 async function enrolled(insee: string, gatewayId: string, adminToken: string): Promise<ProtocolGateway> {
@@ -170,14 +191,21 @@ describe('authorization matrix: every route × every role × own and other tenan
       const target = tenant === 'own' ? targets.useda : targets.nord;
       const { method, path, body } = route.request(target);
       const { status, body: answer } = await central.api(tokens.get(account.login), method, path, body);
-      const allowed = tenant === 'own' && ALLOWED[route.action].includes(account.role as Role);
-      if (allowed) {
+      const allowed = ALLOWED[route.action].includes(account.role as Role);
+      if (tenant === 'other') {
+        // No existence oracle: another tenant's thing answers exactly like one that does not exist, status and body.
+        const unknown = route.request(UNKNOWN);
+        const expected = await central.api(tokens.get(account.login), unknown.method, unknown.path, unknown.body);
+        expect({ status, answer }).toEqual({ status: expected.status, answer: asOther(expected.body, target) });
+        expect(status).toBe(allowed || route.roleFirst !== true ? 404 : 403);
+        expect((answer as { code: string }).code).toBe(status === 404 ? 'NOT_FOUND' : 'FORBIDDEN');
+      } else if (allowed) {
         // Past the checks: a 2xx, or a 404 for what this tenant has not reported yet (the explain of an output).
         expect([status, answer]).toEqual([expect.any(Number), expect.anything()]);
         expect([401, 403]).not.toContain(status);
       } else {
         expect(status).toBe(403);
-        expect((answer as { code: string }).code).toMatch(/^(FORBIDDEN|OUT_OF_SCOPE)$/);
+        expect((answer as { code: string }).code).toBe('FORBIDDEN');
       }
     },
   );
@@ -279,6 +307,28 @@ describe('gateway credentials on the sync socket', () => {
     ).toMatchObject({
       problems: [{ path: 'gatewayId' }],
     });
+  });
+
+  it("answers enrolment with another commune's gateway id exactly like one of its own commune", async () => {
+    const token = tokens.get('admin@useda') ?? '';
+    const { code } = (await central.api(token, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
+    const attempt = async (gatewayId: string) => {
+      const { status, body } = await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId });
+      return JSON.stringify({ status, body }).replaceAll(gatewayId, '<id>');
+    };
+    // Enrolled in Saint-Quentin (the code's commune), enrolled in Lille (another syndicate), revoked in Laon.
+    const own = await attempt('gw-saint-quentin');
+    expect(JSON.parse(own)).toEqual({
+      status: 409,
+      body: {
+        code: 'CONFLICT',
+        message: 'gatewayId: <id> is already in use; choose another id (a gateway is enrolled again only once revoked)',
+        problems: [],
+      },
+    });
+    expect(await attempt('gw-lille')).toBe(own);
+    expect(await attempt('gw-laon')).toBe(own);
+    expect((await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId: 'gw-free' })).status).toBe(201);
   });
 
   it('rejects malformed and oversized frames without crashing', async () => {

@@ -105,7 +105,7 @@ export class HistoryService {
     const alarms = this.dataSource.getRepository(AlarmEntity);
     const alarm = await alarms.findOneBy({ id });
     if (alarm === null) throw new CentralException(CentralExceptionCode.NotFound, `no alarm ${id}`);
-    const gateway = await this.gateways.gateway(caller, alarm.gatewayId, 'acknowledge');
+    const gateway = await this.gateways.gateway(caller, alarm.gatewayId, 'acknowledge', `no alarm ${id}`);
     const commune = await this.tenants.commune(caller, gateway.communeInsee, 'acknowledge');
     if (alarm.acknowledgedAt === null) {
       const at = this.clock.now().toISOString();
