@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
 import { AccountsController } from './auth/accounts.controller';
+import { AccountLockAlarms } from './auth/account-lock-alarms';
 import { AccountsService } from './auth/accounts.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
@@ -74,6 +75,7 @@ export class CentralModule {
         DatabaseLifecycle,
         AuditLog,
         EventBus,
+        AccountLockAlarms,
         AuthService,
         AccountsService,
         TenantService,

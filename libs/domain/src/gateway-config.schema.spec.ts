@@ -219,17 +219,17 @@ describe('central section', () => {
     [
       'no url',
       {},
-      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got nothing',
+      'central.url: expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080", got nothing',
     ],
     [
-      'a websocket url',
-      { url: 'ws://127.0.0.1:8080' },
-      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got "ws://127.0.0.1:8080"',
+      'a url of another scheme',
+      { url: 'ftp://127.0.0.1:8080' },
+      'central.url: expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080", got "ftp://127.0.0.1:8080"',
     ],
     [
       'a url with a query',
       { url: 'http://127.0.0.1:8080/?x=1' },
-      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got "http://127.0.0.1:8080/?x=1"',
+      'central.url: expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080", got "http://127.0.0.1:8080/?x=1"',
     ],
     [
       'a bad duration',

@@ -259,15 +259,19 @@ const controlSchema = z.strictObject({
 });
 
 const CENTRAL_URL_ERROR =
-  'expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080"';
+  'expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080"';
 
-/** Central's base URL: http or https, a host, an optional port and path; no query, fragment or credentials. */
+/**
+ * Central's base URL: http(s) or ws(s) (the same server either way: the sync socket is ws(s)://<host and path>/api/sync,
+ * enrolment http(s)://<host and path>/api/enrolment), a host, an optional port and path; no query, fragment or
+ * credentials.
+ */
 const centralUrl = z.string({ error: CENTRAL_URL_ERROR }).refine(
   (text) => {
     if (!URL.canParse(text)) return false;
     const url = new URL(text);
     return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) &&
       url.hostname !== '' &&
       url.username === '' &&
       url.password === '' &&
@@ -281,11 +285,34 @@ const centralUrl = z.string({ error: CENTRAL_URL_ERROR }).refine(
 /** Messages the outbox holds per class before it asks for help (telemetry is downsampled, the rest never dropped). */
 const outboxQuota = (fallback: number) => intIn(1, 10_000_000).default(fallback);
 
+const FINGERPRINT_ERROR = 'expected a SHA-256 certificate fingerprint: 32 hex bytes such as "5E:A1:…:0C"';
+
+/** A SHA-256 certificate fingerprint, with or without colons, in any case; read as upper-case hex with colons. */
+const fingerprint = z
+  .string({ error: FINGERPRINT_ERROR })
+  .regex(/^([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{64}$/, { error: FINGERPRINT_ERROR })
+  .transform((text) => (text.replaceAll(':', '').toUpperCase().match(/../g) ?? []).join(':'));
+
+/** Whether a central URL is served over TLS (https or wss). */
+export function isSecureCentralUrl(url: string): boolean {
+  return url.startsWith('https:') || url.startsWith('wss:');
+}
+
 /** How the gateway reaches central (docs/architecture.md "Sync"); without this section it runs alone. */
 export const centralConfigSchema = z
   .strictObject({
     /** Central's base URL; the sync socket is ws(s)://<same host and path>/api/sync. */
     url: centralUrl,
+    /**
+     * With an https/wss url: the CA certificates (PEM file) central's certificate must chain to, instead of the
+     * system's; central's host name is checked against the certificate as usual.
+     */
+    ca: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+    /**
+     * With an https/wss url: the SHA-256 fingerprint of central's own certificate. Central must present exactly this
+     * certificate; without `ca` its chain and host name are not checked (a self-signed certificate is fine).
+     */
+    fingerprint: fingerprint.optional(),
     /** The credential obtained at enrolment, from the working directory; written with mode 0600. */
     credentialFile: z
       .string({ error: 'expected a file path' })
@@ -323,6 +350,15 @@ export const centralConfigSchema = z
       .prefault({}),
   })
   .superRefine((central, ctx) => {
+    for (const key of ['ca', 'fingerprint'] as const) {
+      if (central[key] !== undefined && !isSecureCentralUrl(central.url)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} is for a central reached over TLS: give an https:// or wss:// url`,
+        });
+      }
+    }
     if (central.reconnectMin > central.reconnectMax) {
       ctx.addIssue({
         code: 'custom',

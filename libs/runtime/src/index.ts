@@ -5,3 +5,4 @@ export * from './http-errors';
 export * from './load-yaml-file';
 export * from './process-args';
 export * from './sqlite-access';
+export * from './tls-files';

@@ -84,7 +84,7 @@ export class CommandService {
   async get(caller: Caller, id: string) {
     const command = await this.dataSource.getRepository(CommandEntity).findOneBy({ id });
     if (command === null) return undefined;
-    await this.gateways.gateway(caller, command.gatewayId);
+    await this.gateways.gateway(caller, command.gatewayId, 'read', `no command ${id}`);
     return this.describe(command);
   }
 

@@ -131,7 +131,10 @@ export class SwitchingEntity {
 @Entity({ name: 'alarms' })
 export class AlarmEntity {
   @PrimaryGeneratedColumn() id!: number;
-  @Column({ name: 'gateway_id', type: 'text' }) gatewayId!: string;
+  /** The gateway that reported it, or that central's own alarm is about; null for an alarm about an account. */
+  @Column({ name: 'gateway_id', type: 'text', nullable: true }) gatewayId!: string | null;
+  /** The account an alarm is about (`account.locked`); null for a gateway's alarm. */
+  @Column({ name: 'account_login', type: 'text', nullable: true }) accountLogin!: string | null;
   @Column({ type: 'text' }) key!: string;
   @Column({ type: 'text' }) severity!: string;
   @Column({ type: 'text' }) message!: string;

@@ -65,11 +65,15 @@ export class EnrolmentClient {
   }
 }
 
-/** `path` under central's base URL (which may itself have a path). */
+/**
+ * `path` under central's base URL (which may itself have a path), as an http(s) or, with `protocol` `ws`, a ws(s)
+ * URL: a base URL over TLS (https or wss) always gives one over TLS.
+ */
 export function centralEndpoint(centralUrl: string, path: string, protocol?: 'ws'): string {
   const base = new URL(centralUrl.endsWith('/') ? centralUrl : `${centralUrl}/`);
   const url = new URL(path, base);
-  if (protocol === 'ws') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  url.protocol = protocol === 'ws' ? (secure ? 'wss:' : 'ws:') : secure ? 'https:' : 'http:';
   return url.toString();
 }
 
