@@ -7,7 +7,8 @@ export const fr = {
     loading: 'Chargement…',
     connectionLost: 'Connexion perdue avec le serveur : nouvelle tentative en cours…',
     denied: 'Accès refusé',
-    deniedText: "Cette page concerne une commune hors de votre périmètre. Votre compte n'y a pas accès.",
+    deniedText:
+      "Cette page n'existe pas, ou concerne une commune hors de votre périmètre : votre compte n'y a pas accès.",
     notFound: 'Page introuvable',
     notFoundText: 'Cette adresse ne correspond à aucune page de la console.',
     backHome: 'Revenir à ma commune',

@@ -47,9 +47,12 @@ export class ApiFailure extends Error {
     this.name = 'ApiFailure';
   }
 
-  /** 403: the role may not, or the thing belongs to another tenant. */
+  /**
+   * 403: the role may not; 404: the thing is unknown or belongs to another tenant. Central answers those two alike on
+   * purpose (no existence oracle), so the console cannot tell them apart either and says both.
+   */
   get denied(): boolean {
-    return this.status === 403;
+    return this.status === 403 || this.status === 404;
   }
 }
 
