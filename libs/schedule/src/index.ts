@@ -51,3 +51,4 @@ export * from './bells/bell-plan';
 export * from './bells/bell-lint';
 export * from './programme/night-summary';
 export * from './preview/schedule-preview';
+export * from './until/until';
