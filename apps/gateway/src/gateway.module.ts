@@ -7,6 +7,7 @@ import { AlarmsController } from './alarms/alarms.controller';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
+import { UntilService } from './control/until.service';
 import { ControlService } from './control/control.service';
 import { SwitchingLog } from './control/switching-log.service';
 import { FieldService } from './field/field.service';
@@ -58,6 +59,7 @@ export class GatewayModule {
         DatabaseLifecycle,
         SwitchingLog,
         ControlService,
+        UntilService,
         BellService,
         ScheduleRuntime,
         SyncStateStore,

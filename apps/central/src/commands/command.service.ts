@@ -49,7 +49,16 @@ export class CommandService {
           ? { ...common, type: 'command', v: 1, action: 'force-lift-lockout', by: `central:${caller.login}` }
           : request.action === 'override-until'
             ? { ...common, type: 'command', v: 1, action: 'override-until', value: request.value, until: request.until }
-            : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
+            : request.action === 'switch'
+              ? {
+                  ...common,
+                  type: 'command',
+                  v: 1,
+                  action: 'switch',
+                  value: request.value,
+                  ...(request.permanent === true ? { permanent: true } : { until: request.until ?? 'next-transition' }),
+                }
+              : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(CommandEntity).insert({
         id,
@@ -161,6 +170,7 @@ export class CommandService {
       action: message.action,
       ...('value' in message ? { value: message.value } : {}),
       ...('until' in message ? { until: message.until } : {}),
+      ...('permanent' in message ? { permanent: message.permanent } : {}),
       notAfter: command.notAfter,
       issuedBy: command.issuedBy,
       status: command.status,
