@@ -7,6 +7,7 @@ import { AlarmsController } from './alarms/alarms.controller';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
+import { LocalWriteService } from './control/local-write.service';
 import { UntilService } from './control/until.service';
 import { ControlService } from './control/control.service';
 import { SwitchingLog } from './control/switching-log.service';
@@ -60,6 +61,7 @@ export class GatewayModule {
         SwitchingLog,
         ControlService,
         UntilService,
+        LocalWriteService,
         BellService,
         ScheduleRuntime,
         SyncStateStore,
