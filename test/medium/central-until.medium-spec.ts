@@ -66,4 +66,19 @@ describe('switch until, through central', () => {
     expect({ status: answer.status, code: answer.body.code }).toEqual({ status: 400, code: 'INVALID_REQUEST' });
     expect(answer.body.problems).toContainEqual({ path, message: expect.stringMatching(message) as string });
   });
+
+  it('records the end the gateway resolved, from its result', async () => {
+    const endsAt = inHours(5);
+    gateway.onCommand = (message) => ({
+      commandId: message.id,
+      status: 'applied',
+      at: new Date().toISOString(),
+      until: { form: 'next-transition', at: endsAt },
+    });
+    const { id } = (await command({})).body as { id: string };
+    await gateway.until(() => gateway.received.some((m) => m.type === 'command' && m.id === id));
+    await gateway.drained();
+    const recorded = await central.api(agent, 'GET', `/api/commands/${id}`);
+    expect(recorded.body).toMatchObject({ status: 'applied', until: 'next-transition', endsAt });
+  });
 });

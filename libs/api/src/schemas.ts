@@ -191,6 +191,8 @@ export const command = z.looseObject({
   /** `override-until`: the instant; `switch`: the form asked (`next-transition` when none was). */
   until: z.string().optional(),
   permanent: z.literal(true).optional(),
+  /** `switch`: when the manual switching ends, as the gateway resolved `until` (once it applied or held it). */
+  endsAt: instant.optional(),
   notAfter: instant,
   issuedBy: z.string(),
   status: z.enum(COMMAND_STATUSES),

@@ -69,6 +69,7 @@ export class CommandService {
         attempts: 0,
         reason: null,
         applyAt: null,
+        endsAt: null,
         notAfter,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
@@ -177,6 +178,7 @@ export class CommandService {
       attempts: command.attempts,
       reason: command.reason,
       ...(command.status === 'held' && command.applyAt !== null ? { applyAt: command.applyAt } : {}),
+      ...(command.endsAt === null ? {} : { endsAt: command.endsAt }),
       createdAt: command.createdAt,
       updatedAt: command.updatedAt,
     };

@@ -8,6 +8,7 @@ import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-in
 import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gateway-catalogues';
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
+import { CommandEndsAt1796100000000 } from './migrations/1796100000000-command-ends-at';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -28,6 +29,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       GatewayCatalogues1795700000000,
       InboxEpochs1795710000000,
       CommandApplyAt1796000000000,
+      CommandEndsAt1796100000000,
     ],
     migrationsRun: true,
     synchronize: false,
