@@ -180,11 +180,12 @@ describe('console in a real browser', () => {
       await expectAxeClean(small, 'ma commune (téléphone)');
       expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
       await small.getByTestId('circuit-4').getByRole('link', { name: 'Départ 4' }).click();
-      await waitVisible(small.getByRole('button', { name: 'Allumer maintenant' }));
+      await waitVisible(small.getByRole('button', { name: 'Allumer jusqu’au prochain changement du programme' }));
       await expectAxeClean(small, 'une sortie (téléphone)');
       expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-      await small.getByRole('button', { name: 'Allumer maintenant' }).click();
-      await waitForText(small.getByTestId('progress').locator('li'), /Commutation : appliquée/, LIVE_TIMEOUT);
+      // Circuit 4 has no programme: "switch now" needs an end, here the 1 h quick pick.
+      await small.getByRole('button', { name: 'Jusqu’à… dans 1 h' }).click();
+      await waitForText(small.getByTestId('progress').locator('li'), /Forçage temporaire : appliquée/, LIVE_TIMEOUT);
       await small.getByRole('button', { name: 'Relâcher (rendre la main au programme)' }).click();
       await waitForText(small.getByTestId('progress').locator('li'), /Retour au programme : appliquée/, LIVE_TIMEOUT);
       await small.getByRole('link', { name: 'Alarmes' }).click();

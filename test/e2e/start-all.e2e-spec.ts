@@ -105,7 +105,7 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     const write = await fetch(`${ready.urls.gateway}/points/cabinet-hotel-de-ville:circuit.3.command/write`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: localAuthorization() },
-      body: JSON.stringify({ value: true }),
+      body: JSON.stringify({ value: true, permanent: true }),
     });
     expect(await write.json()).toMatchObject({ status: 'applied', feedback: true });
     const cabinet = (await (await fetch(`${ready.urls.simulator}/devices/cabinet-hotel-de-ville`)).json()) as {

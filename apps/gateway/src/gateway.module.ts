@@ -13,6 +13,8 @@ import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
+import { LocalWriteService } from './control/local-write.service';
+import { UntilService } from './control/until.service';
 import { ControlService } from './control/control.service';
 import { SwitchingLog } from './control/switching-log.service';
 import { FieldService } from './field/field.service';
@@ -72,6 +74,8 @@ export class GatewayModule {
         DatabaseLifecycle,
         SwitchingLog,
         ControlService,
+        UntilService,
+        LocalWriteService,
         BellService,
         ScheduleRuntime,
         SyncStateStore,

@@ -277,6 +277,8 @@ const slotEntry = {
   name: z.string(),
   owner: z.string().optional(),
   expiresAt: instant.optional(),
+  /** How the end of a manual switching was asked: `next-transition`, `sunrise`, `02:00`, an instant, `permanent`. */
+  until: z.string().optional(),
 };
 
 /** `GET /api/gateways/:id/outputs/:key`: why an output is in its state, as the gateway last explained it. */
@@ -293,11 +295,27 @@ export type OutputExplanation = z.output<typeof outputExplanation>;
 
 const commandCommon = { pointKey, notAfter: instant.optional() };
 
+const untilForm = z
+  .string({ error: 'expected "next-transition", "sunrise", a local time "HH:MM" or an ISO-8601 instant' })
+  .max(100);
+const permanent = z.literal(true, { error: 'expected true (leave it out for a switching that ends)' }).optional();
+
 /** `POST /api/gateways/:id/commands`. */
 export const commandRequest = z.discriminatedUnion(
   'action',
   [
-    z.strictObject({ ...commandCommon, action: z.literal('switch'), value: commandValue }),
+    /**
+     * Switch now: until the output's next scheduled transition, unless `until` says otherwise
+     * (`next-transition`, `sunrise`, a local time `HH:MM` of the output's site, an ISO-8601 instant) or
+     * `permanent: true` asks for an override that never ends.
+     */
+    z.strictObject({
+      ...commandCommon,
+      action: z.literal('switch'),
+      value: commandValue,
+      until: untilForm.optional(),
+      permanent,
+    }),
     z.strictObject({ ...commandCommon, action: z.literal('override-until'), value: commandValue, until: instant }),
     z.strictObject({ ...commandCommon, action: z.literal('ring'), value: commandValue }),
     z.strictObject({ ...commandCommon, action: z.literal('release') }),
@@ -317,7 +335,11 @@ export const command = z.looseObject({
   pointKey: z.string(),
   action: z.enum(['switch', 'override-until', 'ring', 'release', 'force-lift-lockout']),
   value: scalar.optional(),
-  until: instant.optional(),
+  /** `override-until`: the instant; `switch`: the form asked (`next-transition` when none was). */
+  until: z.string().optional(),
+  permanent: z.literal(true).optional(),
+  /** `switch`: when the manual switching ends, as the gateway resolved `until` (once it applied or held it). */
+  endsAt: instant.optional(),
   notAfter: instant,
   issuedBy: z.string(),
   status: z.enum(COMMAND_STATUSES),

@@ -52,3 +52,4 @@ export * from './bells/bell-lint';
 export * from './bells/bell-document';
 export * from './programme/night-summary';
 export * from './preview/schedule-preview';
+export * from './until/until';

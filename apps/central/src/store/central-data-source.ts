@@ -9,6 +9,7 @@ import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gatew
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
 import { AccountAlarms1796100000000 } from './migrations/1796100000000-account-alarms';
+import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -30,6 +31,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       InboxEpochs1795710000000,
       CommandApplyAt1796000000000,
       AccountAlarms1796100000000,
+      CommandEndsAt1796200000000,
     ],
     migrationsRun: true,
     synchronize: false,

@@ -157,6 +157,8 @@ export class CommandEntity {
   @Column({ type: 'text', nullable: true }) reason!: string | null;
   /** While `held`: when the gateway applies it. */
   @Column({ name: 'apply_at', type: 'text', nullable: true }) applyAt!: string | null;
+  /** A switch: when the manual switching it caused ends, as the gateway resolved its `until` (null: not known, permanent). */
+  @Column({ name: 'ends_at', type: 'text', nullable: true }) endsAt!: string | null;
   @Column({ name: 'not_after', type: 'text' }) notAfter!: string;
   @Column({ name: 'created_at', type: 'text' }) createdAt!: string;
   @Column({ name: 'updated_at', type: 'text' }) updatedAt!: string;

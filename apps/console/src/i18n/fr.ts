@@ -439,4 +439,28 @@ export const fr = {
     title: 'Démonstration',
     text: ': ce serveur présente des équipements simulés et des comptes de démonstration, rien n’y pilote un vrai équipement.',
   },
+  /** "Switch now" and how long it lasts (the output page, the command progress, the explain). */
+  switchUntil: {
+    nextTransition: 'prochain changement du programme',
+    onNext: 'Allumer jusqu’au prochain changement du programme',
+    offNext: 'Éteindre jusqu’au prochain changement du programme',
+    onNextAt: (hhmm: string) => `Allumer jusqu’à ${hhmm}, prochain changement du programme`,
+    offNextAt: (hhmm: string) => `Éteindre jusqu’à ${hhmm}, prochain changement du programme`,
+    sunrise: 'au lever du soleil',
+    permanentOn: 'Allumer sans échéance…',
+    permanentOff: 'Éteindre sans échéance…',
+    confirmPermanent: (value: string) =>
+      `${value} sans échéance : la sortie restera ainsi jusqu’à ce que quelqu’un la relâche, même quand le programme change. Confirmer ?`,
+    confirmOn: 'Confirmer : allumer sans échéance',
+    confirmOff: 'Confirmer : éteindre sans échéance',
+    cancel: 'Annuler',
+    forms: {
+      'next-transition': 'jusqu’au prochain changement du programme',
+      sunrise: 'jusqu’au lever du soleil',
+      permanent: 'sans échéance',
+    } as Record<string, string>,
+    atTime: (hhmm: string) => `jusqu’à ${hhmm}`,
+    atInstant: (when: string) => `jusqu’au ${when}`,
+    asked: (form: string) => `Demandé : ${form}.`,
+  },
 } as const;

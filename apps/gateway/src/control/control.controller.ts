@@ -8,6 +8,7 @@ import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { BellService } from './bell.service';
 import { ControlService } from './control.service';
 import { SwitchingLog } from './switching-log.service';
+import { UntilService } from './until.service';
 
 const instant = z.iso.datetime({
   offset: true,
@@ -16,7 +17,15 @@ const instant = z.iso.datetime({
 const value = z.union([z.boolean(), z.number(), z.string()], { error: 'expected a boolean, a number or a string' });
 const owner = z.string({ error: 'expected text' }).trim().min(1, { error: 'expected non-empty text' }).max(100);
 
-const overrideBody = z.strictObject({ value, until: instant.optional(), owner: owner.default('local-api') });
+const untilText = z
+  .string({ error: 'expected "next-transition", "sunrise", a local time "HH:MM" or an ISO-8601 instant' })
+  .max(100);
+const overrideBody = z.strictObject({
+  value,
+  until: untilText.optional(),
+  permanent: z.literal(true, { error: 'expected true (leave it out for an override that ends)' }).optional(),
+  owner: owner.default('local-api'),
+});
 const lockoutBody = z.strictObject({ value, owner, until: instant.optional() });
 const releaseQuery = z.strictObject({ owner: owner.optional() });
 const liftQuery = z.union(
@@ -41,6 +50,7 @@ export class ControlController {
     private readonly bells: BellService,
     private readonly runtime: ScheduleRuntime,
     private readonly clock: Clock,
+    private readonly until: UntilService,
   ) {}
 
   @Get('outputs')
@@ -57,7 +67,14 @@ export class ControlController {
   @OwnerIsCaller()
   async override(@Param('key') key: string, @Body() body: unknown) {
     const request = parseInput(overrideBody, body, 'override');
-    await this.control.command(key, PRIORITY_SLOTS.manual, this.entry(request), 'remote');
+    const { form, until } = this.until.resolve(key, request);
+    const entry = { value: request.value, owner: request.owner, setAt: this.clock.now().toISOString() };
+    await this.control.command(
+      key,
+      PRIORITY_SLOTS.manual,
+      { ...entry, ...(until === null ? {} : { expiresAt: until.toISOString() }), until: form },
+      'remote',
+    );
     return this.control.explain(key);
   }
 

@@ -46,6 +46,8 @@ const slotEntry = {
   name: z.string().min(1).max(50),
   owner: z.string().min(1).max(200).optional(),
   expiresAt: instant.optional(),
+  /** How the end of a manual switching was asked (`next-transition`, `sunrise`, `02:00`, an instant, `permanent`). */
+  until: z.string().min(1).max(100).optional(),
 };
 
 /**
