@@ -262,6 +262,43 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
   },
   'GET /api/events': { access: 'read', scope: 'caller', request: () => ({ path: '/api/events' }) },
+  'POST /api/schedules/nights': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({
+      path: '/api/schedules/nights',
+      body: {
+        schedule: item.schedule,
+        gatewaySite: { gatewayId: t.gatewayId, siteId: 'site' },
+        from: '2027-01-15',
+        days: 7,
+      },
+    }),
+  },
+  'GET /api/gateways/{id}/bells': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/gateways/${t.gatewayId}/bells` }),
+  },
+  'POST /api/gateways/{id}/bells/{scheduleId}/events': {
+    access: 'editSchedules',
+    scope: 'tenant',
+    request: (t) => ({
+      path: `/api/gateways/${t.gatewayId}/bells/cloches/events`,
+      body: { date: '2099-01-01', at: '11:00', sequence: 'glas' },
+    }),
+  },
+  'GET /api/communes/{insee}/history': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/history` }),
+  },
+  'GET /api/field-keys': { access: 'public', scope: 'caller', request: () => ({ path: '/api/field-keys' }) },
+  'POST /api/gateways/{id}/field-token': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/gateways/${t.gatewayId}/field-token` }),
+  },
 };
 
 interface Operation {

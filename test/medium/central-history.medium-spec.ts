@@ -101,7 +101,7 @@ describe('GET /api/communes/:insee/history', () => {
     expect((await history(reader, 'kind=audit')).status).toBe(403);
   });
 
-  it('refuses a bad query with a 400 naming the parameter, and another tenant’s commune with a 403', async () => {
+  it('refuses a bad query with a 400 naming the parameter, and answers another tenant’s commune like an unknown one (404)', async () => {
     for (const [query, path] of [
       ['kind=alarms', 'kind'],
       ['limit=0', 'limit'],
@@ -119,6 +119,6 @@ describe('GET /api/communes/:insee/history', () => {
         paths: [path],
       });
     }
-    expect((await central.api(agent, 'GET', '/api/communes/02408/history')).status).toBe(403);
+    expect((await central.api(agent, 'GET', '/api/communes/02408/history')).status).toBe(404);
   });
 });

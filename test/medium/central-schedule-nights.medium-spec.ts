@@ -135,6 +135,6 @@ describe('POST /api/schedules/nights', () => {
       { schedule: LIGHTING, gatewaySite: GATEWAY_SITE, from: '2027-01-04', days: 7 },
       await central.login('agent@02408'),
     );
-    expect(otherTenant.status).toBe(403);
+    expect(otherTenant.status).toBe(404);
   });
 });

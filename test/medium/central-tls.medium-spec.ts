@@ -12,6 +12,7 @@ import { centralConfigSchema } from '../../apps/central/src/central.config';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { type CentralHarness, PASSWORD, startCentral } from '../support/central-harness';
 import { gatewayConfigFor, type GatewayHarness, PROFILES_DIR, startGateway } from '../support/gateway-harness';
+import { localAuthorization } from '../support/local-credential';
 
 let dir: string;
 let central: CentralHarness;
@@ -124,16 +125,19 @@ async function gateway(gatewayId: string, centralSection: Record<string, unknown
 }
 
 async function syncStatus(gw: GatewayHarness): Promise<{ connected: boolean; lastError: { message: string } | null }> {
-  return (await (await fetch(`${gw.url}/sync`)).json()) as {
+  return (await (await fetch(`${gw.url}/sync`, { headers: { authorization: localAuthorization() } })).json()) as {
     connected: boolean;
     lastError: { message: string } | null;
   };
 }
 
+/** Reads until `done`, or fails after 30 s with the last value read (never returns silently on a timeout). */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 30_000;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`still not there after 30 s: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

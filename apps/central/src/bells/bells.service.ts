@@ -64,6 +64,8 @@ export class BellsService {
     scheduleId: string,
     request: BellEventRequest,
   ): Promise<BellEventAnswer> {
+    // The role first: a caller who may not edit schedules learns nothing of the gateway's bell schedules.
+    await this.gateways.gateway(caller, gatewayId, 'editSchedules');
     const running = await this.running(caller, gatewayId);
     const schedule = running.find((s) => s.id === scheduleId);
     if (schedule === undefined) {
