@@ -191,7 +191,7 @@ describe("authorization matrix of the gateway's local API (central unreachable)"
 describe('actions taken for a person carry their login', () => {
   it('an override and a lock-out by a field token are owned by its login; another owner is refused', async () => {
     const engineer = callers.get('field engineer') ?? null;
-    const override = await api(gw.url, 'PUT', `/outputs/${KEY}/override`, { value: true }, engineer);
+    const override = await api(gw.url, 'PUT', `/outputs/${KEY}/override`, { value: true, permanent: true }, engineer);
     expect(override.status).toBe(200);
     expect(override.body.winner).toMatchObject({ slot: 10, owner: 'tech@useda' });
 
@@ -200,7 +200,13 @@ describe('actions taken for a person carry their login', () => {
     const lifted = await api(gw.url, 'DELETE', `/outputs/${KEY}/lockout?owner=tech@useda`, undefined, engineer);
     expect(lifted.status).toBe(200);
 
-    const other = await api(gw.url, 'PUT', `/outputs/${KEY}/override`, { value: false, owner: 'someone' }, engineer);
+    const other = await api(
+      gw.url,
+      'PUT',
+      `/outputs/${KEY}/override`,
+      { value: false, owner: 'someone', permanent: true },
+      engineer,
+    );
     expect(other).toMatchObject({
       status: 400,
       body: {
