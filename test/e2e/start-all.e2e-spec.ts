@@ -114,7 +114,7 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     expect(cabinet.circuits.find((c) => c.circuit === 3)).toMatchObject({ energised: true });
   });
 
-  it('the README session: log in to central, switch a circuit on until a time, read the feedback and the explain', async () => {
+  it('the README session: log in to central, switch a circuit on until 02:00, read the feedback and the explain', async () => {
     const central = async (path: string, init: { method?: string; token?: string; body?: unknown } = {}) => {
       const response = await fetch(`${ready.urls.central}${path}`, {
         method: init.method ?? 'GET',
@@ -154,13 +154,12 @@ describe('npm start: simulator + central + gateway on one machine', () => {
       () => central(`/api/gateways/${gateway}/equipment`, { token }),
       (answer) => Array.isArray(answer.equipment),
     );
-    const until = new Date(Date.now() + 3_600_000).toISOString();
     const command = await central(`/api/gateways/${gateway}/commands`, {
       method: 'POST',
       token,
-      body: { action: 'override-until', pointKey: 'cabinet-hotel-de-ville:circuit.4.command', value: true, until },
+      body: { action: 'switch', pointKey: 'cabinet-hotel-de-ville:circuit.4.command', value: true, until: '02:00' },
     });
-    expect(command).toMatchObject({ status: expect.stringMatching(/^(queued|sent)$/) });
+    expect(command).toMatchObject({ status: expect.stringMatching(/^(queued|sent)$/), until: '02:00' });
     expect(
       await eventually(
         () => central(`/api/commands/${command.id}`, { token }),
