@@ -15,6 +15,7 @@ import { DesiredController } from './desired/desired.controller';
 import { DesiredService } from './desired/desired.service';
 import { ApiDocs } from './docs/api-docs.service';
 import { DocsController } from './docs/docs.controller';
+import { PushEvents } from './desired/push-events.service';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
@@ -22,6 +23,7 @@ import { CatalogueCheck } from './gateways/catalogue-check';
 import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
+import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
@@ -33,6 +35,8 @@ import { ScheduleCheckService } from './schedules/schedule-check.service';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SyncServer } from './sync/sync.server';
 import { CommunesController } from './tenants/communes.controller';
+import { TemplateService } from './templates/template.service';
+import { TemplatesController } from './templates/templates.controller';
 import { TenantService } from './tenants/tenant.service';
 import { UnsafeTextPipe } from './unsafe-text.pipe';
 
@@ -53,6 +57,7 @@ export class CentralModule {
         EventsController,
         SchedulesController,
         DocsController,
+        TemplatesController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },
@@ -80,6 +85,9 @@ export class CentralModule {
         SyncServer,
         ScheduleCheckService,
         ApiDocs,
+        TemplateService,
+        PushEvents,
+        FleetService,
       ],
     };
   }

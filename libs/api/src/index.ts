@@ -1,3 +1,4 @@
 export * from './events';
 export * from './routes';
 export * from './schemas';
+export * from './syndicate';

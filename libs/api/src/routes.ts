@@ -12,6 +12,16 @@ import {
   outputExplanation,
   switchings,
 } from './schemas';
+import {
+  fleet,
+  pushProgress,
+  pushSummary,
+  template,
+  templateCreateRequest,
+  templatePushRequest,
+  templateSummary,
+  templateVersionRequest,
+} from './syndicate';
 
 export type HttpMethod = 'get' | 'post';
 
@@ -40,6 +50,21 @@ export const API_ROUTES = {
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },
+  // The syndicate's pages: templates by tag, pushes and their progress, the fleet.
+  templates: { method: 'get', path: '/api/templates', response: z.array(templateSummary) },
+  template: { method: 'get', path: '/api/templates/{id}/versions', response: template },
+  createTemplate: { method: 'post', path: '/api/templates', body: templateCreateRequest, response: template },
+  templateVersion: {
+    method: 'post',
+    path: '/api/templates/{id}/versions',
+    body: templateVersionRequest,
+    response: template,
+  },
+  pushTemplate: { method: 'post', path: '/api/templates/{id}/push', body: templatePushRequest, response: pushProgress },
+  pushes: { method: 'get', path: '/api/pushes', response: z.array(pushSummary) },
+  push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
+  retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
+  fleet: { method: 'get', path: '/api/fleet', response: fleet },
 } as const satisfies Record<string, ApiRoute>;
 export type ApiRouteName = keyof typeof API_ROUTES;
 

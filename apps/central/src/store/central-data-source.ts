@@ -8,6 +8,8 @@ import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-in
 import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gateway-catalogues';
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
+import { Templates1796120000000 } from './migrations/1796120000000-templates';
+import { TEMPLATE_ENTITIES } from './template.entities';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -22,12 +24,13 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
-    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES],
+    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES, ...TEMPLATE_ENTITIES],
     migrations: [
       InitialCentralSchema1795600000000,
       GatewayCatalogues1795700000000,
       InboxEpochs1795710000000,
       CommandApplyAt1796000000000,
+      Templates1796120000000,
     ],
     migrationsRun: true,
     synchronize: false,

@@ -182,6 +182,9 @@ export class PushEntity {
   @Column({ name: 'syndicate_id', type: 'text', nullable: true }) syndicateId!: string | null;
   @Column({ name: 'created_by', type: 'text' }) createdBy!: string;
   @Column({ name: 'created_at', type: 'text' }) createdAt!: string;
+  /** The syndicate template and its version this push sent, when it came from one. */
+  @Column({ name: 'template_id', type: 'text', nullable: true }) templateId!: string | null;
+  @Column({ name: 'template_version', type: 'integer', nullable: true }) templateVersion!: number | null;
 }
 
 /** One commune (and one of its gateways, if it has any) a push went to, with the desired version it made. */
@@ -192,6 +195,10 @@ export class PushTargetEntity {
   @Column({ name: 'commune_insee', type: 'text' }) communeInsee!: string;
   @Column({ name: 'gateway_id', type: 'text', nullable: true }) gatewayId!: string | null;
   @Column({ type: 'integer', nullable: true }) version!: number | null;
+  /** A template push: the outputs, zones or equipment the template's tag bound to on this gateway (JSON list). */
+  @Column({ name: 'bound_json', type: 'text', nullable: true }) boundJson!: string | null;
+  /** A template push that bound nothing on this gateway: why. */
+  @Column({ type: 'text', nullable: true }) reason!: string | null;
 }
 
 export const CENTRAL_ENTITIES = [
