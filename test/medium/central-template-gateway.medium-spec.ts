@@ -109,4 +109,13 @@ describe('a template bound by tag on a real gateway', () => {
       ]),
     );
   });
+
+  it('shows in the fleet the software the gateway says it runs', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    const fleet = (await central.api(admin, 'GET', '/api/fleet')).body;
+    const gateway = fleet.find((c: { insee: string }) => c.insee === '02691').gateways[0];
+    expect(gateway).toMatchObject({ id: 'gw-test', online: true, softwareVersion: `beffroi-gateway ${version}` });
+  });
 });

@@ -304,6 +304,8 @@ describe('the fleet', () => {
     expect(laonView.gateways[0].since).toBe(laonView.gateways[0].lastSeenAt);
     const centre = fleet.find((c) => c.insee === '02691').gateways[0];
     expect(centre).toMatchObject({ id: 'gw-centre', online: true, upToDate: true, since: expect.any(String) });
+    // A protocol-level gateway's hello says no software.
+    expect(centre.softwareVersion).toBeNull();
     expect(centre.appliedVersion).toBe(centre.desiredVersion);
     const agentView = (await central.api(await central.login('agent@02691'), 'GET', '/api/fleet')).body;
     expect(agentView.map((c: { insee: string }) => c.insee)).toEqual(['02691']);

@@ -159,6 +159,8 @@ export const fleetGateway = z.looseObject({
   appliedVersion: z.number().int(),
   upToDate: z.boolean(),
   clockOffsetMs: z.number().nullable(),
+  /** What the gateway said it runs in its last hello (`beffroi-gateway 0.1.0`); null before one that says. */
+  softwareVersion: z.string().nullable(),
   alarms: z.record(z.enum(ALARM_SEVERITIES), z.number().int()),
 });
 export type FleetGateway = z.output<typeof fleetGateway>;

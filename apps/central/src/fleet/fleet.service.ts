@@ -11,7 +11,7 @@ type SeverityCounts = Record<Severity, number>;
 
 /**
  * The fleet a syndicate runs: every commune of the caller's tenant with its gateways (online or offline and since
- * when, last contact, desired and applied versions, clock offset) and its open alarms counted by severity. Revoked
+ * when, last contact, desired and applied versions, clock offset, the software it said it runs) and its open alarms counted by severity. Revoked
  * gateways are left out.
  */
 @Injectable()
@@ -56,6 +56,7 @@ export class FleetService {
             appliedVersion: gateway.appliedVersion,
             upToDate: gateway.appliedVersion >= gateway.desiredVersion,
             clockOffsetMs: gateway.clockOffsetMs,
+            softwareVersion: gateway.softwareVersion,
             alarms: alarmsOf([gateway.id]),
           };
         }),

@@ -9,6 +9,7 @@ import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gatew
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
 import { Templates1796120000000 } from './migrations/1796120000000-templates';
+import { GatewaySoftware1796130000000 } from './migrations/1796130000000-gateway-software';
 import { TEMPLATE_ENTITIES } from './template.entities';
 
 interface Pragmas {
@@ -31,6 +32,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       InboxEpochs1795710000000,
       CommandApplyAt1796000000000,
       Templates1796120000000,
+      GatewaySoftware1796130000000,
     ],
     migrationsRun: true,
     synchronize: false,

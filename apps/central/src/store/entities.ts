@@ -76,6 +76,8 @@ export class GatewayEntity {
   /** One more each time the gateway's outbox started over; reported rows are keyed by (gateway, epoch, seq). */
   @Column({ name: 'inbox_epoch', type: 'integer', default: 0 }) inboxEpoch!: number;
   @Column({ name: 'health_json', type: 'text', nullable: true }) healthJson!: string | null;
+  /** What the gateway said it runs in its last hello (`beffroi-gateway 0.1.0`); null before one that says. */
+  @Column({ name: 'software_version', type: 'text', nullable: true, default: null }) softwareVersion!: string | null;
 }
 
 /** One change of a gateway's desired state, kept so a gateway a few versions behind gets a delta. */

@@ -14,6 +14,7 @@ function gateway(id: string, overrides: Partial<FleetGateway> = {}): FleetGatewa
     appliedVersion: 3,
     upToDate: true,
     clockOffsetMs: 12,
+    softwareVersion: 'beffroi-gateway 0.1.0',
     alarms: NO_ALARM,
     ...overrides,
   };
