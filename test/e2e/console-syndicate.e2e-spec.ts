@@ -142,6 +142,14 @@ describe('the syndicate admin in a real browser', () => {
     await page.getByRole('link', { name: 'Diffusions' }).click();
     await page.waitForURL('**/syndicat/diffusions');
     await waitForText(page.getByTestId('pushes'), /appliqué : 2/);
+
+    await page.getByRole('link', { name: 'Modèles' }).click();
+    await page.getByTestId('template-eclairage-syndical').getByRole('button', { name: 'Nouvelle version' }).click();
+    await waitForText(page.getByRole('heading', { level: 2, name: /version 2/ }), /Éclairage de voirie du syndicat/);
+    await page.getByLabel('Ce qui change').fill('extinction à 23 h');
+    await page.getByRole('button', { name: 'Enregistrer le modèle' }).click();
+    await waitForText(page.getByTestId('template-history'), /version 2.*extinction à 23 h.*version 1/);
+    await waitForText(page.getByTestId('template-eclairage-syndical'), /version 2/);
   });
 
   it('a commune account cannot reach the syndicate pages', async () => {
