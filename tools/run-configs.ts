@@ -10,6 +10,12 @@ import { parse, stringify } from 'yaml';
 
 export type Yaml = Record<string, unknown>;
 
+/**
+ * The environment variable holding the demo gateway's local credential (`localAccess.passwordEnv` of its run config):
+ * `npm start` sets it to a random value unless it is set already, and prints it.
+ */
+export const LOCAL_CREDENTIAL_ENV = 'BEFFROI_GATEWAY_PASSWORD';
+
 export interface RunOptions {
   /** The folder of simulator.yaml, central.yaml and gateway.yaml. */
   configDir: string;
@@ -100,6 +106,7 @@ export class RunConfigs {
       if (typeof schedule.file === 'string') schedule.file = resolve(dirname(source), schedule.file);
     }
     config.storage = { path: join(this.dir, `${basename(file, '.yaml')}.sqlite`) };
+    config.localAccess = { ...(config.localAccess as Yaml | undefined), passwordEnv: LOCAL_CREDENTIAL_ENV };
     for (const bus of (config.buses as Yaml[] | undefined) ?? []) {
       if (bus.protocol === 'opcua') bus.pkiDir = join(this.dir, 'pki');
     }

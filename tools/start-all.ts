@@ -6,10 +6,11 @@
  * unless --keep.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { basename, join, resolve } from 'node:path';
 import type { ReadyMessage } from '@beffroi/runtime';
 import { startDemoFleet } from './demo-fleet';
-import { enrolment, readYaml, RunConfigs, type RunOptions } from './run-configs';
+import { enrolment, LOCAL_CREDENTIAL_ENV, readYaml, RunConfigs, type RunOptions } from './run-configs';
 
 const ROOT = resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -126,6 +127,8 @@ async function main(): Promise<void> {
   const centralConfig = configs.central();
   const central = await startApp('central', 'central', centralConfig);
   const centralUrl = `http://${central.http.host}:${central.http.port}`;
+  // The demo gateways' local credential (their run configs read it from this variable; the children inherit it).
+  process.env[LOCAL_CREDENTIAL_ENV] ??= randomBytes(12).toString('base64url');
   const urls: Record<string, string> = { central: centralUrl };
   for (const file of ['gateway.yaml', ...configs.moreGateways()]) {
     const credentialFile = configs.credentialFileOf(file);
@@ -137,6 +140,10 @@ async function main(): Promise<void> {
   urls.simulator = `http://${simulator.http.host}:${simulator.http.port}`;
   if (options.fleet > 0) fleet = await startDemoFleet(centralUrl, adminOf(centralConfig), options.fleet, log);
   log('Beffroi is up — Ctrl-C stops everything', { urls, equipment: simulator.ports, runDir: configs.dir });
+  log(
+    `gateway local API: curl -u local:${process.env[LOCAL_CREDENTIAL_ENV] ?? ''} ${urls.gateway ?? ''}/outputs ` +
+      `(or a field token from POST ${centralUrl}/api/gateways/<id>/field-token: docs/security.md)`,
+  );
   process.send?.({ type: 'ready', urls, equipment: simulator.ports, runDir: configs.dir });
 }
 

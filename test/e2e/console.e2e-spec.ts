@@ -104,7 +104,7 @@ describe('console in a real browser', () => {
     await logIn(page, AGENT);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
     await expectAxeClean(page, 'ma commune');
-    await page.getByTestId('circuit-4').getByRole('link', { name: 'Circuit 4' }).click();
+    await page.getByTestId('circuit-4').getByRole('link', { name: 'Départ 4' }).click();
     await page.waitForURL(`**${outputPath(CIRCUIT_4)}`);
     await waitForText(page.getByTestId('feedback-value'), 'éteint', LIVE_TIMEOUT);
     await expectAxeClean(page, 'une sortie');
@@ -179,12 +179,13 @@ describe('console in a real browser', () => {
       await waitForText(small.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
       await expectAxeClean(small, 'ma commune (téléphone)');
       expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-      await small.getByTestId('circuit-4').getByRole('link', { name: 'Circuit 4' }).click();
-      await waitVisible(small.getByRole('button', { name: 'Allumer maintenant' }));
+      await small.getByTestId('circuit-4').getByRole('link', { name: 'Départ 4' }).click();
+      await waitVisible(small.getByRole('button', { name: 'Allumer jusqu’au prochain changement du programme' }));
       await expectAxeClean(small, 'une sortie (téléphone)');
       expect(await small.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-      await small.getByRole('button', { name: 'Allumer maintenant' }).click();
-      await waitForText(small.getByTestId('progress').locator('li'), /Commutation : appliquée/, LIVE_TIMEOUT);
+      // Circuit 4 has no programme: "switch now" needs an end, here the 1 h quick pick.
+      await small.getByRole('button', { name: 'Jusqu’à… dans 1 h' }).click();
+      await waitForText(small.getByTestId('progress').locator('li'), /Forçage temporaire : appliquée/, LIVE_TIMEOUT);
       await small.getByRole('button', { name: 'Relâcher (rendre la main au programme)' }).click();
       await waitForText(small.getByTestId('progress').locator('li'), /Retour au programme : appliquée/, LIVE_TIMEOUT);
       await small.getByRole('link', { name: 'Alarmes' }).click();
@@ -222,7 +223,7 @@ describe('console in a real browser', () => {
     await page.goto(`${central()}/`);
     await logIn(page, AGENT);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
-    expect(await page.getByText('Porte de l’armoire ouverte').count()).toBe(0);
+    expect(await page.getByText('Porte ouverte').count()).toBe(0);
 
     await apps!.kill('central');
     await waitVisible(page.getByTestId('connection-lost'), LIVE_TIMEOUT);
@@ -231,6 +232,6 @@ describe('console in a real browser', () => {
     await apps!.restart('central');
 
     await waitGone(page.getByTestId('connection-lost'), LIVE_TIMEOUT);
-    await waitVisible(page.getByText('Porte de l’armoire ouverte'), LIVE_TIMEOUT);
+    await waitVisible(page.getByText('Porte ouverte'), LIVE_TIMEOUT);
   });
 });

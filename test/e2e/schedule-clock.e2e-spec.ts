@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadYamlFile } from '@beffroi/runtime';
 import { localDate, planTransitions, resolveLocalTime, scheduleSchema } from '@beffroi/schedule';
+import { localAuthorization } from '../support/local-credential';
 
 const ROOT = join(__dirname, '..', '..');
 const LAUNCHER = join(ROOT, 'dist', 'tools', 'start-all.js');
@@ -27,7 +28,10 @@ let configDir: string;
 let output = '';
 
 async function json(url: string, init?: RequestInit): Promise<any> {
-  const response = await fetch(url, { headers: { 'content-type': 'application/json' }, ...init });
+  const response = await fetch(url, {
+    headers: { 'content-type': 'application/json', authorization: localAuthorization() },
+    ...init,
+  });
   return response.json();
 }
 

@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { localAuthorization } from '../support/local-credential';
 
 /** What `npm start` runs once built (the test line builds first). */
 const LAUNCHER = join(__dirname, '..', '..', 'dist', 'tools', 'start-all.js');
@@ -98,7 +99,8 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     const deadline = Date.now() + 30_000;
     let points: { key: string; quality: { status: string } }[] = [];
     while (Date.now() < deadline) {
-      points = (await (await fetch(`${ready.urls.gateway}/points`)).json()) as typeof points;
+      const answer = await fetch(`${ready.urls.gateway}/points`, { headers: { authorization: localAuthorization() } });
+      points = (await answer.json()) as typeof points;
       if (wanted.every((key) => points.find((p) => p.key === key)?.quality.status === 'good')) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -108,8 +110,8 @@ describe('npm start: simulator + central + gateway on one machine', () => {
   it('the gateway switches a circuit of the simulated cabinet and confirms it by its feedback', async () => {
     const write = await fetch(`${ready.urls.gateway}/points/cabinet-hotel-de-ville:circuit.3.command/write`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ value: true }),
+      headers: { 'content-type': 'application/json', authorization: localAuthorization() },
+      body: JSON.stringify({ value: true, permanent: true }),
     });
     expect(await write.json()).toMatchObject({ status: 'applied', feedback: true });
     const cabinet = (await (await fetch(`${ready.urls.simulator}/devices/cabinet-hotel-de-ville`)).json()) as {

@@ -76,7 +76,7 @@ describe('central killed -9 while the gateway drains the backlog of an outage', 
       const key = OUTPUTS[i % OUTPUTS.length] ?? '';
       const round = Math.floor(i / OUTPUTS.length);
       const value = key.endsWith('.level') ? 1 + (round % 99) : round % 2 === 0;
-      await gateway(`/outputs/${key}/override`, 'PUT', { value });
+      await gateway(`/outputs/${key}/override`, 'PUT', { value, permanent: true });
       last.set(key, value);
     }
     // Overrides of one output faster than its verified write fold into fewer switchings: wait for the last ones.

@@ -155,6 +155,7 @@ describe(`gateway killed -9 during a burst of ${COMMANDS} commands from central 
       const answer = await central(`/api/gateways/${GATEWAY}/commands`, 'POST', {
         ...body,
         ...(body.action === 'override-until' ? { until: new Date(now + 3_600_000).toISOString() } : {}),
+        ...(body.action === 'switch' ? { permanent: true } : {}),
         ...(shortLived ? { notAfter: new Date(now + 2000).toISOString() } : {}),
       });
       expect(answer.status).toBe(202);

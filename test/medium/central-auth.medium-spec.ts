@@ -1,109 +1,8 @@
-import type { Role } from '../../apps/central/src/central.config';
-import { type CentralHarness, PASSWORD, SEED, startCentral } from '../support/central-harness';
+import { type CentralHarness, SEED, startCentral } from '../support/central-harness';
 import { ProtocolGateway } from '../support/protocol-gateway';
-
-type Action = 'read' | 'command' | 'acknowledge' | 'enrol' | 'manageAccounts' | 'readAudit';
-
-const ALLOWED: Record<Action, Role[]> = {
-  read: ['syndicate-admin', 'commune-staff', 'field-engineer', 'read-only'],
-  command: ['syndicate-admin', 'commune-staff', 'field-engineer'],
-  acknowledge: ['syndicate-admin', 'commune-staff', 'field-engineer'],
-  enrol: ['syndicate-admin', 'field-engineer'],
-  manageAccounts: ['syndicate-admin'],
-  readAudit: ['syndicate-admin', 'commune-staff', 'field-engineer'],
-};
-
-/** The resources of one tenant, as each route needs them. */
-interface Target {
-  insee: string;
-  gatewayId: string;
-  commandId: string;
-  alarmId: number;
-  tenant: string;
-}
-
-interface Route {
-  name: string;
-  action: Action;
-  request: (target: Target) => { method: string; path: string; body?: unknown };
-}
-
-let accountSerial = 0;
-
-/** Every route that takes a tenant's resource. */
-const ROUTES: Route[] = [
-  { name: 'GET commune', action: 'read', request: (t) => ({ method: 'GET', path: `/api/communes/${t.insee}` }) },
-  { name: 'GET gateway', action: 'read', request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}` }) },
-  {
-    name: 'GET points',
-    action: 'read',
-    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/points` }),
-  },
-  {
-    name: 'GET equipment',
-    action: 'read',
-    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/equipment` }),
-  },
-  {
-    name: 'GET gateway schedules',
-    action: 'read',
-    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/schedules` }),
-  },
-  {
-    name: 'GET explain',
-    action: 'read',
-    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/outputs/cabinet:circuit.1.command` }),
-  },
-  {
-    name: 'GET switchings',
-    action: 'read',
-    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/switchings` }),
-  },
-  {
-    name: 'GET commands',
-    action: 'read',
-    request: (t) => ({ method: 'GET', path: `/api/gateways/${t.gatewayId}/commands` }),
-  },
-  { name: 'GET command', action: 'read', request: (t) => ({ method: 'GET', path: `/api/commands/${t.commandId}` }) },
-  { name: 'GET alarms', action: 'read', request: (t) => ({ method: 'GET', path: `/api/alarms?commune=${t.insee}` }) },
-  {
-    name: 'POST command',
-    action: 'command',
-    request: (t) => ({
-      method: 'POST',
-      path: `/api/gateways/${t.gatewayId}/commands`,
-      body: { action: 'switch', pointKey: 'cabinet:circuit.1.command', value: true },
-    }),
-  },
-  {
-    name: 'POST acknowledge',
-    action: 'acknowledge',
-    request: (t) => ({ method: 'POST', path: `/api/alarms/${t.alarmId}/acknowledge` }),
-  },
-  {
-    name: 'POST enrolment code',
-    action: 'enrol',
-    request: (t) => ({ method: 'POST', path: `/api/communes/${t.insee}/enrolment-codes` }),
-  },
-  {
-    name: 'POST account',
-    action: 'manageAccounts',
-    request: (t) => ({
-      method: 'POST',
-      path: '/api/accounts',
-      body: { login: `new${++accountSerial}@x`, name: 'New', role: 'read-only', tenant: t.tenant, password: PASSWORD },
-    }),
-  },
-  {
-    name: 'GET audit',
-    action: 'readAudit',
-    request: (t) => ({ method: 'GET', path: `/api/audit?commune=${t.insee}` }),
-  },
-];
 
 let central: CentralHarness;
 const tokens = new Map<string, string>();
-const targets: Record<'useda' | 'nord', Target> = {} as never;
 const gateways: ProtocolGateway[] = [];
 
 async function enrolled(insee: string, gatewayId: string, adminToken: string): Promise<ProtocolGateway> {
@@ -117,38 +16,17 @@ async function enrolled(insee: string, gatewayId: string, adminToken: string): P
   return gateway;
 }
 
-async function tenantResources(insee: string, gatewayId: string, admin: string, tenant: string): Promise<Target> {
-  const token = tokens.get(admin) ?? '';
-  const gateway = await enrolled(insee, gatewayId, token);
+/** A gateway of `insee`, enrolled by `admin` and connected (the matrix itself is in central-authorization). */
+async function connected(insee: string, gatewayId: string, admin: string): Promise<void> {
+  const gateway = await enrolled(insee, gatewayId, tokens.get(admin) ?? '');
   await gateway.connect();
-  gateway.append({
-    class: 'alarm',
-    payload: {
-      key: 'cabinet:door.open',
-      state: 'raised',
-      severity: 'warning',
-      message: 'door open',
-      at: new Date().toISOString(),
-    },
-  });
-  gateway.flush();
-  await gateway.drained();
-  const alarms = (await central.api(token, 'GET', `/api/alarms?commune=${insee}`)).body as { id: number }[];
-  const command = (
-    await central.api(token, 'POST', `/api/gateways/${gatewayId}/commands`, {
-      action: 'switch',
-      pointKey: 'cabinet:circuit.1.command',
-      value: true,
-    })
-  ).body as { id: string };
-  return { insee, gatewayId, commandId: command.id, alarmId: alarms[0]?.id ?? 0, tenant };
 }
 
 beforeAll(async () => {
   central = await startCentral();
   for (const account of SEED.accounts) tokens.set(account.login, await central.login(account.login));
-  targets.useda = await tenantResources('02691', 'gw-saint-quentin', 'admin@useda', '02691');
-  targets.nord = await tenantResources('59350', 'gw-lille', 'admin@sde-nord', 'sde-nord');
+  await connected('02691', 'gw-saint-quentin', 'admin@useda');
+  await connected('59350', 'gw-lille', 'admin@sde-nord');
 });
 
 afterAll(async () => {
@@ -156,38 +34,8 @@ afterAll(async () => {
   await central.close();
 });
 
-/** Accounts of the Aisne syndicate (USEDA) and of Saint-Quentin, whose own tenant covers 02691. */
-const CALLERS = SEED.accounts.filter((a) => a.login !== 'admin@sde-nord' && a.login !== 'agent@02408');
-
-describe('authorization matrix: every route × every role × own and other tenant', () => {
-  const cases = ROUTES.flatMap((route) =>
-    CALLERS.flatMap((account) => (['own', 'other'] as const).map((tenant) => ({ route, account, tenant }))),
-  );
-
-  it.each(cases.map((c) => [c.route.name, c.account.login, c.tenant, c] as const))(
-    '%s by %s on its %s tenant',
-    async (_name, _login, _tenant, { route, account, tenant }) => {
-      const target = tenant === 'own' ? targets.useda : targets.nord;
-      const { method, path, body } = route.request(target);
-      const { status, body: answer } = await central.api(tokens.get(account.login), method, path, body);
-      const allowed = tenant === 'own' && ALLOWED[route.action].includes(account.role as Role);
-      if (allowed) {
-        // Past the checks: a 2xx, or a 404 for what this tenant has not reported yet (the explain of an output).
-        expect([status, answer]).toEqual([expect.any(Number), expect.anything()]);
-        expect([401, 403]).not.toContain(status);
-      } else {
-        expect(status).toBe(403);
-        expect((answer as { code: string }).code).toMatch(/^(FORBIDDEN|OUT_OF_SCOPE)$/);
-      }
-    },
-  );
-
-  it('refuses every route without a session, and with an ended or expired one', async () => {
-    for (const route of ROUTES) {
-      const { method, path, body } = route.request(targets.useda);
-      expect((await central.api(undefined, method, path, body)).status).toBe(401);
-      expect((await central.api('not-a-token', method, path, body)).status).toBe(401);
-    }
+describe('sessions and tenants', () => {
+  it('refuses an ended or expired session', async () => {
     const token = await central.login('agent@02691');
     expect((await central.api(token, 'GET', '/api/auth/me')).status).toBe(200);
     await central.api(token, 'POST', '/api/auth/logout');
@@ -279,6 +127,28 @@ describe('gateway credentials on the sync socket', () => {
     ).toMatchObject({
       problems: [{ path: 'gatewayId' }],
     });
+  });
+
+  it("answers enrolment with another commune's gateway id exactly like one of its own commune", async () => {
+    const token = tokens.get('admin@useda') ?? '';
+    const { code } = (await central.api(token, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
+    const attempt = async (gatewayId: string) => {
+      const { status, body } = await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId });
+      return JSON.stringify({ status, body }).replaceAll(gatewayId, '<id>');
+    };
+    // Enrolled in Saint-Quentin (the code's commune), enrolled in Lille (another syndicate), revoked in Laon.
+    const own = await attempt('gw-saint-quentin');
+    expect(JSON.parse(own)).toEqual({
+      status: 409,
+      body: {
+        code: 'CONFLICT',
+        message: 'gatewayId: <id> is already in use; choose another id (a gateway is enrolled again only once revoked)',
+        problems: [],
+      },
+    });
+    expect(await attempt('gw-lille')).toBe(own);
+    expect(await attempt('gw-laon')).toBe(own);
+    expect((await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId: 'gw-free' })).status).toBe(201);
   });
 
   it('rejects malformed and oversized frames without crashing', async () => {

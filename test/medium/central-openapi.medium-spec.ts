@@ -120,6 +120,7 @@ describe('central OpenAPI document', () => {
     expect(publicRoutes.sort()).toEqual([
       'get /api/docs',
       'get /api/docs/openapi.json',
+      'get /api/field-keys',
       'get /health',
       'post /api/auth/login',
       'post /api/enrolment',

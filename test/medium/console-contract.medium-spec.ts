@@ -1,4 +1,13 @@
-import { account, alarm, API_ROUTES, type ApiRoute, commune, communeSummary, loginResponse } from '@beffroi/api';
+import {
+  account,
+  alarm,
+  API_ROUTES,
+  type ApiRoute,
+  commune,
+  communeSummary,
+  health,
+  loginResponse,
+} from '@beffroi/api';
 import { z } from 'zod';
 import { type CentralHarness, PASSWORD, startCentral } from '../support/central-harness';
 
@@ -66,5 +75,6 @@ describe('the console contract and central', () => {
     expect(z.array(communeSummary).safeParse(await get('/api/communes')).error).toBeUndefined();
     expect(commune.safeParse(await get('/api/communes/02691')).error).toBeUndefined();
     expect(z.array(alarm).safeParse(await get('/api/alarms?all=true')).error).toBeUndefined();
+    expect(health.safeParse(await get('/health')).error).toBeUndefined();
   });
 });

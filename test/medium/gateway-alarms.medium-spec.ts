@@ -279,7 +279,7 @@ describe('the field agrees with the decision, or an alarm says it does not', () 
   });
 
   it('raises feedback-mismatch with commanded and seen, writes the output again once, and clears when they agree', async () => {
-    await api(gw!.url, 'PUT', `/outputs/${CIRCUIT}/override`, { value: true, owner: 'test' });
+    await api(gw!.url, 'PUT', `/outputs/${CIRCUIT}/override`, { value: true, owner: 'test', permanent: true });
     await readsValue('cabinet:circuit.1.feedback', true);
     const writesBefore = await coilWrites(0);
 

@@ -1,6 +1,6 @@
 import { expressRoutes } from '@beffroi/runtime';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { type GatewayHarness, startGateway } from '../support/gateway-harness';
+import { type GatewayHarness, localAuthorization, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -50,7 +50,7 @@ function concrete(path: string): string {
 async function send(method: string, path: string, body?: string) {
   const response = await fetch(`${gw.url}${path}`, {
     method: method.toUpperCase(),
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: localAuthorization() },
     ...(body === undefined ? {} : { body }),
   });
   const text = await response.text();

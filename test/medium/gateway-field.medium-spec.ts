@@ -44,7 +44,8 @@ beforeAll(async () => {
     },
     new SystemClock(),
   );
-  gw = await startGateway([bus(sim.ports.street!)]);
+  // Local writes to outputs are arbitrated like any command: no minimum on/off time here, so each switches at once.
+  gw = await startGateway([bus(sim.ports.street!)], undefined, { config: { control: { minimumOnOff: '0s' } } });
   await until(
     () => api(gw.url, 'GET', '/points'),
     (r) => r.body.every((p: { quality: { status: string } }) => p.quality.status === 'good'),
@@ -78,29 +79,29 @@ describe('the gateway over Modbus TCP: local API and verified writes', () => {
   });
 
   it('switches a circuit and confirms it by its feedback: applied', async () => {
-    const { status, body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true });
+    const { status, body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     expect(status).toBe(200);
     expect(body).toMatchObject({ key: CMD, value: true, status: 'applied', feedback: true });
-    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false });
+    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false, permanent: true });
   });
 
   it('reports a mismatch when the local selector holds the circuit off', async () => {
     await control(sim, 'POST', '/devices/cab-1/inputs', { selector: 'off' });
-    const { body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true });
+    const { body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     expect(body).toMatchObject({ status: 'mismatch', feedback: false });
     expect(body.reason).toMatch(/circuit\.1\.feedback shows false, expected true/);
-    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false });
+    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false, permanent: true });
   });
 
   it('reports failed with the reason when the device refuses the write', async () => {
     await control(sim, 'PUT', '/devices/cab-1/fault', { mode: 'exception', code: 4 });
-    const { body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true });
+    const { body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     expect(body).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^exception 4/) });
   });
 
   it('reports timeout when the feedback cannot be read after the write', async () => {
     await control(sim, 'PUT', '/devices/cab-1/fault', { mode: 'short' });
-    const { body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true });
+    const { body } = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     expect(['failed', 'timeout']).toContain(body.status);
     expect(body.reason).toBeTruthy();
   });
@@ -116,9 +117,13 @@ describe('the gateway over Modbus TCP: local API and verified writes', () => {
   });
 
   it('keeps a trace of every write, newest first', async () => {
+    // A test write that failed above left its slot, so the output went back to its default on its own (source
+    // "default"); this write comes after those.
+    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     const { body } = await api(gw.url, 'GET', '/writes?limit=3');
     expect(body).toHaveLength(3);
-    expect(body[0]).toMatchObject({ key: CMD, source: 'local-api' });
+    expect(body[0]).toMatchObject({ key: CMD, value: true, source: 'local-api', status: 'applied' });
+    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false, permanent: true });
     expect(body.every((w: { status: string }) => w.status !== 'pending')).toBe(true);
   });
 });
@@ -134,7 +139,7 @@ describe('field faults over Modbus TCP', () => {
     );
     // Its not-after time leaves it 30 s: it is answered now, not when that runs out.
     const notAfter = new Date(Date.now() + 30_000).toISOString();
-    const refused = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, notAfter });
+    const refused = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, notAfter, permanent: true });
     expect(refused.body).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^unit offline: /) });
     await control(sim, 'DELETE', '/devices/cab-1/fault');
     await until(
@@ -142,11 +147,11 @@ describe('field faults over Modbus TCP', () => {
       (offline) => offline.length === 0,
       5000,
     );
-    const applied = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true });
+    const applied = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     expect(applied.body).toMatchObject({ status: 'applied' });
     const log = await api(gw.url, 'GET', '/writes?limit=2');
     expect(log.body.map((w: { status: string }) => w.status)).toEqual(['applied', 'failed']);
-    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false });
+    await api(gw.url, 'POST', `/points/${CMD}/write`, { value: false, permanent: true });
   });
 
   it('flapping: the connection dropped 100 times is reopened each time, one socket at a time', async () => {

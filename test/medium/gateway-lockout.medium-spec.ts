@@ -37,7 +37,7 @@ afterAll(async () => {
 describe('the maintenance lock-out belongs to its holder', () => {
   it('refuses a lift by a wrong owner or by no one (naming the holder), and keeps the lock-out', async () => {
     const key = CIRCUIT(1);
-    await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true });
+    await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true, permanent: true });
     await api(gw.url, 'PUT', `/outputs/${key}/lockout`, { value: false, owner: HOLDER });
     await until(
       () => circuit(1),
@@ -69,7 +69,7 @@ describe('the maintenance lock-out belongs to its holder', () => {
 
   it('a forced lift names who forced it, in the log of switchings', async () => {
     const key = CIRCUIT(2);
-    await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true });
+    await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true, permanent: true });
     await api(gw.url, 'PUT', `/outputs/${key}/lockout`, { value: false, owner: HOLDER });
     await until(
       () => circuit(2),

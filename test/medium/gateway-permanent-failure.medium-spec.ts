@@ -147,7 +147,7 @@ describe('a write that can never succeed leaves its slot', () => {
       value: 'frost',
       winner: { slot: 12, owner: 'schedule:chauffage' },
     });
-    const local = await api(gw.url, 'PUT', `/outputs/${MODE}/override`, { value: 'confort' });
+    const local = await api(gw.url, 'PUT', `/outputs/${MODE}/override`, { value: 'confort', permanent: true });
     expect(local).toMatchObject({ status: 400, body: { code: 'INVALID_VALUE' } });
     expect(local.body.message).toBe(`value: ${MODE}: expected comfort | eco | frost, got "confort"`);
   });

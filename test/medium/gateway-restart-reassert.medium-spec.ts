@@ -75,9 +75,9 @@ describe('a gateway restart re-asserts every output it holds, once, with what sh
   it('writes again the overridden outputs someone changed on site while it was down, and the schedule value only', async () => {
     gw = await gateway(new Date('2027-01-04T19:00:00Z'));
     const url = gw.url;
-    await api(url, 'PUT', '/outputs/cabinet:circuit.3.command/override', { value: true });
-    await api(url, 'PUT', '/outputs/cabinet:circuit.2.level/override', { value: 40 });
-    await api(url, 'PUT', '/outputs/cabinet:circuit.4.level/override', { value: 60 });
+    await api(url, 'PUT', '/outputs/cabinet:circuit.3.command/override', { value: true, permanent: true });
+    await api(url, 'PUT', '/outputs/cabinet:circuit.2.level/override', { value: 40, permanent: true });
+    await api(url, 'PUT', '/outputs/cabinet:circuit.4.level/override', { value: 60, permanent: true });
     const before = await until(
       circuits,
       (c) => c[0]?.command === true && c[2]?.command === true && c[1]?.level === 40 && c[3]?.level === 60,

@@ -194,7 +194,7 @@ describe('commands from central', () => {
   it('lifts a lock-out by force when central says who forces it, recording it in the switching that follows', async () => {
     gw = await gateway(peer, tempDir());
     await connected(gw);
-    await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/override`, { value: true });
+    await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/override`, { value: true, permanent: true });
     await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/lockout`, { value: false, owner: 'technicien:jdupont' });
     await until(circuitOff(4), (off) => off);
     const lift = peer.command({

@@ -70,7 +70,7 @@ async function syncStatus(gw: GatewayHarness): Promise<any> {
 
 /** Overrides circuit 1 to `value` and waits for the verified switching that follows. */
 async function switchCircuit(gw: GatewayHarness, value: boolean): Promise<void> {
-  await api(gw.url, 'PUT', `/outputs/${CMD}/override`, { value, owner: 'test' });
+  await api(gw.url, 'PUT', `/outputs/${CMD}/override`, { value, owner: 'test', permanent: true });
   await gw.app.get(ControlService).idle(CMD);
   const [last] = (await api(gw.url, 'GET', `/switchings?key=${CMD}&limit=1`)).body as { value: boolean }[];
   expect(last?.value).toBe(value);

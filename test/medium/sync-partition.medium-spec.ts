@@ -146,6 +146,8 @@ it('central down for 72 h of schedules: every switching, alarm and command resul
       action: 'switch',
       pointKey: 'cabinet:circuit.3.command',
       value: true,
+      // No programme drives circuit 3: a switch there lasts until it is released.
+      permanent: true,
     })
   ).body as { id: string };
   await until(

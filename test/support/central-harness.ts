@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { httpAddressOf } from '@beffroi/runtime';
 import { centralConfig } from '../../apps/central/src/central.config';
 import { CentralModule } from '../../apps/central/src/central.module';
+import { httpsOptionsOf } from '../../apps/central/src/https-options';
 import { Clock } from '../../apps/central/src/clock';
 
 export const PASSWORD = 'correct horse battery';
@@ -66,10 +67,14 @@ export async function startCentral(
     ...options.config,
   });
   const clock = new TestClock();
-  const app = await NestFactory.create(CentralModule.forConfig(config, clock), { logger: ['error', 'warn'] });
+  const app = await NestFactory.create(CentralModule.forConfig(config, clock), {
+    logger: ['error', 'warn'],
+    ...httpsOptionsOf(config),
+  });
   await app.listen(config.http.port, '127.0.0.1');
   const { port } = httpAddressOf(app);
-  const url = `http://127.0.0.1:${port}`;
+  const secure = config.http.tls !== undefined;
+  const url = `${secure ? 'https' : 'http'}://127.0.0.1:${port}`;
   const api = async (token: string | undefined, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${url}${path}`, {
       method,
@@ -86,7 +91,7 @@ export async function startCentral(
   return {
     app,
     url,
-    wsUrl: `ws://127.0.0.1:${port}/api/sync`,
+    wsUrl: `${secure ? 'wss' : 'ws'}://127.0.0.1:${port}/api/sync`,
     dir,
     clock,
     stop,

@@ -5,12 +5,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkProfileReferences, gatewayConfigSchema } from '@beffroi/domain';
 import { httpAddressOf } from '@beffroi/runtime';
+import { LocalApiTransport, localTls } from '../../apps/gateway/src/access/local-tls';
 import { AdjustableClock, Clock } from '../../apps/gateway/src/clock/clock';
 import { FieldService } from '../../apps/gateway/src/field/field.service';
 import { LoadedGatewayConfig, loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { PollerService } from '../../apps/gateway/src/points/poller.service';
 import { loadSchedules } from '../../apps/gateway/src/schedule/schedule-files';
+import { LOCAL_CREDENTIAL_ENV, localAuthorization } from './local-credential';
+
+export { LOCAL_CREDENTIAL_ENV, localAuthorization } from './local-credential';
 
 export const PROFILES_DIR = resolve(__dirname, '..', '..', 'config', 'profiles');
 
@@ -32,6 +36,7 @@ export function gatewayConfigFor(buses: unknown[], dir: string): unknown {
     sites: [{ id: 'site', name: 'Site', latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' }],
     http: { port: 0 },
     storage: { path: join(dir, 'gateway.sqlite') },
+    localAccess: { passwordEnv: LOCAL_CREDENTIAL_ENV },
     profilesDir: PROFILES_DIR,
     buses,
   };
@@ -58,7 +63,12 @@ export async function startGateway(
   const problems = checkProfileReferences(config, profiles);
   if (problems.length > 0) throw new Error(JSON.stringify(problems));
   const loaded = new LoadedGatewayConfig(configPath, config, profiles, loadSchedules(configPath, config, profiles));
-  const app = await NestFactory.create(GatewayModule.forConfig(loaded), { logger: ['error'] });
+  const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
+  const tls = localTls(loaded, silent, new Date());
+  const app = await NestFactory.create(GatewayModule.forConfig(loaded, new LocalApiTransport(tls?.fingerprint)), {
+    logger: ['error'],
+    ...(tls === undefined ? {} : { httpsOptions: { key: tls.key, cert: tls.cert } }),
+  });
   if (options.bootAt !== undefined) {
     const clock = app.get(Clock);
     if (!(clock instanceof AdjustableClock)) throw new Error('bootAt needs clock: { mode: adjustable }');
@@ -68,7 +78,7 @@ export async function startGateway(
   const { port } = httpAddressOf(app);
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'http' : 'https'}://127.0.0.1:${port}`,
     field: app.get(FieldService),
     poller: app.get(PollerService),
     dir,
@@ -79,15 +89,20 @@ export async function startGateway(
   };
 }
 
+/** A JSON request to a test gateway's local API, with its local credential unless `authorization` says otherwise (null: none). */
 export async function api(
   base: string,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
+  authorization: string | null = localAuthorization(),
 ): Promise<{ status: number; body: any }> {
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { 'content-type': 'application/json' },
+    headers: {
+      'content-type': 'application/json',
+      ...(authorization === null ? {} : { authorization }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, body: await response.json() };

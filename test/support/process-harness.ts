@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ReadyMessage } from '@beffroi/runtime';
 import { enrolment, readYaml, RunConfigs, type Yaml } from '../../tools/run-configs';
+import { localAuthorization } from './local-credential';
 
 /** The repository (this file runs from test/support under Jest, from dist/test/support in a benchmark). */
 const ROOT = repositoryRoot(__dirname);
@@ -226,7 +227,7 @@ export async function waitFor<T>(
   }
 }
 
-/** JSON over HTTP, with a bearer token when given. */
+/** JSON over HTTP, with a bearer token when given, else the test gateways' local credential (harmless elsewhere). */
 export async function request(
   url: string,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE' = 'GET',
@@ -237,7 +238,7 @@ export async function request(
     method,
     headers: {
       'content-type': 'application/json',
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      authorization: token === undefined ? localAuthorization() : `Bearer ${token}`,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });

@@ -118,7 +118,10 @@ export class SyncPeer {
     this.socket.send(data);
   }
 
-  /** A command from central (a `switch` to true unless told otherwise), valid for a minute. */
+  /**
+   * A command from central (a `switch` to true unless told otherwise, for good unless given an `until`: an output
+   * without a schedule has no next transition to end at), valid for a minute.
+   */
   command(fields: { id: string; pointKey: string } & Partial<Record<string, unknown>>): CommandV1 {
     const now = Date.now();
     const action = fields.action ?? 'switch';
@@ -127,6 +130,7 @@ export class SyncPeer {
       v: 1,
       action,
       ...(action === 'release' ? {} : { value: true }),
+      ...(action === 'switch' && fields.until === undefined ? { permanent: true } : {}),
       issuedAt: new Date(now).toISOString(),
       notAfter: new Date(now + 60_000).toISOString(),
       ...fields,

@@ -1,5 +1,5 @@
 import { duration, host, identifier, inseeCode, nonEmptyText, tcpPort } from '@beffroi/domain';
-import { loadYamlFile } from '@beffroi/runtime';
+import { loadYamlFile, readCertificatesFile, readPrivateKeyFile } from '@beffroi/runtime';
 import { z } from 'zod';
 
 export const ROLES = ['syndicate-admin', 'commune-staff', 'field-engineer', 'read-only'] as const;
@@ -60,6 +60,35 @@ function throttleLimits(defaults: { freeFailures: number; lockAfter: number; con
     .prefault({});
 }
 
+const filePath = z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' });
+
+/**
+ * Central serves HTTPS (the API, the console and `wss://…/api/sync`) with this certificate and key, PEM files from
+ * the working directory. Both are read and checked when the config is loaded, so a missing file, a key that cannot be
+ * used or a key of another certificate stops the start with the key's path.
+ */
+const tlsFiles = z
+  .strictObject({
+    /** The server's certificate, then its chain (intermediate CA certificates), in one PEM file. */
+    cert: filePath,
+    /** Its unencrypted private key (PEM). */
+    key: filePath,
+  })
+  .superRefine((tls, context) => {
+    const cert = readCertificatesFile(tls.cert);
+    const key = readPrivateKeyFile(tls.key);
+    if (!cert.ok) context.addIssue({ code: 'custom', path: ['cert'], message: cert.problem });
+    if (!key.ok) context.addIssue({ code: 'custom', path: ['key'], message: key.problem });
+    const [leaf] = cert.ok ? cert.value : [];
+    if (leaf !== undefined && key.ok && !leaf.checkPrivateKey(key.value)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['key'],
+        message: `the key in ${tls.key} is not the key of the certificate in ${tls.cert}`,
+      });
+    }
+  });
+
 export const centralConfigSchema = z
   .strictObject({
     /**
@@ -67,7 +96,9 @@ export const centralConfigSchema = z
      * says so (the console shows a banner).
      */
     demo: z.boolean({ error: 'expected true or false' }).default(false),
-    http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8080) }).prefault({}),
+    http: z
+      .strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8080), tls: tlsFiles.optional() })
+      .prefault({}),
     storage: z
       .strictObject({ path: z.string({ error: 'expected a file path' }).default('var/central.sqlite') })
       .prefault({}),
@@ -115,6 +146,15 @@ export const centralConfigSchema = z
         offlineAfter: duration(300, 600_000).default(45_000),
       })
       .prefault({}),
+    /** Field tokens for the gateways' local APIs, signed with central's Ed25519 key (docs/security.md). */
+    fieldTokens: z
+      .strictObject({
+        /** The private signing key (PKCS#8 PEM, mode 0600); generated at first start. Default: next to the database. */
+        keyFile: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+        /** How long a field token is valid after it is issued. */
+        ttl: duration(60_000, 24 * 3_600_000).default(12 * 3_600_000),
+      })
+      .prefault({}),
     commands: z
       .strictObject({
         /** A command's `notAfter` may be at most this far ahead (its default is now + 5 min). */
@@ -156,6 +196,7 @@ export abstract class CentralConfig {
   abstract readonly auth: CentralConfigShape['auth'];
   abstract readonly sync: CentralConfigShape['sync'];
   abstract readonly commands: CentralConfigShape['commands'];
+  abstract readonly fieldTokens: CentralConfigShape['fieldTokens'];
   abstract readonly seed: CentralConfigShape['seed'];
 }
 

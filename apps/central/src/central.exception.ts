@@ -10,8 +10,7 @@ export enum CentralExceptionCode {
   Unauthenticated = 'UNAUTHENTICATED',
   /** The caller's role may not do this. */
   Forbidden = 'FORBIDDEN',
-  /** The thing exists but belongs to another tenant than the caller's. */
-  OutOfScope = 'OUT_OF_SCOPE',
+  /** No such thing — or one of another tenant than the caller's, answered exactly alike. */
   NotFound = 'NOT_FOUND',
   Conflict = 'CONFLICT',
   /** An enrolment code that is unknown, used or expired. */
@@ -41,7 +40,6 @@ function statusOf(code: CentralExceptionCode): HttpStatus {
     case CentralExceptionCode.BadEnrolmentCode:
       return HttpStatus.UNAUTHORIZED;
     case CentralExceptionCode.Forbidden:
-    case CentralExceptionCode.OutOfScope:
       return HttpStatus.FORBIDDEN;
     case CentralExceptionCode.NotFound:
       return HttpStatus.NOT_FOUND;

@@ -3,10 +3,13 @@ import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
 import { AccountsController } from './auth/accounts.controller';
+import { AccountLockAlarms } from './auth/account-lock-alarms';
 import { AccountsService } from './auth/accounts.service';
 import { AuthController } from './auth/auth.controller';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
+import { BellsController } from './bells/bells.controller';
+import { BellsService } from './bells/bells.service';
 import { CentralConfig } from './central.config';
 import { CentralExceptionFilter } from './central.exception';
 import { Clock } from './clock';
@@ -19,12 +22,17 @@ import { PushEvents } from './desired/push-events.service';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
+import { FieldSigningKey } from './field/field-signing-key';
+import { FieldTokenController } from './field/field-token.controller';
+import { FieldTokenService } from './field/field-token.service';
 import { CatalogueCheck } from './gateways/catalogue-check';
 import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
+import { CommuneHistoryController } from './history/commune-history.controller';
+import { CommuneHistoryService } from './history/commune-history.service';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
 import { DatabaseLifecycle } from './store/database-lifecycle';
@@ -53,11 +61,14 @@ export class CentralModule {
         AccountsController,
         CommunesController,
         GatewaysController,
+        FieldTokenController,
         DesiredController,
         EventsController,
         SchedulesController,
         DocsController,
         TemplatesController,
+        BellsController,
+        CommuneHistoryController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },
@@ -69,11 +80,14 @@ export class CentralModule {
         DatabaseLifecycle,
         AuditLog,
         EventBus,
+        AccountLockAlarms,
         AuthService,
         AccountsService,
         TenantService,
         SyncPresence,
+        FieldSigningKey,
         GatewayService,
+        FieldTokenService,
         CatalogueService,
         CatalogueCheck,
         DesiredService,
@@ -88,6 +102,8 @@ export class CentralModule {
         TemplateService,
         PushEvents,
         FleetService,
+        BellsService,
+        CommuneHistoryService,
       ],
     };
   }

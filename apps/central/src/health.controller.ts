@@ -1,3 +1,4 @@
+import { health } from '@beffroi/api';
 import { Controller, Get } from '@nestjs/common';
 import { Public } from './auth/auth.guard';
 import { CentralConfig } from './central.config';
@@ -18,6 +19,7 @@ export class HealthController {
     summary: 'Is central up?',
     returns:
       '`{status, app, demo, uptimeSeconds, gatewaysConnected}`; `demo` is true for a demonstration (`demo: true`).',
+    response: health,
   })
   health() {
     return {

@@ -20,6 +20,7 @@ import {
   loadSchoolHolidays,
   scheduleFileProblems,
 } from './schedule/schedule-files';
+import { centralTrustProblems } from './sync/central-tls';
 
 /** The gateway's validated configuration with the profiles its equipment uses. */
 export class LoadedGatewayConfig {
@@ -168,6 +169,7 @@ export function loadGatewayConfig(path: string): LoadedGatewayConfig {
   } catch (error) {
     collect(error);
   }
+  problems.push(...centralTrustProblems(config.central));
   if (problems.length > 0) throw new DocumentException(DocumentExceptionCode.Invalid, path, problems);
   return new LoadedGatewayConfig(path, config, profiles, schedules, schoolHolidays);
 }

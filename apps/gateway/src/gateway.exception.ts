@@ -15,6 +15,14 @@ export enum GatewayExceptionCode {
   LockedOut = 'LOCKED_OUT',
   /** The clock cannot be set (it is the system clock). */
   ClockNotAdjustable = 'CLOCK_NOT_ADJUSTABLE',
+  /** No credential, or one the gateway does not accept (local credential, field token): docs/security.md. */
+  Unauthenticated = 'UNAUTHENTICATED',
+  /** A valid credential whose role may not do this, or a field token for another gateway. */
+  Forbidden = 'FORBIDDEN',
+  /** A request sent from a web page of another site (its `Origin` is not the gateway's). */
+  ForeignOrigin = 'FOREIGN_ORIGIN',
+  /** A body that is not JSON (a form post). */
+  NotJson = 'NOT_JSON',
 }
 
 export class GatewayException extends Error {
@@ -40,6 +48,13 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.InvalidRequest:
     case GatewayExceptionCode.InvalidValue:
       return HttpStatus.BAD_REQUEST;
+    case GatewayExceptionCode.Unauthenticated:
+      return HttpStatus.UNAUTHORIZED;
+    case GatewayExceptionCode.Forbidden:
+    case GatewayExceptionCode.ForeignOrigin:
+      return HttpStatus.FORBIDDEN;
+    case GatewayExceptionCode.NotJson:
+      return HttpStatus.UNSUPPORTED_MEDIA_TYPE;
   }
 }
 

@@ -1,12 +1,20 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import { FieldKeyRefresher } from './access/field-key.refresher';
+import { FieldKeyStore } from './access/field-key.store';
+import { LocalAccessGuard } from './access/local-access.guard';
+import { LocalCredential } from './access/local-credential';
+import { LocalApiTransport } from './access/local-tls';
 import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
+import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
+import { LocalWriteService } from './control/local-write.service';
+import { UntilService } from './control/until.service';
 import { ControlService } from './control/control.service';
 import { SwitchingLog } from './control/switching-log.service';
 import { FieldService } from './field/field.service';
@@ -37,14 +45,22 @@ import { TelemetryReporter } from './sync/telemetry.reporter';
 
 @Module({})
 export class GatewayModule {
-  /** The gateway from its loaded config; the database is opened (and migrated) before anything else starts. */
-  static forConfig(loaded: LoadedGatewayConfig): DynamicModule {
+  /**
+   * The gateway from its loaded config; the database is opened (and migrated) before anything else starts.
+   * `transport`: how main.ts serves the local API (its TLS certificate's fingerprint), for `/health`.
+   */
+  static forConfig(loaded: LoadedGatewayConfig, transport = new LocalApiTransport()): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [HealthController, PointsController, ControlController, SyncController, AlarmsController],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
+        { provide: LocalApiTransport, useValue: transport },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
+        { provide: APP_GUARD, useClass: LocalAccessGuard },
+        LocalCredential,
+        FieldKeyStore,
+        FieldKeyRefresher,
         {
           provide: Clock,
           useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),
@@ -58,6 +74,8 @@ export class GatewayModule {
         DatabaseLifecycle,
         SwitchingLog,
         ControlService,
+        UntilService,
+        LocalWriteService,
         BellService,
         ScheduleRuntime,
         SyncStateStore,
@@ -73,6 +91,7 @@ export class GatewayModule {
         HealthReporter,
         AlarmService,
         AlarmMonitor,
+        PollingMonitor,
         SyncClient,
       ],
     };

@@ -1,4 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from './access/local-access.guard';
+import { LocalApiTransport } from './access/local-tls';
 import { FieldService } from './field/field.service';
 import { LoadedGatewayConfig } from './gateway.config';
 import { PollerService } from './points/poller.service';
@@ -9,8 +11,10 @@ export class HealthController {
     private readonly loaded: LoadedGatewayConfig,
     private readonly field: FieldService,
     private readonly poller: PollerService,
+    private readonly transport: LocalApiTransport,
   ) {}
 
+  @Public()
   @Get('health')
   health() {
     const { config } = this.loaded;
@@ -23,6 +27,7 @@ export class HealthController {
       polling: this.poller.stats(),
       equipment: config.buses.reduce((n, bus) => n + bus.equipment.length, 0),
       uptimeSeconds: Math.round(process.uptime()),
+      localApi: this.transport.describe(),
     };
   }
 }

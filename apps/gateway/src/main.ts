@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { argValue, launch } from '@beffroi/runtime';
+import { LocalApiTransport, localTls } from './access/local-tls';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -14,7 +15,11 @@ launch('gateway', async (logger) => {
     `gateway ${config.gateway.id} for ${config.commune.name} (${config.commune.insee}): ` +
       `${config.buses.length} buses, ${profiles.size} profiles, config ${loaded.path}`,
   );
-  const app = await NestFactory.create(GatewayModule.forConfig(loaded), { logger });
+  const tls = localTls(loaded, logger, new Date());
+  const app = await NestFactory.create(GatewayModule.forConfig(loaded, new LocalApiTransport(tls?.fingerprint)), {
+    logger,
+    ...(tls === undefined ? {} : { httpsOptions: { key: tls.key, cert: tls.cert } }),
+  });
   await app.listen(config.http.port, config.http.host);
   return { app };
 });

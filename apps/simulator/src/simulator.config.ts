@@ -31,6 +31,8 @@ const registerBank = z.strictObject({
   unit: intIn(1, 247),
   /** Holding registers 0..registers-1. */
   registers: intIn(1, 10_000).default(200),
+  /** Registers keep their first values (n) instead of changing every second. */
+  frozen: z.boolean({ error: 'expected true or false' }).default(false),
 });
 
 export const modbusDeviceSchema = z.discriminatedUnion('kind', [lightingCabinet, bellController, registerBank], {

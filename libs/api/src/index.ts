@@ -1,4 +1,5 @@
 export * from './events';
+export * from './planning';
 export * from './routes';
 export * from './schemas';
 export * from './syndicate';

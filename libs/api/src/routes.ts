@@ -1,11 +1,17 @@
 import { z } from 'zod';
 import {
   alarm,
+  bellEventAnswer,
+  bellEventRequest,
+  bellSchedules,
   command,
   commandRequest,
   commune,
   communeSummary,
+  equipmentCatalogue,
   equipmentPoints,
+  health,
+  historyPage,
   account,
   loginRequest,
   loginResponse,
@@ -22,8 +28,17 @@ import {
   templateSummary,
   templateVersionRequest,
 } from './syndicate';
+import {
+  desiredState,
+  gatewaySchedules,
+  nightsRequest,
+  nightsResponse,
+  scheduleChange,
+  scheduleLint,
+  schedulePreview,
+} from './planning';
 
-export type HttpMethod = 'get' | 'post';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 /** One route the console calls: its method, its path as OpenAPI writes it, what it takes and what it answers. */
 export interface ApiRoute {
@@ -43,10 +58,19 @@ export const API_ROUTES = {
   communes: { method: 'get', path: '/api/communes', response: z.array(communeSummary) },
   commune: { method: 'get', path: '/api/communes/{insee}', response: commune },
   points: { method: 'get', path: '/api/gateways/{id}/points', response: equipmentPoints },
+  equipment: { method: 'get', path: '/api/gateways/{id}/equipment', response: equipmentCatalogue },
   explain: { method: 'get', path: '/api/gateways/{id}/outputs/{key}', response: outputExplanation },
   switchings: { method: 'get', path: '/api/gateways/{id}/switchings', response: switchings },
   command: { method: 'post', path: '/api/gateways/{id}/commands', body: commandRequest, response: command },
   commands: { method: 'get', path: '/api/gateways/{id}/commands', response: z.array(command) },
+  bells: { method: 'get', path: '/api/gateways/{id}/bells', response: bellSchedules },
+  bellEvent: {
+    method: 'post',
+    path: '/api/gateways/{id}/bells/{scheduleId}/events',
+    body: bellEventRequest,
+    response: bellEventAnswer,
+  },
+  history: { method: 'get', path: '/api/communes/{insee}/history', response: historyPage },
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },
@@ -65,6 +89,15 @@ export const API_ROUTES = {
   push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
   retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
   fleet: { method: 'get', path: '/api/fleet', response: fleet },
+  // Planning: the schedules of a gateway, its desired state, and what a document does at one of its sites.
+  gatewaySchedules: { method: 'get', path: '/api/gateways/{id}/schedules', response: gatewaySchedules },
+  desired: { method: 'get', path: '/api/gateways/{id}/desired', response: desiredState },
+  putSchedule: { method: 'put', path: '/api/gateways/{id}/schedules/{scheduleId}', response: scheduleChange },
+  removeSchedule: { method: 'delete', path: '/api/gateways/{id}/schedules/{scheduleId}', response: scheduleChange },
+  scheduleLint: { method: 'post', path: '/api/schedules/lint', response: scheduleLint },
+  schedulePreview: { method: 'post', path: '/api/schedules/preview', response: schedulePreview },
+  scheduleNights: { method: 'post', path: '/api/schedules/nights', body: nightsRequest, response: nightsResponse },
+  health: { method: 'get', path: '/health', response: health },
 } as const satisfies Record<string, ApiRoute>;
 export type ApiRouteName = keyof typeof API_ROUTES;
 

@@ -51,7 +51,7 @@ function mutate(change: (config: any) => void): Record<string, unknown> {
 describe('gateway config', () => {
   it('loads a valid file and fills defaults', () => {
     const config = parseYaml(gatewayConfigSchema, stringify(gatewayConfig()), 'gateway.yaml');
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 8081 });
+    expect(config.http).toEqual({ host: '127.0.0.1', port: 8081, insecure: false });
     expect(config.sites[0]?.altitude).toBe(0);
     const rtu = config.buses[1];
     expect(rtu?.protocol === 'modbus-rtu' && [rtu.baudRate, rtu.parity, rtu.timeout]).toEqual([19200, 'even', 1000]);
@@ -219,17 +219,17 @@ describe('central section', () => {
     [
       'no url',
       {},
-      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got nothing',
+      'central.url: expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080", got nothing',
     ],
     [
-      'a websocket url',
-      { url: 'ws://127.0.0.1:8080' },
-      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got "ws://127.0.0.1:8080"',
+      'a url of another scheme',
+      { url: 'ftp://127.0.0.1:8080' },
+      'central.url: expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080", got "ftp://127.0.0.1:8080"',
     ],
     [
       'a url with a query',
       { url: 'http://127.0.0.1:8080/?x=1' },
-      'central.url: expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080", got "http://127.0.0.1:8080/?x=1"',
+      'central.url: expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080", got "http://127.0.0.1:8080/?x=1"',
     ],
     [
       'a bad duration',

@@ -265,15 +265,19 @@ const controlSchema = z.strictObject({
 });
 
 const CENTRAL_URL_ERROR =
-  'expected central\'s base URL such as "https://central.example.fr" or "http://127.0.0.1:8080"';
+  'expected central\'s base URL such as "https://central.example.fr", "wss://central.example.fr" or "http://127.0.0.1:8080"';
 
-/** Central's base URL: http or https, a host, an optional port and path; no query, fragment or credentials. */
+/**
+ * Central's base URL: http(s) or ws(s) (the same server either way: the sync socket is ws(s)://<host and path>/api/sync,
+ * enrolment http(s)://<host and path>/api/enrolment), a host, an optional port and path; no query, fragment or
+ * credentials.
+ */
 const centralUrl = z.string({ error: CENTRAL_URL_ERROR }).refine(
   (text) => {
     if (!URL.canParse(text)) return false;
     const url = new URL(text);
     return (
-      (url.protocol === 'http:' || url.protocol === 'https:') &&
+      ['http:', 'https:', 'ws:', 'wss:'].includes(url.protocol) &&
       url.hostname !== '' &&
       url.username === '' &&
       url.password === '' &&
@@ -287,11 +291,34 @@ const centralUrl = z.string({ error: CENTRAL_URL_ERROR }).refine(
 /** Messages the outbox holds per class before it asks for help (telemetry is downsampled, the rest never dropped). */
 const outboxQuota = (fallback: number) => intIn(1, 10_000_000).default(fallback);
 
+const FINGERPRINT_ERROR = 'expected a SHA-256 certificate fingerprint: 32 hex bytes such as "5E:A1:…:0C"';
+
+/** A SHA-256 certificate fingerprint, with or without colons, in any case; read as upper-case hex with colons. */
+const fingerprint = z
+  .string({ error: FINGERPRINT_ERROR })
+  .regex(/^([0-9a-fA-F]{2}:){31}[0-9a-fA-F]{2}$|^[0-9a-fA-F]{64}$/, { error: FINGERPRINT_ERROR })
+  .transform((text) => (text.replaceAll(':', '').toUpperCase().match(/../g) ?? []).join(':'));
+
+/** Whether a central URL is served over TLS (https or wss). */
+export function isSecureCentralUrl(url: string): boolean {
+  return url.startsWith('https:') || url.startsWith('wss:');
+}
+
 /** How the gateway reaches central (docs/architecture.md "Sync"); without this section it runs alone. */
 export const centralConfigSchema = z
   .strictObject({
     /** Central's base URL; the sync socket is ws(s)://<same host and path>/api/sync. */
     url: centralUrl,
+    /**
+     * With an https/wss url: the CA certificates (PEM file) central's certificate must chain to, instead of the
+     * system's; central's host name is checked against the certificate as usual.
+     */
+    ca: z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' }).optional(),
+    /**
+     * With an https/wss url: the SHA-256 fingerprint of central's own certificate. Central must present exactly this
+     * certificate; without `ca` its chain and host name are not checked (a self-signed certificate is fine).
+     */
+    fingerprint: fingerprint.optional(),
     /** The credential obtained at enrolment, from the working directory; written with mode 0600. */
     credentialFile: z
       .string({ error: 'expected a file path' })
@@ -329,6 +356,15 @@ export const centralConfigSchema = z
       .prefault({}),
   })
   .superRefine((central, ctx) => {
+    for (const key of ['ca', 'fingerprint'] as const) {
+      if (central[key] !== undefined && !isSecureCentralUrl(central.url)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} is for a central reached over TLS: give an https:// or wss:// url`,
+        });
+      }
+    }
     if (central.reconnectMin > central.reconnectMax) {
       ctx.addIssue({
         code: 'custom',
@@ -339,13 +375,66 @@ export const centralConfigSchema = z
   });
 export type CentralConfig = z.output<typeof centralConfigSchema>;
 
+const filePath = z.string({ error: 'expected a file path' }).min(1, { error: 'expected a file path' });
+
+/** Whether the local API listening on `host` is reachable from this machine only. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** The local API's address; off the loopback it needs TLS, or `insecure: true` said out loud (docs/security.md). */
+const httpSchema = z
+  .strictObject({
+    host: host.default('127.0.0.1'),
+    port: tcpPort.default(8081),
+    /** HTTPS: both files, or neither (a self-signed certificate is then generated next to `storage.path`). */
+    tls: z
+      .strictObject({ certFile: filePath.optional(), keyFile: filePath.optional() })
+      .superRefine((tls, ctx) => {
+        if ((tls.certFile === undefined) === (tls.keyFile === undefined)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: [tls.certFile === undefined ? 'certFile' : 'keyFile'],
+          message: 'expected both certFile and keyFile, or neither (a self-signed certificate is generated)',
+        });
+      })
+      .optional(),
+    /** Plain HTTP off the loopback: a warning at every start. */
+    insecure: z.boolean({ error: 'expected true or false' }).default(false),
+  })
+  .superRefine((http, ctx) => {
+    if (isLoopbackHost(http.host) || http.tls !== undefined || http.insecure) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['host'],
+      message:
+        `${http.host} is not a loopback address: the local API needs TLS there ` +
+        '(http.tls: {} generates a self-signed certificate) or http.insecure: true',
+    });
+  })
+  .prefault({});
+
 /** The gateway's own configuration file (config/gateway.yaml). */
 export const gatewayConfigSchema = z
   .strictObject({
     gateway: z.strictObject({ id: identifier, name: nonEmptyText.optional() }),
     commune: communeSchema,
     sites: z.array(siteSchema).min(1, { error: 'expected at least one site' }),
-    http: z.strictObject({ host: host.default('127.0.0.1'), port: tcpPort.default(8081) }).prefault({}),
+    http: httpSchema,
+    /** The local credential of the local API (docs/security.md): for commissioning, and whenever central is away. */
+    localAccess: z
+      .strictObject({
+        /** `false`: only field tokens signed by central open the local API. */
+        enabled: z.boolean({ error: 'expected true or false' }).default(true),
+        /** The credential is the value of this environment variable (at least 12 characters), not a generated one. */
+        passwordEnv: z
+          .string({ error: 'expected an environment variable name' })
+          .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'expected an environment variable name' })
+          .optional(),
+        /** Where the generated credential's hash is kept (mode 0600). Default: next to `storage.path`. */
+        credentialFile: filePath.optional(),
+      })
+      .prefault({}),
     /** The gateway's SQLite file (latest values, write log), relative to the working directory. */
     storage: z
       .strictObject({ path: z.string({ error: 'expected a file path' }).default('var/gateway.sqlite') })

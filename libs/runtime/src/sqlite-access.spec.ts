@@ -2,17 +2,30 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { serializeSqliteAccess } from './sqlite-access';
+import { serializeSqliteAccess, withSqliteConnection } from './sqlite-access';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The parts of a better-sqlite3 connection these tests use. */
+interface Connection {
+  prepare(sql: string): { run(...params: unknown[]): unknown };
+  transaction(work: () => void): () => void;
+}
 
 describe('serializeSqliteAccess', () => {
   let dir: string;
   let dataSource: DataSource;
+  let connection: Connection | undefined;
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'beffroi-sqlite-access-'));
-    dataSource = await new DataSource({ type: 'better-sqlite3', database: join(dir, 'test.sqlite') }).initialize();
+    dataSource = await new DataSource({
+      type: 'better-sqlite3',
+      database: join(dir, 'test.sqlite'),
+      prepareDatabase: (db: Connection) => {
+        connection = db;
+      },
+    }).initialize();
     await dataSource.query('CREATE TABLE record (name TEXT NOT NULL)');
   });
 
@@ -70,5 +83,33 @@ describe('serializeSqliteAccess', () => {
       await dataSource.transaction((inner) => inner.query("INSERT INTO record (name) VALUES ('inner')"));
     });
     expect(await names()).toEqual(['outer', 'inner']);
+  });
+
+  /** A write on the connection itself, in a better-sqlite3 transaction of its own. */
+  const rawWrite = (name: string) => {
+    if (connection === undefined) throw new Error('no connection');
+    const insert = connection.prepare('INSERT INTO record (name) VALUES (?)');
+    connection.transaction(() => insert.run(name))();
+  };
+
+  it('runs work on the connection itself between transactions, not inside one: the rollback does not take it', async () => {
+    serializeSqliteAccess(dataSource);
+    const failing = failingTransaction();
+    await pause(5);
+    await withSqliteConnection(dataSource, () => rawWrite('direct'));
+    await expect(failing).rejects.toThrow('fails after its write');
+    expect(await names()).toEqual(['direct']);
+  });
+
+  it('without the queue, the same direct write becomes a savepoint of the open transaction and is lost with it', async () => {
+    const failing = failingTransaction();
+    await pause(5);
+    rawWrite('direct');
+    await expect(failing).rejects.toThrow('fails after its write');
+    expect(await names()).toEqual([]);
+  });
+
+  it('refuses direct work on a DataSource that is not serialized, saying what to do', () => {
+    expect(() => withSqliteConnection(dataSource, () => rawWrite('direct'))).toThrow(/call serializeSqliteAccess/);
   });
 });

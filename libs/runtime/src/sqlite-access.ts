@@ -3,6 +3,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 
 type Work<T> = (manager: EntityManager) => Promise<T>;
 
+/** Per serialized DataSource: runs `work` in its queue, or at once inside one of its transactions. */
+const runners = new WeakMap<DataSource, <T>(work: () => T) => Promise<T>>();
+
 /**
  * TypeORM's better-sqlite3 driver runs every query of a DataSource on ONE connection. Two transactions started at
  * once would interleave there (a BEGIN inside a BEGIN, one COMMIT ending the other's transaction), and a query made
@@ -35,4 +38,21 @@ export function serializeSqliteAccess(dataSource: DataSource): void {
   const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
   runner.query = ((...args: unknown[]) =>
     inTransaction.getStore() === true ? query(...args) : enqueue(() => query(...args))) as typeof runner.query;
+
+  runners.set(dataSource, <T>(work: () => T) =>
+    inTransaction.getStore() === true ? Promise.resolve().then(work) : enqueue(() => Promise.resolve().then(work)),
+  );
+}
+
+/**
+ * Runs `work`, which uses the DataSource's one connection directly (prepared better-sqlite3 statements, its own
+ * `db.transaction`), in the same queue as the DataSource's transactions and queries: never inside a transaction of
+ * TypeORM's (it would be committed or rolled back with it), never while one is open. `work` is synchronous, as
+ * better-sqlite3 is, so nothing else runs on the connection meanwhile. Inside a transaction of the DataSource it runs
+ * within it, as its other queries do. The DataSource must have gone through {@link serializeSqliteAccess}.
+ */
+export function withSqliteConnection<T>(dataSource: DataSource, work: () => T): Promise<T> {
+  const run = runners.get(dataSource);
+  if (run === undefined) throw new Error('withSqliteConnection: call serializeSqliteAccess on this DataSource first');
+  return run(work);
 }

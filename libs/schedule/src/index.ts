@@ -49,5 +49,7 @@ export * from './heating/heating-lint';
 export * from './bells/bell-schedule';
 export * from './bells/bell-plan';
 export * from './bells/bell-lint';
+export * from './bells/bell-document';
 export * from './programme/night-summary';
 export * from './preview/schedule-preview';
+export * from './until/until';

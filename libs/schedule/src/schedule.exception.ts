@@ -11,6 +11,10 @@ export enum ScheduleExceptionCode {
   /** An overseas collectivity whose holidays the engine does not know (975, 977, 978): refused, never guessed. */
   UnsupportedDepartment = 'UNSUPPORTED_DEPARTMENT',
   UnknownHolidayZone = 'UNKNOWN_HOLIDAY_ZONE',
+  /** An `until` of a manual switching that is no form the engine knows, or a time that is not HH:MM. */
+  InvalidUntil = 'INVALID_UNTIL',
+  /** An `until` that resolves to the past, beyond the horizon, or to nothing (no programme change, no sunrise). */
+  UnresolvableUntil = 'UNRESOLVABLE_UNTIL',
 }
 
 /** An input the schedule engine cannot work with; the message names the offending value. */

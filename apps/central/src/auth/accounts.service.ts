@@ -62,6 +62,7 @@ export class AccountsService {
       return hashes;
     });
     this.auth.announceEnded(ended);
+    if (!disabled) await this.auth.unlock(account.login, caller.login);
     account.disabledAt = disabledAt;
     return viewOf(account);
   }

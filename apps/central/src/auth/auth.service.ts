@@ -9,6 +9,7 @@ import { Clock } from '../clock';
 import { AccountEntity, CommuneEntity, SessionEntity, SyndicateEntity } from '../store/entities';
 import { communeName } from '../tenants/commune-directory';
 import type { Caller } from './caller';
+import { AccountLockAlarms } from './account-lock-alarms';
 import { LoginThrottle } from './login-throttle';
 import { passwordProblem } from './password-policy';
 import { hashPassword, newSecret, secretHash, verifyPassword } from './secrets';
@@ -37,8 +38,21 @@ export class AuthService implements OnApplicationBootstrap {
     private readonly config: CentralConfig,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly lockAlarms: AccountLockAlarms,
   ) {
     this.throttle = new LoginThrottle(config.auth.throttle);
+  }
+
+  /** Clears the `account.locked` alarms of locks that have ended (before alarms are read). */
+  async clearEndedLocks(): Promise<void> {
+    const now = this.clock.now();
+    await this.lockAlarms.clearUnlocked((login) => this.throttle.isLocked(login, now));
+  }
+
+  /** Lifts the throttle's lock of `login` (its account was enabled by `actor`) and clears its alarm. */
+  async unlock(login: string, actor: string): Promise<void> {
+    this.throttle.unlock(login);
+    await this.lockAlarms.clearUnlocked(() => false, actor, login);
   }
 
   /** Creates the configured tenants and accounts that do not exist yet. */
@@ -181,6 +195,7 @@ export class AuthService implements OnApplicationBootstrap {
             { ...refused, action: 'auth.lock', result: 'ok', detail: { until, address } },
             manager,
           );
+          if (account !== null) await this.lockAlarms.raise(account, lockedLogin.until, address, manager);
         }
       });
       if (lockedLogin !== undefined) {

@@ -46,15 +46,14 @@ export function requireRole(caller: Caller, action: Action): void {
   }
 }
 
-/** Throws unless the caller's role allows `action` on this commune, which must be in its tenant. */
-export function requireAccess(caller: Caller, action: Action, commune: ScopedCommune): void {
+/**
+ * Throws unless the commune is in the caller's tenant and the caller's role allows `action` on it. A commune outside
+ * the tenant is answered exactly like an unknown one — 404 with `unknown`, the message the route gives for a thing
+ * that does not exist — whatever the role, so that no answer tells whether another tenant's thing exists.
+ */
+export function requireAccess(caller: Caller, action: Action, commune: ScopedCommune, unknown: string): void {
+  if (!inScope(caller, commune)) throw new CentralException(CentralExceptionCode.NotFound, unknown);
   requireRole(caller, action);
-  if (!inScope(caller, commune)) {
-    throw new CentralException(
-      CentralExceptionCode.OutOfScope,
-      `commune ${commune.insee} is outside the tenant of ${caller.login}`,
-    );
-  }
 }
 
 const ACTION_TEXT: Readonly<Record<Action, string>> = {

@@ -87,6 +87,20 @@ export class LoginThrottle {
     return lockedUntil === undefined ? {} : { lockedLogin: { login, until: new Date(lockedUntil) } };
   }
 
+  /** Whether `login` is locked at `now`. */
+  isLocked(login: string, now: Date): boolean {
+    return (this.keys.get(`login:${login}`)?.lockedUntil ?? 0) > now.getTime();
+  }
+
+  /** Lifts the lock of `login` and forgets its failures (an admin enabled the account again). */
+  unlock(login: string): void {
+    const state = this.keys.get(`login:${login}`);
+    if (state === undefined) return;
+    state.lockedUntil = 0;
+    state.notBefore = 0;
+    state.failures = 0;
+  }
+
   /** Forgets keys whose failures are old, so the map stays the size of the recent attackers. */
   prune(now: Date): void {
     for (const [key, state] of this.keys) {

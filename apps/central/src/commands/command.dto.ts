@@ -14,11 +14,21 @@ const value = z.union([z.boolean(), z.number(), z.string().max(200)], {
 });
 const common = { pointKey, notAfter: instant.optional() };
 
+const untilForm = z
+  .string({ error: 'expected "next-transition", "sunrise", a local time "HH:MM" or an ISO-8601 instant' })
+  .max(100);
+const permanent = z.literal(true, { error: 'expected true (leave it out for a switching that ends)' }).optional();
+
 /** `POST /api/gateways/:id/commands`. */
 export const commandRequestSchema = z.discriminatedUnion(
   'action',
   [
-    z.strictObject({ ...common, action: z.literal('switch'), value }),
+    /**
+     * Switch now: until the output's next scheduled transition, unless `until` says otherwise (`next-transition`,
+     * `sunrise`, a local time `HH:MM` of the output's site, an ISO-8601 instant) or `permanent: true` asks for an
+     * override that never ends.
+     */
+    z.strictObject({ ...common, action: z.literal('switch'), value, until: untilForm.optional(), permanent }),
     z.strictObject({ ...common, action: z.literal('override-until'), value, until: instant }),
     z.strictObject({ ...common, action: z.literal('ring'), value }),
     z.strictObject({ ...common, action: z.literal('release') }),

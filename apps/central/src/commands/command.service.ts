@@ -49,7 +49,16 @@ export class CommandService {
           ? { ...common, type: 'command', v: 1, action: 'force-lift-lockout', by: `central:${caller.login}` }
           : request.action === 'override-until'
             ? { ...common, type: 'command', v: 1, action: 'override-until', value: request.value, until: request.until }
-            : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
+            : request.action === 'switch'
+              ? {
+                  ...common,
+                  type: 'command',
+                  v: 1,
+                  action: 'switch',
+                  value: request.value,
+                  ...(request.permanent === true ? { permanent: true } : { until: request.until ?? 'next-transition' }),
+                }
+              : { ...common, type: 'command', v: 1, action: request.action, value: request.value };
     await this.dataSource.transaction(async (manager) => {
       await manager.getRepository(CommandEntity).insert({
         id,
@@ -60,6 +69,7 @@ export class CommandService {
         attempts: 0,
         reason: null,
         applyAt: null,
+        endsAt: null,
         notAfter,
         createdAt: now.toISOString(),
         updatedAt: now.toISOString(),
@@ -84,7 +94,7 @@ export class CommandService {
   async get(caller: Caller, id: string) {
     const command = await this.dataSource.getRepository(CommandEntity).findOneBy({ id });
     if (command === null) return undefined;
-    await this.gateways.gateway(caller, command.gatewayId);
+    await this.gateways.gateway(caller, command.gatewayId, 'read', `no command ${id}`);
     return this.describe(command);
   }
 
@@ -161,12 +171,14 @@ export class CommandService {
       action: message.action,
       ...('value' in message ? { value: message.value } : {}),
       ...('until' in message ? { until: message.until } : {}),
+      ...('permanent' in message ? { permanent: message.permanent } : {}),
       notAfter: command.notAfter,
       issuedBy: command.issuedBy,
       status: command.status,
       attempts: command.attempts,
       reason: command.reason,
       ...(command.status === 'held' && command.applyAt !== null ? { applyAt: command.applyAt } : {}),
+      ...(command.endsAt === null ? {} : { endsAt: command.endsAt }),
       createdAt: command.createdAt,
       updatedAt: command.updatedAt,
     };

@@ -1,3 +1,4 @@
+import { desiredState, scheduleChange } from '@beffroi/api';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { pushProgress, pushSummary } from '@beffroi/api';
 import { identifier } from '@beffroi/domain';
@@ -24,6 +25,7 @@ export class DesiredController {
     summary: 'The desired state of a gateway',
     params: { id: { description: 'The gateway id.' } },
     returns: 'The desired state (config, schedules, overrides), its version and the version the gateway runs.',
+    response: desiredState,
     errors: ['forbidden', 'notFound'],
   })
   desired(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -44,6 +46,7 @@ export class DesiredController {
     },
     body: scheduleItemBody,
     returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
+    response: scheduleChange,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   async setSchedule(
@@ -67,6 +70,7 @@ export class DesiredController {
       scheduleId: { description: 'The schedule id.', schema: identifier },
     },
     returns: '`{gatewayId, scheduleId, version}`: the new desired version.',
+    response: scheduleChange,
     errors: ['forbidden', 'notFound'],
   })
   removeSchedule(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('scheduleId') scheduleId: string) {

@@ -4,7 +4,7 @@ import { PUSH_STATUSES, type PushStatus } from '@beffroi/api';
 import type { DesiredItems } from '@beffroi/sync';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
-import { type Caller, requireAccess } from '../auth/caller';
+import { type Caller, inScope, requireAccess, requireRole } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
 import { EventBus } from '../events.service';
@@ -75,12 +75,13 @@ export class PushService {
    */
   async push(caller: Caller, request: { scheduleId: string; item: ScheduleItem; communes: string[] }) {
     const communes = await this.dataSource.getRepository(CommuneEntity).findBy({ insee: In(request.communes) });
-    const known = new Set(communes.map((c) => c.insee));
+    // A commune of another tenant is named among the unknown ones, never apart (no answer tells that it exists).
+    const known = new Set(communes.filter((c) => inScope(caller, c)).map((c) => c.insee));
     const unknown = request.communes.filter((insee) => !known.has(insee));
     if (unknown.length > 0) {
       throw new CentralException(CentralExceptionCode.NotFound, `communes: unknown ${unknown.slice(0, 10).join(', ')}`);
     }
-    for (const commune of communes) requireAccess(caller, 'pushTemplates', commune);
+    requireRole(caller, 'pushTemplates');
     const id = randomUUID();
     const gateways = await this.dataSource.getRepository(GatewayEntity).findBy({
       communeInsee: In(request.communes),
@@ -171,7 +172,7 @@ export class PushService {
     const communes = await this.dataSource
       .getRepository(CommuneEntity)
       .findBy({ insee: In([...new Set(targets.map((t) => t.communeInsee))]) });
-    for (const commune of communes) requireAccess(caller, 'read', commune);
+    for (const commune of communes) requireAccess(caller, 'read', commune, `no push ${id}`);
     return this.describe(push, targets);
   }
 

@@ -86,9 +86,13 @@ const ERROR_RESPONSES = {
   forbidden: {
     status: 403,
     name: 'Forbidden',
-    description: "FORBIDDEN: the caller's role may not do this; OUT_OF_SCOPE: it belongs to another tenant.",
+    description: "FORBIDDEN: the caller's role may not do this.",
   },
-  notFound: { status: 404, name: 'NotFound', description: 'NOT_FOUND: no such thing.' },
+  notFound: {
+    status: 404,
+    name: 'NotFound',
+    description: "NOT_FOUND: no such thing, or none within the caller's tenant.",
+  },
   conflict: { status: 409, name: 'Conflict', description: 'CONFLICT: it exists already or has changed.' },
   tooManyAttempts: {
     status: 429,

@@ -34,7 +34,8 @@ export class FleetService {
     const alarmsOf = (gatewayIds: readonly string[]): SeverityCounts => {
       const counts = Object.fromEntries(ALARM_SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
       for (const alarm of open) {
-        if (gatewayIds.includes(alarm.gatewayId) && isSeverity(alarm.severity)) counts[alarm.severity] += 1;
+        if (alarm.gatewayId !== null && gatewayIds.includes(alarm.gatewayId) && isSeverity(alarm.severity))
+          counts[alarm.severity] += 1;
       }
       return counts;
     };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { desiredScheduleItemSchema, type DocumentProblem } from '@beffroi/domain';
+import { parseUntil, ScheduleException, type UntilForm } from '@beffroi/schedule';
 import type { CatalogueSchedule, DesiredSections } from '@beffroi/sync';
 import type { Caller } from '../auth/caller';
 import { CentralConfig } from '../central.config';
@@ -58,6 +59,7 @@ export class CatalogueCheck {
       const wrong = deadlineProblem(request.until, now, maxUntil);
       if (wrong !== undefined) problems.push({ path: 'until', message: wrong });
     }
+    if (request.action === 'switch') problems.push(...untilProblems(request, now, maxUntil));
     refuse('command', problems);
   }
 
@@ -141,6 +143,31 @@ function valueProblem(point: KnownPoint, value: boolean | number | string): stri
     return `${what} takes ${point.range.min}..${point.range.max}${unit}, got ${value}`;
   }
   return undefined;
+}
+
+/**
+ * Whether a switch's `until` is a form the gateway can resolve: a known form, a time HH:MM, an instant ahead and
+ * within `commands.maxUntil`. `next-transition`, `HH:MM` and `sunrise` are resolved by the gateway (its schedules,
+ * its site), which refuses the command when there is no such end.
+ */
+function untilProblems(
+  request: { until?: string | undefined; permanent?: true | undefined },
+  now: number,
+  maxUntil: number,
+): DocumentProblem[] {
+  if (request.until === undefined) return [];
+  if (request.permanent === true) {
+    return [{ path: 'permanent', message: 'give either until or permanent: true, not both' }];
+  }
+  let form: UntilForm;
+  try {
+    form = parseUntil(request.until);
+  } catch (error) {
+    if (error instanceof ScheduleException) return [{ path: 'until', message: error.message }];
+    throw error;
+  }
+  const wrong = form.kind === 'instant' ? deadlineProblem(request.until, now, maxUntil) : undefined;
+  return wrong === undefined ? [] : [{ path: 'until', message: wrong }];
 }
 
 function deadlineProblem(at: string, now: number, horizon: number): string | undefined {

@@ -8,6 +8,7 @@ import { newEnrolmentCode, newSecret, secretHash } from '../auth/secrets';
 import { CentralConfig } from '../central.config';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
+import { FieldSigningKey } from '../field/field-signing-key';
 import { CommuneEntity, EnrolmentCodeEntity, GatewayEntity } from '../store/entities';
 import { TenantService } from '../tenants/tenant.service';
 import { SyncPresence } from '../sync/sync-presence';
@@ -22,6 +23,7 @@ export class GatewayService {
     private readonly clock: Clock,
     private readonly config: CentralConfig,
     private readonly presence: SyncPresence,
+    private readonly fieldKey: FieldSigningKey,
   ) {}
 
   /** A one-time code a gateway exchanges for its credential; shown once, only its hash is kept. */
@@ -50,7 +52,8 @@ export class GatewayService {
 
   /**
    * A gateway trades a valid, unused code for its own credential. The code is spent even if the gateway never
-   * stores the credential: the fix is a new code, never a second use of this one.
+   * stores the credential: the fix is a new code, never a second use of this one. The answer carries central's
+   * public field-token key, with which the gateway checks field tokens offline.
    */
   async enrol(code: string, gatewayId: string) {
     return this.dataSource.transaction(async (manager) => {
@@ -66,16 +69,12 @@ export class GatewayService {
       }
       const gateways = manager.getRepository(GatewayEntity);
       const existing = await gateways.findOneBy({ id: gatewayId });
-      if (existing !== null && existing.revokedAt === null) {
+      // Gateway ids are unique across central: an id in use answers the same whichever commune holds it, and never
+      // names that commune. Only a revoked gateway of the code's own commune is enrolled again.
+      if (existing !== null && (existing.revokedAt === null || existing.communeInsee !== found.communeInsee)) {
         throw new CentralException(
           CentralExceptionCode.Conflict,
-          `gatewayId: ${gatewayId} is already enrolled; revoke it first to enrol it again`,
-        );
-      }
-      if (existing !== null && existing.communeInsee !== found.communeInsee) {
-        throw new CentralException(
-          CentralExceptionCode.Conflict,
-          `gatewayId: ${gatewayId} belongs to commune ${existing.communeInsee}, not ${found.communeInsee}`,
+          `gatewayId: ${gatewayId} is already in use; choose another id (a gateway is enrolled again only once revoked)`,
         );
       }
       const credential = newSecret();
@@ -115,7 +114,7 @@ export class GatewayService {
         },
         manager,
       );
-      return { gatewayId, credential, communeInsee: found.communeInsee };
+      return { gatewayId, credential, communeInsee: found.communeInsee, fieldKey: this.fieldKey.published() };
     });
   }
 
@@ -136,11 +135,20 @@ export class GatewayService {
     return this.describe(await this.gateway(caller, gatewayId));
   }
 
-  /** The gateway, if the caller may do `action` on its commune. */
-  async gateway(caller: Caller, gatewayId: string, action: Parameters<TenantService['commune']>[2] = 'read') {
+  /**
+   * The gateway, if the caller may do `action` on its commune. A gateway of another tenant is answered 404 with
+   * `unknown`, exactly like one that does not exist; a route reaching the gateway through another thing (a command,
+   * an alarm) gives the message it answers for that thing unknown.
+   */
+  async gateway(
+    caller: Caller,
+    gatewayId: string,
+    action: Parameters<TenantService['commune']>[2] = 'read',
+    unknown = `no gateway ${gatewayId}`,
+  ) {
     const gateway = await this.dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId });
-    if (gateway === null) throw new CentralException(CentralExceptionCode.NotFound, `no gateway ${gatewayId}`);
-    await this.tenants.commune(caller, gateway.communeInsee, action);
+    if (gateway === null) throw new CentralException(CentralExceptionCode.NotFound, unknown);
+    await this.tenants.commune(caller, gateway.communeInsee, action, unknown);
     return gateway;
   }
 

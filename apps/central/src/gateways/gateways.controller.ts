@@ -1,4 +1,12 @@
-import { alarm, command, equipmentPoints, outputExplanation, switchings } from '@beffroi/api';
+import {
+  alarm,
+  command,
+  equipmentCatalogue,
+  equipmentPoints,
+  gatewaySchedules,
+  outputExplanation,
+  switchings,
+} from '@beffroi/api';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { identifier, inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -49,7 +57,8 @@ export class GatewaysController {
     summary: 'Enrol a gateway',
     description: 'A gateway trades its one-time code for its credential (no session: the code is the proof).',
     body: enrolmentBody,
-    returns: '`{gatewayId, credential, communeInsee}`: the credential is shown once.',
+    returns:
+      "`{gatewayId, credential, communeInsee, fieldKey: {keyId, publicKey}}`: the credential is shown once; `fieldKey` is central's public key for field tokens.",
     errors: ['badEnrolmentCode', 'conflict'],
   })
   enrol(@Body() body: unknown) {
@@ -115,6 +124,7 @@ export class GatewaysController {
       "From the catalogue the gateway reports on connecting after each change of its config: each equipment (name, profile, site) and its profile's points (name, kind, data type, unit, named states, range, writable, feedback key), with the latest value and quality reported.",
     params: { id: { description: 'The gateway id.' } },
     returns: '`{gatewayId, hash, receivedAt, equipment: [{id, name, profile, profileName, site, points: [...]}]}`.',
+    response: equipmentCatalogue,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   equipment(@CurrentCaller() caller: Caller, @Param('id') id: string) {
@@ -129,6 +139,7 @@ export class GatewaysController {
       "Those of the gateway's own config (`source: 'config'`, as its catalogue reported them; `replacedBy: 'central'` when a desired schedule of the same id runs instead) beside those of central's desired state (`source: 'central'`, `state` applied | pending | refused with the gateway's `reason`).",
     params: { id: { description: 'The gateway id.' } },
     returns: '`{gatewayId, catalogueReported, schedules: [{id, kind, targets, document, source, ...}]}`.',
+    response: gatewaySchedules,
     errors: ['forbidden', 'notFound'],
   })
   schedules(@CurrentCaller() caller: Caller, @Param('id') id: string) {

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
+import { AccountLockAlarms, accountAlarmSource } from '../auth/account-lock-alarms';
+import { AuthService } from '../auth/auth.service';
 import type { Caller } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
@@ -19,6 +21,8 @@ export class HistoryService {
     private readonly audit: AuditLog,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly auth: AuthService,
+    private readonly lockAlarms: AccountLockAlarms,
   ) {}
 
   /** Equipment and points of a gateway as it reported them, with their latest values. */
@@ -90,11 +94,14 @@ export class HistoryService {
         ? (await this.tenants.communes(caller)).map((c) => c.insee)
         : [(await this.tenants.commune(caller, options.commune)).insee];
     const gateways = await this.dataSource.getRepository(GatewayEntity).findBy({ communeInsee: In(communes) });
+    await this.auth.clearEndedLocks();
+    const logins = await this.lockAlarms.loginsFor(caller, communes, options.commune === undefined);
+    const state = options.all ? {} : { clearedAt: IsNull() };
     const rows = await this.dataSource.getRepository(AlarmEntity).find({
-      where: {
-        gatewayId: In(gateways.map((g) => g.id)),
-        ...(options.all ? {} : { clearedAt: IsNull() }),
-      },
+      where: [
+        { gatewayId: In(gateways.map((g) => g.id)), ...state },
+        { accountLogin: In(logins), ...state },
+      ],
       order: { id: 'DESC' },
       take: options.limit,
     });
@@ -105,7 +112,8 @@ export class HistoryService {
     const alarms = this.dataSource.getRepository(AlarmEntity);
     const alarm = await alarms.findOneBy({ id });
     if (alarm === null) throw new CentralException(CentralExceptionCode.NotFound, `no alarm ${id}`);
-    const gateway = await this.gateways.gateway(caller, alarm.gatewayId, 'acknowledge');
+    if (alarm.gatewayId === null) return this.acknowledgeAccountAlarm(caller, alarm);
+    const gateway = await this.gateways.gateway(caller, alarm.gatewayId, 'acknowledge', `no alarm ${id}`);
     const commune = await this.tenants.commune(caller, gateway.communeInsee, 'acknowledge');
     if (alarm.acknowledgedAt === null) {
       const at = this.clock.now().toISOString();
@@ -132,12 +140,42 @@ export class HistoryService {
     });
     return updated;
   }
+
+  /** An alarm about an account, acknowledged by an admin who sees it (404 for anyone else, as for no alarm). */
+  private async acknowledgeAccountAlarm(caller: Caller, alarm: AlarmEntity) {
+    const communes = (await this.tenants.communes(caller)).map((c) => c.insee);
+    const visible = await this.lockAlarms.loginsFor(caller, communes, true);
+    const login = alarm.accountLogin;
+    if (login === null || !visible.includes(login)) {
+      throw new CentralException(CentralExceptionCode.NotFound, `no alarm ${alarm.id}`);
+    }
+    if (alarm.acknowledgedAt === null) {
+      const at = this.clock.now().toISOString();
+      await this.dataSource.transaction(async (manager) => {
+        await manager
+          .getRepository(AlarmEntity)
+          .update({ id: alarm.id }, { acknowledgedAt: at, acknowledgedBy: caller.login });
+        await this.audit.record(
+          {
+            actor: caller.login,
+            action: 'alarm.acknowledge',
+            target: `${accountAlarmSource(login)}/${alarm.key}`,
+            result: 'ok',
+            syndicateId: caller.syndicateId,
+          },
+          manager,
+        );
+      });
+    }
+    return describeAlarm(await this.dataSource.getRepository(AlarmEntity).findOneByOrFail({ id: alarm.id }));
+  }
 }
 
 function describeAlarm(row: AlarmEntity) {
   return {
     id: row.id,
-    gatewayId: row.gatewayId,
+    // An alarm about an account names it where a gateway's names the gateway (the field the console reads).
+    gatewayId: row.accountLogin === null ? (row.gatewayId ?? '') : accountAlarmSource(row.accountLogin),
     key: row.key,
     severity: row.severity,
     message: row.message,

@@ -1,6 +1,8 @@
+import type { NightsResponse } from '@beffroi/api';
 import { Injectable } from '@nestjs/common';
 import { formatPath, problemsFromIssues } from '@beffroi/domain';
 import {
+  addDays,
   formatLocalDate,
   type LintFinding,
   lintBellSchedule,
@@ -13,8 +15,11 @@ import {
   parseSchoolHolidays,
   previewPeriodStart,
   previewSchedule,
+  programmeFor,
   type ScheduleContext,
+  scheduleSchema,
   type SchoolHolidays,
+  summarizeNights,
 } from '@beffroi/schedule';
 import shippedSchoolHolidays from '../../../../config/data/school-holidays-fr-2026-2027.json';
 import { CentralException, CentralExceptionCode } from '../central.exception';
@@ -103,6 +108,41 @@ export class ScheduleCheckService {
       'schedule preview',
     );
     return previewSchedule(request, site, from, to, this.context(request.horizon));
+  }
+
+  /**
+   * The nights `from`..`from + days - 1` of a lighting document at the site, in figures (burn, full power, dark
+   * minutes, switch-ons, the lint's codes, the programme and the rule that chose it): what a year strip shows,
+   * computed by the engine the gateway runs. A document its schema refuses is a 400 naming each problem's path.
+   */
+  nights(
+    request: { schedule: unknown; from: string; days: number; horizon?: PreviewRequest['horizon'] | undefined },
+    site: Site,
+  ): NightsResponse {
+    const parsed = scheduleSchema.safeParse(request.schedule);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map((issue) => ({ ...issue, path: ['schedule', ...issue.path] }));
+      const problems = problemsFromIssues(issues, { schedule: request.schedule });
+      throw new CentralException(
+        CentralExceptionCode.InvalidRequest,
+        `invalid schedule nights: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
+        problems,
+      );
+    }
+    const schedule = parsed.data;
+    const context = this.context(request.horizon ?? 'usno');
+    const first = parseLocalDate(request.from);
+    const last = addDays(first, request.days - 1);
+    const nights = summarizeNights(schedule, site, first, last, context).map((night) => {
+      const choice = programmeFor(schedule.calendar, night.night, context);
+      return {
+        ...night,
+        night: formatLocalDate(night.night),
+        ruleIndex: 'programmeId' in choice ? choice.ruleIndex : null,
+        findings: [...night.findings],
+      };
+    });
+    return { timeZone: site.timeZone, nights };
   }
 
   private findings(

@@ -1,3 +1,4 @@
+import { nightsRequest, nightsResponse, scheduleLint, schedulePreview } from '@beffroi/api';
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
@@ -37,6 +38,7 @@ export class SchedulesController {
     returns:
       '`{valid, problems: [{path, message, severity, code, nights?}]}`: `valid` is false when a problem is an error; ' +
       '`path` names the field, e.g. `schedule.programmes.nuit.points[2]`.',
+    response: scheduleLint,
   })
   async lint(@CurrentCaller() caller: Caller, @Body() body: unknown) {
     const request = parseInput(lintBody, body, 'schedule lint');
@@ -56,6 +58,7 @@ export class SchedulesController {
     returns:
       '`{kind, timeZone, from, to, transitions: [{at, local, value, night, cause: {programmeId, pointIndex, point, ' +
       'rule}}], skipped}`; for bells `rings: [{at, local, sequence, day, cause}]` instead of `transitions`.',
+    response: schedulePreview,
   })
   async preview(@CurrentCaller() caller: Caller, @Body() body: unknown) {
     const request = parseInput(previewBody, body, 'schedule preview');
@@ -64,6 +67,30 @@ export class SchedulesController {
       throw new CentralException(CentralExceptionCode.InvalidRequest, 'invalid schedule preview: expected a site');
     }
     return this.schedules.preview(request, site);
+  }
+
+  @Post('nights')
+  @HttpCode(200)
+  @ApiDoc({
+    tag: 'schedules',
+    summary: 'A lighting document night by night (a year strip)',
+    description:
+      'The nights `from`..`from + days - 1` (at most 366) of a lighting document at a site a gateway the caller may ' +
+      'read reported (`gatewaySite`), computed by the engine the gateway runs: for each night the programme and the ' +
+      'calendar rule that chose it, sunset and sunrise, minutes burning, at full power and dark, switch-ons, and the ' +
+      "lint's codes of that night (`onAfterSunrise`: lit in daylight, `shortBurn`, `dstGap`…). A document its schema " +
+      'refuses is a 400 naming each problem (`schedule.programmes.nuit.points[1].at`).',
+    body: nightsRequest,
+    returns:
+      '`{timeZone, nights: [{night, programmeId, ruleIndex, sunset, sunrise, burnMinutes, fullPowerMinutes, ' +
+      'darkMinutes, switchOns, findings}]}`.',
+    response: nightsResponse,
+    errors: ['forbidden', 'notFound'],
+  })
+  async nights(@CurrentCaller() caller: Caller, @Body() body: unknown) {
+    const request = parseInput(nightsRequest, body, 'schedule nights');
+    const site = await this.gateways.reportedSite(caller, request.gatewaySite.gatewayId, request.gatewaySite.siteId);
+    return this.schedules.nights(request, site);
   }
 
   /** The coordinates given, or those of a gateway's site (the caller must be allowed to read that gateway). */

@@ -8,9 +8,11 @@ import { InitialCentralSchema1795600000000 } from './migrations/1795600000000-in
 import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gateway-catalogues';
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
+import { AccountAlarms1796100000000 } from './migrations/1796100000000-account-alarms';
 import { Templates1796120000000 } from './migrations/1796120000000-templates';
 import { GatewaySoftware1796130000000 } from './migrations/1796130000000-gateway-software';
 import { TEMPLATE_ENTITIES } from './template.entities';
+import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -31,8 +33,10 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       GatewayCatalogues1795700000000,
       InboxEpochs1795710000000,
       CommandApplyAt1796000000000,
+      AccountAlarms1796100000000,
       Templates1796120000000,
       GatewaySoftware1796130000000,
+      CommandEndsAt1796200000000,
     ],
     migrationsRun: true,
     synchronize: false,

@@ -133,7 +133,10 @@ export class SwitchingEntity {
 @Entity({ name: 'alarms' })
 export class AlarmEntity {
   @PrimaryGeneratedColumn() id!: number;
-  @Column({ name: 'gateway_id', type: 'text' }) gatewayId!: string;
+  /** The gateway that reported it, or that central's own alarm is about; null for an alarm about an account. */
+  @Column({ name: 'gateway_id', type: 'text', nullable: true }) gatewayId!: string | null;
+  /** The account an alarm is about (`account.locked`); null for a gateway's alarm. */
+  @Column({ name: 'account_login', type: 'text', nullable: true }) accountLogin!: string | null;
   @Column({ type: 'text' }) key!: string;
   @Column({ type: 'text' }) severity!: string;
   @Column({ type: 'text' }) message!: string;
@@ -156,6 +159,8 @@ export class CommandEntity {
   @Column({ type: 'text', nullable: true }) reason!: string | null;
   /** While `held`: when the gateway applies it. */
   @Column({ name: 'apply_at', type: 'text', nullable: true }) applyAt!: string | null;
+  /** A switch: when the manual switching it caused ends, as the gateway resolved its `until` (null: not known, permanent). */
+  @Column({ name: 'ends_at', type: 'text', nullable: true }) endsAt!: string | null;
   @Column({ name: 'not_after', type: 'text' }) notAfter!: string;
   @Column({ name: 'created_at', type: 'text' }) createdAt!: string;
   @Column({ name: 'updated_at', type: 'text' }) updatedAt!: string;

@@ -193,6 +193,9 @@ export class ReportService {
             status: receipt.record.status,
             reason: receipt.record.reason ?? null,
             applyAt: receipt.record.applyAt ?? null,
+            ...(result.status === 'held' || result.status === 'applied'
+              ? { endsAt: result.until?.at ?? command.endsAt }
+              : {}),
             updatedAt: result.at,
           },
         );

@@ -200,7 +200,7 @@ export class TemplateService {
     const communes = await this.dataSource
       .getRepository(CommuneEntity)
       .findBy({ insee: In(before.targets.map((t) => t.commune)) });
-    for (const commune of communes) requireAccess(caller, 'pushTemplates', commune);
+    for (const commune of communes) requireAccess(caller, 'pushTemplates', commune, `no push ${pushId}`);
     const retried = before.targets.flatMap((t) =>
       t.gatewayId !== null && (t.status === 'refused' || t.status === 'offline' || t.status === 'no-output')
         ? [t.gatewayId]
@@ -290,7 +290,9 @@ export class TemplateService {
           `communes: unknown ${unknown.slice(0, 10).join(', ')}`,
         );
       }
-      for (const commune of found) requireAccess(caller, 'pushTemplates', commune);
+      for (const commune of found) {
+        requireAccess(caller, 'pushTemplates', commune, `communes: unknown ${commune.insee}`);
+      }
       return found.sort((a, b) => a.insee.localeCompare(b.insee));
     }
     const all = await repository.find({ where: { syndicateId }, order: { insee: 'ASC' } });

@@ -15,11 +15,19 @@ export class TenantService {
     private readonly audit: AuditLog,
   ) {}
 
-  /** The commune, if the caller may do `action` on it (404 if unknown, 403 if outside its tenant or role). */
-  async commune(caller: Caller, insee: string, action: Action = 'read'): Promise<CommuneEntity> {
+  /**
+   * The commune, if the caller may do `action` on it: 404 with `unknown` if there is no such commune or it lies outside
+   * the caller's tenant (alike, see {@link requireAccess}), 403 if the role may not.
+   */
+  async commune(
+    caller: Caller,
+    insee: string,
+    action: Action = 'read',
+    unknown = `no commune ${insee}`,
+  ): Promise<CommuneEntity> {
     const commune = await this.dataSource.getRepository(CommuneEntity).findOneBy({ insee });
-    if (commune === null) throw new CentralException(CentralExceptionCode.NotFound, `no commune ${insee}`);
-    requireAccess(caller, action, commune);
+    if (commune === null) throw new CentralException(CentralExceptionCode.NotFound, unknown);
+    requireAccess(caller, action, commune, unknown);
     return commune;
   }
 
@@ -40,18 +48,15 @@ export class TenantService {
     }));
   }
 
-  /** Checks that `tenant` (a syndicate id or an INSEE code) lies within the caller's tenant. */
+  /**
+   * Checks that `tenant` (a syndicate id or an INSEE code) lies within the caller's tenant. One of another tenant is
+   * answered exactly like one that does not exist (404).
+   */
   async requireTenant(caller: Caller, tenant: string): Promise<void> {
     const commune = await this.dataSource.getRepository(CommuneEntity).findOneBy({ insee: tenant });
-    if (commune !== null) {
-      if (!inScope(caller, commune)) {
-        throw new CentralException(CentralExceptionCode.OutOfScope, `tenant: commune ${tenant} is outside your tenant`);
-      }
-      return;
-    }
-    if (caller.syndicateId === null || caller.syndicateId !== tenant) {
-      throw new CentralException(CentralExceptionCode.OutOfScope, `tenant: "${tenant}" is outside your tenant`);
-    }
+    const within =
+      commune !== null ? inScope(caller, commune) : caller.syndicateId !== null && caller.syndicateId === tenant;
+    if (!within) throw new CentralException(CentralExceptionCode.NotFound, `tenant: no tenant "${tenant}"`);
   }
 
   /**

@@ -55,17 +55,26 @@ describe("the console's client of central", () => {
     expect(client.eventsUrl()).toBe('/api/events?access_token=tok');
   });
 
-  it('says when the session is over (401) and when access is refused (403), with central code', async () => {
+  it('says when the session is over (401), and when access is refused (403) or the thing is out of reach (404)', async () => {
     let expired = 0;
     const server = central({
       'GET /api/communes/02691': { status: 401, body: { code: 'UNAUTHENTICATED', message: 'session expired' } },
-      'GET /api/communes/02408': { status: 403, body: { code: 'OUT_OF_SCOPE', message: 'outside' } },
+      'GET /api/communes/02408': { status: 404, body: { code: 'NOT_FOUND', message: 'no commune 02408' } },
+      'GET /api/communes/02408/history?kind=audit&offset=0&limit=50': {
+        status: 403,
+        body: { code: 'FORBIDDEN', message: 'read-only' },
+      },
     });
     const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => expired++, fetch: server.fetch });
     await expect(client.commune('02691')).rejects.toEqual(new ApiFailure(401, 'UNAUTHENTICATED', 'session expired'));
     expect(expired).toBe(1);
-    const refused = await client.commune('02408').catch((error: unknown) => error);
-    expect([refused instanceof ApiFailure && refused.denied, expired]).toEqual([true, 1]);
+    const unknown = await client.commune('02408').catch((error: unknown) => error);
+    const refused = await client.history('02408', 'audit', 0, 50).catch((error: unknown) => error);
+    expect([unknown instanceof ApiFailure && unknown.denied, refused instanceof ApiFailure && refused.denied]).toEqual([
+      true,
+      true,
+    ]);
+    expect(expired).toBe(1);
   });
 
   it('refuses an answer that breaks the contract', async () => {

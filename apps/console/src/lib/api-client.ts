@@ -1,6 +1,9 @@
 import {
   type Account,
   type Alarm,
+  type BellEventAnswer,
+  type BellEventRequest,
+  type BellSchedules,
   API_ROUTES,
   type ApiRoute,
   apiError,
@@ -11,6 +14,17 @@ import {
   type CommuneSelection,
   type EquipmentPoints,
   type FleetCommune,
+  type DesiredState,
+  type GatewaySchedules,
+  type NightsRequest,
+  type NightsResponse,
+  type ScheduleChange,
+  type ScheduleLint,
+  type SchedulePreview,
+  type EquipmentCatalogue,
+  type Health,
+  type HistoryKind,
+  type HistoryPage,
   type LoginResponse,
   type OutputExplanation,
   type PushProgress,
@@ -24,6 +38,12 @@ import {
 } from '@beffroi/api';
 import type { z } from 'zod';
 
+/** A site a gateway reported, where central plans a document. */
+export interface GatewaySite {
+  readonly gatewayId: string;
+  readonly siteId: string;
+}
+
 /** A route answered with an error: its HTTP status, central's code and message. */
 export class ApiFailure extends Error {
   constructor(
@@ -35,9 +55,12 @@ export class ApiFailure extends Error {
     this.name = 'ApiFailure';
   }
 
-  /** 403: the role may not, or the thing belongs to another tenant. */
+  /**
+   * 403: the role may not; 404: the thing is unknown or belongs to another tenant. Central answers those two alike on
+   * purpose (no existence oracle), so the console cannot tell them apart either and says both.
+   */
   get denied(): boolean {
-    return this.status === 403;
+    return this.status === 403 || this.status === 404;
   }
 }
 
@@ -83,6 +106,16 @@ export class ApiClient {
     return this.call(API_ROUTES.points, API_ROUTES.points.response, { id: gatewayId });
   }
 
+  /** What the gateway has, with names and units; a 409 while it has not reported its catalogue. */
+  equipment(gatewayId: string): Promise<EquipmentCatalogue> {
+    return this.call(API_ROUTES.equipment, API_ROUTES.equipment.response, { id: gatewayId });
+  }
+
+  /** Whether central is up, and whether it runs a demonstration. */
+  health(): Promise<Health> {
+    return this.call(API_ROUTES.health, API_ROUTES.health.response);
+  }
+
   explain(gatewayId: string, key: string): Promise<OutputExplanation> {
     return this.call(API_ROUTES.explain, API_ROUTES.explain.response, { id: gatewayId, key });
   }
@@ -94,6 +127,22 @@ export class ApiClient {
 
   command(gatewayId: string, request: CommandRequest): Promise<Command> {
     return this.call(API_ROUTES.command, API_ROUTES.command.response, { id: gatewayId }, request);
+  }
+
+  /** The bell schedules the gateway runs: sequences by name, daily rings, one-off events. */
+  bells(gatewayId: string): Promise<BellSchedules> {
+    return this.call(API_ROUTES.bells, API_ROUTES.bells.response, { id: gatewayId });
+  }
+
+  /** Adds a one-off ring (glas, mariage, baptême, tocsin) to a bell schedule of the gateway. */
+  addBellEvent(gatewayId: string, scheduleId: string, request: BellEventRequest): Promise<BellEventAnswer> {
+    return this.call(API_ROUTES.bellEvent, API_ROUTES.bellEvent.response, { id: gatewayId, scheduleId }, request);
+  }
+
+  /** One page of a commune's switchings, commands or audit log, newest first. */
+  history(insee: string, kind: HistoryKind, offset: number, limit: number): Promise<HistoryPage> {
+    const query = `?${new URLSearchParams({ kind, offset: String(offset), limit: String(limit) }).toString()}`;
+    return this.call(API_ROUTES.history, API_ROUTES.history.response, { insee }, undefined, query);
   }
 
   alarms(insee: string): Promise<Alarm[]> {
@@ -147,6 +196,47 @@ export class ApiClient {
 
   retryPush(id: string): Promise<PushProgress> {
     return this.call(API_ROUTES.retryPush, API_ROUTES.retryPush.response, { id });
+  }
+
+  schedules(gatewayId: string): Promise<GatewaySchedules> {
+    return this.call(API_ROUTES.gatewaySchedules, API_ROUTES.gatewaySchedules.response, { id: gatewayId });
+  }
+
+  desired(gatewayId: string): Promise<DesiredState> {
+    return this.call(API_ROUTES.desired, API_ROUTES.desired.response, { id: gatewayId });
+  }
+
+  /** Puts a schedule (what it drives and its document) into the gateway's desired state. */
+  putSchedule(gatewayId: string, scheduleId: string, item: Record<string, unknown>): Promise<ScheduleChange> {
+    const params = { id: gatewayId, scheduleId };
+    return this.call(API_ROUTES.putSchedule, API_ROUTES.putSchedule.response, params, item);
+  }
+
+  /** Removes the console's version of a schedule from the desired state (a config schedule of that id runs again). */
+  removeSchedule(gatewayId: string, scheduleId: string): Promise<ScheduleChange> {
+    const params = { id: gatewayId, scheduleId };
+    return this.call(API_ROUTES.removeSchedule, API_ROUTES.removeSchedule.response, params);
+  }
+
+  /** Checks a schedule document; with a gateway's site, over a year from `from` (a night `YYYY-MM-DD`). */
+  lintSchedule(
+    kind: string,
+    schedule: unknown,
+    gatewaySite: GatewaySite,
+    from: string,
+    to: string,
+  ): Promise<ScheduleLint> {
+    const body = { kind, schedule, gatewaySite, from, to };
+    return this.call(API_ROUTES.scheduleLint, API_ROUTES.scheduleLint.response, {}, body);
+  }
+
+  previewSchedule(schedule: unknown, gatewaySite: GatewaySite, from: string, to: string): Promise<SchedulePreview> {
+    const body = { kind: 'lighting', schedule, gatewaySite, from, to };
+    return this.call(API_ROUTES.schedulePreview, API_ROUTES.schedulePreview.response, {}, body);
+  }
+
+  nights(request: NightsRequest): Promise<NightsResponse> {
+    return this.call(API_ROUTES.scheduleNights, API_ROUTES.scheduleNights.response, {}, request);
   }
 
   /** The address of the live updates stream (EventSource cannot send headers: the token goes in the query). */

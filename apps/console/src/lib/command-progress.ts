@@ -1,5 +1,7 @@
 import type { Command, CommandStatus } from '@beffroi/api';
 import { fr } from '../i18n/fr';
+import { DEFAULT_TIME_ZONE } from './format';
+import { untilWords } from './until';
 
 const FINAL: readonly CommandStatus[] = ['applied', 'refused', 'failed', 'expired'];
 
@@ -8,9 +10,17 @@ export function isFinal(status: CommandStatus): boolean {
   return FINAL.includes(status);
 }
 
-/** `Forçage temporaire : appliquée` or `… : refusée (motif : …)`. */
-export function progressText(command: Pick<Command, 'action' | 'status' | 'reason'>): string {
-  const action = fr.command.action[command.action] ?? command.action;
+/**
+ * `Forçage temporaire : appliquée`, `Commutation jusqu'à 23:00 : appliquée` (a switch says how long it lasts, as
+ * asked) or `… : refusée (motif : …)`.
+ */
+export function progressText(
+  command: Pick<Command, 'action' | 'status' | 'reason'> & Partial<Pick<Command, 'until' | 'permanent'>>,
+  timeZone = DEFAULT_TIME_ZONE,
+): string {
+  const named = fr.command.action[command.action] ?? command.action;
+  const lasts = command.action === 'switch' && (command.until !== undefined || command.permanent === true);
+  const action = lasts ? `${named} ${untilWords(command, timeZone)}` : named;
   const reason = command.reason === null || command.reason === '' ? '' : ` (${fr.command.reason(command.reason)})`;
   return `${action} : ${fr.command[command.status]}${reason}`;
 }

@@ -1,11 +1,20 @@
-import type { Alarm, EquipmentPoints, Gateway, Point } from '@beffroi/api';
+import type { Alarm, CatalogueEquipment, CataloguePoint, Gateway } from '@beffroi/api';
 import { groupAlarms } from './alarms-view';
 import { gatewayView, withPointValue } from './commune-view';
 
 const at = '2026-12-03T10:00:00.000Z';
-const point = (key: string, value: Point['value'], status: Point['quality']['status'] = 'good'): Point => ({
+const point = (
+  key: string,
+  value: CataloguePoint['value'],
+  profile: { name?: string; kind?: string; unit?: string } = {},
+  status: 'good' | 'bad' = 'good',
+): CataloguePoint => ({
   key,
   id: key.split(':')[1] ?? '',
+  kind: 'measure',
+  type: typeof value === 'boolean' ? 'bool' : 'float32',
+  writable: false,
+  ...profile,
   value,
   quality: { status },
   observedAt: at,
@@ -23,7 +32,7 @@ const gateway: Gateway = {
     at,
     equipment: {
       'cabinet-mairie': { online: true },
-      'bells-eglise': { online: false, reason: 'bus belfry is connecting' },
+      cloches: { online: false, reason: 'bus belfry is connecting' },
     },
     sites: [
       { id: 'mairie', name: 'Mairie', timeZone: 'Europe/Paris' },
@@ -32,27 +41,38 @@ const gateway: Gateway = {
   },
 };
 
-const equipment: EquipmentPoints = [
+const equipment: CatalogueEquipment[] = [
   {
     id: 'cabinet-mairie',
+    name: 'Armoire de la Mairie',
+    profile: 'cabinet',
+    site: 'mairie',
     points: [
-      point('cabinet-mairie:circuit.10.command', true),
-      point('cabinet-mairie:circuit.10.feedback', false),
-      point('cabinet-mairie:circuit.2.command', true),
-      point('cabinet-mairie:circuit.2.feedback', true),
-      point('cabinet-mairie:circuit.2.level', 60),
-      point('cabinet-mairie:door.open', true),
-      point('cabinet-mairie:breaker.tripped', false),
+      point('cabinet-mairie:circuit.10.command', true, { name: 'Départ 10 — commande contacteur', kind: 'command' }),
+      point('cabinet-mairie:circuit.10.feedback', false, { kind: 'feedback' }),
+      point('cabinet-mairie:circuit.2.command', true, { name: 'Départ 2 — commande contacteur', kind: 'command' }),
+      point('cabinet-mairie:circuit.2.feedback', true, { kind: 'feedback' }),
+      point('cabinet-mairie:circuit.2.level', 60, { unit: '%' }),
+      point('cabinet-mairie:door.open', true, { name: 'Porte de l’armoire ouverte', kind: 'alarm' }),
+      point('cabinet-mairie:breaker.tripped', false, { name: 'Disjoncteur déclenché', kind: 'alarm' }),
+      point('cabinet-mairie:meter.alarm_count', 1),
     ],
   },
-  { id: 'bells-eglise', points: [point('bells-eglise:bell.1.swing', null, 'bad')] },
+  {
+    id: 'cloches',
+    profile: 'bells',
+    site: 'eglise',
+    points: [point('cloches:bell.1.swing', null, { kind: 'command' }, 'bad')],
+  },
   {
     id: 'heating-ecole',
+    name: 'Chaufferie de l’école',
+    profile: 'heating',
     points: [
-      point('heating-ecole:zone.1.mode', 'eco'),
-      point('heating-ecole:zone.1.temperature', 17.5),
-      point('heating-ecole:zone.1.active_setpoint', 16),
-      point('heating-ecole:zone.1.heater_on', false),
+      point('heating-ecole:zone.1.mode', 'eco', { name: 'Zone 1 — régime', kind: 'setpoint' }),
+      point('heating-ecole:zone.1.temperature', 17.5, { unit: '°C' }),
+      point('heating-ecole:zone.1.active_setpoint', 16, { unit: '°C' }),
+      point('heating-ecole:zone.1.heater_on', false, { kind: 'feedback' }),
     ],
   },
 ];
@@ -73,15 +93,15 @@ const alarm = (id: number, key: string, extra: Partial<Alarm> = {}): Alarm => ({
 
 describe("the commune page's model", () => {
   const view = gatewayView(gateway, equipment, [
-    alarm(1, 'equipment:bells-eglise'),
+    alarm(1, 'equipment:cloches'),
     alarm(2, 'equipment:cabinet-mairie', { state: 'cleared', clearedAt: at }),
   ]);
 
-  it('puts equipment under the site its id ends with, the rest under "Autres équipements"', () => {
-    expect(view.sites.map((site) => [site.name, site.equipment.map((e) => e.id)])).toEqual([
-      ['Mairie', ['cabinet-mairie']],
-      ['Église', ['bells-eglise']],
-      ['Autres équipements', ['heating-ecole']],
+  it('puts equipment under the site the catalogue gives, the rest under "Autres équipements"', () => {
+    expect(view.sites.map((site) => [site.name, site.equipment.map((e) => [e.id, e.name])])).toEqual([
+      ['Mairie', [['cabinet-mairie', 'Armoire de la Mairie']]],
+      ['Église', [['cloches', 'Cloches']]],
+      ['Autres équipements', [['heating-ecole', 'Chaufferie de l’école']]],
     ]);
     expect(view.timeZone).toBe('Europe/Paris');
   });
@@ -91,14 +111,16 @@ describe("the commune page's model", () => {
     expect(cabinet?.circuits).toEqual([
       {
         index: '2',
+        name: 'Départ 2',
         outputKey: 'cabinet-mairie:circuit.2.command',
         command: true,
         feedback: true,
         agree: true,
-        level: 60,
+        level: { value: 60, unit: '%' },
       },
       {
         index: '10',
+        name: 'Départ 10',
         outputKey: 'cabinet-mairie:circuit.10.command',
         command: true,
         feedback: false,
@@ -108,23 +130,26 @@ describe("the commune page's model", () => {
     ]);
   });
 
-  it('highlights faults: an offline unit with its reason, an open door, open alarms only', () => {
+  it("highlights faults: an offline unit with its reason, the profile's alarm points that are on, open alarms only", () => {
     const [cabinet] = view.sites[0]?.equipment ?? [];
     const [bells] = view.sites[1]?.equipment ?? [];
     expect(cabinet?.faults).toEqual(['Porte de l’armoire ouverte']);
     expect(cabinet?.alarms).toBe(0);
     expect([bells?.online, bells?.offlineReason, bells?.alarms]).toEqual([false, 'bus belfry is connecting', 1]);
-    expect(bells?.bells).toEqual([{ index: '1', outputKey: 'bells-eglise:bell.1.swing', running: undefined }]);
+    expect(bells?.bells).toEqual([
+      { index: '1', name: 'Cloche 1', outputKey: 'cloches:bell.1.swing', running: undefined },
+    ]);
     expect(view.alarms).toBe(1);
   });
 
-  it('shows heating zones with temperature, setpoint and mode', () => {
+  it('shows heating zones with temperature, setpoint and mode, with their units', () => {
     expect(view.sites[2]?.equipment[0]?.zones).toEqual([
       {
         index: '1',
+        name: 'Zone 1',
         outputKey: 'heating-ecole:zone.1.mode',
-        temperature: 17.5,
-        setpoint: 16,
+        temperature: { value: 17.5, unit: '°C' },
+        setpoint: { value: 16, unit: '°C' },
         mode: 'eco',
         heating: false,
       },

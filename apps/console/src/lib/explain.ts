@@ -1,6 +1,7 @@
 import type { OutputExplanation } from '@beffroi/api';
 import { fr } from '../i18n/fr';
 import { formatDateTime, formatValue } from './format';
+import { untilWords } from './until';
 
 /** The question the explanation answers, for the output's current value. */
 export function whyQuestion(value: OutputExplanation['value'] | null | undefined): string {
@@ -39,6 +40,10 @@ export function explainInWords(explanation: OutputExplanation, timeZone: string)
   lines.push(
     winner.expiresAt === undefined ? fr.explain.noEnd : fr.explain.until(formatDateTime(winner.expiresAt, timeZone)),
   );
+  if (winner.until !== undefined) {
+    const asked = winner.until === 'permanent' ? { permanent: true as const } : { until: winner.until };
+    lines.push(fr.switchUntil.asked(untilWords(asked, timeZone)));
+  }
   const [below] = explanation.underneath;
   lines.push(
     below === undefined

@@ -22,9 +22,10 @@ export function formatDateTime(instant: string | Date, timeZone: string): string
   return format.format(typeof instant === 'string' ? new Date(instant) : instant);
 }
 
-/** `19,5 °C`. */
-export function formatTemperature(value: number): string {
-  return `${new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(value)} °C`;
+/** `19,5 °C`, `60 %`: a number the French way with the unit its profile gives. */
+export function formatMeasure(measure: { readonly value: number; readonly unit: string | undefined }): string {
+  const number = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(measure.value);
+  return measure.unit === undefined ? number : `${number} ${measure.unit}`;
 }
 
 /** A reported value in words: on/off for a boolean, a heating mode in French, numbers the French way. */

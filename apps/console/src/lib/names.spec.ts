@@ -1,4 +1,13 @@
-import { equipmentName, outputName, pointName, siteOf, splitKey } from './names';
+import {
+  equipmentLabel,
+  equipmentName,
+  groupLabel,
+  outputName,
+  pointLabel,
+  pointName,
+  siteOf,
+  splitKey,
+} from './names';
 
 describe('display names derived from ids and keys', () => {
   it('names equipment by its kind and place', () => {
@@ -24,5 +33,25 @@ describe('display names derived from ids and keys', () => {
 
   it('splits a point key at its first colon', () => {
     expect(splitKey('cabinet-a:circuit.1.command')).toEqual({ equipmentId: 'cabinet-a', pointId: 'circuit.1.command' });
+  });
+});
+
+describe('names from the catalogue', () => {
+  it("uses the catalogue's names, with their accents", () => {
+    expect(equipmentLabel({ id: 'cabinet-hotel-de-ville', name: 'Armoire Hôtel de Ville' })).toBe(
+      'Armoire Hôtel de Ville',
+    );
+    expect(pointLabel({ id: 'circuit.4.command', name: 'Départ 4 — commande contacteur' })).toBe(
+      'Départ 4 — commande contacteur',
+    );
+    expect(groupLabel({ id: 'circuit.4.command', name: 'Départ 4 — commande contacteur' })).toBe('Départ 4');
+    expect(groupLabel({ id: 'zone.1.mode', name: 'Zone 1 — régime (confort, éco, hors-gel)' })).toBe('Zone 1');
+  });
+
+  it('derives a name from the id only for what the catalogue leaves unnamed', () => {
+    expect(equipmentLabel({ id: 'bells-basilique' })).toBe('Cloches basilique');
+    expect(pointLabel({ id: 'bell.2.swing' })).toBe('Cloche 2 — volée');
+    expect(groupLabel({ id: 'bell.2.swing' })).toBe('Cloche 2');
+    expect(groupLabel({ id: 'door.open', name: 'Porte ouverte' })).toBe('Porte ouverte');
   });
 });

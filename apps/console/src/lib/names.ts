@@ -1,9 +1,28 @@
 import { fr } from '../i18n/fr';
 
 /**
- * Display names derived from ids and point keys, until central serves the equipment catalogue with names: every
- * name the console shows comes through here, so switching to the catalogue changes this module only.
+ * Display names. The console shows the names of the gateway's catalogue (`GET /api/gateways/:id/equipment`): the
+ * equipment's name from the gateway's config, each point's from its profile. A name is derived from the id only
+ * for what the catalogue leaves unnamed (a profile point without `name`, an equipment without `name`), and for the
+ * output page, which names its output from the key.
  */
+
+/** The catalogue's name of an equipment, or one derived from its id when the catalogue gives none. */
+export function equipmentLabel(equipment: { readonly id: string; readonly name?: string | undefined }): string {
+  return equipment.name ?? equipmentName(equipment.id);
+}
+
+/** The catalogue's name of a point (`Départ 4 — commande contacteur`), or one derived from its id. */
+export function pointLabel(point: { readonly id: string; readonly name?: string | undefined }): string {
+  return point.name ?? pointName(point.id);
+}
+
+/** What a point belongs to, the part of its name before " — ": `Départ 4`, `Zone 1`, `Cloche 2`. */
+export function groupLabel(point: { readonly id: string; readonly name?: string | undefined }): string {
+  const name = pointLabel(point);
+  const dash = name.indexOf(' — ');
+  return dash < 0 ? name : name.slice(0, dash);
+}
 
 const KIND_PREFIXES = Object.keys(fr.names.equipment);
 

@@ -4,11 +4,16 @@ export type Page =
   | { readonly name: 'home' }
   | { readonly name: 'commune'; readonly insee: string }
   | { readonly name: 'alarms'; readonly insee: string }
+  | { readonly name: 'bells'; readonly insee: string }
+  | { readonly name: 'heating'; readonly insee: string }
+  | { readonly name: 'history'; readonly insee: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
   | { readonly name: 'fleet' }
   | { readonly name: 'templates' }
   | { readonly name: 'pushes' }
   | { readonly name: 'push'; readonly id: string }
+  | { readonly name: 'planning'; readonly insee: string }
+  | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
   | { readonly name: 'not-found' };
 
 /** The page at `pathname` (`search` carries `?retour=` for the login). */
@@ -27,6 +32,13 @@ export function pageOf(pathname: string, search = ''): Page {
   if (communes !== 'communes' || insee === undefined) return { name: 'not-found' };
   if (parts.length === 2) return { name: 'commune', insee };
   if (parts.length === 3 && section === 'alarmes') return { name: 'alarms', insee };
+  if (parts.length === 3 && section === 'planning') return { name: 'planning', insee };
+  if (parts.length === 5 && section === 'planning' && gatewayId !== undefined && outputs) {
+    return { name: 'schedule', insee, gatewayId, scheduleId: outputs };
+  }
+  if (parts.length === 3 && section === 'cloches') return { name: 'bells', insee };
+  if (parts.length === 3 && section === 'chauffage') return { name: 'heating', insee };
+  if (parts.length === 3 && section === 'historique') return { name: 'history', insee };
   if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
     return { name: 'output', insee, gatewayId, key };
   }
@@ -45,6 +57,12 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}`;
     case 'alarms':
       return `/communes/${e(page.insee)}/alarmes`;
+    case 'bells':
+      return `/communes/${e(page.insee)}/cloches`;
+    case 'heating':
+      return `/communes/${e(page.insee)}/chauffage`;
+    case 'history':
+      return `/communes/${e(page.insee)}/historique`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
     case 'fleet':
@@ -55,6 +73,10 @@ export function pathOf(page: Page): string {
       return '/syndicat/diffusions';
     case 'push':
       return `/syndicat/diffusions/${e(page.id)}`;
+    case 'planning':
+      return `/communes/${e(page.insee)}/planning`;
+    case 'schedule':
+      return `/communes/${e(page.insee)}/planning/${e(page.gatewayId)}/${e(page.scheduleId)}`;
     case 'not-found':
       return '/';
   }

@@ -1,6 +1,5 @@
 import { formatDateTime } from './format';
-import { quickPicks } from './until';
-import { fromLocalInput, instantOf, nextWallClock, toLocalInput, wallClockAt } from './zoned-time';
+import { fromLocalInput, instantOf, toLocalInput, wallClockAt } from './zoned-time';
 
 const PARIS = 'Europe/Paris';
 
@@ -24,24 +23,6 @@ describe("a site's wall clock", () => {
       hour: 23,
       minute: 0,
     });
-  });
-
-  it('takes the next 23:00 and 02:00 after now, across midnight and the clock change', () => {
-    const now = new Date('2026-12-03T22:30:00Z'); // 23:30 in Paris
-    expect(nextWallClock(now, 23, 0, PARIS).toISOString()).toBe('2026-12-04T22:00:00.000Z');
-    expect(nextWallClock(now, 2, 0, PARIS).toISOString()).toBe('2026-12-04T01:00:00.000Z');
-    // Night of 24 to 25 October 2026: clocks go back at 03:00 → 02:00 summer time ends.
-    expect(nextWallClock(new Date('2026-10-24T20:00:00Z'), 2, 0, PARIS).toISOString()).toBe('2026-10-25T00:00:00.000Z');
-  });
-
-  it('offers 1 h, 2 h, 23:00 and 02:00 as quick picks', () => {
-    const now = new Date('2026-12-03T14:00:00Z');
-    expect(quickPicks(now, PARIS).map((pick) => [pick.label, pick.until.toISOString()])).toEqual([
-      ['dans 1 h', '2026-12-03T15:00:00.000Z'],
-      ['dans 2 h', '2026-12-03T16:00:00.000Z'],
-      ['à 23:00', '2026-12-03T22:00:00.000Z'],
-      ['à 02:00', '2026-12-04T01:00:00.000Z'],
-    ]);
   });
 
   it('takes the first 02:00 of the night the clocks go back, and the instant after the gap when they go forward', () => {

@@ -59,18 +59,6 @@ function offsetMs(instant: Date, timeZone: string): number {
   return Date.UTC(shown.year, shown.month - 1, shown.day, shown.hour, shown.minute) - minute;
 }
 
-/** The next time the site's clock shows `hour:minute` strictly after `now`. */
-export function nextWallClock(now: Date, hour: number, minute: number, timeZone: string): Date {
-  const today = wallClockAt(now, timeZone);
-  const candidate = instantOf({ ...today, hour, minute }, timeZone);
-  if (candidate.getTime() > now.getTime()) return candidate;
-  const tomorrow = new Date(Date.UTC(today.year, today.month - 1, today.day + 1));
-  return instantOf(
-    { year: tomorrow.getUTCFullYear(), month: tomorrow.getUTCMonth() + 1, day: tomorrow.getUTCDate(), hour, minute },
-    timeZone,
-  );
-}
-
 /** `2026-12-03T23:00` (a `datetime-local` input's value) for `instant` on the site's clock. */
 export function toLocalInput(instant: Date, timeZone: string): string {
   const c = wallClockAt(instant, timeZone);

@@ -1,12 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { PRIORITY_SLOTS } from '@beffroi/domain';
 import { z } from 'zod';
+import { OwnerIsCaller } from '../access/local-access.guard';
 import { AdjustableClock, Clock } from '../clock/clock';
 import { GatewayException, GatewayExceptionCode, parseInput } from '../gateway.exception';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { BellService } from './bell.service';
 import { ControlService } from './control.service';
 import { SwitchingLog } from './switching-log.service';
+import { UntilService } from './until.service';
 
 const instant = z.iso.datetime({
   offset: true,
@@ -15,7 +17,15 @@ const instant = z.iso.datetime({
 const value = z.union([z.boolean(), z.number(), z.string()], { error: 'expected a boolean, a number or a string' });
 const owner = z.string({ error: 'expected text' }).trim().min(1, { error: 'expected non-empty text' }).max(100);
 
-const overrideBody = z.strictObject({ value, until: instant.optional(), owner: owner.default('local-api') });
+const untilText = z
+  .string({ error: 'expected "next-transition", "sunrise", a local time "HH:MM" or an ISO-8601 instant' })
+  .max(100);
+const overrideBody = z.strictObject({
+  value,
+  until: untilText.optional(),
+  permanent: z.literal(true, { error: 'expected true (leave it out for an override that ends)' }).optional(),
+  owner: owner.default('local-api'),
+});
 const lockoutBody = z.strictObject({ value, owner, until: instant.optional() });
 const releaseQuery = z.strictObject({ owner: owner.optional() });
 const liftQuery = z.union(
@@ -40,6 +50,7 @@ export class ControlController {
     private readonly bells: BellService,
     private readonly runtime: ScheduleRuntime,
     private readonly clock: Clock,
+    private readonly until: UntilService,
   ) {}
 
   @Get('outputs')
@@ -53,19 +64,29 @@ export class ControlController {
   }
 
   @Put('outputs/:key/override')
+  @OwnerIsCaller()
   async override(@Param('key') key: string, @Body() body: unknown) {
     const request = parseInput(overrideBody, body, 'override');
-    await this.control.command(key, PRIORITY_SLOTS.manual, this.entry(request), 'remote');
+    const { form, until } = this.until.resolve(key, request);
+    const entry = { value: request.value, owner: request.owner, setAt: this.clock.now().toISOString() };
+    await this.control.command(
+      key,
+      PRIORITY_SLOTS.manual,
+      { ...entry, ...(until === null ? {} : { expiresAt: until.toISOString() }), until: form },
+      'remote',
+    );
     return this.control.explain(key);
   }
 
   @Delete('outputs/:key/override')
+  @OwnerIsCaller()
   async releaseOverride(@Param('key') key: string, @Query() query: unknown) {
     await this.control.release(key, PRIORITY_SLOTS.manual, parseInput(releaseQuery, query, 'query').owner);
     return this.control.explain(key);
   }
 
   @Put('outputs/:key/lockout')
+  @OwnerIsCaller()
   async lockOut(@Param('key') key: string, @Body() body: unknown) {
     const request = parseInput(lockoutBody, body, 'lock-out');
     await this.control.lockOutFor(key, this.entry(request));
@@ -73,6 +94,7 @@ export class ControlController {
   }
 
   @Delete('outputs/:key/lockout')
+  @OwnerIsCaller()
   async releaseLockOut(@Param('key') key: string, @Query() query: unknown) {
     const lift = parseInput(liftQuery, query, 'query');
     await this.control.liftLockOut(key, 'owner' in lift ? { owner: lift.owner } : { force: true, by: lift.by });

@@ -70,6 +70,11 @@ export interface SwitchOptions {
   readonly notAfter?: Date;
   /** Recorded as the cause of the switching a release causes, instead of the new winner's owner (a forced lift). */
   readonly cause?: string;
+  /**
+   * Tried once (a local write): a switching that fails ends the request at once, failed, rather than being retried
+   * until `notAfter` (with `notAfter`, its entry leaves its slot too).
+   */
+  readonly once?: boolean;
 }
 
 /** A request accepted into an output's priority array; `outcome` resolves (never rejects) once it is known. */
@@ -82,6 +87,7 @@ interface Waiter {
   readonly target: { slot: PrioritySlot; entry: PriorityEntry } | 'release';
   readonly notAfterMs: number | undefined;
   readonly leave: boolean;
+  readonly once: boolean;
   readonly cause: string | undefined;
   readonly onHeld: ((applyAt: Date) => void) | undefined;
   heldUntil?: string;
@@ -325,6 +331,16 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
   lockOutOf(key: string): PriorityEntry | undefined {
     const output = this.outputs.get(key);
     return output === undefined ? undefined : lockOut(output.array, this.clock.now());
+  }
+
+  /** A maintenance lock-out on any output of equipment `equipmentId`, with the output it is on. */
+  lockOutOfEquipment(equipmentId: string): { key: string; entry: PriorityEntry } | undefined {
+    for (const [key, output] of this.outputs) {
+      if (output.point.bound.equipmentId !== equipmentId) continue;
+      const entry = lockOut(output.array, this.clock.now());
+      if (entry !== undefined) return { key, entry };
+    }
+    return undefined;
   }
 
   /** Where output `key` stands now (it must be a known, writable point). */
@@ -571,7 +587,10 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const ended = waiting.filter(
       (waiter) =>
         concerns(waiter, winner) &&
-        (permanent || this.stopping || (waiter.notAfterMs !== undefined && waiter.notAfterMs <= deadline)),
+        (permanent ||
+          this.stopping ||
+          waiter.once ||
+          (waiter.notAfterMs !== undefined && waiter.notAfterMs <= deadline)),
     );
     if (ended.length > 0) await this.end(key, output, ended, failure);
   }
@@ -639,6 +658,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
         target,
         notAfterMs,
         leave: notAfterMs !== undefined,
+        once: options.once === true,
         cause: options.cause,
         onHeld: options.onHeld,
         resolve,

@@ -1,45 +1,75 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import type { PointValue } from '@beffroi/domain';
+import type { PointScalar, PointValue, Quality } from '@beffroi/domain';
 import type { PointSample } from '@beffroi/fieldbus';
+import { withSqliteConnection } from '@beffroi/runtime';
 import { DataSource } from 'typeorm';
+import { type SqliteStatement, sqliteConnectionOf } from '../store/gateway-data-source';
 import { PointValueEntity } from '../store/point-value.entity';
 
-/** How often the latest values are written to SQLite (write-behind: one transaction, whatever the poll rate). */
+/** How often the changed values are written to SQLite (write-behind: one transaction, whatever the poll rate). */
 const FLUSH_INTERVAL_MS = 1000;
-/** Rows per statement, well under SQLite's limit of bound parameters. */
-const UPSERT_CHUNK = 500;
 
-function toPointValue(sample: PointSample): PointValue {
-  return {
-    value: sample.value,
-    quality: sample.quality,
-    receivedAt: sample.receivedAt.toISOString(),
-    ...(sample.observedAt ? { observedAt: sample.observedAt.toISOString() } : {}),
-  };
+const UPSERT = `
+  INSERT INTO "point_values" ("key", "value_json", "quality", "reason", "observed_at", "received_at")
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("key") DO UPDATE SET
+    "value_json" = excluded."value_json", "quality" = excluded."quality", "reason" = excluded."reason",
+    "observed_at" = excluded."observed_at", "received_at" = excluded."received_at"`;
+
+/** The latest value of one point, updated in place by every sample (no object per sample). */
+interface Entry {
+  key: string;
+  value: PointScalar | null;
+  quality: Quality;
+  receivedAt: Date;
+  observedAt: Date | undefined;
+  /** The value as {@link PointStore.get} gives it (ISO-8601 instants), made when first asked for after a change. */
+  view: PointValue | undefined;
+  /** Changed since it was last written to SQLite. */
+  dirty: boolean;
+}
+
+function sameQuality(a: Quality, b: Quality): boolean {
+  if (a === b) return true;
+  return a.status === b.status && (a.status === 'good' || b.status === 'good' || a.reason === b.reason);
 }
 
 /**
- * The latest value of every point, in memory for the API and the poller, and in SQLite so that a restart knows the
- * last state. Values restored at boot are `stale` until the field answers again.
+ * The latest value of every point, in memory for the API, telemetry and the poller, and in SQLite so that a restart
+ * knows the last state; values restored at boot are `stale` until the field answers again. A sample updates its
+ * point's entry in place; only changes of value or quality mark it to be written. The changed values are written
+ * once a second and at shutdown, in one transaction of prepared statements on the database's one connection, in
+ * turn with the rest of the gateway's database work (`withSqliteConnection`). A write that fails leaves its values
+ * marked: the next flush writes them.
  */
 @Injectable()
 export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(PointStore.name);
-  private readonly latest = new Map<string, PointValue>();
-  private readonly dirty = new Set<string>();
+  private readonly latest = new Map<string, Entry>();
+  private dirty: Entry[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  private upsert: SqliteStatement | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
 
   async onModuleInit(): Promise<void> {
     const rows = await this.dataSource.getRepository(PointValueEntity).find();
     for (const row of rows) {
-      this.latest.set(row.key, {
+      const view: PointValue = {
         value: JSON.parse(row.valueJson) as PointValue['value'],
         quality: { status: 'stale', reason: 'last value before the gateway restarted' },
         receivedAt: row.receivedAt,
         ...(row.observedAt === null ? {} : { observedAt: row.observedAt }),
+      };
+      this.latest.set(row.key, {
+        key: row.key,
+        value: view.value,
+        quality: view.quality,
+        receivedAt: new Date(row.receivedAt),
+        observedAt: row.observedAt === null ? undefined : new Date(row.observedAt),
+        view,
+        dirty: false,
       });
     }
     this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
@@ -52,56 +82,86 @@ export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   get(key: string): PointValue | undefined {
-    return this.latest.get(key);
+    const entry = this.latest.get(key);
+    if (entry === undefined) return undefined;
+    entry.view ??= {
+      value: entry.value,
+      quality: entry.quality,
+      receivedAt: entry.receivedAt.toISOString(),
+      ...(entry.observedAt === undefined ? {} : { observedAt: entry.observedAt.toISOString() }),
+    };
+    return entry.view;
   }
 
   /** Records samples; only changes of value or quality are written to disk. */
   update(samples: readonly PointSample[]): void {
     for (const sample of samples) {
-      const next = toPointValue(sample);
-      const previous = this.latest.get(sample.key);
-      this.latest.set(sample.key, next);
-      const changed =
-        previous?.value !== next.value ||
-        previous.quality.status !== next.quality.status ||
-        (previous.quality.status !== 'good' &&
-          next.quality.status !== 'good' &&
-          previous.quality.reason !== next.quality.reason);
-      if (changed) this.dirty.add(sample.key);
+      const entry = this.latest.get(sample.key);
+      if (entry === undefined) {
+        const created: Entry = {
+          key: sample.key,
+          value: sample.value,
+          quality: sample.quality,
+          receivedAt: sample.receivedAt,
+          observedAt: sample.observedAt,
+          view: undefined,
+          dirty: true,
+        };
+        this.latest.set(sample.key, created);
+        this.dirty.push(created);
+        continue;
+      }
+      const changed = entry.value !== sample.value || !sameQuality(entry.quality, sample.quality);
+      entry.value = sample.value;
+      entry.quality = sample.quality;
+      entry.receivedAt = sample.receivedAt;
+      entry.observedAt = sample.observedAt;
+      entry.view = undefined;
+      if (changed && !entry.dirty) {
+        entry.dirty = true;
+        this.dirty.push(entry);
+      }
     }
   }
 
   /** Writes the changed values in one transaction; flushes never overlap. */
   flush(): Promise<void> {
-    this.flushing = this.flushing
-      .then(() => this.writeDirty())
-      .catch((error: unknown) => {
-        this.logger.error(`cannot store point values: ${error instanceof Error ? error.message : String(error)}`);
-      });
+    this.flushing = this.flushing.then(() => this.writeDirty());
     return this.flushing;
   }
 
   private async writeDirty(): Promise<void> {
-    if (this.dirty.size === 0 || !this.dataSource.isInitialized) return;
-    const keys = [...this.dirty];
-    this.dirty.clear();
-    const rows = keys.flatMap((key) => {
-      const value = this.latest.get(key);
-      if (!value) return [];
-      const row = new PointValueEntity();
-      row.key = key;
-      row.valueJson = JSON.stringify(value.value);
-      row.quality = value.quality.status;
-      row.reason = value.quality.status === 'good' ? null : value.quality.reason;
-      row.observedAt = value.observedAt ?? null;
-      row.receivedAt = value.receivedAt;
-      return [row];
-    });
-    await this.dataSource.transaction(async (manager) => {
-      const repository = manager.getRepository(PointValueEntity);
-      for (let i = 0; i < rows.length; i += UPSERT_CHUNK) {
-        await repository.upsert(rows.slice(i, i + UPSERT_CHUNK), ['key']);
+    if (this.dirty.length === 0 || !this.dataSource.isInitialized) return;
+    const entries = this.dirty;
+    this.dirty = [];
+    try {
+      await withSqliteConnection(this.dataSource, () => this.write(entries));
+    } catch (error: unknown) {
+      for (const entry of entries) if (entry.dirty) this.dirty.push(entry);
+      this.logger.error(
+        `cannot store ${entries.length} point values (kept for the next flush): ` +
+          (error instanceof Error ? error.message : String(error)),
+      );
+    }
+  }
+
+  /** One transaction of upserts of the entries as they are now; they are clean once it commits. */
+  private write(entries: readonly Entry[]): void {
+    const connection = sqliteConnectionOf(this.dataSource);
+    const upsert = (this.upsert ??= connection.prepare(UPSERT));
+    connection.transaction(() => {
+      for (const entry of entries) {
+        const { quality } = entry;
+        upsert.run(
+          entry.key,
+          JSON.stringify(entry.value),
+          quality.status,
+          quality.status === 'good' ? null : quality.reason,
+          entry.observedAt === undefined ? null : entry.observedAt.toISOString(),
+          entry.receivedAt.toISOString(),
+        );
       }
-    });
+    })();
+    for (const entry of entries) entry.dirty = false;
   }
 }

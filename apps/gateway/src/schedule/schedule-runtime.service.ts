@@ -5,6 +5,7 @@ import {
   isOn,
   localDateOf,
   localHourOf,
+  nextTransition,
   planRings,
   planTransitions,
   resolveLocalTime,
@@ -165,6 +166,23 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
           ),
       })),
     };
+  }
+
+  /**
+   * The next transition within `horizonMs` of the schedules that drive output `key` (what `switch` lasts until by
+   * default), planned as the runtime plans it; null when no schedule changes it by then.
+   */
+  nextTransitionOf(key: string, horizonMs: number): Date | null {
+    const driving = this.schedules.filter(
+      (loaded): loaded is StateSchedule =>
+        loaded.config.kind !== 'bells' && drivenSlots([loaded]).some((driven) => driven.key === key),
+    );
+    return nextTransition(
+      driving.map((loaded) => ({ schedule: loaded.schedule, site: loaded.site })),
+      this.clock.now(),
+      horizonMs,
+      this.context(),
+    );
   }
 
   private context(): ScheduleContext {

@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-/** Where a gateway alarm comes from: a profile's condition, an equipment that stopped answering, a feedback. */
-export type AlarmSource = 'condition' | 'equipment-offline' | 'feedback-mismatch';
+/**
+ * Where a gateway alarm comes from: a profile's condition, an equipment that stopped answering, a feedback, a bus
+ * whose polls cannot keep up with their periods.
+ */
+export type AlarmSource = 'condition' | 'equipment-offline' | 'feedback-mismatch' | 'polling-overrun';
 
 /**
  * An alarm the gateway raised: active while `clearedAt` is null (at most one active row per key, by a unique partial
@@ -12,7 +15,10 @@ export class AlarmEntity {
   @PrimaryGeneratedColumn()
   id!: number;
 
-  /** `<equipment>:<point>` for a condition, `equipment:<id>`, `feedback-mismatch:<equipment>:<point>`. */
+  /**
+   * `<equipment>:<point>` for a condition, `equipment:<id>`, `feedback-mismatch:<equipment>:<point>`,
+   * `polling-overrun:<bus>`.
+   */
   @Column({ type: 'text' })
   key!: string;
 
@@ -25,6 +31,7 @@ export class AlarmEntity {
   @Column({ type: 'text' })
   message!: string;
 
+  /** The equipment concerned; the bus id for a `polling-overrun` alarm. */
   @Column({ name: 'equipment_id', type: 'text' })
   equipmentId!: string;
 

@@ -34,8 +34,29 @@ export const GATEWAY_MIGRATIONS = [
   Alarms1795610000000,
 ];
 
-interface Pragmas {
+/** A prepared statement of better-sqlite3, as the gateway uses it. */
+export interface SqliteStatement {
+  run(...params: unknown[]): unknown;
+}
+
+/** The better-sqlite3 connection under a DataSource, as the gateway uses it. */
+export interface SqliteConnection {
   pragma(source: string): unknown;
+  prepare(sql: string): SqliteStatement;
+  /** A function running `work` in BEGIN … COMMIT (ROLLBACK if it throws). */
+  transaction(work: () => void): () => void;
+}
+
+const connections = new WeakMap<DataSource, SqliteConnection>();
+
+/**
+ * The one connection of a DataSource opened by {@link openGatewayDatabase}, for the hot paths that use prepared
+ * statements rather than the ORM. Use it only through `withSqliteConnection` (from `@beffroi/runtime`).
+ */
+export function sqliteConnectionOf(dataSource: DataSource): SqliteConnection {
+  const connection = connections.get(dataSource);
+  if (connection === undefined) throw new Error('sqliteConnectionOf: not a DataSource of openGatewayDatabase');
+  return connection;
 }
 
 /** The WAL file is cut back to this size after a checkpoint, so one burst of writes does not keep its disk space. */
@@ -44,10 +65,11 @@ const WAL_SIZE_LIMIT = 4 * 1024 * 1024;
 /**
  * The gateway's SQLite file: WAL journal (readers never block the writer, a crash loses nothing committed),
  * `synchronous = NORMAL` (safe with WAL), schema from migrations only, queries one at a time
- * ({@link serializeSqliteAccess}).
+ * ({@link serializeSqliteAccess}), its connection reachable for prepared statements ({@link sqliteConnectionOf}).
  */
 export async function openGatewayDatabase(path: string): Promise<DataSource> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let connection: SqliteConnection | undefined;
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
@@ -55,7 +77,8 @@ export async function openGatewayDatabase(path: string): Promise<DataSource> {
     migrations: GATEWAY_MIGRATIONS,
     migrationsRun: true,
     synchronize: false,
-    prepareDatabase: (db: Pragmas) => {
+    prepareDatabase: (db: SqliteConnection) => {
+      connection = db;
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
@@ -64,5 +87,6 @@ export async function openGatewayDatabase(path: string): Promise<DataSource> {
   });
   await dataSource.initialize();
   serializeSqliteAccess(dataSource);
+  if (connection !== undefined) connections.set(dataSource, connection);
   return dataSource;
 }

@@ -12,10 +12,13 @@ import {
   failInterrupted,
   type LedgerEntry,
   pruneLedger,
+  type ResolvedUntilV1,
 } from '@beffroi/sync';
+import type { ResolvedUntil } from '@beffroi/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
+import { type UntilRequest, UntilService } from '../control/until.service';
 import { ControlService, isBellRelay, type PendingSwitch, type SwitchOutcome } from '../control/control.service';
 import { FieldService } from '../field/field.service';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
@@ -55,6 +58,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
     private readonly centralClock: CentralClock,
     private readonly clock: Clock,
     private readonly loaded: LoadedGatewayConfig,
+    private readonly until: UntilService,
   ) {}
 
   /** Loads the ledger, forgets old entries, and fails the commands a stop interrupted (they are never re-run). */
@@ -185,7 +189,9 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         return this.switchOutput(
           command,
           command.value,
-          command.action === 'override-until' ? command.until : undefined,
+          command.action === 'override-until'
+            ? { until: this.centralClock.toGatewayTime(new Date(command.until)).toISOString() }
+            : { until: command.until, permanent: command.permanent },
         );
       case 'release':
         return this.release(command);
@@ -194,21 +200,39 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
     }
   }
 
-  /** Manual slot 10, owner `command:<id>`; the result is the switching it causes. */
-  private async switchOutput(
-    command: CommandV1,
-    value: PointScalar,
-    until: string | undefined,
-  ): Promise<CommandOutcome> {
+  /**
+   * Manual slot 10, owner `command:<id>`, until the end the request resolves to on this gateway (by default the
+   * output's next scheduled transition); the result is the switching it causes, with that end. An end that cannot be
+   * resolved refuses the command.
+   */
+  private async switchOutput(command: CommandV1, value: PointScalar, request: UntilRequest): Promise<CommandOutcome> {
+    let resolved: ResolvedUntil;
+    try {
+      resolved = this.until.resolve(command.pointKey, request);
+    } catch (error) {
+      if (error instanceof GatewayException)
+        return { status: 'refused', reason: reportText(error.message) ?? 'refused' };
+      throw error;
+    }
+    const until = { form: resolved.form, at: resolved.until?.toISOString() ?? null };
     const entry = {
       value,
       owner: `command:${command.id}`,
       setAt: this.clock.now().toISOString(),
-      ...(until === undefined ? {} : { expiresAt: this.centralClock.toGatewayTime(new Date(until)).toISOString() }),
+      ...(until.at === null ? {} : { expiresAt: until.at }),
+      until: resolved.form,
     };
-    return this.outcome(command, () =>
-      this.control.command(command.pointKey, PRIORITY_SLOTS.manual, entry, 'remote', undefined, this.options(command)),
+    const outcome = await this.outcome(command, () =>
+      this.control.command(
+        command.pointKey,
+        PRIORITY_SLOTS.manual,
+        entry,
+        'remote',
+        undefined,
+        this.options(command, until),
+      ),
     );
+    return outcome.status === 'applied' ? { ...outcome, until } : outcome;
   }
 
   /** Empties the manual slot; the result is the switching to what lies underneath (none if the output shows it). */
@@ -244,7 +268,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   /** Reports a hold (`held`, with the instant it applies) as it happens; the deadline is the command's own. */
-  private options(command: CommandV1) {
+  private options(command: CommandV1, until?: ResolvedUntilV1) {
     return {
       notAfter: this.centralClock.toGatewayTime(new Date(command.notAfter)),
       onHeld: (applyAt: Date) => {
@@ -254,6 +278,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
           applyAt: applyAt.toISOString(),
           reason: `${command.pointKey}: held by the minimum on/off time; switches at ${applyAt.toISOString()}`,
           at: this.clock.now().toISOString(),
+          ...(until === undefined ? {} : { until }),
         };
         this.logger.log(`command ${command.id} (${command.action} ${command.pointKey}): held until ${held.applyAt}`);
         this.outbox.append({ class: 'commandResult', payload: held }).catch((error: unknown) => {

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
+import { FieldKeyStore } from '../access/field-key.store';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -7,6 +8,8 @@ const enrolledBody = z.object({
   gatewayId: z.string().min(1),
   credential: z.string().min(1),
   communeInsee: z.string().optional(),
+  /** Central's public key for field tokens (absent from a central that predates them). */
+  fieldKey: z.object({ keyId: z.string().min(1), publicKey: z.string().min(1) }).optional(),
 });
 
 /** What the exchange of an enrolment code gave. */
@@ -17,9 +20,16 @@ export type EnrolmentAnswer =
   /** Central could not be reached or failed (network error, 5xx): worth trying again later. */
   | { outcome: 'unreachable'; message: string };
 
-/** `POST {central}/api/enrolment`: exchanges a one-time enrolment code for the gateway's credential. */
+/**
+ * `POST {central}/api/enrolment`: exchanges a one-time enrolment code for the gateway's credential, and keeps central's
+ * public field-token key that comes with it.
+ */
 @Injectable()
 export class EnrolmentClient {
+  private readonly logger = new Logger(EnrolmentClient.name);
+
+  constructor(private readonly fieldKeys: FieldKeyStore) {}
+
   async exchange(centralUrl: string, code: string, gatewayId: string): Promise<EnrolmentAnswer> {
     let response: Response;
     try {
@@ -43,15 +53,27 @@ export class EnrolmentClient {
     if (!body.success) {
       return { outcome: 'unreachable', message: `central answered ${response.status} without a credential` };
     }
-    return { outcome: 'enrolled', ...body.data };
+    const { fieldKey, ...enrolled } = body.data;
+    if (fieldKey !== undefined) {
+      try {
+        this.fieldKeys.remember(fieldKey);
+      } catch (error) {
+        this.logger.error(`cannot keep central's field-token key in ${this.fieldKeys.path ?? ''}: ${String(error)}`);
+      }
+    }
+    return { outcome: 'enrolled', ...enrolled };
   }
 }
 
-/** `path` under central's base URL (which may itself have a path). */
+/**
+ * `path` under central's base URL (which may itself have a path), as an http(s) or, with `protocol` `ws`, a ws(s)
+ * URL: a base URL over TLS (https or wss) always gives one over TLS.
+ */
 export function centralEndpoint(centralUrl: string, path: string, protocol?: 'ws'): string {
   const base = new URL(centralUrl.endsWith('/') ? centralUrl : `${centralUrl}/`);
   const url = new URL(path, base);
-  if (protocol === 'ws') url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  url.protocol = protocol === 'ws' ? (secure ? 'wss:' : 'ws:') : secure ? 'https:' : 'http:';
   return url.toString();
 }
 

@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { LocalApiTransport } from '../access/local-tls';
 import { equipmentHealth } from '../alarms/equipment-health';
 import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
@@ -8,7 +9,7 @@ import { OutboxService } from './outbox.service';
 
 /**
  * The gateway's own state for central: a `health` message at boot and every `healthInterval` (equipment online,
- * outbox sizes, clock offset, the sites of its config). Health is not produced while the outbox already holds its
+ * outbox sizes, clock offset, the sites of its config, its local API's TLS fingerprint). Health is not produced while the outbox already holds its
  * quota of health messages: over a long outage the older ones say enough. (An equipment going offline is an alarm:
  * see AlarmMonitor.)
  */
@@ -24,6 +25,7 @@ export class HealthReporter implements OnApplicationBootstrap, BeforeApplication
     private readonly centralClock: CentralClock,
     private readonly loaded: LoadedGatewayConfig,
     private readonly clock: Clock,
+    private readonly transport: LocalApiTransport,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -59,6 +61,7 @@ export class HealthReporter implements OnApplicationBootstrap, BeforeApplication
         outbox: sizes,
         ...(offset === undefined ? {} : { clockOffsetMs: offset }),
         sites: this.loaded.config.sites,
+        localApi: this.transport.describe(),
       },
     });
   }

@@ -18,6 +18,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { OutboxMessageEntity } from '../store/outbox-message.entity';
+import { deleteOutboxRows, insertOutboxRows } from '../store/outbox-rows';
 import { alarmMessage } from './report-messages';
 import { SyncStateStore } from './sync-state.store';
 
@@ -121,9 +122,7 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
       const removed = outbox.ack(ack);
       if (removed.length > 0) {
         const seqs = removed.map((envelope) => envelope.seq);
-        await this.dataSource.transaction(async (manager) => {
-          for (const part of chunks(seqs)) await manager.delete(OutboxMessageEntity, { seq: In(part) });
-        });
+        await this.dataSource.transaction(() => deleteOutboxRows(this.dataSource, seqs));
       }
       await this.clearQuotaAlarms(outbox);
       return removed.length;
@@ -274,17 +273,8 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
     try {
       await this.dataSource.transaction(async (manager) => {
         if (alongside !== undefined) await alongside(manager);
-        for (const part of chunks(inserted)) {
-          await manager.insert(
-            OutboxMessageEntity,
-            part.map((envelope) => ({
-              seq: envelope.seq,
-              class: envelope.class,
-              payloadJson: JSON.stringify(envelope.payload),
-            })),
-          );
-        }
-        for (const part of chunks(deleted)) await manager.delete(OutboxMessageEntity, { seq: In(part) });
+        await insertOutboxRows(this.dataSource, inserted);
+        await deleteOutboxRows(this.dataSource, deleted);
         if (appended.length > 0) await this.state.set(NEXT_SEQ_KEY, nextSeq, manager);
       });
     } catch (error) {

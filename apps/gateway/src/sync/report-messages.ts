@@ -58,6 +58,7 @@ export function outputMessage(key: string, explanation: Explanation, at: Date): 
         name: winner.name,
         ...owner(winner.owner),
         ...(winner.expiresAt === undefined ? {} : { expiresAt: winner.expiresAt }),
+        ...(winner.until === undefined ? {} : { until: winner.until }),
         ...(winner.setAt === undefined ? {} : { setAt: winner.setAt }),
       },
       underneath: explanation.underneath.map((entry) => ({
@@ -66,6 +67,7 @@ export function outputMessage(key: string, explanation: Explanation, at: Date): 
         value: entry.value,
         ...owner(entry.owner),
         ...(entry.expiresAt === undefined ? {} : { expiresAt: entry.expiresAt }),
+        ...(entry.until === undefined ? {} : { until: entry.until }),
       })),
       at: at.toISOString(),
     },

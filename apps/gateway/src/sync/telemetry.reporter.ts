@@ -22,11 +22,16 @@ export function telemetryMessage(key: string, value: PointValue): OutboxMessage 
   };
 }
 
+/** A tick queues at most this many messages, or 1.5 times its share of the points per interval if that is more. */
+const MIN_TICK_BATCH = 500;
+
 /**
  * Latest point values for central (class `telemetry`): at most one message per point per `telemetryInterval`, the
  * newest value winning. A point is sent as soon as its interval allows after it changes, and again when an interval
  * passes with no message for it, so central knows the value still holds. Over a long outage the outbox downsamples
- * telemetry (never a point's last value).
+ * telemetry (never a point's last value). A tick queues at most {@link MIN_TICK_BATCH} messages or 1.5 times its
+ * share of the points: thousands of points falling due together (all of them at connection, then all again one
+ * interval later) are spread over a few ticks instead of stalling the gateway, and its polls, for one.
  */
 @Injectable()
 export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -48,7 +53,11 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
     const central = this.loaded.config.central;
     if (central === undefined) return;
     const tickMs = Math.min(1000, Math.max(25, Math.floor(central.telemetryInterval / 4)));
-    this.timer = setInterval(() => this.tick(central.telemetryInterval), tickMs);
+    const limit = Math.max(
+      MIN_TICK_BATCH,
+      Math.ceil(((this.field.points.size * tickMs) / central.telemetryInterval) * 1.5),
+    );
+    this.timer = setInterval(() => this.tick(central.telemetryInterval, limit), tickMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -56,15 +65,16 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
     await this.running;
   }
 
-  private tick(intervalMs: number): void {
+  private tick(intervalMs: number, limit: number): void {
     if (this.running !== undefined) return;
     const now = this.clock.monotonicMs();
     const messages: OutboxMessage[] = [];
     for (const key of this.field.points.keys()) {
-      const value = this.store.get(key);
-      if (value === undefined) continue;
+      if (messages.length >= limit) break;
       const last = this.sentAt.get(key);
       if (last !== undefined && now - last < intervalMs) continue;
+      const value = this.store.get(key);
+      if (value === undefined) continue;
       // Due: its interval has passed, whether it changed (newest value) or not (the value still holds).
       messages.push(telemetryMessage(key, value));
       this.sentAt.set(key, now);

@@ -6,7 +6,7 @@ import type { RegisterBankConfig } from '../simulator.config';
 
 /**
  * A plain bank of holding registers for load tests and benchmarks: register n reads (n + seconds since start) mod
- * 65536, so values change while staying checkable; writes are kept and read back.
+ * 65536, so values change while staying checkable (or n for ever when `frozen`); writes are kept and read back.
  */
 export class RegisterBank extends ModbusSlaveDevice {
   readonly kind = 'register-bank';
@@ -33,7 +33,7 @@ export class RegisterBank extends ModbusSlaveDevice {
   protected snapshot(table: ModbusTable): TableSnapshot {
     const map = new Map<number, number>();
     if (table !== 'holding-register') return map;
-    const tick = Math.floor((this.clock.now() - this.startedAt) / 1000);
+    const tick = this.config.frozen ? 0 : Math.floor((this.clock.now() - this.startedAt) / 1000);
     for (let address = 0; address < this.config.registers; address++) {
       map.set(address, this.written.get(address) ?? (address + tick) % 65536);
     }

@@ -23,6 +23,11 @@ export interface PriorityEntry {
   owner: string;
   setAt: string;
   expiresAt?: string;
+  /**
+   * How the end of a manual switching was asked (libs/schedule `untilText`: `next-transition`, `sunrise`, `02:00`,
+   * an instant, `permanent`); `expiresAt` is what it resolved to.
+   */
+  until?: string;
 }
 
 /** The priority array of one output; immutable, so it can be stored and compared as is. */
@@ -37,9 +42,9 @@ export type Winner =
 
 export interface Explanation {
   value: PointScalar;
-  winner: { slot: number; name: string; owner?: string; setAt?: string; expiresAt?: string };
+  winner: { slot: number; name: string; owner?: string; setAt?: string; expiresAt?: string; until?: string };
   /** What would apply, in order, if the winner were released. */
-  underneath: { slot: number; name: string; value: PointScalar; owner?: string; expiresAt?: string }[];
+  underneath: { slot: number; name: string; value: PointScalar; owner?: string; expiresAt?: string; until?: string }[];
 }
 
 export enum PriorityExceptionCode {
@@ -142,6 +147,7 @@ export function explain(array: PriorityArray, now: Date): Explanation {
     value: entry.value,
     owner: entry.owner,
     ...(entry.expiresAt === undefined ? {} : { expiresAt: entry.expiresAt }),
+    ...(entry.until === undefined ? {} : { until: entry.until }),
   }));
   underneath.push({ slot: 16, name: 'default', value: array.defaultValue });
   if (!first) return { value: array.defaultValue, winner: { slot: 16, name: 'default' }, underneath: [] };
@@ -154,6 +160,7 @@ export function explain(array: PriorityArray, now: Date): Explanation {
       owner: entry.owner,
       setAt: entry.setAt,
       ...(entry.expiresAt === undefined ? {} : { expiresAt: entry.expiresAt }),
+      ...(entry.until === undefined ? {} : { until: entry.until }),
     },
     underneath,
   };

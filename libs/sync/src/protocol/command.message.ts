@@ -12,9 +12,25 @@ const commandCommon = {
   issuedAt: instant,
 };
 
+/**
+ * How long a switching lasts (libs/schedule `parseUntil`): `next-transition`, `sunrise`, a local time `HH:MM` of the
+ * output's site or an ISO-8601 instant. The gateway resolves it against its own schedules.
+ */
+const untilForm = z.string().min(1).max(100);
+
 /** Central → gateway: act on one output now. Durable on central, resent on reconnect until a result comes back. */
 export const commandV1Schema = z.discriminatedUnion('action', [
-  z.strictObject({ ...commandCommon, action: z.literal('switch'), value: pointScalar }),
+  /**
+   * "Switch now": a manual override (slot 10) until `until`, or for good with `permanent: true`; with neither, until
+   * the output's next scheduled transition.
+   */
+  z.strictObject({
+    ...commandCommon,
+    action: z.literal('switch'),
+    value: pointScalar,
+    until: untilForm.optional(),
+    permanent: z.literal(true).optional(),
+  }),
   /** "On until 02:00": a manual override (slot 10) that ends by itself. */
   z.strictObject({ ...commandCommon, action: z.literal('override-until'), value: pointScalar, until: instant }),
   /** Ring a bell; `value` says what (a ring sequence id or a strike count, as the bell's profile defines). */
@@ -48,14 +64,29 @@ const resultCommon = {
   at: instant,
 };
 
+/** How long the switching a command put in the manual slot lasts: the form asked and its end (null: permanent). */
+const resolvedUntil = z.strictObject({ form: untilForm, at: instant.nullable() });
+export type ResolvedUntilV1 = z.output<typeof resolvedUntil>;
+
 /**
  * Outcome of one command on the gateway, sent through the outbox (class `commandResult`), never dropped. A `held`
  * result may come first (once per `applyAt`), then exactly one final one.
  */
 export const commandResultSchema = z.discriminatedUnion('status', [
   /** Not final: the minimum on/off time holds the output; the command switches it at `applyAt` (gateway clock). */
-  z.strictObject({ ...resultCommon, status: z.literal('held'), applyAt: instant, reason: reasonText.optional() }),
-  z.strictObject({ ...resultCommon, status: z.literal('applied'), reason: reasonText.optional() }),
+  z.strictObject({
+    ...resultCommon,
+    status: z.literal('held'),
+    applyAt: instant,
+    reason: reasonText.optional(),
+    until: resolvedUntil.optional(),
+  }),
+  z.strictObject({
+    ...resultCommon,
+    status: z.literal('applied'),
+    reason: reasonText.optional(),
+    until: resolvedUntil.optional(),
+  }),
   z.strictObject({ ...resultCommon, status: z.literal('failed'), reason: reasonText }),
   z.strictObject({ ...resultCommon, status: z.literal('expired'), reason: reasonText }),
   /** Refused without being tried: lock-out (consignation), unknown or read-only point, safety interlock. */

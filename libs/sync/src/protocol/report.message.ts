@@ -46,6 +46,8 @@ const slotEntry = {
   name: z.string().min(1).max(50),
   owner: z.string().min(1).max(200).optional(),
   expiresAt: instant.optional(),
+  /** How the end of a manual switching was asked (`next-transition`, `sunrise`, `02:00`, an instant, `permanent`). */
+  until: z.string().min(1).max(100).optional(),
 };
 
 /**
@@ -82,6 +84,8 @@ export const healthPayloadSchema = z.strictObject({
   clockOffsetMs: z.number().optional(),
   /** The gateway's sites (its config's `sites`): where its schedules run, for previews on central. */
   sites: z.array(siteSchema).max(1000).optional(),
+  /** How the gateway serves its local API: over TLS, with its certificate's SHA-256 fingerprint (shown in the console). */
+  localApi: z.strictObject({ tls: z.boolean(), fingerprint: z.string().max(200).optional() }).optional(),
 });
 
 const envelopeCommon = { gatewayId: identifier, seq };
