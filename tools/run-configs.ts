@@ -3,9 +3,9 @@
  * separate processes): copies of config/*.yaml with their paths resolved, every port 0 and the storage in the run's
  * folder when ephemeral, and the gateway's enrolment with central.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 
 export type Yaml = Record<string, unknown>;
@@ -67,7 +67,19 @@ export class RunConfigs {
 
   /** Where the demo gateway keeps the credential it got from central. */
   get credentialFile(): string {
-    return join(this.dir, 'gateway-credential');
+    return this.credentialFileOf('gateway.yaml');
+  }
+
+  /** Where the gateway of this config file keeps its credential: `gateway-laon.yaml` → `gateway-laon-credential`. */
+  credentialFileOf(file: string): string {
+    return join(this.dir, `${basename(file, '.yaml')}-credential`);
+  }
+
+  /** The configs of the demo's further gateways, each with its own commune: `gateway-*.yaml`, sorted. */
+  moreGateways(): string[] {
+    return readdirSync(this.options.configDir)
+      .filter((name) => /^gateway-[a-z0-9-]+\.yaml$/.test(name))
+      .sort();
   }
 
   /** Removes the run's folder, unless the run was asked to keep it. */
@@ -75,9 +87,12 @@ export class RunConfigs {
     if (!this.options.keep) rmSync(this.dir, { recursive: true, force: true });
   }
 
-  /** Buses whose id is a simulator endpoint's are pointed at the port that endpoint actually listens on. */
-  gateway(simulatorPorts: Record<string, number>, central: Yaml | undefined): string {
-    const source = join(this.options.configDir, 'gateway.yaml');
+  /**
+   * The copy of a gateway config (`gateway.yaml`, or another of {@link moreGateways}), its database named after it.
+   * Buses whose id is a simulator endpoint's are pointed at the port that endpoint actually listens on.
+   */
+  gateway(simulatorPorts: Record<string, number>, central: Yaml | undefined, file = 'gateway.yaml'): string {
+    const source = join(this.options.configDir, file);
     const config = readYaml(source);
     if (central !== undefined) config.central = central;
     // Paths in the config are relative to it: the copy points at the originals.
@@ -90,7 +105,7 @@ export class RunConfigs {
     for (const schedule of (config.schedules as Yaml[] | undefined) ?? []) {
       if (typeof schedule.file === 'string') schedule.file = resolve(dirname(source), schedule.file);
     }
-    config.storage = { path: join(this.dir, 'gateway.sqlite') };
+    config.storage = { path: join(this.dir, `${basename(file, '.yaml')}.sqlite`) };
     config.localAccess = { ...(config.localAccess as Yaml | undefined), passwordEnv: LOCAL_CREDENTIAL_ENV };
     for (const bus of (config.buses as Yaml[] | undefined) ?? []) {
       if (bus.protocol === 'opcua') bus.pkiDir = join(this.dir, 'pki');
@@ -104,7 +119,7 @@ export class RunConfigs {
         else bus.port = port;
       }
     }
-    return this.write('gateway.yaml', config);
+    return this.write(file, config);
   }
 
   private write(name: string, config: Yaml): string {

@@ -75,11 +75,17 @@ describe('npm start: simulator + central + gateway on one machine', () => {
   });
 
   it('the simulated equipment listens on its own ports', async () => {
-    expect(Object.keys(ready.equipment).sort()).toEqual(['belfry', 'heating-salle-des-fetes', 'street-lighting']);
+    expect(Object.keys(ready.equipment).sort()).toEqual([
+      'belfry',
+      'heating-salle-des-fetes',
+      'street-lighting',
+      'street-lighting-laon',
+    ]);
     const devices = (await (await fetch(`${ready.urls.simulator}/devices`)).json()) as { id: string }[];
     expect(devices.map((d) => d.id).sort()).toEqual([
       'bells-basilique',
       'cabinet-hotel-de-ville',
+      'cabinet-mairie-laon',
       'heating-salle-des-fetes',
     ]);
   });
@@ -194,7 +200,8 @@ describe('npm start: simulator + central + gateway on one machine', () => {
 
   it('Ctrl-C stops everything cleanly', async () => {
     const pids = pidsFromOutput();
-    expect(pids.length).toBe(4);
+    // The launcher, the simulator, central, and the gateways of Saint-Quentin and Laon.
+    expect(pids.length).toBe(5);
     const exited = new Promise<number | null>((resolve) => launcher.once('exit', (code) => resolve(code)));
     launcher.kill('SIGINT');
     expect(await exited).toBe(0);

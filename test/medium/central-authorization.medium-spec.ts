@@ -9,7 +9,15 @@ import { ProtocolGateway } from '../support/protocol-gateway';
  */
 
 type Action =
-  'read' | 'command' | 'acknowledge' | 'enrol' | 'editSchedules' | 'pushTemplates' | 'manageAccounts' | 'readAudit';
+  | 'read'
+  | 'command'
+  | 'acknowledge'
+  | 'enrol'
+  | 'editSchedules'
+  | 'pushTemplates'
+  | 'manageAccounts'
+  | 'readAudit'
+  | 'readTemplates';
 
 /** Who may do what within its own tenant (docs/central.md, "Accounts and roles"). */
 const ALLOWED: Record<Action, Role[]> = {
@@ -21,6 +29,9 @@ const ALLOWED: Record<Action, Role[]> = {
   pushTemplates: ['syndicate-admin'],
   manageAccounts: ['syndicate-admin'],
   readAudit: ['syndicate-admin', 'commune-staff', 'field-engineer'],
+  // Templates are the syndicate's: its own accounts read them (the seed's syndicate accounts are an admin and a field
+  // engineer), a commune's accounts do not.
+  readTemplates: ['syndicate-admin', 'field-engineer'],
 };
 
 /** The things of one tenant the routes address. */
@@ -32,6 +43,7 @@ interface Target {
   commandId: string;
   alarmId: string;
   pushId: string;
+  templateId: string;
   tenant: string;
   /** An account the probes of the account routes disable, enable and give a new password. */
   account: string;
@@ -45,6 +57,7 @@ const UNKNOWN: Target = {
   commandId: '00000000-0000-4000-8000-000000000000',
   alarmId: '987654',
   pushId: '00000000-0000-4000-8000-00000000ffff',
+  templateId: 'modele-inconnu',
   tenant: 'syndicat-inconnu',
   account: 'personne@nulle-part',
 };
@@ -82,6 +95,8 @@ const item = {
     },
   },
 };
+let templateSerial = 0;
+const templateItem = { kind: 'lighting', tag: 'eclairage-voirie', schedule: item.schedule };
 const site = { latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' };
 
 /** Every route of the OpenAPI document, keyed `METHOD path` as the document writes it. */
@@ -262,6 +277,45 @@ const EXPECTATIONS: Record<string, Expectation> = {
     }),
   },
   'GET /api/events': { access: 'read', scope: 'caller', request: () => ({ path: '/api/events' }) },
+  'GET /api/fleet': { access: 'read', scope: 'caller', request: () => ({ path: '/api/fleet' }) },
+  'GET /api/templates': {
+    access: 'readTemplates',
+    scope: 'caller',
+    roleFirst: true,
+    request: () => ({ path: '/api/templates' }),
+  },
+  'POST /api/templates': {
+    access: 'pushTemplates',
+    scope: 'caller',
+    roleFirst: true,
+    request: () => ({
+      path: '/api/templates',
+      body: { id: `essai-${++templateSerial}`, name: 'Essai', item: templateItem },
+    }),
+  },
+  'GET /api/templates/{id}/versions': {
+    access: 'readTemplates',
+    scope: 'tenant',
+    roleFirst: true,
+    request: (t) => ({ path: `/api/templates/${t.templateId}/versions` }),
+  },
+  'POST /api/templates/{id}/versions': {
+    access: 'pushTemplates',
+    scope: 'tenant',
+    roleFirst: true,
+    request: (t) => ({ path: `/api/templates/${t.templateId}/versions`, body: { item: templateItem } }),
+  },
+  'POST /api/templates/{id}/push': {
+    access: 'pushTemplates',
+    scope: 'tenant',
+    roleFirst: true,
+    request: (t) => ({ path: `/api/templates/${t.templateId}/push`, body: { communes: { insee: [t.insee] } } }),
+  },
+  'POST /api/pushes/{id}/retry': {
+    access: 'pushTemplates',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/pushes/${t.pushId}/retry` }),
+  },
   'POST /api/schedules/nights': {
     access: 'read',
     scope: 'tenant',
@@ -377,6 +431,12 @@ async function tenantResources(insee: string, prefix: string, admin: string, ten
   const push = (
     await central.api(token, 'POST', '/api/templates/push', { scheduleId: 'modele', item, communes: [insee] })
   ).body as { id: string };
+  const template = await central.api(token, 'POST', '/api/templates', {
+    id: `modele-${prefix}`,
+    name: 'Modèle',
+    item: templateItem,
+  });
+  expect(template.status).toBe(201);
   const account = `victime@${insee}`;
   const created = await central.api(token, 'POST', '/api/accounts', {
     login: account,
@@ -393,6 +453,7 @@ async function tenantResources(insee: string, prefix: string, admin: string, ten
     commandId: command.id,
     alarmId: String(alarms[0]?.id ?? 0),
     pushId: push.id,
+    templateId: `modele-${prefix}`,
     tenant,
     account,
   };

@@ -53,7 +53,7 @@ describe('the configuration files we ship', () => {
   });
 
   it('the demo simulator and central configs load', () => {
-    expect(loadSimulatorConfig(join(CONFIG, 'simulator.yaml')).modbus).toHaveLength(2);
+    expect(loadSimulatorConfig(join(CONFIG, 'simulator.yaml')).modbus).toHaveLength(3);
     expect(loadCentralConfig(join(CONFIG, 'central.yaml')).http.port).toBe(8080);
   });
 

@@ -16,10 +16,18 @@ import {
   PROTOCOL_VERSION,
   receiveDesired,
 } from '@beffroi/sync';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { buildCatalogue } from '../../apps/gateway/src/sync/catalogue.reporter';
+
+/** The checkout's config/profiles, from test/support (Jest) as from dist/test/support (benchmarks, `npm start`). */
+export const PROFILES_DIR =
+  [
+    resolve(__dirname, '..', '..', 'config', 'profiles'),
+    resolve(__dirname, '..', '..', '..', 'config', 'profiles'),
+  ].find((dir) => existsSync(dir)) ?? resolve(__dirname, '..', '..', 'config', 'profiles');
 
 /** What the protocol gateway says it has unless a test says otherwise: the simulator's cabinet and bells. */
 export function simulatorCatalogue(): CatalogueV1 {
@@ -28,7 +36,7 @@ export function simulatorCatalogue(): CatalogueV1 {
       { id: 'cabinet', name: 'Armoire', profile: 'beffroi-sim-cabinet' },
       { id: 'bells', name: 'Cloches', profile: 'beffroi-sim-bells' },
     ],
-    loadProfiles(resolve(__dirname, '..', '..', 'config', 'profiles')),
+    loadProfiles(PROFILES_DIR),
     [],
   );
 }

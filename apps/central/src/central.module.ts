@@ -18,6 +18,7 @@ import { DesiredController } from './desired/desired.controller';
 import { DesiredService } from './desired/desired.service';
 import { ApiDocs } from './docs/api-docs.service';
 import { DocsController } from './docs/docs.controller';
+import { PushEvents } from './desired/push-events.service';
 import { PushService } from './desired/push.service';
 import { EventsController } from './events.controller';
 import { EventBus } from './events.service';
@@ -28,6 +29,7 @@ import { CatalogueCheck } from './gateways/catalogue-check';
 import { CatalogueService } from './gateways/catalogue.service';
 import { GatewayService } from './gateways/gateway.service';
 import { GatewaysController } from './gateways/gateways.controller';
+import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { CommuneHistoryController } from './history/commune-history.controller';
 import { CommuneHistoryService } from './history/commune-history.service';
@@ -41,6 +43,8 @@ import { ScheduleCheckService } from './schedules/schedule-check.service';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SyncServer } from './sync/sync.server';
 import { CommunesController } from './tenants/communes.controller';
+import { TemplateService } from './templates/template.service';
+import { TemplatesController } from './templates/templates.controller';
 import { TenantService } from './tenants/tenant.service';
 import { UnsafeTextPipe } from './unsafe-text.pipe';
 
@@ -62,6 +66,7 @@ export class CentralModule {
         EventsController,
         SchedulesController,
         DocsController,
+        TemplatesController,
         BellsController,
         CommuneHistoryController,
       ],
@@ -94,6 +99,9 @@ export class CentralModule {
         SyncServer,
         ScheduleCheckService,
         ApiDocs,
+        TemplateService,
+        PushEvents,
+        FleetService,
         BellsService,
         CommuneHistoryService,
       ],

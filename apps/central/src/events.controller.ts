@@ -22,7 +22,7 @@ export class EventsController {
   @ApiDoc({
     tag: 'events',
     summary: "Live updates within the caller's tenant",
-    description: 'Server-Sent Events: point, output, switching, alarm, command, gateway, desired.',
+    description: 'Server-Sent Events: point, output, switching, alarm, command, gateway, desired, push.',
     returns: 'An event stream.',
     tokenInQuery: true,
   })

@@ -2,7 +2,16 @@ import { z } from 'zod';
 import { COMMAND_STATUSES, instant, quality } from './schemas';
 
 /** The kinds of live updates central sends on `GET /api/events` (Server-Sent Events). */
-export const LIVE_EVENT_TYPES = ['point', 'output', 'switching', 'alarm', 'command', 'gateway', 'desired'] as const;
+export const LIVE_EVENT_TYPES = [
+  'point',
+  'output',
+  'switching',
+  'alarm',
+  'command',
+  'gateway',
+  'desired',
+  'push',
+] as const;
 export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 
 /** Every event names the gateway it is about. */

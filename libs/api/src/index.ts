@@ -2,3 +2,4 @@ export * from './events';
 export * from './planning';
 export * from './routes';
 export * from './schemas';
+export * from './syndicate';

@@ -19,6 +19,16 @@ import {
   switchings,
 } from './schemas';
 import {
+  fleet,
+  pushProgress,
+  pushSummary,
+  template,
+  templateCreateRequest,
+  templatePushRequest,
+  templateSummary,
+  templateVersionRequest,
+} from './syndicate';
+import {
   desiredState,
   gatewaySchedules,
   nightsRequest,
@@ -64,6 +74,21 @@ export const API_ROUTES = {
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },
+  // The syndicate's pages: templates by tag, pushes and their progress, the fleet.
+  templates: { method: 'get', path: '/api/templates', response: z.array(templateSummary) },
+  template: { method: 'get', path: '/api/templates/{id}/versions', response: template },
+  createTemplate: { method: 'post', path: '/api/templates', body: templateCreateRequest, response: template },
+  templateVersion: {
+    method: 'post',
+    path: '/api/templates/{id}/versions',
+    body: templateVersionRequest,
+    response: template,
+  },
+  pushTemplate: { method: 'post', path: '/api/templates/{id}/push', body: templatePushRequest, response: pushProgress },
+  pushes: { method: 'get', path: '/api/pushes', response: z.array(pushSummary) },
+  push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
+  retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
+  fleet: { method: 'get', path: '/api/fleet', response: fleet },
   // Planning: the schedules of a gateway, its desired state, and what a document does at one of its sites.
   gatewaySchedules: { method: 'get', path: '/api/gateways/{id}/schedules', response: gatewaySchedules },
   desired: { method: 'get', path: '/api/gateways/{id}/desired', response: desiredState },

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { duration, host, identifier, intIn, nonEmptyText, tcpPort } from './common.schema';
 import type { Profile, ProfileProtocol } from './profile.schema';
+import { pointId } from './point.schema';
 import { siteSchema } from './site.schema';
+import { tagList } from './tag.schema';
 import { communeSchema } from './tenant.schema';
 import type { DocumentProblem } from './validation/document.exception';
 import { formatPath } from './validation/parse-document';
@@ -13,6 +15,10 @@ const equipmentCommon = {
   profile: identifier,
   /** Site id; defaults to the gateway's first site. */
   site: identifier.optional(),
+  /** Tags of this equipment's points, by point id, added to those of its profile: `{ circuit.1.command: [eclairage-stade] }`. */
+  tags: z
+    .record(pointId, tagList, { error: 'expected tags by point id, such as { circuit.1.command: [eclairage-voirie] }' })
+    .optional(),
 };
 
 /** Modbus TCP allows unit 0 and 255 (addressing the server itself); a serial line allows 1..247. */
@@ -531,7 +537,13 @@ export function checkProfileReferences(
           { path, message: `profile "${profile.id}" is for ${profile.protocol}, this bus speaks ${bus.protocol}` },
         ];
       }
-      return [];
+      const points = new Set(profile.points.map((p) => p.id));
+      return Object.keys(equipment.tags ?? {})
+        .filter((id) => !points.has(id))
+        .map((id) => ({
+          path: formatPath(['buses', b, 'equipment', i, 'tags', id]),
+          message: `profile "${profile.id}" has no point "${id}" to tag`,
+        }));
     }),
   );
 }

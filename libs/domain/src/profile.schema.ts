@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alarmConditionSchema, whenProblem } from './alarm/alarm-condition';
 import { duration, identifier, intIn, nonEmptyText } from './common.schema';
 import { dataType, type DataType, isWritableKind, pointId, pointKind } from './point.schema';
+import { tagList } from './tag.schema';
 
 export const MODBUS_TABLES = ['coil', 'discrete-input', 'holding-register', 'input-register'] as const;
 export type ModbusTable = (typeof MODBUS_TABLES)[number];
@@ -78,6 +79,8 @@ const pointCommon = {
   feedback: pointId.optional(),
   /** Poll period; defaults to the profile's. */
   period: duration(50, 86_400_000).optional(),
+  /** What the point is for (`eclairage-voirie`, `cloches`…); a syndicate's templates target outputs by tag. */
+  tags: tagList.optional(),
 };
 
 const encoding = {

@@ -1,6 +1,8 @@
 import { desiredState, scheduleChange } from '@beffroi/api';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { pushProgress, pushSummary } from '@beffroi/api';
 import { identifier } from '@beffroi/domain';
+import { z } from 'zod';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
 import { parseInput } from '../central.exception';
@@ -84,6 +86,7 @@ export class DesiredController {
     description: 'A syndicate admin puts the schedule into the desired state of every gateway of the communes.',
     body: pushBody,
     returns: 'The push and its progress so far.',
+    response: pushProgress,
     errors: ['forbidden', 'notFound'],
   })
   push(@CurrentCaller() caller: Caller, @Body() body: unknown) {
@@ -96,7 +99,10 @@ export class DesiredController {
     summary: 'Past pushes',
     description: "The pushes to communes of the caller's tenant, newest first.",
     query: pushesQuery,
-    returns: 'Each push: id, scheduleId, createdBy, createdAt and `summary`, its count of targets per state.',
+    returns:
+      'Each push: id, scheduleId, templateId and templateVersion (of a template push), createdBy, createdAt and ' +
+      '`summary`, its count of targets per state.',
+    response: z.array(pushSummary),
   })
   pushList(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     return this.pushes.list(caller, parseInput(pushesQuery, query, 'query').limit);
@@ -108,7 +114,10 @@ export class DesiredController {
     summary: 'Progress of a push',
     params: { id: { description: 'The push id.' } },
     returns:
-      "Per commune and gateway: applied, refused (with the gateway's reason), pending (connected, not applied yet), offline, no-gateway; `summary` counts each.",
+      "Per commune and gateway: applied, refused (with the gateway's reason), pending (connected, not applied yet), " +
+      'offline, no-gateway, no-output (a template whose tag nothing carries on that gateway, with the reason); ' +
+      '`bound` lists what a template bound to; `summary` counts each.',
+    response: pushProgress,
     errors: ['forbidden', 'notFound'],
   })
   progress(@CurrentCaller() caller: Caller, @Param('id') id: string) {

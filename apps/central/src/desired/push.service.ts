@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { PUSH_STATUSES, type PushStatus } from '@beffroi/api';
 import type { DesiredItems } from '@beffroi/sync';
 import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type Caller, inScope, requireAccess, requireRole } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import { Clock } from '../clock';
+import { EventBus } from '../events.service';
 import { CatalogueService } from '../gateways/catalogue.service';
 import { GatewayService, scopeOf } from '../gateways/gateway.service';
 import { CommuneEntity, GatewayEntity, PushEntity, PushTargetEntity } from '../store/entities';
@@ -14,8 +16,8 @@ import { TenantService } from '../tenants/tenant.service';
 import type { ScheduleItem } from './desired.dto';
 import { DesiredService } from './desired.service';
 
-export const PUSH_STATUSES = ['applied', 'refused', 'pending', 'offline', 'no-gateway'] as const;
-export type PushStatus = (typeof PUSH_STATUSES)[number];
+/** How many of a gateway's latest push targets a change of that gateway is announced for. */
+const ANNOUNCED_TARGETS = 20;
 
 /** A gateway's schedules in its desired state, one at a time or pushed as a template to many communes. */
 @Injectable()
@@ -29,6 +31,7 @@ export class PushService {
     private readonly audit: AuditLog,
     private readonly clock: Clock,
     private readonly catalogues: CatalogueService,
+    private readonly events: EventBus,
   ) {}
 
   async desiredOf(caller: Caller, gatewayId: string) {
@@ -120,7 +123,42 @@ export class PushService {
       );
     });
     for (const gateway of active) this.presence.poke(gateway.id);
+    await this.announce(id);
     return this.progress(caller, id);
+  }
+
+  /** Publishes the state of every target of a push (`push` events), as after it was made or retried. */
+  async announce(pushId: string): Promise<void> {
+    const push = await this.dataSource.getRepository(PushEntity).findOneByOrFail({ id: pushId });
+    await this.publish([push], await this.dataSource.getRepository(PushTargetEntity).findBy({ pushId }));
+  }
+
+  /** Publishes the state of the latest push targets of a gateway that was applied, refused, came or went. */
+  async announceGateway(gatewayId: string): Promise<void> {
+    const targets = await this.dataSource
+      .getRepository(PushTargetEntity)
+      .find({ where: { gatewayId }, order: { id: 'DESC' }, take: ANNOUNCED_TARGETS });
+    if (targets.length === 0) return;
+    const pushes = await this.dataSource.getRepository(PushEntity).findBy({ id: In(targets.map((t) => t.pushId)) });
+    await this.publish(pushes, targets);
+  }
+
+  private async publish(pushes: readonly PushEntity[], targets: readonly PushTargetEntity[]): Promise<void> {
+    const communes = new Map(
+      (
+        await this.dataSource
+          .getRepository(CommuneEntity)
+          .findBy({ insee: In([...new Set(targets.map((t) => t.communeInsee))]) })
+      ).map((c) => [c.insee, c]),
+    );
+    for (const push of pushes) {
+      const own = targets.filter((t) => t.pushId === push.id);
+      for (const row of (await this.describe(push, own)).targets) {
+        const commune = communes.get(row.commune);
+        if (commune === undefined || row.gatewayId === null) continue;
+        this.events.publish({ type: 'push', commune, gatewayId: row.gatewayId, data: { pushId: push.id, ...row } });
+      }
+    }
   }
 
   /**
@@ -149,8 +187,11 @@ export class PushService {
     for (const push of pushes) {
       const own = targets.filter((t) => t.pushId === push.id);
       if (own.length === 0 || !own.every((t) => readable.has(t.communeInsee))) continue;
-      const { id, scheduleId, createdBy, createdAt, summary } = await this.describe(push, own);
-      answers.push({ id, scheduleId, createdBy, createdAt, summary });
+      const { id, scheduleId, templateId, templateVersion, createdBy, createdAt, summary } = await this.describe(
+        push,
+        own,
+      );
+      answers.push({ id, scheduleId, templateId, templateVersion, createdBy, createdAt, summary });
       if (answers.length >= limit) break;
     }
     return answers;
@@ -176,25 +217,31 @@ export class PushService {
       const status: PushStatus =
         target.gatewayId === null
           ? 'no-gateway'
-          : refusal !== undefined
-            ? 'refused'
-            : (applied.get(target.gatewayId) ?? 0) >= version
-              ? 'applied'
-              : this.presence.isOnline(target.gatewayId)
-                ? 'pending'
-                : 'offline';
+          : target.version === null
+            ? 'no-output'
+            : refusal !== undefined
+              ? 'refused'
+              : (applied.get(target.gatewayId) ?? 0) >= version
+                ? 'applied'
+                : this.presence.isOnline(target.gatewayId)
+                  ? 'pending'
+                  : 'offline';
       summary[status] += 1;
+      const reason = refusal?.reason ?? target.reason ?? undefined;
       return {
         commune: target.communeInsee,
         gatewayId: target.gatewayId,
         version: target.version,
         status,
-        ...(refusal === undefined ? {} : { reason: refusal.reason }),
+        ...(reason === undefined ? {} : { reason }),
+        ...(target.boundJson === null ? {} : { bound: JSON.parse(target.boundJson) as string[] }),
       };
     });
     return {
       id: push.id,
       scheduleId: push.scheduleId,
+      templateId: push.templateId,
+      templateVersion: push.templateVersion,
       createdBy: push.createdBy,
       createdAt: push.createdAt,
       summary,

@@ -9,6 +9,9 @@ import { GatewayCatalogues1795700000000 } from './migrations/1795700000000-gatew
 import { InboxEpochs1795710000000 } from './migrations/1795710000000-inbox-epochs';
 import { CommandApplyAt1796000000000 } from './migrations/1796000000000-command-apply-at';
 import { AccountAlarms1796100000000 } from './migrations/1796100000000-account-alarms';
+import { Templates1796120000000 } from './migrations/1796120000000-templates';
+import { GatewaySoftware1796130000000 } from './migrations/1796130000000-gateway-software';
+import { TEMPLATE_ENTITIES } from './template.entities';
 import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
 
 interface Pragmas {
@@ -24,13 +27,15 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
-    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES],
+    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES, ...TEMPLATE_ENTITIES],
     migrations: [
       InitialCentralSchema1795600000000,
       GatewayCatalogues1795700000000,
       InboxEpochs1795710000000,
       CommandApplyAt1796000000000,
       AccountAlarms1796100000000,
+      Templates1796120000000,
+      GatewaySoftware1796130000000,
       CommandEndsAt1796200000000,
     ],
     migrationsRun: true,

@@ -76,6 +76,8 @@ export class GatewayEntity {
   /** One more each time the gateway's outbox started over; reported rows are keyed by (gateway, epoch, seq). */
   @Column({ name: 'inbox_epoch', type: 'integer', default: 0 }) inboxEpoch!: number;
   @Column({ name: 'health_json', type: 'text', nullable: true }) healthJson!: string | null;
+  /** What the gateway said it runs in its last hello (`beffroi-gateway 0.1.0`); null before one that says. */
+  @Column({ name: 'software_version', type: 'text', nullable: true, default: null }) softwareVersion!: string | null;
 }
 
 /** One change of a gateway's desired state, kept so a gateway a few versions behind gets a delta. */
@@ -187,6 +189,9 @@ export class PushEntity {
   @Column({ name: 'syndicate_id', type: 'text', nullable: true }) syndicateId!: string | null;
   @Column({ name: 'created_by', type: 'text' }) createdBy!: string;
   @Column({ name: 'created_at', type: 'text' }) createdAt!: string;
+  /** The syndicate template and its version this push sent, when it came from one. */
+  @Column({ name: 'template_id', type: 'text', nullable: true }) templateId!: string | null;
+  @Column({ name: 'template_version', type: 'integer', nullable: true }) templateVersion!: number | null;
 }
 
 /** One commune (and one of its gateways, if it has any) a push went to, with the desired version it made. */
@@ -197,6 +202,10 @@ export class PushTargetEntity {
   @Column({ name: 'commune_insee', type: 'text' }) communeInsee!: string;
   @Column({ name: 'gateway_id', type: 'text', nullable: true }) gatewayId!: string | null;
   @Column({ type: 'integer', nullable: true }) version!: number | null;
+  /** A template push: the outputs, zones or equipment the template's tag bound to on this gateway (JSON list). */
+  @Column({ name: 'bound_json', type: 'text', nullable: true }) boundJson!: string | null;
+  /** A template push that bound nothing on this gateway: why. */
+  @Column({ type: 'text', nullable: true }) reason!: string | null;
 }
 
 export const CENTRAL_ENTITIES = [

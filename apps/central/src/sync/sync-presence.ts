@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CentralMessage } from '@beffroi/sync';
+import { Clock } from '../clock';
 
 /** One gateway's live sync connection, as the rest of central may use it. */
 export interface SyncLink {
@@ -16,16 +17,28 @@ export interface SyncLink {
 @Injectable()
 export class SyncPresence {
   private readonly links = new Map<string, SyncLink>();
+  /** When each connected gateway came online (a replacing connection keeps the first one's instant). */
+  private readonly onlineSince = new Map<string, string>();
+
+  constructor(private readonly clock: Clock) {}
 
   /** Registers the gateway's connection; an older one is closed (the gateway reconnected before it noticed). */
   attach(gatewayId: string, link: SyncLink): void {
     const previous = this.links.get(gatewayId);
     this.links.set(gatewayId, link);
+    if (previous === undefined) this.onlineSince.set(gatewayId, this.clock.now().toISOString());
     if (previous !== undefined && previous !== link) previous.close(4409, 'replaced by a newer connection');
   }
 
   detach(gatewayId: string, link: SyncLink): void {
-    if (this.links.get(gatewayId) === link) this.links.delete(gatewayId);
+    if (this.links.get(gatewayId) !== link) return;
+    this.links.delete(gatewayId);
+    this.onlineSince.delete(gatewayId);
+  }
+
+  /** Since when the gateway is online; undefined when it is offline. */
+  since(gatewayId: string): string | undefined {
+    return this.onlineSince.get(gatewayId);
   }
 
   isOnline(gatewayId: string): boolean {
@@ -50,11 +63,13 @@ export class SyncPresence {
   disconnect(gatewayId: string, reason: string): void {
     const link = this.links.get(gatewayId);
     this.links.delete(gatewayId);
+    this.onlineSince.delete(gatewayId);
     link?.close(4401, reason);
   }
 
   closeAll(reason: string): void {
     for (const link of this.links.values()) link.close(1001, reason);
     this.links.clear();
+    this.onlineSince.clear();
   }
 }

@@ -41,7 +41,10 @@ export interface SessionDeps {
   clock: Clock;
   gatewayByCredential(hash: string): Promise<GatewayEntity | null>;
   communeOf(insee: string): Promise<CommuneEntity>;
-  seen(gatewayId: string, fields: Partial<Pick<GatewayEntity, 'lastSeenAt' | 'clockOffsetMs'>>): Promise<unknown>;
+  seen(
+    gatewayId: string,
+    fields: Partial<Pick<GatewayEntity, 'lastSeenAt' | 'clockOffsetMs' | 'softwareVersion'>>,
+  ): Promise<unknown>;
   logger: Logger;
   /** True once central is shutting down: a closing socket then leaves the database alone. */
   stopping(): boolean;
@@ -208,6 +211,7 @@ export class SyncSession implements SyncLink {
       lastSeenAt: this.lastFrame.toISOString(),
       // A first, latency-blind estimate until a ping/pong measures it properly.
       clockOffsetMs: Date.parse(hello.clock) - now.getTime(),
+      ...(hello.software === undefined ? {} : { softwareVersion: hello.software }),
     });
     this.send({
       type: 'welcome',

@@ -11,6 +11,9 @@ import {
   type CommandRequest,
   type Commune,
   type CommuneSummary,
+  type CommuneSelection,
+  type EquipmentPoints,
+  type FleetCommune,
   type DesiredState,
   type GatewaySchedules,
   type NightsRequest,
@@ -19,14 +22,19 @@ import {
   type ScheduleLint,
   type SchedulePreview,
   type EquipmentCatalogue,
-  type EquipmentPoints,
   type Health,
   type HistoryKind,
   type HistoryPage,
   type LoginResponse,
   type OutputExplanation,
+  type PushProgress,
+  type PushSummary,
   routePath,
   type Switching,
+  type Template,
+  type TemplateCreateRequest,
+  type TemplateSummary,
+  type TemplateVersionRequest,
 } from '@beffroi/api';
 import type { z } from 'zod';
 
@@ -144,6 +152,50 @@ export class ApiClient {
 
   acknowledge(id: number): Promise<Alarm> {
     return this.call(API_ROUTES.acknowledge, API_ROUTES.acknowledge.response, { id: String(id) });
+  }
+
+  // The syndicate's pages.
+
+  fleet(): Promise<FleetCommune[]> {
+    return this.call(API_ROUTES.fleet, API_ROUTES.fleet.response);
+  }
+
+  /** The open alarms of every commune of the caller's tenant. */
+  openAlarms(): Promise<Alarm[]> {
+    const query = `?${new URLSearchParams({ limit: '500' }).toString()}`;
+    return this.call(API_ROUTES.alarms, API_ROUTES.alarms.response, {}, undefined, query);
+  }
+
+  templates(): Promise<TemplateSummary[]> {
+    return this.call(API_ROUTES.templates, API_ROUTES.templates.response);
+  }
+
+  template(id: string): Promise<Template> {
+    return this.call(API_ROUTES.template, API_ROUTES.template.response, { id });
+  }
+
+  createTemplate(request: TemplateCreateRequest): Promise<Template> {
+    return this.call(API_ROUTES.createTemplate, API_ROUTES.createTemplate.response, {}, request);
+  }
+
+  templateVersion(id: string, request: TemplateVersionRequest): Promise<Template> {
+    return this.call(API_ROUTES.templateVersion, API_ROUTES.templateVersion.response, { id }, request);
+  }
+
+  pushTemplate(id: string, communes: CommuneSelection): Promise<PushProgress> {
+    return this.call(API_ROUTES.pushTemplate, API_ROUTES.pushTemplate.response, { id }, { communes });
+  }
+
+  pushes(): Promise<PushSummary[]> {
+    return this.call(API_ROUTES.pushes, API_ROUTES.pushes.response);
+  }
+
+  push(id: string): Promise<PushProgress> {
+    return this.call(API_ROUTES.push, API_ROUTES.push.response, { id });
+  }
+
+  retryPush(id: string): Promise<PushProgress> {
+    return this.call(API_ROUTES.retryPush, API_ROUTES.retryPush.response, { id });
   }
 
   schedules(gatewayId: string): Promise<GatewaySchedules> {

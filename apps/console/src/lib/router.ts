@@ -8,6 +8,10 @@ export type Page =
   | { readonly name: 'heating'; readonly insee: string }
   | { readonly name: 'history'; readonly insee: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
+  | { readonly name: 'fleet' }
+  | { readonly name: 'templates' }
+  | { readonly name: 'pushes' }
+  | { readonly name: 'push'; readonly id: string }
   | { readonly name: 'planning'; readonly insee: string }
   | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
   | { readonly name: 'not-found' };
@@ -23,6 +27,7 @@ export function pageOf(pathname: string, search = ''): Page {
     const retour = new URLSearchParams(search).get('retour');
     return { name: 'login', retour: retour !== null && isLocalPath(retour) ? retour : undefined };
   }
+  if (parts[0] === 'syndicat') return syndicatePage(parts.slice(1));
   const [communes, insee, section, gatewayId, outputs, key] = parts;
   if (communes !== 'communes' || insee === undefined) return { name: 'not-found' };
   if (parts.length === 2) return { name: 'commune', insee };
@@ -60,6 +65,14 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}/historique`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
+    case 'fleet':
+      return '/syndicat/parc';
+    case 'templates':
+      return '/syndicat/modeles';
+    case 'pushes':
+      return '/syndicat/diffusions';
+    case 'push':
+      return `/syndicat/diffusions/${e(page.id)}`;
     case 'planning':
       return `/communes/${e(page.insee)}/planning`;
     case 'schedule':
@@ -67,6 +80,16 @@ export function pathOf(page: Page): string {
     case 'not-found':
       return '/';
   }
+}
+
+/** The syndicate's pages, under `/syndicat/`: Parc, Modèles, Diffusions and one push. */
+function syndicatePage(parts: readonly string[]): Page {
+  const [section, id] = parts;
+  if (parts.length === 1 && section === 'parc') return { name: 'fleet' };
+  if (parts.length === 1 && section === 'modeles') return { name: 'templates' };
+  if (parts.length === 1 && section === 'diffusions') return { name: 'pushes' };
+  if (parts.length === 2 && section === 'diffusions' && id !== undefined) return { name: 'push', id };
+  return { name: 'not-found' };
 }
 
 /** Only a path of this console may be returned to after login (never another site). */

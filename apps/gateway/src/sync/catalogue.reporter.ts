@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type DataType, isWritableKind, type Profile } from '@beffroi/domain';
+import { type DataType, isWritableKind, mergeTags, type Profile } from '@beffroi/domain';
 import type {
   CatalogueEquipment,
   CataloguePoint,
@@ -31,6 +31,8 @@ export interface EquipmentEntry {
   readonly name?: string | undefined;
   readonly profile: string;
   readonly site?: string | undefined;
+  /** Tags the config adds to points of the profile, by point id. */
+  readonly tags?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /**
@@ -89,7 +91,7 @@ export function buildCatalogue(
       profile: e.profile,
       ...(profile === undefined ? {} : { profileName: profile.name }),
       ...(e.site === undefined ? {} : { site: e.site }),
-      points: profile === undefined ? [] : profile.points.map(describePoint),
+      points: profile === undefined ? [] : profile.points.map((point) => describePoint(point, e.tags?.[point.id])),
     };
   });
   const content = { equipment: described, schedules: schedules.map(describeSchedule) };
@@ -97,8 +99,9 @@ export function buildCatalogue(
   return { type: 'catalogue', v: 1, hash, ...content };
 }
 
-function describePoint(point: PointDefinition): CataloguePoint {
+function describePoint(point: PointDefinition, configTags: readonly string[] | undefined): CataloguePoint {
   const range = rangeOf(point);
+  const tags = mergeTags(point.tags, configTags);
   return {
     id: point.id,
     ...(point.name === undefined ? {} : { name: point.name }),
@@ -109,6 +112,7 @@ function describePoint(point: PointDefinition): CataloguePoint {
     ...(range === undefined ? {} : { range }),
     writable: isWritableKind(point.kind),
     ...(point.feedback === undefined ? {} : { feedback: point.feedback }),
+    ...(tags.length === 0 ? {} : { tags }),
   };
 }
 

@@ -29,6 +29,10 @@ import { DesiredStateService } from './desired-state.service';
 import { centralEndpoint, EnrolmentClient } from './enrolment.client';
 import { OutboxService } from './outbox.service';
 import { SyncSocketFactory } from './sync-socket.factory';
+import { gatewaySoftware } from './software-version';
+
+/** What the hello says this gateway runs. */
+const SOFTWARE = gatewaySoftware();
 
 /** Frames from central larger than this are refused before they are decoded. */
 const MAX_FRAME_BYTES = 4 * 1024 * 1024;
@@ -305,6 +309,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       outbox: range,
       incarnation,
       clock: session.helloSentAt.toISOString(),
+      software: SOFTWARE,
     });
   }
 

@@ -44,5 +44,11 @@ export const helloV1Schema = z.strictObject({
   incarnation: incarnation.optional(),
   /** The gateway's wall clock when it sent the hello: a first, latency-blind skew estimate before ping/pong. */
   clock: instant,
+  /** The gateway's software and its version (`beffroi-gateway 0.1.0`), shown in the syndicate's fleet. */
+  software: z
+    .string({ error: 'expected a software version (1-100 characters)' })
+    .min(1, { error: 'expected a software version (1-100 characters)' })
+    .max(100, { error: 'expected a software version (1-100 characters)' })
+    .optional(),
 });
 export type HelloV1 = z.output<typeof helloV1Schema>;

@@ -1,4 +1,4 @@
-import { dataType, identifier, pointId, pointKind, pointValueSchema, siteSchema } from '@beffroi/domain';
+import { dataType, identifier, pointId, pointKind, pointValueSchema, siteSchema, tagList } from '@beffroi/domain';
 import { z } from 'zod';
 import { commandResultSchema } from './command.message';
 import { commandId, desiredVersion, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
@@ -168,6 +168,8 @@ export const cataloguePointSchema = z.strictObject({
   writable: z.boolean(),
   /** The point that confirms a write of this one. */
   feedback: pointId.optional(),
+  /** What the point is for (its profile's tags and those the gateway's config adds): templates bind by tag. */
+  tags: tagList.optional(),
 });
 export type CataloguePoint = z.output<typeof cataloguePointSchema>;
 

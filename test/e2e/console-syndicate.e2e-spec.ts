@@ -1,0 +1,167 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { parse } from 'yaml';
+import { loadProfiles } from '../../apps/gateway/src/gateway.config';
+import { buildCatalogue } from '../../apps/gateway/src/sync/catalogue.reporter';
+import { BrowserHarness, DESKTOP, seriousViolations, waitForText, waitVisible } from '../support/browser-harness';
+import { ProcessHarness, request, waitFor } from '../support/process-harness';
+import { PROFILES_DIR, ProtocolGateway } from '../support/protocol-gateway';
+
+const ADMIN = { login: 'admin@useda', password: 'demo-admin-useda' };
+const AGENT = { login: 'agent@02691', password: 'demo-agent-02691' };
+const LIGHTING = parse(
+  readFileSync(join(__dirname, '..', '..', 'config', 'schedules', 'eclairage-saint-quentin.yaml'), 'utf8'),
+) as unknown;
+/** Long enough for a push to reach a gateway, be applied and come back to the browser. */
+const LIVE_TIMEOUT = 30_000;
+
+/**
+ * The syndicate's pages in Debian's Chromium (issue 12, item 5) against the real built apps: the demo's Saint-Quentin
+ * gateway (real, its cabinet's outputs tagged in config/gateway.yaml), and two protocol-level gateways in Laon (its
+ * street lighting tagged, but offline) and Soissons (no street lighting), seeded communes of the demo syndicate.
+ */
+describe('the syndicate admin in a real browser', () => {
+  let apps: ProcessHarness | undefined;
+  let browser: BrowserHarness | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let laon: ProtocolGateway;
+  let soissons: ProtocolGateway;
+  const central = () => apps!.url('central');
+
+  async function logIn(target: Page, who: { login: string; password: string }): Promise<void> {
+    await target.getByLabel('Identifiant').fill(who.login);
+    await target.getByLabel('Mot de passe').fill(who.password);
+    await target.getByRole('button', { name: 'Se connecter' }).click();
+  }
+
+  async function expectAxeClean(target: Page, what: string): Promise<void> {
+    expect({ page: what, violations: await seriousViolations(target) }).toEqual({ page: what, violations: [] });
+  }
+
+  async function protocolGateway(
+    admin: string,
+    insee: string,
+    gatewayId: string,
+    tags: Record<string, string[]>,
+  ): Promise<ProtocolGateway> {
+    const code = await request(`${central()}/api/communes/${insee}/enrolment-codes`, 'POST', undefined, admin);
+    const enrolled = await request(`${central()}/api/enrolment`, 'POST', { code: code.body.code, gatewayId });
+    expect(enrolled.status).toBe(201);
+    const gateway = new ProtocolGateway(
+      gatewayId,
+      String(enrolled.body.credential),
+      `${central().replace(/^http/, 'ws')}/api/sync`,
+    );
+    gateway.catalogue = buildCatalogue(
+      [{ id: 'armoire', name: 'Armoire', profile: 'beffroi-sim-cabinet', tags }],
+      loadProfiles(PROFILES_DIR),
+      [],
+    );
+    await gateway.connect();
+    return gateway;
+  }
+
+  beforeAll(async () => {
+    apps = await ProcessHarness.start({ gatewayCentral: { reconnectMin: '100ms', reconnectMax: '1s' } });
+    const admin = await apps.login(ADMIN.login, ADMIN.password);
+    laon = await protocolGateway(admin, '02408', 'gw-laon-test', { 'circuit.1.command': ['eclairage-voirie'] });
+    laon.close();
+    soissons = await protocolGateway(admin, '02722', 'gw-soissons-test', { 'circuit.1.command': ['eclairage-stade'] });
+    await waitFor(
+      'the demo gateway reported its catalogue and Laon is offline',
+      async () => (await request(`${central()}/api/fleet`, 'GET', undefined, admin)).body,
+      (fleet: { insee: string; gateways: { online: boolean }[] }[]) =>
+        fleet.find((c) => c.insee === '02691')?.gateways[0]?.online === true &&
+        fleet.find((c) => c.insee === '02408')?.gateways[0]?.online === false,
+      { timeoutMs: LIVE_TIMEOUT, context: () => apps!.logTail('gateway', 'central') },
+    );
+    browser = await BrowserHarness.start();
+  });
+
+  afterAll(async () => {
+    laon.close();
+    soissons.close();
+    await browser?.close();
+    await apps?.close();
+  });
+
+  beforeEach(async () => {
+    context = await browser!.context(DESKTOP);
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context.close();
+  });
+
+  it('the syndicate admin creates a template on tag eclairage-voirie, pushes it to three communes where one gateway is offline and one has no output with the tag: each state appears live, the offline one turns appliqué when its gateway comes back', async () => {
+    await page.goto(`${central()}/`);
+    await logIn(page, ADMIN);
+    await page.getByRole('link', { name: 'Parc' }).click();
+    await page.waitForURL('**/syndicat/parc');
+    await waitForText(page.getByTestId('fleet-02408'), /hors ligne depuis/, LIVE_TIMEOUT);
+    await expectAxeClean(page, 'parc');
+
+    await page.getByRole('link', { name: 'Modèles' }).click();
+    await page.waitForURL('**/syndicat/modeles');
+    await page.getByLabel('Identifiant').fill('eclairage-syndical');
+    await page.getByLabel('Nom').fill('Éclairage de voirie du syndicat');
+    await page.getByLabel('Étiquette').fill('eclairage-voirie');
+    await page.getByLabel('Programme (document JSON)').fill(JSON.stringify(LIGHTING));
+    await page.getByRole('button', { name: 'Enregistrer le modèle' }).click();
+    await waitVisible(page.getByTestId('template-eclairage-syndical'));
+    await expectAxeClean(page, 'modèles');
+
+    await page.getByTestId('template-eclairage-syndical').getByRole('button', { name: 'Diffuser' }).click();
+    await page.getByLabel('une liste de communes').check();
+    await page.getByLabel(/Codes INSEE/).fill('02691 02408 02722');
+    await page.getByRole('button', { name: 'Diffuser le modèle' }).click();
+    await page.waitForURL('**/syndicat/diffusions/*');
+
+    const status = (insee: string) => page.getByTestId(`target-${insee}`).getByTestId('status');
+    await waitForText(status('02691'), 'appliqué', LIVE_TIMEOUT);
+    await waitForText(status('02408'), 'hors ligne');
+    await waitForText(status('02722'), 'aucune sortie');
+    await waitForText(
+      page.getByTestId('target-02722'),
+      /aucune sortie avec l'étiquette eclairage-voirie dans cette commune/,
+    );
+    await waitForText(page.getByTestId('target-02691'), /cabinet-hotel-de-ville:circuit\.1\.command/);
+    await expectAxeClean(page, 'diffusion');
+
+    await laon.connect();
+    await waitForText(status('02408'), 'appliqué', LIVE_TIMEOUT);
+    expect(laon.desired.desired.schedules['eclairage-syndical']).toMatchObject({
+      kind: 'lighting',
+      slot: 'baseline',
+      outputs: ['armoire:circuit.1.command'],
+    });
+
+    await page.getByRole('link', { name: 'Diffusions' }).click();
+    await page.waitForURL('**/syndicat/diffusions');
+    await waitForText(page.getByTestId('pushes'), /appliqué : 2/);
+
+    await page.getByRole('link', { name: 'Modèles' }).click();
+    await page.getByTestId('template-eclairage-syndical').getByRole('button', { name: 'Nouvelle version' }).click();
+    await waitForText(page.getByRole('heading', { level: 2, name: /version 2/ }), /Éclairage de voirie du syndicat/);
+    await page.getByLabel('Ce qui change').fill('extinction à 23 h');
+    await page.getByRole('button', { name: 'Enregistrer le modèle' }).click();
+    await waitForText(page.getByTestId('template-history'), /version 2.*extinction à 23 h.*version 1/);
+    await waitForText(page.getByTestId('template-eclairage-syndical'), /version 2/);
+  });
+
+  it('a commune account cannot reach the syndicate pages', async () => {
+    await page.goto(`${central()}/`);
+    await logIn(page, AGENT);
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin', LIVE_TIMEOUT);
+    expect(await page.getByRole('link', { name: 'Parc' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Modèles' }).count()).toBe(0);
+    for (const path of ['/syndicat/parc', '/syndicat/modeles', '/syndicat/diffusions']) {
+      await page.goto(`${central()}${path}`);
+      await waitForText(page.getByTestId('message-title'), 'Accès refusé');
+    }
+    await expectAxeClean(page, 'accès refusé');
+  });
+});
