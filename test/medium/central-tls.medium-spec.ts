@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -97,6 +97,13 @@ function api(method: string, path: string, token?: string, body?: unknown): Prom
     req.on('error', reject);
     req.end(body === undefined ? undefined : JSON.stringify(body));
   });
+}
+
+/** A one-time enrolment code for Saint-Quentin, asked over HTTPS by its syndicate's admin. */
+async function enrolmentCode(): Promise<string> {
+  const login = await api('POST', '/api/auth/login', undefined, { login: 'admin@useda', password: PASSWORD });
+  const token = (login.body as { token: string }).token;
+  return ((await api('POST', '/api/communes/02691/enrolment-codes', token)).body as { code: string }).code;
 }
 
 /** Enrols `gatewayId` in Saint-Quentin through the HTTPS API; returns the path of its credential file. */
@@ -241,6 +248,49 @@ describe('central over TLS', () => {
     );
     expect(status.connected).toBe(false);
     expect(status.lastError?.message).toMatch(/certificate/);
+  });
+
+  it('enrols over https trusting the CA file, then syncs and keeps central’s field-token key', async () => {
+    const gw = await gateway('gw-tls-enrol-ca', {
+      url: central.url,
+      ca: files.ca(),
+      enrolmentCode: await enrolmentCode(),
+      credentialFile: join(dir, 'gw-tls-enrol-ca.credential'),
+    });
+    await until(
+      () => syncStatus(gw),
+      (s) => s.connected,
+    );
+    expect(existsSync(join(dir, 'gw-tls-enrol-ca.credential-field-key.json'))).toBe(true);
+  });
+
+  it('enrols over https with the pinned fingerprint of central, without a CA file', async () => {
+    const gw = await gateway('gw-tls-enrol-pin', {
+      url: central.url,
+      fingerprint: fingerprint(files.cert()),
+      enrolmentCode: await enrolmentCode(),
+      credentialFile: join(dir, 'gw-tls-enrol-pin.credential'),
+    });
+    await until(
+      () => syncStatus(gw),
+      (s) => s.connected,
+    );
+  });
+
+  it('does not enrol with a central whose certificate has another fingerprint, and says why', async () => {
+    const gw = await gateway('gw-tls-enrol-wrong', {
+      url: central.url,
+      fingerprint: fingerprint(files.impostorCert()),
+      enrolmentCode: await enrolmentCode(),
+      credentialFile: join(dir, 'gw-tls-enrol-wrong.credential'),
+    });
+    const status = await until(
+      () => syncStatus(gw),
+      (s) => s.lastError !== null,
+    );
+    expect(status.connected).toBe(false);
+    expect(status.lastError?.message).toMatch(/enrolment pending: .*fingerprint/);
+    expect(existsSync(join(dir, 'gw-tls-enrol-wrong.credential'))).toBe(false);
   });
 
   it('never falls back to plain ws: a wss url only ever opens TLS', async () => {

@@ -1,7 +1,9 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CredentialStore } from '../sync/credential.store';
-import { centralEndpoint } from '../sync/enrolment.client';
+import { centralRequest } from '../sync/central-http';
+import { centralTrustOf } from '../sync/central-tls';
+import { centralEndpoint, describeRequestError } from '../sync/enrolment.client';
 import { FieldKeyStore, fieldKeys } from './field-key.store';
 
 /** How often an enrolled gateway asks central for its field-token keys (and once at start). */
@@ -41,12 +43,12 @@ export class FieldKeyRefresher implements OnApplicationBootstrap, OnApplicationS
     if (central === undefined) return false;
     try {
       if (this.credentials.read() === undefined) return false;
-      const response = await fetch(centralEndpoint(central.url, 'api/field-keys'), {
-        headers: { accept: 'application/json' },
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      const response = await centralRequest(centralEndpoint(central.url, 'api/field-keys'), centralTrustOf(central), {
+        method: 'GET',
+        timeoutMs: REQUEST_TIMEOUT_MS,
       });
-      if (!response.ok) throw new Error(`central answered ${response.status}`);
-      const body = (await response.json()) as { keys?: unknown };
+      if (response.status !== 200) throw new Error(`central answered ${response.status}`);
+      const body = JSON.parse(response.text) as { keys?: unknown };
       const keys = fieldKeys.min(1).parse(body.keys);
       const known = this.keys.keys().map((key) => key.keyId);
       if (known.length === keys.length && keys.every((key) => known.includes(key.keyId))) return false;
@@ -54,9 +56,7 @@ export class FieldKeyRefresher implements OnApplicationBootstrap, OnApplicationS
       this.logger.log(`field tokens: central's keys are now ${keys.map((key) => key.keyId).join(', ')}`);
       return true;
     } catch (error) {
-      this.logger.warn(
-        `cannot refresh central's field-token keys: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`cannot refresh central's field-token keys: ${describeRequestError(error)}`);
       return false;
     }
   }

@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { z } from 'zod';
 import { FieldKeyStore } from '../access/field-key.store';
+import { LoadedGatewayConfig } from '../gateway.config';
+import { type CentralAnswer, centralRequest } from './central-http';
+import { type CentralTrust, centralTrustOf } from './central-tls';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -28,21 +31,29 @@ export type EnrolmentAnswer =
 export class EnrolmentClient {
   private readonly logger = new Logger(EnrolmentClient.name);
 
-  constructor(private readonly fieldKeys: FieldKeyStore) {}
+  /** How central is trusted over TLS (`central.ca`, `central.fingerprint`): as the sync socket trusts it. */
+  private readonly trust: CentralTrust;
+
+  constructor(
+    private readonly fieldKeys: FieldKeyStore,
+    loaded: LoadedGatewayConfig,
+  ) {
+    const central = loaded.config.central;
+    this.trust = central === undefined ? {} : centralTrustOf(central);
+  }
 
   async exchange(centralUrl: string, code: string, gatewayId: string): Promise<EnrolmentAnswer> {
-    let response: Response;
+    let response: CentralAnswer;
     try {
-      response = await fetch(centralEndpoint(centralUrl, 'api/enrolment'), {
+      response = await centralRequest(centralEndpoint(centralUrl, 'api/enrolment'), this.trust, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ code, gatewayId }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        timeoutMs: REQUEST_TIMEOUT_MS,
       });
     } catch (error) {
-      return { outcome: 'unreachable', message: describeFetchError(error) };
+      return { outcome: 'unreachable', message: describeRequestError(error) };
     }
-    const text = await response.text().catch(() => '');
+    const { text } = response;
     if (response.status >= 500) {
       return { outcome: 'unreachable', message: `central answered ${response.status} ${summary(text)}`.trim() };
     }
@@ -104,7 +115,8 @@ function refusalMessage(status: number, text: string): string {
   return `central answered ${status} (${meaning})${detail === '' || detail === meaning ? '' : `: ${detail}`}`;
 }
 
-function describeFetchError(error: unknown): string {
+/** A request that got no answer, in words: the network or TLS failure, or the timeout. */
+export function describeRequestError(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as Error & { cause?: unknown }).cause;
     const detail = cause instanceof Error ? cause.message : error.name === 'TimeoutError' ? 'timed out' : '';
