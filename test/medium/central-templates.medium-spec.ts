@@ -172,7 +172,14 @@ describe('templates by tag', () => {
     const outside = await central.api(admin, 'POST', '/api/templates/eclairage-syndical/push', {
       communes: { insee: ['59350'] },
     });
-    expect({ status: outside.status, code: outside.body.code }).toEqual({ status: 403, code: 'OUT_OF_SCOPE' });
+    // Another syndicate's commune answers exactly like one that does not exist (no existence oracle).
+    const unknown = await central.api(admin, 'POST', '/api/templates/eclairage-syndical/push', {
+      communes: { insee: ['80021'] },
+    });
+    expect({ status: outside.status, body: outside.body }).toEqual({
+      status: 404,
+      body: { ...unknown.body, message: String(unknown.body.message).replace('80021', '59350') },
+    });
   });
 });
 
