@@ -157,8 +157,12 @@ describe('console in a real browser', () => {
 
   it('sends an expired session to the login, then back to the page the person was on', async () => {
     await page.goto(`${central()}${outputPath(CIRCUIT_4)}`);
+    // The output page's last request; the session must end once the page has loaded, not while it is loading (a 401
+    // then would send the page to the login by itself, racing the reload below).
+    const loaded = page.waitForResponse((response) => response.url().includes('/switchings'));
     await logIn(page, AGENT);
     await page.waitForURL(`**${outputPath(CIRCUIT_4)}`);
+    await loaded;
     const token = String(await page.evaluate('JSON.parse(sessionStorage.getItem("beffroi.session")).token'));
     expect((await request(`${central()}/api/auth/logout`, 'POST', undefined, token)).status).toBe(204);
     await page.reload();

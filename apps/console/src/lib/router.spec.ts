@@ -9,6 +9,8 @@ describe("the console's addresses", () => {
       { name: 'alarms', insee: '02691' },
       { name: 'output', insee: '02691', gatewayId: 'gw-1', key: 'cabinet-a:circuit.4.command' },
       { name: 'login', retour: '/communes/02691/alarmes' },
+      { name: 'login', retour: '/communes/02691/alarmes', notice: 'expired' },
+      { name: 'login', retour: undefined, notice: 'loggedOut' },
     ];
     for (const page of pages) {
       const url = new URL(pathOf(page), 'http://console');
@@ -20,6 +22,13 @@ describe("the console's addresses", () => {
     expect(pageOf('/communes')).toEqual({ name: 'not-found' });
     expect(pageOf('/communes/02691/passerelles/gw-1')).toEqual({ name: 'not-found' });
     expect(pageOf('/api/events')).toEqual({ name: 'not-found' });
+  });
+
+  it('keeps why the login is shown in its address, so a reload still says it', () => {
+    expect(pathOf({ name: 'login', retour: '/communes/02691', notice: 'expired' })).toBe(
+      '/connexion?retour=%2Fcommunes%2F02691&motif=expiree',
+    );
+    expect(pageOf('/connexion', '?motif=inconnu')).toEqual({ name: 'login', retour: undefined });
   });
 
   it('returns after login only to a page of the console', () => {

@@ -1,6 +1,6 @@
 /** The console's addresses: what each path shows, and the path of each page. */
 export type Page =
-  | { readonly name: 'login'; readonly retour: string | undefined }
+  | { readonly name: 'login'; readonly retour: string | undefined; readonly notice?: LoginNotice }
   | { readonly name: 'home' }
   | { readonly name: 'commune'; readonly insee: string }
   | { readonly name: 'alarms'; readonly insee: string }
@@ -16,7 +16,20 @@ export type Page =
   | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
   | { readonly name: 'not-found' };
 
-/** The page at `pathname` (`search` carries `?retour=` for the login). */
+/** Why the login page is shown: the session expired or ended elsewhere, or the person logged out. */
+export type LoginNotice = 'expired' | 'loggedOut';
+
+/**
+ * The notice is in the login's address (`?motif=`), not in memory: a reload of the login page — or one that races
+ * the console's own discovery that the session ended — still says why the person must log in again.
+ */
+const NOTICES: Readonly<Record<LoginNotice, string>> = { expired: 'expiree', loggedOut: 'deconnexion' };
+
+function noticeOf(param: string | null): LoginNotice | undefined {
+  return (Object.keys(NOTICES) as LoginNotice[]).find((notice) => NOTICES[notice] === param);
+}
+
+/** The page at `pathname` (`search` carries `?retour=` and `?motif=` for the login). */
 export function pageOf(pathname: string, search = ''): Page {
   const parts = pathname
     .split('/')
@@ -24,8 +37,14 @@ export function pageOf(pathname: string, search = ''): Page {
     .map((part) => decodeURIComponent(part));
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && parts[0] === 'connexion') {
-    const retour = new URLSearchParams(search).get('retour');
-    return { name: 'login', retour: retour !== null && isLocalPath(retour) ? retour : undefined };
+    const params = new URLSearchParams(search);
+    const retour = params.get('retour');
+    const notice = noticeOf(params.get('motif'));
+    return {
+      name: 'login',
+      retour: retour !== null && isLocalPath(retour) ? retour : undefined,
+      ...(notice === undefined ? {} : { notice }),
+    };
   }
   if (parts[0] === 'syndicat') return syndicatePage(parts.slice(1));
   const [communes, insee, section, gatewayId, outputs, key] = parts;
@@ -49,8 +68,13 @@ export function pageOf(pathname: string, search = ''): Page {
 export function pathOf(page: Page): string {
   const e = encodeURIComponent;
   switch (page.name) {
-    case 'login':
-      return page.retour === undefined ? '/connexion' : `/connexion?retour=${e(page.retour)}`;
+    case 'login': {
+      const params = new URLSearchParams();
+      if (page.retour !== undefined) params.set('retour', page.retour);
+      if (page.notice !== undefined) params.set('motif', NOTICES[page.notice]);
+      const search = params.toString();
+      return search === '' ? '/connexion' : `/connexion?${search}`;
+    }
     case 'home':
       return '/';
     case 'commune':
