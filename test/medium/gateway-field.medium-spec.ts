@@ -1,6 +1,7 @@
 import { type ModbusBoundPoint, planReads } from '@beffroi/fieldbus';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { waitFor } from '../support/process-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
 let sim: SimulatorHarness;
@@ -55,6 +56,15 @@ beforeAll(async () => {
 afterEach(async () => {
   await control(sim, 'DELETE', '/devices/cab-1/fault');
   await control(sim, 'POST', '/devices/cab-1/inputs', { selector: 'auto' });
+  // A fault may have left a unit offline (a write to it would fail at once): the next test starts once the bus
+  // serves every unit again.
+  const driver = gw.field.drivers.get('street')!;
+  await waitFor(
+    'every unit of the bus back online after the test',
+    () => Promise.resolve(driver.health().offline),
+    (offline) => offline.length === 0,
+    { timeoutMs: 30_000 },
+  );
 });
 
 afterAll(async () => {
@@ -132,20 +142,22 @@ describe('field faults over Modbus TCP', () => {
   it('a write to a unit that is offline fails at once (unit offline), and applies once the unit answers again', async () => {
     const driver = gw.field.drivers.get('street')!;
     await control(sim, 'PUT', '/devices/cab-1/fault', { mode: 'no-answer' });
-    await until(
-      () => driver.health().offline,
+    await waitFor(
+      'cab-1 declared offline',
+      () => Promise.resolve(driver.health().offline),
       (offline) => offline.some((o) => o.equipmentId === 'cab-1'),
-      5000,
+      { timeoutMs: 30_000 },
     );
     // Its not-after time leaves it 30 s: it is answered now, not when that runs out.
     const notAfter = new Date(Date.now() + 30_000).toISOString();
     const refused = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, notAfter, permanent: true });
     expect(refused.body).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^unit offline: /) });
     await control(sim, 'DELETE', '/devices/cab-1/fault');
-    await until(
-      () => driver.health().offline,
+    await waitFor(
+      'cab-1 back online',
+      () => Promise.resolve(driver.health().offline),
       (offline) => offline.length === 0,
-      5000,
+      { timeoutMs: 30_000 },
     );
     const applied = await api(gw.url, 'POST', `/points/${CMD}/write`, { value: true, permanent: true });
     expect(applied.body).toMatchObject({ status: 'applied' });
