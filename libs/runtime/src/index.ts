@@ -4,5 +4,6 @@ export * from './field-token';
 export * from './http-errors';
 export * from './load-yaml-file';
 export * from './process-args';
+export * from './secret-file';
 export * from './sqlite-access';
 export * from './tls-files';

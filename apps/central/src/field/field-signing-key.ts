@@ -1,18 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type FieldKey, publishedFieldKey } from '@beffroi/runtime';
+import { type FieldKey, publishedFieldKey, writeSecretFile } from '@beffroi/runtime';
 import { CentralConfig } from '../central.config';
 
 /**
@@ -73,21 +63,7 @@ export class FieldSigningKey implements OnModuleInit {
 
   private generate(path: string): KeyObject {
     const { privateKey } = generateKeyPairSync('ed25519');
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, path);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeSecretFile(path, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     this.logger.log(`generated the field-token signing key ${path}`);
     return privateKey;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { FieldKey } from '@beffroi/runtime';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type FieldKey, writeSecretFile } from '@beffroi/runtime';
 import { z } from 'zod';
 import { LoadedGatewayConfig } from '../gateway.config';
 
@@ -39,21 +39,7 @@ export class FieldKeyStore {
   replace(keys: readonly FieldKey[]): void {
     const path = this.path;
     if (path === undefined) return;
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify(keys, null, 2)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, path);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeSecretFile(path, `${JSON.stringify(keys, null, 2)}\n`);
     this.cached = keys;
   }
 

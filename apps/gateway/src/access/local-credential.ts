@@ -1,17 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { writeSecretFile } from '@beffroi/runtime';
 import { DocumentException, DocumentExceptionCode } from '@beffroi/domain';
 import { LoadedGatewayConfig } from '../gateway.config';
 
@@ -93,21 +84,7 @@ export class LocalCredential implements OnModuleInit {
     const secret = randomBytes(18).toString('base64url');
     const hash = hashOf(secret);
     const path = this.path;
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, `sha256$${hash.toString('base64url')}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, path);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeSecretFile(path, `sha256$${hash.toString('base64url')}\n`);
     this.logger.warn(
       `local credential generated, shown this once (only its hash is kept in ${path}): ${secret} ` +
         `— e.g. curl -u local:${secret} http://<gateway>/outputs`,

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { isLoopbackHost } from '@beffroi/domain';
+import { writeSecretFile } from '@beffroi/runtime';
 import type { LoadedGatewayConfig } from '../gateway.config';
 
 /**
@@ -149,6 +150,6 @@ function generateCertificate(keyFile: string, certFile: string, names: string[],
   const pem = `-----BEGIN CERTIFICATE-----\n${(certificate.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
   mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
   mkdirSync(dirname(certFile), { recursive: true, mode: 0o700 });
-  writeFileSync(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
+  writeSecretFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
   writeFileSync(certFile, pem);
 }

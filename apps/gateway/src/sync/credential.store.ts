@@ -1,16 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { writeSecretFile } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 
 /**
@@ -47,20 +38,6 @@ export class CredentialStore {
   /** Writes the credential: folder created if needed, temporary file with mode 0600, synced, renamed over the file. */
   write(credential: string): void {
     const path = this.path;
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const temporary = `${path}.${process.pid}.tmp`;
-    const fd = openSync(temporary, 'w', 0o600);
-    try {
-      writeSync(fd, `${credential}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      renameSync(temporary, path);
-    } catch (error) {
-      rmSync(temporary, { force: true });
-      throw error;
-    }
+    writeSecretFile(path, `${credential}\n`);
   }
 }
