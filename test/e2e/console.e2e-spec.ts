@@ -127,7 +127,7 @@ describe('console in a real browser', () => {
     await waitForText(page.getByTestId('progress').locator('li'), /Retour au programme : appliquée/, LIVE_TIMEOUT);
     await waitForText(page.getByTestId('why'), (text) => !text.includes('une commande manuelle'), LIVE_TIMEOUT);
 
-    await page.getByRole('link', { name: 'Alarmes' }).click();
+    await page.getByRole('link', { name: 'Alarmes', exact: true }).click();
     await waitForText(page.getByRole('heading', { level: 1 }), 'Alarmes');
     await expectAxeClean(page, 'alarmes');
   });
@@ -140,7 +140,7 @@ describe('console in a real browser', () => {
     await waitForText(page.getByTestId('command-value'), (text) => text !== 'inconnu', LIVE_TIMEOUT);
     expect(await page.getByTestId('actions').count()).toBe(0);
     expect(await page.locator('main button').count()).toBe(0);
-    await page.getByRole('link', { name: 'Alarmes' }).click();
+    await page.getByRole('link', { name: 'Alarmes', exact: true }).click();
     await waitForText(page.getByRole('heading', { level: 1 }), 'Alarmes');
     await waitVisible(page.getByTestId('alarms-active'));
     expect(await page.locator('main button').count()).toBe(0);
@@ -192,7 +192,7 @@ describe('console in a real browser', () => {
       await waitForText(small.getByTestId('progress').locator('li'), /Forçage temporaire : appliquée/, LIVE_TIMEOUT);
       await small.getByRole('button', { name: 'Relâcher (rendre la main au programme)' }).click();
       await waitForText(small.getByTestId('progress').locator('li'), /Retour au programme : appliquée/, LIVE_TIMEOUT);
-      await small.getByRole('link', { name: 'Alarmes' }).click();
+      await small.getByRole('link', { name: 'Alarmes', exact: true }).click();
       await waitForText(small.getByRole('heading', { level: 1 }), 'Alarmes');
       await expectAxeClean(small, 'alarmes (téléphone)');
     } finally {
