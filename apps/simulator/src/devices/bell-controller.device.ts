@@ -1,6 +1,7 @@
 import type { ModbusTable } from '@beffroi/domain';
 import { z } from 'zod';
 import type { Clock } from '../clock';
+import type { DeviceIdentity } from '../modbus/device-identification';
 import { ModbusException, ModbusExceptionCode } from '../modbus/modbus-exception';
 import { ModbusSlaveDevice, type TableSnapshot } from '../modbus/modbus-slave';
 import type { BellControllerConfig } from '../simulator.config';
@@ -33,6 +34,7 @@ interface Bell {
 export class BellController extends ModbusSlaveDevice {
   readonly kind = 'bell-controller';
   readonly inputsSchema = z.strictObject({});
+  readonly identity: DeviceIdentity;
   private readonly bells: Bell[];
   private interlockRefusals = 0;
 
@@ -41,6 +43,14 @@ export class BellController extends ModbusSlaveDevice {
     private readonly clock: Clock,
   ) {
     super(config.id, config.unit);
+    this.identity = {
+      vendorName: 'Beffroi',
+      productCode: 'SIM-CLOCHES',
+      revision: '2.1',
+      productName: 'Simulated belfry controller',
+      modelName: `SIM-CLOCHES-${config.bells}`,
+      userApplicationName: config.id,
+    };
     this.bells = Array.from({ length: config.bells }, () => ({
       swingSince: undefined,
       strikeSince: undefined,

@@ -2,6 +2,7 @@ import type { ModbusTable } from '@beffroi/domain';
 import { intIn } from '@beffroi/domain';
 import { z } from 'zod';
 import type { Clock } from '../clock';
+import type { DeviceIdentity } from '../modbus/device-identification';
 import { ModbusException, ModbusExceptionCode } from '../modbus/modbus-exception';
 import { ModbusSlaveDevice, type TableSnapshot } from '../modbus/modbus-slave';
 import type { LightingCabinetConfig } from '../simulator.config';
@@ -53,6 +54,7 @@ type CabinetInputs = z.output<ReturnType<typeof cabinetInputsSchema>>;
 export class LightingCabinet extends ModbusSlaveDevice {
   readonly kind = 'lighting-cabinet';
   readonly inputsSchema: ReturnType<typeof cabinetInputsSchema>;
+  readonly identity: DeviceIdentity;
   private readonly commands: boolean[];
   private readonly levels: number[];
   private readonly feedback: DelayedSignal[];
@@ -72,6 +74,14 @@ export class LightingCabinet extends ModbusSlaveDevice {
   ) {
     super(config.id, config.unit);
     this.inputsSchema = cabinetInputsSchema(config.circuits);
+    this.identity = {
+      vendorName: 'Beffroi',
+      productCode: 'SIM-AEP',
+      revision: '1.4',
+      productName: 'Simulated street-lighting cabinet',
+      modelName: `SIM-AEP-${config.circuits}`,
+      userApplicationName: config.id,
+    };
     this.commands = Array.from({ length: config.circuits }, () => false);
     this.levels = Array.from({ length: config.circuits }, () => 100);
     this.feedback = Array.from({ length: config.circuits }, () => new DelayedSignal(false, config.feedbackDelay));

@@ -11,6 +11,8 @@ import type { RegisterBankConfig } from '../simulator.config';
 export class RegisterBank extends ModbusSlaveDevice {
   readonly kind = 'register-bank';
   readonly inputsSchema = z.strictObject({});
+  /** A plain test device: it has no function 43 and answers it with exception 01. */
+  readonly identity = undefined;
   private readonly written = new Map<number, number>();
   private readonly startedAt: number;
 

@@ -1,3 +1,4 @@
+import { answerReadDeviceIdentification } from './device-identification';
 import type { ModbusSlaveDevice } from './modbus-slave';
 import { ModbusException, ModbusExceptionCode } from './modbus-exception';
 
@@ -11,6 +12,8 @@ export const FunctionCode = {
   WriteSingleRegister: 0x06,
   WriteMultipleCoils: 0x0f,
   WriteMultipleRegisters: 0x10,
+  /** Encapsulated interface transport; the devices implement MEI 14, Read Device Identification. */
+  EncapsulatedInterface: 0x2b,
 } as const;
 
 const MAX_READ_BITS = 2000;
@@ -26,6 +29,7 @@ export function requestPduLength(pdu: Buffer): number | undefined {
     const byteCount = pdu[5];
     return byteCount === undefined ? undefined : 6 + byteCount;
   }
+  if (fc === FunctionCode.EncapsulatedInterface) return 4;
   return 5;
 }
 
@@ -53,6 +57,7 @@ function checkQuantity(quantity: number, max: number): void {
 
 function handle(device: ModbusSlaveDevice, pdu: Buffer): Buffer {
   const fc = pdu.readUInt8(0);
+  if (fc === FunctionCode.EncapsulatedInterface) return answerReadDeviceIdentification(device.identity, pdu);
   if (pdu.length < 5) throw new ModbusException(ModbusExceptionCode.IllegalDataValue, 'request too short');
   const address = pdu.readUInt16BE(1);
   const quantity = pdu.readUInt16BE(3);

@@ -1,6 +1,7 @@
 import type { ModbusTable } from '@beffroi/domain';
 import type { z } from 'zod';
 import type { SimulatedDevice } from '../devices/simulated-device';
+import type { DeviceIdentity } from './device-identification';
 import { type ModbusFault, NO_FAULT } from './fault';
 import { ModbusException, ModbusExceptionCode } from './modbus-exception';
 
@@ -27,6 +28,8 @@ export const WRITE_JOURNAL_SIZE = 10_000;
 export abstract class ModbusSlaveDevice implements SimulatedDevice {
   abstract readonly kind: SimulatedDevice['kind'];
   abstract readonly inputsSchema: z.ZodType;
+  /** What the device answers to Read Device Identification (function 43 / MEI 14); undefined: exception 01. */
+  abstract readonly identity: DeviceIdentity | undefined;
   fault: ModbusFault = NO_FAULT;
   private readonly journal: AcceptedWrite[] = [];
   private accepted = 0;
