@@ -11,3 +11,4 @@ export * from './modbus/bus-scheduler';
 export * from './modbus/modbus-link';
 export * from './modbus/modbus.driver';
 export * from './plan/read-plan';
+export * from './scan';
