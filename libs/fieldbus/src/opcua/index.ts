@@ -1,2 +1,3 @@
 export * from './opcua.driver';
 export * from './opcua-logs';
+export * from './opcua-scan';
