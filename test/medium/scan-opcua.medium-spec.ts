@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { proposeProfiles } from '@beffroi/domain';
 import { type OpcuaBrowsedNode, scanOpcuaEndpoint } from '@beffroi/fieldbus/opcua';
+import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
@@ -49,6 +51,8 @@ describe("OPC UA endpoint scan on the simulator's real server", () => {
       productName: 'Beffroi simulated heating controller',
       productCode: 'urn:beffroi:simulator:heating',
     });
+    const shipped = loadProfiles(join(__dirname, '..', '..', 'config', 'profiles')).values();
+    expect(proposeProfiles(result, shipped).map((proposal) => proposal.profileId)).toEqual(['beffroi-sim-heating']);
     expect(names(result.nodes)).toEqual(['HeatingController']);
     const controller = result.nodes[0];
     expect(controller?.nodeClass).toBe('Object');

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
+import { proposeProfiles } from '@beffroi/domain';
 import { openRtuProbeLine, type RtuLineSettings, type ScanProgress, scanRtuBus } from '@beffroi/fieldbus';
+import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
@@ -79,6 +82,27 @@ describe('RTU bus scan on a real serial line (pty pair)', () => {
     });
     expect(progress.map((event) => event.done)).toEqual(units);
     expect(progress.at(-1)).toMatchObject({ done: 12, total: 12, unit: 12, found: 4 });
+  });
+
+  it('proposes the shipped profile of each simulated device it identifies, none for a device without identity', async () => {
+    const profiles = loadProfiles(join(__dirname, '..', '..', 'config', 'profiles')).values();
+    const result = await scanRtuBus(
+      { path: pty.master, lines: [line] },
+      { units, timeoutMs: 100, identify: true },
+      hooks,
+    );
+    const shipped = [...profiles];
+    expect(
+      result.found.map((found) => [
+        found.unit,
+        proposeProfiles({ protocol: 'modbus', ...found }, shipped).map((proposal) => proposal.profileId),
+      ]),
+    ).toEqual([
+      [2, ['beffroi-sim-cabinet']],
+      [5, ['beffroi-sim-bells']],
+      [9, []],
+      [11, []],
+    ]);
   });
 
   it('stops early once enough units are found, or when the caller aborts', async () => {

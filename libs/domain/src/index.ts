@@ -3,6 +3,7 @@ export * from './common.schema';
 export * from './gateway-config.schema';
 export * from './point.schema';
 export * from './profile.schema';
+export * from './profile-identification';
 export * from './site.schema';
 export * from './tag.schema';
 export * from './tenant.schema';

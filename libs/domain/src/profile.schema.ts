@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alarmConditionSchema, whenProblem } from './alarm/alarm-condition';
 import { duration, identifier, intIn, nonEmptyText } from './common.schema';
 import { dataType, type DataType, isWritableKind, pointId, pointKind } from './point.schema';
+import { modbusIdentificationSchema, opcuaIdentificationSchema } from './profile-identification';
 import { tagList } from './tag.schema';
 
 export const MODBUS_TABLES = ['coil', 'discrete-input', 'holding-register', 'input-register'] as const;
@@ -286,6 +287,8 @@ export const modbusProfileSchema = z
   .strictObject({
     ...profileCommon,
     protocol: z.literal('modbus'),
+    /** How a scan recognises the device (docs/commissioning.md). */
+    identification: modbusIdentificationSchema.optional(),
     defaults: defaults.prefault({}),
     points: z.array(modbusPointSchema).min(1, { error: 'expected at least one point' }),
     readPlan: readPlanSchema.optional(),
@@ -304,6 +307,7 @@ export const opcuaProfileSchema = z
   .strictObject({
     ...profileCommon,
     protocol: z.literal('opcua'),
+    identification: opcuaIdentificationSchema.optional(),
     defaults: defaults.prefault({}),
     points: z.array(opcuaPointSchema).min(1, { error: 'expected at least one point' }),
     ...supervision,
