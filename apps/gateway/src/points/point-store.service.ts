@@ -29,6 +29,24 @@ interface Entry {
   dirty: boolean;
 }
 
+/**
+ * ISO-8601 text of instants, remembering the last one: the samples of one read share their instant, so a flush of
+ * thousands of values formats each read's instant once rather than once per value.
+ */
+class IsoText {
+  private lastMs = NaN;
+  private lastText = '';
+
+  of(date: Date): string {
+    const ms = date.getTime();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastText = date.toISOString();
+    }
+    return this.lastText;
+  }
+}
+
 function sameQuality(a: Quality, b: Quality): boolean {
   if (a === b) return true;
   return a.status === b.status && (a.status === 'good' || b.status === 'good' || a.reason === b.reason);
@@ -50,6 +68,7 @@ export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
   private flushTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private upsert: SqliteStatement | undefined;
+  private readonly iso = new IsoText();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -87,8 +106,8 @@ export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
     entry.view ??= {
       value: entry.value,
       quality: entry.quality,
-      receivedAt: entry.receivedAt.toISOString(),
-      ...(entry.observedAt === undefined ? {} : { observedAt: entry.observedAt.toISOString() }),
+      receivedAt: this.iso.of(entry.receivedAt),
+      ...(entry.observedAt === undefined ? {} : { observedAt: this.iso.of(entry.observedAt) }),
     };
     return entry.view;
   }
@@ -157,8 +176,8 @@ export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
           JSON.stringify(entry.value),
           quality.status,
           quality.status === 'good' ? null : quality.reason,
-          entry.observedAt === undefined ? null : entry.observedAt.toISOString(),
-          entry.receivedAt.toISOString(),
+          entry.observedAt === undefined ? null : this.iso.of(entry.observedAt),
+          this.iso.of(entry.receivedAt),
         );
       }
     })();

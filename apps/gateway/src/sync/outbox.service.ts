@@ -18,7 +18,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { OutboxMessageEntity } from '../store/outbox-message.entity';
-import { deleteOutboxRows, insertOutboxRows } from '../store/outbox-rows';
+import { commitOutboxRows, deleteOutboxRows, insertOutboxRows } from '../store/outbox-rows';
 import { alarmMessage } from './report-messages';
 import { SyncStateStore } from './sync-state.store';
 
@@ -122,7 +122,7 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
       const removed = outbox.ack(ack);
       if (removed.length > 0) {
         const seqs = removed.map((envelope) => envelope.seq);
-        await this.dataSource.transaction(() => deleteOutboxRows(this.dataSource, seqs));
+        await commitOutboxRows(this.dataSource, { inserted: [], deleted: seqs });
       }
       await this.clearQuotaAlarms(outbox);
       return removed.length;
@@ -271,12 +271,17 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
     const deleted = [...evicted].filter((seq) => !appendedSeqs.has(seq));
     const nextSeq = outbox.range().lastSeq + 1;
     try {
-      await this.dataSource.transaction(async (manager) => {
-        if (alongside !== undefined) await alongside(manager);
-        await insertOutboxRows(this.dataSource, inserted);
-        await deleteOutboxRows(this.dataSource, deleted);
-        if (appended.length > 0) await this.state.set(NEXT_SEQ_KEY, nextSeq, manager);
-      });
+      if (alongside === undefined) {
+        const state = { key: NEXT_SEQ_KEY, value: nextSeq, updatedAt: now.toISOString() };
+        await commitOutboxRows(this.dataSource, { inserted, deleted, ...(appended.length > 0 ? { state } : {}) });
+      } else {
+        await this.dataSource.transaction(async (manager) => {
+          await alongside(manager);
+          await insertOutboxRows(this.dataSource, inserted);
+          await deleteOutboxRows(this.dataSource, deleted);
+          if (appended.length > 0) await this.state.set(NEXT_SEQ_KEY, nextSeq, manager);
+        });
+      }
     } catch (error) {
       // Nothing of this append is stored: the outbox goes back to what the table holds. The seqs it had taken were
       // neither stored nor sent, so they are free again.
