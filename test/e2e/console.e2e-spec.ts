@@ -254,7 +254,23 @@ describe('console in a real browser', () => {
         await view.goto(`${central()}/`);
         await logIn(view, AGENT);
         await waitForText(view.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
-        await waitForText(view.getByTestId('circuit-4').getByTestId('feedback'), (text) => text.trim() !== 'inconnu');
+        // What the documentation shows is the commune running: the gateway online, every equipment reachable and
+        // every circuit with the state its cabinet reports.
+        await waitFor(
+          'the gateway online, every equipment reachable and every circuit with its state',
+          async () => ({
+            gateways: await view.getByTestId('gateway-state').allInnerTexts(),
+            unreachable: await view.getByText('Équipement injoignable').count(),
+            circuits: await view.locator('[data-testid^="circuit-"] [data-testid="feedback"]').allInnerTexts(),
+          }),
+          ({ gateways, unreachable, circuits }) =>
+            gateways.length > 0 &&
+            gateways.every((text) => text.trim() === 'en ligne') &&
+            unreachable === 0 &&
+            circuits.length >= 4 &&
+            circuits.every((text) => text.trim() !== 'inconnu'),
+          { timeoutMs: LIVE_TIMEOUT, context: () => apps!.logTail('gateway', 'central') },
+        );
         if (dir !== undefined) {
           mkdirSync(dir, { recursive: true });
           await view.screenshot({ path: join(dir, name), fullPage: viewport === DESKTOP });
