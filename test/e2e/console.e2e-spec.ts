@@ -15,6 +15,8 @@ import { ProcessHarness, request, waitFor } from '../support/process-harness';
 const GATEWAY = 'gw-saint-quentin-centre';
 const CABINET = 'cabinet-hotel-de-ville';
 const CIRCUIT_4 = `${CABINET}:circuit.4.command`;
+/** Driven by the demo's lighting programme (config/gateway.yaml). */
+const CIRCUIT_1 = `${CABINET}:circuit.1.command`;
 const AGENT = { login: 'agent@02691', password: 'demo-agent-02691' };
 const READER = { login: 'lecteur@02691', password: 'demo-lecteur-02691' };
 /** A commune of the same syndicate, outside the agent's tenant. */
@@ -132,6 +134,46 @@ describe('console in a real browser', () => {
     await expectAxeClean(page, 'alarmes');
   });
 
+  it('says until when "allumer" would last before any switching, as the gateway then resolves it', async () => {
+    await page.goto(`${central()}/`);
+    await logIn(page, AGENT);
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
+    await page.goto(`${central()}${outputPath(CIRCUIT_1)}`);
+    // Circuit 1 is driven by the programme « eclairage-hotel-de-ville »: the next change is known before a command.
+    const switchOn = page.getByRole('button', {
+      name: /^Allumer jusqu’à \d{2}:\d{2}, prochain changement du programme$/,
+    });
+    const label = await waitForText(switchOn, /\d{2}:\d{2}/, LIVE_TIMEOUT);
+    await expectAxeClean(page, 'une sortie avant toute commande');
+    const shown = /(\d{2}:\d{2})/.exec(label)?.[1];
+
+    await switchOn.click();
+    await waitForText(page.getByTestId('progress').locator('li'), /: appliquée/, LIVE_TIMEOUT);
+    const agent = await apps!.login(AGENT.login, AGENT.password);
+    const explained = (
+      await request(
+        `${central()}/api/gateways/${GATEWAY}/outputs/${encodeURIComponent(CIRCUIT_1)}`,
+        'GET',
+        undefined,
+        agent,
+      )
+    ).body as { winner: { until?: string; expiresAt?: string } };
+    const resolved = new Intl.DateTimeFormat('fr-FR', {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'Europe/Paris',
+    }).format(new Date(explained.winner.expiresAt ?? 0));
+    expect({ until: explained.winner.until, shown }).toEqual({ until: 'next-transition', shown: resolved });
+
+    await page.getByRole('button', { name: 'Relâcher (rendre la main au programme)' }).click();
+    await waitForText(
+      page.getByTestId('progress').locator('li').first(),
+      /Retour au programme : appliquée/,
+      LIVE_TIMEOUT,
+    );
+  });
+
   it('shows a read-only account the same pages without any action control', async () => {
     await page.goto(`${central()}${outputPath(CIRCUIT_4)}`);
     await logIn(page, READER);
@@ -212,7 +254,23 @@ describe('console in a real browser', () => {
         await view.goto(`${central()}/`);
         await logIn(view, AGENT);
         await waitForText(view.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin');
-        await waitForText(view.getByTestId('circuit-4').getByTestId('feedback'), (text) => text.trim() !== 'inconnu');
+        // What the documentation shows is the commune running: the gateway online, every equipment reachable and
+        // every circuit with the state its cabinet reports.
+        await waitFor(
+          'the gateway online, every equipment reachable and every circuit with its state',
+          async () => ({
+            gateways: await view.getByTestId('gateway-state').allInnerTexts(),
+            unreachable: await view.getByText('Équipement injoignable').count(),
+            circuits: await view.locator('[data-testid^="circuit-"] [data-testid="feedback"]').allInnerTexts(),
+          }),
+          ({ gateways, unreachable, circuits }) =>
+            gateways.length > 0 &&
+            gateways.every((text) => text.trim() === 'en ligne') &&
+            unreachable === 0 &&
+            circuits.length >= 4 &&
+            circuits.every((text) => text.trim() !== 'inconnu'),
+          { timeoutMs: LIVE_TIMEOUT, context: () => apps!.logTail('gateway', 'central') },
+        );
         if (dir !== undefined) {
           mkdirSync(dir, { recursive: true });
           await view.screenshot({ path: join(dir, name), fullPage: viewport === DESKTOP });

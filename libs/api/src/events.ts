@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COMMAND_STATUSES, instant, quality } from './schemas';
+import { COMMAND_STATUSES, instant, outputExplanation, quality, SWITCHING_RESULTS } from './schemas';
 
 /** The kinds of live updates central sends on `GET /api/events` (Server-Sent Events). */
 export const LIVE_EVENT_TYPES = [
@@ -33,3 +33,23 @@ export const commandEvent = liveEvent.extend({
   reason: z.string().nullable().optional(),
 });
 export type CommandEvent = z.output<typeof commandEvent>;
+
+/** `output`: a gateway explained an output again (its priority array changed). */
+export const outputEvent = liveEvent.extend(
+  outputExplanation.pick({ pointKey: true, value: true, winner: true, underneath: true, at: true }).shape,
+);
+export type OutputEvent = z.output<typeof outputEvent>;
+
+/** `switching`: an output switched (or failed to); `seq` orders it among the gateway's reports. */
+export const switchingEvent = liveEvent.extend({
+  seq: z.number().int(),
+  at: instant,
+  pointKey: z.string(),
+  value: z.union([z.boolean(), z.number(), z.string()]),
+  slot: z.number().int().optional(),
+  source: z.string(),
+  commandId: z.string().optional(),
+  result: z.enum(SWITCHING_RESULTS),
+  reason: z.string().optional(),
+});
+export type SwitchingEvent = z.output<typeof switchingEvent>;

@@ -62,7 +62,18 @@ export type Site = z.output<typeof site>;
  */
 export const gatewayHealth = z.looseObject({
   at: instant,
-  equipment: z.record(z.string(), z.looseObject({ online: z.boolean(), reason: z.string().optional() })),
+  equipment: z.record(
+    z.string(),
+    z.looseObject({
+      online: z.boolean(),
+      /** The gateway's own words (English, for logs). */
+      reason: z.string().optional(),
+      /** Why it is offline, as a code: `bus-connecting`, `bus-disconnected`, `bus-not-started`, `not-answering`. */
+      state: z.string().optional(),
+      /** The bus the equipment is on. */
+      bus: z.string().optional(),
+    }),
+  ),
   sites: z.array(site).optional(),
   localApi: z.looseObject({ tls: z.boolean(), fingerprint: z.string().optional() }).optional(),
 });

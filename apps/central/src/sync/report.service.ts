@@ -137,7 +137,8 @@ export class ReportService {
           reason: s.reason ?? null,
           at: s.at,
         });
-        return { type: 'switching', data: s };
+        // With its seq, the console adds it to an output's last switchings without asking for them again.
+        return { type: 'switching', data: { ...s, seq: envelope.seq } };
       }
       case 'output':
         await manager.getRepository(OutputEntity).save({

@@ -45,6 +45,13 @@ export const fr = {
     otherEquipment: 'Autres équipements',
     noCatalogue: "Cette passerelle n'a pas encore décrit ses équipements : ils s'afficheront dès qu'elle l'aura fait.",
     equipmentOffline: 'Équipement injoignable',
+    /** Why an equipment is offline, from the code the gateway reports (`state`), on its bus. */
+    offlineStates: {
+      'bus-connecting': (bus: string) => `connexion au bus ${bus} en cours`,
+      'bus-disconnected': (bus: string) => `bus ${bus} déconnecté`,
+      'bus-not-started': (bus: string) => `bus ${bus} pas encore démarré`,
+      'not-answering': (bus: string) => `ne répond pas sur le bus ${bus}`,
+    } as Partial<Record<string, (bus: string) => string>>,
     openAlarms: (n: number) => (n === 1 ? '1 alarme active' : `${n} alarmes actives`),
     circuits: 'Circuits d’éclairage',
     bells: 'Cloches',

@@ -1,6 +1,6 @@
 import type { Alarm, CatalogueEquipment, CataloguePoint, Gateway } from '@beffroi/api';
 import { groupAlarms } from './alarms-view';
-import { gatewayView, withPointValue } from './commune-view';
+import { gatewayView, offlineReason, withPointValue } from './commune-view';
 
 const at = '2026-12-03T10:00:00.000Z';
 const point = (
@@ -32,7 +32,7 @@ const gateway: Gateway = {
     at,
     equipment: {
       'cabinet-mairie': { online: true },
-      cloches: { online: false, reason: 'bus belfry is connecting' },
+      cloches: { online: false, reason: 'bus belfry is connecting', state: 'bus-connecting', bus: 'belfry' },
     },
     sites: [
       { id: 'mairie', name: 'Mairie', timeZone: 'Europe/Paris' },
@@ -135,7 +135,11 @@ describe("the commune page's model", () => {
     const [bells] = view.sites[1]?.equipment ?? [];
     expect(cabinet?.faults).toEqual(['Porte de l’armoire ouverte']);
     expect(cabinet?.alarms).toBe(0);
-    expect([bells?.online, bells?.offlineReason, bells?.alarms]).toEqual([false, 'bus belfry is connecting', 1]);
+    expect([bells?.online, bells?.offlineReason, bells?.alarms]).toEqual([
+      false,
+      'connexion au bus belfry en cours',
+      1,
+    ]);
     expect(bells?.bells).toEqual([
       { index: '1', name: 'Cloche 1', outputKey: 'cloches:bell.1.swing', running: undefined },
     ]);
@@ -166,6 +170,29 @@ describe("the commune page's model", () => {
     const [cabinet] = gatewayView(gateway, updated, []).sites[0]?.equipment ?? [];
     expect(cabinet?.circuits.map((c) => c.agree)).toEqual([true, true]);
     expect(updated[1]).toBe(equipment[1]);
+  });
+});
+
+describe('why an equipment is offline, in French', () => {
+  it("words each state the gateway reports, on its bus, instead of the gateway's English", () => {
+    const reason = 'bus rs485 is …';
+    expect(
+      ['bus-connecting', 'bus-disconnected', 'bus-not-started', 'not-answering'].map((state) =>
+        offlineReason({ reason, state, bus: 'rs485' }),
+      ),
+    ).toEqual([
+      'connexion au bus rs485 en cours',
+      'bus rs485 déconnecté',
+      'bus rs485 pas encore démarré',
+      'ne répond pas sur le bus rs485',
+    ]);
+  });
+
+  it("keeps the gateway's words for a state it does not know, or a gateway that reports none", () => {
+    expect(offlineReason({ reason: 'bus b is rebooting', state: 'bus-rebooting', bus: 'b' })).toBe(
+      'bus b is rebooting',
+    );
+    expect(offlineReason({ reason: 'bus b is connecting' })).toBe('bus b is connecting');
   });
 });
 

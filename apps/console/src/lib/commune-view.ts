@@ -91,7 +91,7 @@ export function gatewayView(
       id: item.id,
       name: equipmentLabel(item),
       online: health?.online,
-      offlineReason: health?.online === false ? health.reason : undefined,
+      offlineReason: health?.online === false ? offlineReason(health) : undefined,
       faults: faultsOf(item.points),
       alarms: open.filter((alarm) => alarm.key === `equipment:${item.id}` || alarm.key.startsWith(`${item.id}:`))
         .length,
@@ -115,6 +115,19 @@ export function gatewayView(
     sites: others === undefined ? known : [...known, { id: '', name: fr.commune.otherEquipment, equipment: others }],
     localApiFingerprint: gateway.health?.localApi?.fingerprint,
   };
+}
+
+/**
+ * Why an equipment is offline, in French: from the code the gateway reports (`state` and `bus`); the gateway's own
+ * words only for a code this console does not know (a newer gateway) or none (an older one).
+ */
+export function offlineReason(health: {
+  reason?: string | undefined;
+  state?: string | undefined;
+  bus?: string | undefined;
+}): string | undefined {
+  const words = health.state === undefined ? undefined : fr.commune.offlineStates[health.state];
+  return words === undefined || health.bus === undefined ? health.reason : words(health.bus);
 }
 
 /** Applies a live value to the points of a gateway (the same shape as the equipment route answers). */

@@ -74,10 +74,33 @@ export const alarmPayloadSchema = z.strictObject({
   at: instant,
 });
 
+/**
+ * Why an equipment is offline, as a code the console words in its own language (the `reason` stays for logs): its
+ * bus's link is connecting, disconnected or not started, or the bus is up and the unit does not answer.
+ */
+export const EQUIPMENT_OFFLINE_STATES = [
+  'bus-connecting',
+  'bus-disconnected',
+  'bus-not-started',
+  'not-answering',
+] as const;
+export type EquipmentOfflineState = (typeof EQUIPMENT_OFFLINE_STATES)[number];
+
 /** Periodic state of the gateway itself. */
 export const healthPayloadSchema = z.strictObject({
   at: instant,
-  equipment: z.record(identifier, z.strictObject({ online: z.boolean(), reason: reasonText.optional() })),
+  equipment: z.record(
+    identifier,
+    z.strictObject({
+      online: z.boolean(),
+      reason: reasonText.optional(),
+      state: z
+        .enum(EQUIPMENT_OFFLINE_STATES, { error: `expected one of ${EQUIPMENT_OFFLINE_STATES.join(' | ')}` })
+        .optional(),
+      /** The bus the equipment is on (with `state`). */
+      bus: identifier.optional(),
+    }),
+  ),
   /** Messages waiting in the outbox per class. */
   outbox: z.record(z.enum(REPORT_CLASSES), z.number().int().min(0)),
   /** Last measured offset of the gateway clock against central, in milliseconds. */
