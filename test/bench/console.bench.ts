@@ -5,10 +5,10 @@
  * - "Ma commune usable": from navigation until the page shows circuit 4's feedback, cold (a new browser context each
  *   time), with the CPU throttled 4× (Emulation.setCPUThrottlingRate) and Chrome's "Slow 4G" network
  *   (Network.emulateNetworkConditions: 562.5 ms latency, 180 kB/s down, 84 kB/s up); also unthrottled. Baseline: the
- *   same API calls the page makes (commune, catalogue, alarms), made by a bare script.
- * - click "Allumer/Éteindre maintenant" → `appliquée` shown on the output page, unthrottled, p50/p99 over
- *   `BENCH_ROUNDS` clicks (default 50). Baseline: the same command posted by a bare script until central announces it
- *   applied on its event stream.
+ *   same API call the page makes (`GET /api/communes/:insee/overview`: commune, catalogues, alarms), by a bare script.
+ * - click "Allumer/Éteindre jusqu'au prochain changement du programme" on circuit 1 → `appliquée` shown on the output
+ *   page, unthrottled, p50/p99 over `BENCH_ROUNDS` clicks (default 50). Baseline: the same command posted by a bare
+ *   script until central announces it applied on its event stream.
  * The cabinet's contactor answers its feedback contact after `BENCH_FEEDBACK_DELAY` (default 20ms, as in
  * command-latency.bench.ts; the demo config's 200ms is a slow contactor, not the software).
  * Budgets: usable ≤ 1.5 s throttled (p50), click → appliquée p99 ≤ 300 ms.
@@ -24,8 +24,11 @@ const LOADS = Number(process.env.BENCH_LOADS ?? 5);
 const WARM_UP = 3;
 const GATEWAY = 'gw-saint-quentin-centre';
 const INSEE = '02691';
-/** Circuit 3: no schedule drives it in the demo config. */
-const POINT = 'cabinet-hotel-de-ville:circuit.3.command';
+/**
+ * Circuit 1: the demo's lighting programme drives it, so "Allumer jusqu'au prochain changement du programme" (a
+ * `switch` without `until`) has an end; on an output without programme the gateway refuses such a switch.
+ */
+const POINT = 'cabinet-hotel-de-ville:circuit.1.command';
 const USABLE_BUDGET_MS = 1500;
 const CLICK_BUDGET_MS = 300;
 /** Chrome DevTools' "Slow 4G" as it applies it (Lighthouse's 150 ms RTT × 3.75, 1.6 Mbps and 750 kbps × 0.9). */
@@ -89,16 +92,11 @@ async function commandApplied(central: string, token: string, send: () => Promis
   }
 }
 
-/** The API calls "Ma commune" makes before it is usable, by a bare script. */
+/** The API call "Ma commune" makes before it is usable (commune, catalogues and alarms in one), by a bare script. */
 async function bareCommune(central: string, token: string): Promise<number> {
   const started = performance.now();
-  const commune = (await request(`${central}/api/communes/${INSEE}`, 'GET', undefined, token)).body as {
-    gateways: { id: string }[];
-  };
-  await Promise.all(
-    commune.gateways.map((g) => request(`${central}/api/gateways/${g.id}/equipment`, 'GET', undefined, token)),
-  );
-  await request(`${central}/api/alarms?commune=${INSEE}&all=true&limit=200`, 'GET', undefined, token);
+  const overview = await request(`${central}/api/communes/${INSEE}/overview`, 'GET', undefined, token);
+  if (overview.status !== 200) throw new Error(`overview: HTTP ${overview.status}`);
   return performance.now() - started;
 }
 
@@ -115,14 +113,14 @@ async function usable(page: Page, url: string): Promise<number> {
 }
 
 /**
- * Clicks a button of the output page and measures, in the page, until a new command row says `applied` (a
- * MutationObserver, so the time is the page's own, without the driver's round trips).
+ * Clicks the button of the output page whose text starts with `label` and measures, in the page, until a new command
+ * row says `applied` (a MutationObserver, so the time is the page's own, without the driver's round trips).
  */
 function clickUntilApplied(page: Page, label: string): Promise<number> {
   return page.evaluate(`new Promise((resolve, reject) => {
     const list = () => document.querySelectorAll('[data-testid="progress"] > li');
     const before = list().length;
-    const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === ${JSON.stringify(label)});
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent.trim().startsWith(${JSON.stringify(label)}));
     if (button === undefined) throw new Error('no button ' + ${JSON.stringify(label)});
     const started = performance.now();
     const observer = new MutationObserver(() => {
@@ -195,10 +193,10 @@ async function main(): Promise<void> {
     await context.addInitScript(sessionScript);
     const page = await context.newPage();
     await page.goto(`${central}/communes/${INSEE}/passerelles/${GATEWAY}/sorties/${encodeURIComponent(POINT)}`);
-    await page.getByRole('button', { name: 'Allumer maintenant' }).waitFor();
+    await page.getByRole('button', { name: /^Allumer jusqu’/ }).waitFor();
     const clicks: number[] = [];
     for (let i = 0; i < WARM_UP + ROUNDS; i++) {
-      const elapsed = await clickUntilApplied(page, i % 2 === 0 ? 'Allumer maintenant' : 'Éteindre maintenant');
+      const elapsed = await clickUntilApplied(page, i % 2 === 0 ? 'Allumer jusqu’' : 'Éteindre jusqu’');
       if (i >= WARM_UP) clicks.push(elapsed);
     }
     await context.close();

@@ -165,6 +165,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     request: (t) => ({ path: `/api/communes/${t.insee}` }),
   },
+  'GET /api/communes/{insee}/overview': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/overview` }),
+  },
   'POST /api/communes/{insee}/enrolment-codes': {
     access: 'enrol',
     scope: 'tenant',

@@ -32,6 +32,7 @@ import { GatewaysController } from './gateways/gateways.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { CommuneHistoryController } from './history/commune-history.controller';
+import { CommuneOverviewController } from './tenants/commune-overview.controller';
 import { CommuneHistoryService } from './history/commune-history.service';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
@@ -69,6 +70,7 @@ export class CentralModule {
         TemplatesController,
         BellsController,
         CommuneHistoryController,
+        CommuneOverviewController,
       ],
       providers: [
         { provide: CentralConfig, useValue: config },

@@ -1,3 +1,4 @@
+export * from './commune-page';
 export * from './events';
 export * from './planning';
 export * from './routes';

@@ -37,6 +37,7 @@ import {
   scheduleLint,
   schedulePreview,
 } from './planning';
+import { communeOverview } from './commune-page';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -57,6 +58,7 @@ export const API_ROUTES = {
   me: { method: 'get', path: '/api/auth/me', response: account },
   communes: { method: 'get', path: '/api/communes', response: z.array(communeSummary) },
   commune: { method: 'get', path: '/api/communes/{insee}', response: commune },
+  communeOverview: { method: 'get', path: '/api/communes/{insee}/overview', response: communeOverview },
   points: { method: 'get', path: '/api/gateways/{id}/points', response: equipmentPoints },
   equipment: { method: 'get', path: '/api/gateways/{id}/equipment', response: equipmentCatalogue },
   explain: { method: 'get', path: '/api/gateways/{id}/outputs/{key}', response: outputExplanation },

@@ -10,6 +10,7 @@ import {
   type Command,
   type CommandRequest,
   type Commune,
+  type CommuneOverview,
   type CommuneSummary,
   type CommuneSelection,
   type EquipmentPoints,
@@ -100,6 +101,11 @@ export class ApiClient {
 
   commune(insee: string): Promise<Commune> {
     return this.call(API_ROUTES.commune, API_ROUTES.commune.response, { insee });
+  }
+
+  /** "Ma commune" in one answer: the commune, its gateways' catalogues (null before the first) and its alarms. */
+  communeOverview(insee: string): Promise<CommuneOverview> {
+    return this.call(API_ROUTES.communeOverview, API_ROUTES.communeOverview.response, { insee });
   }
 
   points(gatewayId: string): Promise<EquipmentPoints> {
