@@ -21,6 +21,7 @@ import { OutboxMessageEntity } from '../store/outbox-message.entity';
 import { commitOutboxRows, deleteOutboxRows, insertOutboxRows } from '../store/outbox-rows';
 import { alarmMessage } from './report-messages';
 import { SyncStateStore } from './sync-state.store';
+import { TelemetryCheck } from './telemetry-check';
 
 /** Writes that commit together with the messages reporting them (the switching row a `switching` message reports). */
 export type Alongside = (manager: EntityManager) => Promise<unknown>;
@@ -58,6 +59,7 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly listeners = new Set<() => void>();
   /** Classes over their quota for which the alarm is raised. */
   private readonly overQuota = new Set<ReportClass>();
+  private readonly telemetryCheck = new TelemetryCheck();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -231,8 +233,13 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
     return made;
   }
 
-  /** A message central would refuse blocks the whole outbox behind it: it is logged and left out instead. */
+  /**
+   * A message central would refuse blocks the whole outbox behind it: it is logged and left out instead. Telemetry,
+   * the bulk of the messages, goes first through {@link TelemetryCheck}, which passes only what the schema accepts;
+   * what it does not pass is parsed by the schema, which says what is wrong.
+   */
   private acceptable(message: OutboxMessage): boolean {
+    if (message.class === 'telemetry' && this.telemetryCheck.passes(message.payload)) return true;
     const checked = outboxEnvelopeSchema.safeParse({ ...message, gatewayId: this.loaded.config.gateway.id, seq: 1 });
     if (checked.success) return true;
     const problems = problemsFromIssues(checked.error.issues, message);

@@ -31,15 +31,19 @@ const MIN_TICK_BATCH = 500;
  * passes with no message for it, so central knows the value still holds. Over a long outage the outbox downsamples
  * telemetry (never a point's last value). A tick queues at most {@link MIN_TICK_BATCH} messages or 1.5 times its
  * share of the points: thousands of points falling due together (all of them at connection, then all again one
- * interval later) are spread over a few ticks instead of stalling the gateway, and its polls, for one.
+ * interval later) are spread over a few ticks instead of stalling the gateway, and its polls, for one. A tick looks
+ * only at the points due: the points are kept in the order of their last message, so the due ones come first and
+ * the first one not due ends the tick's work, however many points the gateway has.
  */
 @Injectable()
 export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TelemetryReporter.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  /** Per point: the monotonic time of its last message. */
+  /** Per point sent at least once: the monotonic time of its last message, oldest first. */
   private readonly sentAt = new Map<string, number>();
+  /** Points never sent yet (no value so far, or not reached by a tick since the start). */
+  private readonly unsent = new Set<string>();
 
   constructor(
     private readonly field: FieldService,
@@ -57,6 +61,7 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
       MIN_TICK_BATCH,
       Math.ceil(((this.field.points.size * tickMs) / central.telemetryInterval) * 1.5),
     );
+    for (const key of this.field.points.keys()) this.unsent.add(key);
     this.timer = setInterval(() => this.tick(central.telemetryInterval, limit), tickMs);
   }
 
@@ -69,14 +74,27 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
     if (this.running !== undefined) return;
     const now = this.clock.monotonicMs();
     const messages: OutboxMessage[] = [];
-    for (const key of this.field.points.keys()) {
-      if (messages.length >= limit) break;
-      const last = this.sentAt.get(key);
-      if (last !== undefined && now - last < intervalMs) continue;
+    const sent: string[] = [];
+    // Oldest message first: the first point whose interval has not passed ends the due ones.
+    for (const [key, last] of this.sentAt) {
+      if (messages.length >= limit || now - last < intervalMs) break;
       const value = this.store.get(key);
       if (value === undefined) continue;
       // Due: its interval has passed, whether it changed (newest value) or not (the value still holds).
       messages.push(telemetryMessage(key, value));
+      sent.push(key);
+    }
+    for (const key of this.unsent) {
+      if (messages.length >= limit) break;
+      const value = this.store.get(key);
+      if (value === undefined) continue;
+      messages.push(telemetryMessage(key, value));
+      sent.push(key);
+      this.unsent.delete(key);
+    }
+    for (const key of sent) {
+      // Deleted first, so that the key moves to the end: the map stays in the order of the messages.
+      this.sentAt.delete(key);
       this.sentAt.set(key, now);
     }
     if (messages.length === 0) return;

@@ -1,0 +1,95 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SystemClock } from '../../apps/simulator/src/clock';
+import { ControlService } from '../../apps/gateway/src/control/control.service';
+import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { SyncPeer } from '../support/sync-peer';
+
+const GATEWAY = 'gw-test';
+const CREDENTIAL = 'credential-of-gw-test';
+const CMD = 'cabinet:circuit.1.command';
+const FEEDBACK = 'cabinet:circuit.1.feedback';
+
+let sim: SimulatorHarness;
+let peer: SyncPeer;
+let gw: GatewayHarness | undefined;
+
+beforeAll(async () => {
+  sim = await startSimulator(
+    {
+      modbus: [
+        {
+          id: 'street',
+          transport: { type: 'tcp', port: 0 },
+          devices: [{ id: 'cabinet', kind: 'lighting-cabinet', unit: 1, feedbackDelay: '20ms' }],
+        },
+      ],
+    },
+    new SystemClock(),
+  );
+  peer = await SyncPeer.start({ gatewayId: GATEWAY, credential: CREDENTIAL });
+});
+
+afterAll(async () => {
+  await gw?.close();
+  await peer.close();
+  await sim.close();
+});
+
+/** An enrolled gateway reading the cabinet, its telemetry every `telemetryInterval`. */
+function gateway(telemetryInterval: string): Promise<GatewayHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'beffroi-telemetry-'));
+  const credentialFile = join(dir, 'secrets', 'gateway-credential');
+  mkdirSync(join(dir, 'secrets'), { recursive: true });
+  writeFileSync(credentialFile, `${CREDENTIAL}\n`, { mode: 0o600 });
+  const bus = {
+    id: 'street',
+    protocol: 'modbus-tcp',
+    host: '127.0.0.1',
+    port: sim.ports.street,
+    timeout: '300ms',
+    verifyTimeout: '2s',
+    equipment: [{ id: 'cabinet', profile: 'beffroi-sim-cabinet', unit: 1 }],
+  };
+  return startGateway([bus], dir, {
+    config: {
+      control: { minimumOnOff: '0s' },
+      central: { url: peer.url, credentialFile, telemetryInterval, healthInterval: '1h' },
+    },
+  });
+}
+
+function messagesPerPoint(): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { payload } of peer.appliedOf('telemetry')) {
+    counts.set(payload.pointKey, (counts.get(payload.pointKey) ?? 0) + 1);
+  }
+  return counts;
+}
+
+describe('telemetry to central', () => {
+  it('sends every point again each interval while its value holds, and a change with its newest value', async () => {
+    gw = await gateway('200ms');
+    const keys = ((await api(gw.url, 'GET', '/points')).body as { key: string }[]).map((p) => p.key);
+    expect(keys.length).toBeGreaterThan(20);
+
+    // Values that hold are sent again and again: every point, three times at least.
+    const counts = await until(
+      () => messagesPerPoint(),
+      (c) => keys.every((key) => (c.get(key) ?? 0) >= 3),
+      20_000,
+    );
+    expect(keys.filter((key) => (counts.get(key) ?? 0) < 3)).toEqual([]);
+
+    // A change reaches central with its newest value: the feedback follows the command.
+    const last = () => peer.appliedOf('telemetry').findLast((e) => e.payload.pointKey === FEEDBACK);
+    const before = last()?.payload.value;
+    expect(typeof before).toBe('boolean');
+    await api(gw.url, 'PUT', `/outputs/${CMD}/override`, { value: !before, owner: 'test', permanent: true });
+    await gw.app.get(ControlService).idle(CMD);
+    const after = await until(last, (e) => e?.payload.value === !before, 20_000);
+    expect(after?.payload.value).toBe(!before);
+  });
+});
