@@ -73,7 +73,7 @@ export type ScheduleProblem = z.output<typeof scheduleProblem>;
 export const scheduleLint = z.looseObject({ valid: z.boolean(), problems: z.array(scheduleProblem) });
 export type ScheduleLint = z.output<typeof scheduleLint>;
 
-/** `POST /api/schedules/preview` of a lighting or heating document: each change with its cause. */
+/** `POST /api/schedules/preview`: each change (lighting, heating) or ring (bells) with its cause. */
 export const schedulePreview = z.looseObject({
   kind: z.enum(SCHEDULE_KINDS),
   timeZone: z.string(),
@@ -85,12 +85,32 @@ export const schedulePreview = z.looseObject({
         at: instant,
         local: z.string(),
         value: z.union([z.boolean(), z.number(), z.string()]),
+        /** Heating: the temperature the level asks for, °C. */
+        setpoint: z.number().optional(),
         night: z.string(),
         cause: z.looseObject({
           programmeId: z.string(),
           pointIndex: z.number().int(),
           point: z.string().nullable(),
           rule: z.looseObject({ index: z.number().int(), kind: z.string().nullable() }).nullable(),
+        }),
+      }),
+    )
+    .optional(),
+  /** Bells: each ring, by a programme's ring (`programmeId`, `ringIndex`, `rule`) or a one-off `event`. */
+  rings: z
+    .array(
+      z.looseObject({
+        at: instant,
+        local: z.string(),
+        sequence: z.string(),
+        day: z.string(),
+        cause: z.looseObject({
+          programmeId: z.string().optional(),
+          ringIndex: z.number().int().optional(),
+          rule: z.looseObject({ index: z.number().int(), kind: z.string().nullable() }).nullable().optional(),
+          event: z.number().int().optional(),
+          name: z.string().nullable().optional(),
         }),
       }),
     )

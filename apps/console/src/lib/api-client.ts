@@ -241,6 +241,18 @@ export class ApiClient {
     return this.call(API_ROUTES.schedulePreview, API_ROUTES.schedulePreview.response, {}, body);
   }
 
+  /** What a heating or bell document does at a gateway's site in `[from, to)` (days `YYYY-MM-DD`): changes or rings. */
+  previewOfKind(
+    kind: 'heating' | 'bells',
+    schedule: unknown,
+    gatewaySite: GatewaySite,
+    from: string,
+    to: string,
+  ): Promise<SchedulePreview> {
+    const body = { kind, schedule, gatewaySite, from, to };
+    return this.call(API_ROUTES.schedulePreview, API_ROUTES.schedulePreview.response, {}, body);
+  }
+
   nights(request: NightsRequest): Promise<NightsResponse> {
     return this.call(API_ROUTES.scheduleNights, API_ROUTES.scheduleNights.response, {}, request);
   }

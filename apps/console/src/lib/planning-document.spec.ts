@@ -4,8 +4,10 @@ import {
   type LightingDocument,
   withDateException,
   withNightCut,
+  withNewProgramme,
   withoutRule,
   withRuleMoved,
+  withRuleReplaced,
 } from './planning-document';
 
 /** config/schedules/eclairage-saint-quentin.yaml, in a file's form. */
@@ -166,5 +168,30 @@ describe('the order of the rules', () => {
     expect(moved.calendar.rules.map((rule) => rule.kind)).toEqual(['yearlyDate', 'publicHoliday']);
     expect(withRuleMoved(SAINT_QUENTIN, 0, -1)).toBe(SAINT_QUENTIN);
     expect(withRuleMoved(SAINT_QUENTIN, 1, 1)).toBe(SAINT_QUENTIN);
+  });
+});
+
+describe('a rule edited in place', () => {
+  it('replaces the rule at its rank in the precedence, the others untouched', () => {
+    const easter = { kind: 'easterOffset', offsetDays: 1, programmeId: 'toute-la-nuit' } as const;
+    const edited = withRuleReplaced(SAINT_QUENTIN, 0, easter);
+    expect(edited.calendar.rules).toEqual([easter, SAINT_QUENTIN.calendar.rules[1]]);
+    expect(edited.programmes).toBe(SAINT_QUENTIN.programmes);
+    expect(SAINT_QUENTIN.calendar.rules[0]?.kind).toBe('publicHoliday');
+    expect(withRuleReplaced(SAINT_QUENTIN, 2, easter)).toBe(SAINT_QUENTIN);
+  });
+});
+
+describe('a new programme', () => {
+  it('is added under an id the engine takes, and chosen by no rule until one is added', () => {
+    const added = withNewProgramme(SAINT_QUENTIN, 'samedi', { points: [{ sun: 'sunset', value: true }] });
+    expect(added).toEqual({
+      document: {
+        ...SAINT_QUENTIN,
+        programmes: { ...SAINT_QUENTIN.programmes, samedi: { points: [{ sun: 'sunset', value: true }] } },
+      },
+    });
+    expect(withNewProgramme(SAINT_QUENTIN, 'Samedi soir', { points: [] })).toEqual({ problem: 'badProgrammeId' });
+    expect(withNewProgramme(SAINT_QUENTIN, 'nuit', { points: [] })).toEqual({ problem: 'programmeExists' });
   });
 });

@@ -59,19 +59,24 @@ export type CalendarRule =
     }
   | { readonly kind: 'easterOffset'; readonly programmeId: string; readonly offsetDays: number };
 
-export interface LightingDocument {
+/** What every kind of schedule has: a calendar of rules choosing among its programmes. */
+export interface CalendarDocument {
   readonly calendar: { readonly defaultProgrammeId: string; readonly rules: readonly CalendarRule[] };
+  readonly programmes: Readonly<Record<string, unknown>>;
+}
+
+export interface LightingDocument extends CalendarDocument {
   readonly programmes: Readonly<Record<string, Programme>>;
 }
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json =>
+export const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `HH:MM` from a file's text or from a parsed `{hour, minute}` (how a gateway reports the schedules of its config). */
-function timeText(value: unknown): unknown {
+export function timeText(value: unknown): unknown {
   if (isObject(value) && typeof value.hour === 'number' && typeof value.minute === 'number') {
     return `${pad(value.hour)}:${pad(value.minute)}`;
   }
@@ -79,7 +84,7 @@ function timeText(value: unknown): unknown {
 }
 
 /** `YYYY-MM-DD` from a file's text or from a parsed `{year, month, day}`. */
-function dateText(value: unknown): unknown {
+export function dateText(value: unknown): unknown {
   if (isObject(value) && typeof value.year === 'number' && typeof value.month === 'number') {
     return `${value.year}-${pad(value.month)}-${pad(typeof value.day === 'number' ? value.day : 1)}`;
   }
@@ -87,7 +92,7 @@ function dateText(value: unknown): unknown {
 }
 
 /** Without the keys whose value is undefined (a parsed sun point has `notBefore: undefined`). */
-function defined(object: Json): Json {
+export function defined(object: Json): Json {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
 }
 
@@ -115,16 +120,23 @@ export function lightingDocument(document: unknown): LightingDocument | undefine
       }),
     };
   }
-  const rules = calendar.rules.map((rule: unknown) => {
-    const r = isObject(rule) ? rule : {};
-    return defined({
-      ...r,
-      from: dateText(r.from),
-      to: dateText(r.to),
-      dates: Array.isArray(r.dates) ? r.dates.map(dateText) : undefined,
-    }) as unknown as CalendarRule;
-  });
-  return { calendar: { defaultProgrammeId: calendar.defaultProgrammeId, rules }, programmes };
+  return { calendar: calendarOf(calendar.defaultProgrammeId, calendar.rules), programmes };
+}
+
+/** A calendar in a file's form, its dates as `YYYY-MM-DD` whichever form they came in. */
+export function calendarOf(defaultProgrammeId: string, rules: readonly unknown[]): LightingDocument['calendar'] {
+  return {
+    defaultProgrammeId,
+    rules: rules.map((rule: unknown) => {
+      const r = isObject(rule) ? rule : {};
+      return defined({
+        ...r,
+        from: dateText(r.from),
+        to: dateText(r.to),
+        dates: Array.isArray(r.dates) ? r.dates.map(dateText) : undefined,
+      }) as unknown as CalendarRule;
+    }),
+  };
 }
 
 /** Minutes from 12:00 (the start of a night) to `HH:MM`: 23:00 is 660, 05:00 is 1020. */
@@ -210,7 +222,7 @@ export function withDateException(
 }
 
 /** The document with rule `index` moved one place up (-1, it wins over one more rule) or down (+1). */
-export function withRuleMoved(document: LightingDocument, index: number, by: -1 | 1): LightingDocument {
+export function withRuleMoved<D extends CalendarDocument>(document: D, index: number, by: -1 | 1): D {
   const rules = [...document.calendar.rules];
   const [rule] = rules.splice(index, 1);
   if (rule === undefined || index + by < 0 || index + by > rules.length) return document;
@@ -219,7 +231,7 @@ export function withRuleMoved(document: LightingDocument, index: number, by: -1 
 }
 
 /** The document with rule `index` removed; a programme only that rule used (an exception's) goes with it. */
-export function withoutRule(document: LightingDocument, index: number): LightingDocument {
+export function withoutRule<D extends CalendarDocument>(document: D, index: number): D {
   const removed = document.calendar.rules[index];
   if (removed === undefined) return document;
   const rules = document.calendar.rules.filter((_, i) => i !== index);
@@ -228,12 +240,19 @@ export function withoutRule(document: LightingDocument, index: number): Lighting
     removed.programmeId.startsWith('exception-') && !used.has(removed.programmeId)
       ? Object.fromEntries(Object.entries(document.programmes).filter(([id]) => id !== removed.programmeId))
       : document.programmes;
-  return { calendar: { ...document.calendar, rules }, programmes };
+  return { ...document, calendar: { ...document.calendar, rules }, programmes };
 }
 
 /** The document with `rule` added last (the rules before it keep winning over it). */
-export function withRule(document: LightingDocument, rule: CalendarRule): LightingDocument {
+export function withRule<D extends CalendarDocument>(document: D, rule: CalendarRule): D {
   return { ...document, calendar: { ...document.calendar, rules: [...document.calendar.rules, rule] } };
+}
+
+/** The document with rule `index` replaced by `rule`, in the same place of the precedence. */
+export function withRuleReplaced<D extends CalendarDocument>(document: D, index: number, rule: CalendarRule): D {
+  if (index < 0 || index >= document.calendar.rules.length) return document;
+  const rules = document.calendar.rules.map((current, i) => (i === index ? rule : current));
+  return { ...document, calendar: { ...document.calendar, rules } };
 }
 
 /** The document with programme `programmeId`'s points replaced. */
@@ -243,4 +262,23 @@ export function withPoints(
   points: readonly LightingPoint[],
 ): LightingDocument {
   return withProgramme(document, programmeId, { points });
+}
+
+const IDENTIFIER = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+
+/** Why a programme cannot be added: an id the engine refuses (a-z, 0-9, "-", "_", ".") or one already there. */
+export type ProgrammeProblem = 'badProgrammeId' | 'programmeExists';
+
+/**
+ * The document with a new programme `id` (a weekday's, say), chosen by no rule yet: a calendar rule then picks the
+ * days it runs.
+ */
+export function withNewProgramme<D extends CalendarDocument>(
+  document: D,
+  id: string,
+  programme: D['programmes'][string],
+): { readonly document: D } | { readonly problem: ProgrammeProblem } {
+  if (!IDENTIFIER.test(id)) return { problem: 'badProgrammeId' };
+  if (Object.hasOwn(document.programmes, id)) return { problem: 'programmeExists' };
+  return { document: { ...document, programmes: { ...document.programmes, [id]: programme } } };
 }

@@ -24,3 +24,8 @@ export function problemsAt(problems: readonly ScheduleProblem[], path: string): 
 export function problemWords(problem: ScheduleProblem): string {
   return fr.planning.codes[problem.code] ?? problem.message;
 }
+
+/** The path of ring `index` of bell programme `programmeId` (`schedule.programmes.ordinaire.rings[1]`). */
+export function ringPath(programmeId: string, index: number): string {
+  return `schedule.programmes.${programmeId}.rings[${index}]`;
+}

@@ -66,6 +66,19 @@ describe('the Planning screen in words', () => {
     );
   });
 
+  it('says every kind of calendar rule, the nth weekday and Easter included', () => {
+    expect(ruleWords({ kind: 'nthWeekday', programmeId: 'x', weekday: 2, nth: 2 })).toBe('le 2e mardi du mois');
+    expect(ruleWords({ kind: 'nthWeekday', programmeId: 'x', weekday: 'sunday', nth: 'last', months: [3, 10] })).toBe(
+      'le dernier dimanche du mois (en mars, octobre)',
+    );
+    expect(ruleWords({ kind: 'nthWeekday', programmeId: 'x', weekday: 1, nth: 1, months: [1] })).toBe(
+      'le 1er lundi du mois (en janvier)',
+    );
+    expect(ruleWords({ kind: 'easterOffset', programmeId: 'x', offsetDays: 0 })).toBe('le dimanche de Pâques');
+    expect(ruleWords({ kind: 'easterOffset', programmeId: 'x', offsetDays: -2 })).toBe('Pâques − 2 j');
+    expect(ruleWords({ kind: 'easterOffset', programmeId: 'x', offsetDays: 39 })).toBe('Pâques + 39 j');
+  });
+
   it('says why a switching happens: programme, point and the rule that chose it', () => {
     expect(causeWords({ programmeId: 'fete', pointIndex: 1, rule: { index: 0, kind: 'dates' } }, DOCUMENT)).toBe(
       'programme « fete », à 01:00, règle 1 (le 14 juillet 2027)',

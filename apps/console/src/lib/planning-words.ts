@@ -1,5 +1,6 @@
 import { fr } from '../i18n/fr';
-import type { CalendarRule, LightingDocument, LightingPoint, LightingValue } from './planning-document';
+import type { CalendarDocument, CalendarRule, LightingValue, SunPoint } from './planning-document';
+import { weekdayNumber } from './planning-rules';
 
 const t = fr.planning;
 const dateFormat = new Intl.DateTimeFormat('fr-FR', {
@@ -10,7 +11,6 @@ const dateFormat = new Intl.DateTimeFormat('fr-FR', {
 });
 const dayMonthFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', timeZone: 'UTC' });
 const WEEKDAYS = ['lundis', 'mardis', 'mercredis', 'jeudis', 'vendredis', 'samedis', 'dimanches'];
-const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 /** `14 juillet 2027` for a local date `2027-07-14` (a date, not an instant: no time zone moves it). */
 export function formatLocalDate(date: string): string {
@@ -25,8 +25,15 @@ export function valueWords(value: LightingValue | string): string {
   return value;
 }
 
+/** A switch point of any kind of schedule: what it sets does not change when it happens. */
+type PointLike = ({ readonly at: string } | Omit<SunPoint, 'value'>) & { readonly value?: unknown };
+/** A document whose programmes are switch points: lighting and heating. */
+export interface PointsDocument extends CalendarDocument {
+  readonly programmes: Readonly<Record<string, { readonly points: readonly PointLike[] }>>;
+}
+
 /** A switch point in words: `à 23:00`, `au coucher du soleil + 15 min, pas avant 17:00`. */
-export function pointWords(point: LightingPoint): string {
+export function pointWords(point: PointLike): string {
   if ('at' in point) return t.pointWords.fixed(point.at);
   const event = t.events[point.sun] ?? point.sun;
   const clamps = [
@@ -50,13 +57,13 @@ export function ruleWords(rule: CalendarRule): string {
     case 'yearlyDate':
       return t.rules.yearlyDate(dayMonthFormat.format(new Date(Date.UTC(2028, rule.month - 1, rule.day))));
     case 'weekdays':
-      return t.rules.weekdays(
-        rule.weekdays
-          .map((day) => WEEKDAYS[typeof day === 'number' ? day - 1 : WEEKDAY_NAMES.indexOf(day)] ?? String(day))
-          .join(', '),
-      );
+      return t.rules.weekdays(rule.weekdays.map((day) => WEEKDAYS[weekdayNumber(day) - 1] ?? String(day)).join(', '));
     case 'nthWeekday':
-      return t.rules.nthWeekday;
+      return t.rules.nthWeekday(
+        t.nthNames[String(rule.nth)] ?? String(rule.nth),
+        t.weekdayNames[weekdayNumber(rule.weekday) - 1] ?? String(rule.weekday),
+        (rule.months ?? []).map((month) => t.monthNames[month - 1] ?? String(month)).join(', '),
+      );
     case 'easterOffset':
       return t.rules.easterOffset(rule.offsetDays);
   }
@@ -74,7 +81,7 @@ export interface PrecedenceLine {
  * The calendar's rules in the order they are tried, said explicitly: rule 1 wins over every other, and so on; then
  * the default programme.
  */
-export function precedence(document: LightingDocument): { rules: PrecedenceLine[]; otherwise: string } {
+export function precedence(document: CalendarDocument): { rules: PrecedenceLine[]; otherwise: string } {
   return {
     rules: document.calendar.rules.map((rule, index) => ({
       index,
@@ -89,7 +96,7 @@ export function precedence(document: LightingDocument): { rules: PrecedenceLine[
 /** Why a switching happens: the programme, its point, and the rule that chose the programme (or the default). */
 export function causeWords(
   cause: { programmeId: string; pointIndex: number; rule: { index: number; kind: string | null } | null },
-  document: LightingDocument | undefined,
+  document: PointsDocument | undefined,
 ): string {
   const point = document?.programmes[cause.programmeId]?.points[cause.pointIndex];
   const pointText = point === undefined ? t.pointAt(cause.pointIndex + 1) : pointWords(point);
