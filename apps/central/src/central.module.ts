@@ -32,6 +32,7 @@ import { GatewaysController } from './gateways/gateways.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { CommuneHistoryController } from './history/commune-history.controller';
+import { HistoryStore } from './history/history-store.service';
 import { CommuneHistoryService } from './history/commune-history.service';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
@@ -104,6 +105,7 @@ export class CentralModule {
         FleetService,
         BellsService,
         CommuneHistoryService,
+        HistoryStore,
       ],
     };
   }
