@@ -1,6 +1,7 @@
 import { duration, host, identifier, inseeCode, nonEmptyText, tcpPort } from '@beffroi/domain';
 import { loadYamlFile, readCertificatesFile, readPrivateKeyFile } from '@beffroi/runtime';
 import { z } from 'zod';
+import { historyConfigSchema } from './history/history.config';
 
 export const ROLES = ['syndicate-admin', 'commune-staff', 'field-engineer', 'read-only'] as const;
 export type Role = (typeof ROLES)[number];
@@ -163,6 +164,8 @@ export const centralConfigSchema = z
         maxUntil: duration(60_000, 366 * 86_400_000).default(31 * 86_400_000),
       })
       .prefault({}),
+    /** Reported measures and counters kept, their rollups, and how energy is priced (docs/energy.md). */
+    history: historyConfigSchema,
     /** Tenants and accounts to create at start if missing. */
     seed: z
       .strictObject({
@@ -198,6 +201,7 @@ export abstract class CentralConfig {
   abstract readonly commands: CentralConfigShape['commands'];
   abstract readonly fieldTokens: CentralConfigShape['fieldTokens'];
   abstract readonly seed: CentralConfigShape['seed'];
+  abstract readonly history: CentralConfigShape['history'];
 }
 
 export function loadCentralConfig(path: string): CentralConfig {

@@ -33,6 +33,7 @@ import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { CommuneHistoryController } from './history/commune-history.controller';
 import { CommuneOverviewController } from './tenants/commune-overview.controller';
+import { HistoryStore } from './history/history-store.service';
 import { CommuneHistoryService } from './history/commune-history.service';
 import { HistoryService } from './reports/history.service';
 import { openCentralDatabase } from './store/central-data-source';
@@ -106,6 +107,7 @@ export class CentralModule {
         FleetService,
         BellsService,
         CommuneHistoryService,
+        HistoryStore,
       ],
     };
   }

@@ -53,3 +53,5 @@ export * from './bells/bell-document';
 export * from './programme/night-summary';
 export * from './preview/schedule-preview';
 export * from './until/until';
+export * from './energy/rollup';
+export * from './energy/energy-report';

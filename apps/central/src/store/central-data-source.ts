@@ -13,6 +13,8 @@ import { Templates1796120000000 } from './migrations/1796120000000-templates';
 import { GatewaySoftware1796130000000 } from './migrations/1796130000000-gateway-software';
 import { TEMPLATE_ENTITIES } from './template.entities';
 import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
+import { History1796330000000 } from './migrations/1796330000000-history';
+import { HISTORY_ENTITIES } from '../history/history.entities';
 
 interface Pragmas {
   pragma(source: string): unknown;
@@ -27,7 +29,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
-    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES, ...TEMPLATE_ENTITIES],
+    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES, ...TEMPLATE_ENTITIES, ...HISTORY_ENTITIES],
     migrations: [
       InitialCentralSchema1795600000000,
       GatewayCatalogues1795700000000,
@@ -37,6 +39,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       Templates1796120000000,
       GatewaySoftware1796130000000,
       CommandEndsAt1796200000000,
+      History1796330000000,
     ],
     migrationsRun: true,
     synchronize: false,

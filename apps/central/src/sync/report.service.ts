@@ -15,6 +15,7 @@ import {
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type CentralEvent, EventBus } from '../events.service';
+import { recordHistorySamples } from '../history/history-samples';
 import {
   AlarmEntity,
   CommandEntity,
@@ -120,6 +121,11 @@ export class ReportService {
           receivedAt,
           seq: envelope.seq,
         });
+        if (typeof value === 'number' && quality.status === 'good') {
+          await recordHistorySamples(manager, gatewayId, [
+            { pointKey, at: Date.parse(observedAt ?? receivedAt), value },
+          ]);
+        }
         return { type: 'point', data: envelope.payload };
       }
       case 'switching': {

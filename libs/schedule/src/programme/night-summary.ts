@@ -104,7 +104,7 @@ export function summarizeNights(
  * the first of them, the Sun is down if the last event before `start` is a set, or if day D has no rise nor set and
  * the Sun stays down that day.
  */
-function darkness(sun: SunLookup, night: LocalDate, start: number, end: number) {
+export function darkness(sun: SunLookup, night: LocalDate, start: number, end: number) {
   const evening = sun(night);
   const morning = sun(addDays(night, 1));
   const events = [evening, morning]

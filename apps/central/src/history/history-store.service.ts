@@ -1,0 +1,246 @@
+import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  addDays,
+  localDateOf,
+  mergeRollups,
+  periodSpan,
+  quarterRollups,
+  type Rollup,
+  type Sample,
+  type SeriesKind,
+} from '@beffroi/schedule';
+import { healthPayloadSchema } from '@beffroi/sync';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CentralConfig } from '../central.config';
+import { Clock } from '../clock';
+import { CatalogueService } from '../gateways/catalogue.service';
+import { GatewayEntity } from '../store/entities';
+import { ROWS_PER_INSERT } from './history-samples';
+import { HistoryPendingEntity, HistoryRollupEntity } from './history.entities';
+
+const MS_PER_DAY = 86_400_000;
+/** Units of cumulative energy counters: their energy is the increase of the readings. */
+const COUNTER_UNITS = new Set(['Wh', 'kWh', 'MWh']);
+
+/**
+ * Central's history store (docs/energy.md): the numeric values gateways report are kept as raw samples for
+ * `history.rawRetentionDays`, and rolled up into quarters, local days and local months that are kept for years.
+ * Writing a sample twice changes nothing; a rollup run redoes, for each point with new samples, every quarter, day
+ * and month from the local day of the earliest new sample on, from the samples kept, so re-running it changes
+ * nothing either. Quarters older than the raw retention are never redone (their samples are gone).
+ */
+@Injectable()
+export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(HistoryStore.name);
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: CentralConfig,
+    private readonly clock: Clock,
+    private readonly catalogues: CatalogueService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      this.running = this.running
+        .then(() => this.maintain())
+        .catch((error: unknown) => {
+          this.logger.error(`history rollup failed: ${error instanceof Error ? error.message : String(error)}`);
+        });
+    }, this.config.history.rollupEvery);
+    this.timer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Rolls up what is pending, then deletes samples past their retention: what the periodic job does. */
+  async maintain(): Promise<void> {
+    await this.rollUp();
+    await this.prune();
+  }
+
+  /** Redoes the rollups of every point with new samples; returns how many points it rolled up. */
+  async rollUp(): Promise<number> {
+    const pending = await this.dataSource.getRepository(HistoryPendingEntity).find();
+    const units = new Map<string, (key: string) => { unit: string | null }>();
+    for (const point of pending) {
+      let labels = units.get(point.gatewayId);
+      if (labels === undefined) {
+        labels = await this.catalogues.labels(point.gatewayId);
+        units.set(point.gatewayId, labels);
+      }
+      const unit = labels(point.pointKey).unit;
+      const kind: SeriesKind = unit !== null && COUNTER_UNITS.has(unit) ? 'counter' : 'measure';
+      const timeZone = await this.timeZoneOf(point.gatewayId);
+      await this.dataSource.transaction((manager) => this.rollUpPoint(manager, point, kind, timeZone));
+    }
+    return pending.length;
+  }
+
+  /** Deletes the samples taken more than `history.rawRetentionDays` ago; returns how many. */
+  async prune(): Promise<number> {
+    const horizon = this.horizon();
+    const [{ count }] = await this.dataSource.query<[{ count: number }]>(
+      `SELECT count(*) AS "count" FROM "history_samples" WHERE "at" < ?`,
+      [horizon],
+    );
+    await this.dataSource.query(`DELETE FROM "history_samples" WHERE "at" < ?`, [horizon]);
+    return count;
+  }
+
+  /** A point's rollups of one period from `from` (epoch ms, included) to `to` (excluded), in time order. */
+  async rollups(
+    gatewayId: string,
+    pointKey: string,
+    period: Rollup['period'],
+    from: number,
+    to: number,
+  ): Promise<HistoryRollupEntity[]> {
+    const rows = await this.dataSource.query<RollupRow[]>(
+      `SELECT * FROM "history_rollups" WHERE "gateway_id" = ? AND "point_key" = ? AND "period" = ?
+         AND "start" >= ? AND "start" < ? ORDER BY "start"`,
+      [gatewayId, pointKey, period, from, to],
+    );
+    return rows.map(entityOf);
+  }
+
+  private async rollUpPoint(
+    manager: EntityManager,
+    point: HistoryPendingEntity,
+    kind: SeriesKind,
+    timeZone: string,
+  ): Promise<void> {
+    const { gatewayId, pointKey } = point;
+    const horizon = this.horizon();
+    // The first local day to redo: the earliest new sample's, or the first whose samples are all still kept.
+    let firstDay = localDateOf(new Date(Math.max(point.from, horizon)), timeZone);
+    if (periodSpan(firstDay, 'day', timeZone).start < horizon) firstDay = addDays(firstDay, 1);
+    const start = periodSpan(firstDay, 'day', timeZone).start;
+    const monthStart = periodSpan(firstDay, 'month', timeZone).start;
+    const samples = await manager.query<Sample[]>(
+      `SELECT "at", "value" FROM "history_samples" WHERE "gateway_id" = ? AND "point_key" = ? AND "at" >= ?
+       ORDER BY "at"`,
+      [gatewayId, pointKey, start],
+    );
+    const [previous] = await manager.query<Sample[]>(
+      `SELECT "at", "value" FROM "history_samples" WHERE "gateway_id" = ? AND "point_key" = ? AND "at" < ?
+       ORDER BY "at" DESC LIMIT 1`,
+      [gatewayId, pointKey, start],
+    );
+    const quarters = quarterRollups(kind, samples, previous);
+    const days = mergeRollups(quarters, 'day', timeZone);
+    const earlierDays = (
+      await manager.query<RollupRow[]>(
+        `SELECT * FROM "history_rollups" WHERE "gateway_id" = ? AND "point_key" = ? AND "period" = 'day'
+           AND "start" >= ? AND "start" < ? ORDER BY "start"`,
+        [gatewayId, pointKey, monthStart, start],
+      )
+    ).map(rollupOf);
+    const months = mergeRollups([...earlierDays, ...days], 'month', timeZone);
+    await manager.query(
+      `DELETE FROM "history_rollups" WHERE "gateway_id" = ? AND "point_key" = ?
+         AND (("period" IN ('quarter', 'day') AND "start" >= ?) OR ("period" = 'month' AND "start" >= ?))`,
+      [gatewayId, pointKey, start, monthStart],
+    );
+    const rows = [...quarters, ...days, ...months];
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      const chunk = rows.slice(i, i + ROWS_PER_INSERT);
+      await manager.query(
+        `INSERT INTO "history_rollups" ("gateway_id", "point_key", "period", "start", "end", "kind", "count", "min",
+           "max", "sum", "mean", "last", "last_at", "increase", "resets", "quarters", "expected_quarters")
+         VALUES ${chunk.map(() => `(${new Array(17).fill('?').join(', ')})`).join(', ')}`,
+        chunk.flatMap((r) => [
+          gatewayId,
+          pointKey,
+          r.period,
+          r.start,
+          r.end,
+          kind,
+          r.count,
+          r.min,
+          r.max,
+          r.sum,
+          r.mean,
+          r.last,
+          r.lastAt,
+          r.increase,
+          r.resets,
+          r.quarters,
+          r.expectedQuarters,
+        ]),
+      );
+    }
+    // New samples that came in meanwhile lowered nothing: this run read every sample from `start` on.
+    await manager.query(`DELETE FROM "history_pending" WHERE "gateway_id" = ? AND "point_key" = ? AND "from" >= ?`, [
+      gatewayId,
+      pointKey,
+      point.from,
+    ]);
+  }
+
+  /** Samples taken before this instant are past their retention. */
+  private horizon(): number {
+    return this.clock.now().getTime() - this.config.history.rawRetentionDays * MS_PER_DAY;
+  }
+
+  /** The time zone of the gateway's first reported site, or `history.timeZone`. */
+  private async timeZoneOf(gatewayId: string): Promise<string> {
+    const gateway = await this.dataSource.getRepository(GatewayEntity).findOneBy({ id: gatewayId });
+    const healthJson = gateway?.healthJson ?? null;
+    const health = healthPayloadSchema.safeParse(healthJson === null ? null : JSON.parse(healthJson));
+    return (health.success ? health.data.sites?.[0]?.timeZone : undefined) ?? this.config.history.timeZone;
+  }
+}
+
+interface RollupRow {
+  gateway_id: string;
+  point_key: string;
+  period: Rollup['period'];
+  start: number;
+  end: number;
+  kind: SeriesKind;
+  count: number;
+  min: number;
+  max: number;
+  sum: number;
+  mean: number;
+  last: number;
+  last_at: number;
+  increase: number;
+  resets: number;
+  quarters: number;
+  expected_quarters: number;
+}
+
+function rollupOf(row: RollupRow): Rollup {
+  return {
+    period: row.period,
+    start: row.start,
+    end: row.end,
+    count: row.count,
+    min: row.min,
+    max: row.max,
+    sum: row.sum,
+    mean: row.mean,
+    last: row.last,
+    lastAt: row.last_at,
+    increase: row.increase,
+    resets: row.resets,
+    quarters: row.quarters,
+    expectedQuarters: row.expected_quarters,
+  };
+}
+
+function entityOf(row: RollupRow): HistoryRollupEntity {
+  return Object.assign(new HistoryRollupEntity(), {
+    ...rollupOf(row),
+    gatewayId: row.gateway_id,
+    pointKey: row.point_key,
+    kind: row.kind,
+  });
+}
