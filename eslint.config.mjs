@@ -13,7 +13,7 @@ const pureLibs = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'coverage/**', 'node_modules/**'] },
+  { ignores: ['dist/**', 'dist.*/**', 'coverage/**', 'node_modules/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   ...tseslint.configs.stylisticTypeChecked,
@@ -21,7 +21,7 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         projectService: {
-          allowDefaultProject: ['eslint.config.mjs', 'jest.config.js', 'test/support/*.js', 'bin/*.js'],
+          allowDefaultProject: ['eslint.config.mjs', 'jest.config.js', 'test/support/*.js', 'bin/*.js', 'tools/*.js'],
         },
         tsconfigRootDir: import.meta.dirname,
       },
@@ -58,7 +58,7 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    files: ['jest.config.js', 'test/support/*.js', 'bin/*.js'],
+    files: ['jest.config.js', 'test/support/*.js', 'bin/*.js', 'tools/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { __dirname: 'readonly', module: 'writable', require: 'readonly', process: 'readonly' },

@@ -20,6 +20,8 @@ const common = {
     '^@beffroi/(api|domain|fieldbus|runtime|schedule|sync)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
   rootDir: __dirname,
+  /** The builds next to `dist` (tools/build.js) hold compiled copies of the sources. */
+  modulePathIgnorePatterns: ['<rootDir>/dist\\.'],
   setupFiles: ['<rootDir>/test/support/jest-setup.ts'],
 };
 

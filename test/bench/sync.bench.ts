@@ -60,7 +60,9 @@ async function main(): Promise<void> {
         }),
       ),
     );
-    await Promise.all(gateways.map((g) => g.until(() => g.received.some((m) => m.type === 'command'), 60_000)));
+    await Promise.all(
+      gateways.map((g) => g.waitFor('a command', () => g.received.some((m) => m.type === 'command'), 60_000)),
+    );
     await Promise.all(gateways.map((g) => g.drained(60_000)));
     const commandSeconds = (performance.now() - started) / 1000;
     console.log(`(${commands.length} commands answered)`);

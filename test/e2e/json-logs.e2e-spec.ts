@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import type { ReadyMessage } from '@beffroi/runtime';
-import { waitFor } from '../support/process-harness';
+import { waitFor } from '../support/wait-for';
 
 const ROOT = resolve(__dirname, '..', '..');
 

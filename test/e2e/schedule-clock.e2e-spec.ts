@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { loadYamlFile } from '@beffroi/runtime';
 import { localDate, planTransitions, resolveLocalTime, scheduleSchema } from '@beffroi/schedule';
 import { localAuthorization } from '../support/local-credential';
+import { waitFor } from '../support/wait-for';
 
 const ROOT = join(__dirname, '..', '..');
 const LAUNCHER = join(ROOT, 'dist', 'tools', 'start-all.js');
@@ -33,15 +34,6 @@ async function json(url: string, init?: RequestInit): Promise<any> {
     ...init,
   });
   return response.json();
-}
-
-async function until<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('the demo gateway, on a fake clock, switches the simulated cabinet at the computed instants', () => {
@@ -92,7 +84,11 @@ describe('the demo gateway, on a fake clock, switches the simulated cabinet at t
     // Whatever the real time of day, the test starts from the afternoon, lights off: a boot at night switches them on
     // with the real clock, and those switchings must not be mistaken for the ones at the computed instants.
     await setClock(from.getTime() + 3_600_000);
-    expect(await until(circuits, (state) => state.every((c) => !c), 10_000)).toEqual([false, false]);
+    expect(
+      await waitFor('circuits: state.every((c) => !c)', circuits, (state) => state.every((c) => !c), {
+        timeoutMs: 10_000,
+      }),
+    ).toEqual([false, false]);
 
     for (const [transition, expected] of [
       [on, [true, true]],
@@ -100,10 +96,18 @@ describe('the demo gateway, on a fake clock, switches the simulated cabinet at t
     ] as const) {
       const at = transition?.at.getTime() ?? 0;
       await setClock(at - 3000);
-      expect(await until(circuits, (state) => state.every((c, i) => c === expected[i]), 10_000)).toEqual(expected);
+      expect(
+        await waitFor(
+          'circuits: state.every((c, i) => c === expected[i])',
+          circuits,
+          (state) => state.every((c, i) => c === expected[i]),
+          { timeoutMs: 10_000 },
+        ),
+      ).toEqual(expected);
       const sinceJump = (list: Switching[]) => list.filter((s) => Date.parse(s.at) >= at - 3000);
       const switchings = sinceJump(
-        await until(
+        await waitFor(
+          'sinceJump(list).length === 2',
           () => json(`${ready.urls.gateway}/switchings?limit=10`) as Promise<Switching[]>,
           (list) => sinceJump(list).length === 2,
         ),

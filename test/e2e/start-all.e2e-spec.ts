@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localAuthorization } from '../support/local-credential';
+import { waitFor } from '../support/wait-for';
 
 /** What `npm start` runs once built (the test line builds first). */
 const LAUNCHER = join(__dirname, '..', '..', 'dist', 'tools', 'start-all.js');
@@ -96,14 +97,17 @@ describe('npm start: simulator + central + gateway on one machine', () => {
       'bells-basilique:bell.1.running',
       'heating-salle-des-fetes:zone.1.temperature',
     ];
-    const deadline = Date.now() + 30_000;
-    let points: { key: string; quality: { status: string } }[] = [];
-    while (Date.now() < deadline) {
-      const answer = await fetch(`${ready.urls.gateway}/points`, { headers: { authorization: localAuthorization() } });
-      points = (await answer.json()) as typeof points;
-      if (wanted.every((key) => points.find((p) => p.key === key)?.quality.status === 'good')) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const points = await waitFor(
+      `${wanted.join(', ')} read good`,
+      async () => {
+        const answer = await fetch(`${ready.urls.gateway}/points`, {
+          headers: { authorization: localAuthorization() },
+        });
+        return (await answer.json()) as { key: string; quality: { status: string } }[];
+      },
+      (list) => wanted.every((key) => list.find((p) => p.key === key)?.quality.status === 'good'),
+      { timeoutMs: 30_000 },
+    );
     for (const key of wanted) expect(points.find((p) => p.key === key)).toMatchObject({ quality: { status: 'good' } });
   });
 
@@ -132,33 +136,28 @@ describe('npm start: simulator + central + gateway on one machine', () => {
       });
       return (await response.json()) as any;
     };
-    const eventually = async <T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> => {
-      const deadline = Date.now() + 30_000;
-      let value = await probe();
-      while (!accept(value) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-        value = await probe();
-      }
-      return value;
-    };
     const { token } = await central('/api/auth/login', {
       method: 'POST',
       body: { login: 'agent@02691', password: 'demo-agent-02691' },
     });
     const gateway = 'gw-saint-quentin-centre';
     expect(
-      await eventually(
+      await waitFor(
+        `${gateway} online at central`,
         () => central(`/api/gateways/${gateway}`, { token }),
         (g) => g.online === true,
+        { timeoutMs: 30_000 },
       ),
     ).toMatchObject({
       online: true,
       communeInsee: '02691',
     });
     // Central checks commands against the gateway's catalogue, reported just after the connection.
-    await eventually(
+    await waitFor(
+      `the catalogue of ${gateway} at central`,
       () => central(`/api/gateways/${gateway}/equipment`, { token }),
       (answer) => Array.isArray(answer.equipment),
+      { timeoutMs: 30_000 },
     );
     const command = await central(`/api/gateways/${gateway}/commands`, {
       method: 'POST',
@@ -167,9 +166,11 @@ describe('npm start: simulator + central + gateway on one machine', () => {
     });
     expect(command).toMatchObject({ status: expect.stringMatching(/^(queued|sent)$/), until: '02:00' });
     expect(
-      await eventually(
+      await waitFor(
+        `command ${command.id} applied`,
         () => central(`/api/commands/${command.id}`, { token }),
         (c) => c.status === 'applied',
+        { timeoutMs: 30_000 },
       ),
     ).toMatchObject({ status: 'applied' });
     const feedback = (points: any) =>
@@ -178,16 +179,20 @@ describe('npm start: simulator + central + gateway on one machine', () => {
         ?.points.find((p: { key: string }) => p.key === 'cabinet-hotel-de-ville:circuit.4.feedback');
     expect(
       feedback(
-        await eventually(
+        await waitFor(
+          'the feedback of circuit 4 at central',
           () => central(`/api/gateways/${gateway}/points`, { token }),
           (p) => feedback(p)?.value === true,
+          { timeoutMs: 30_000 },
         ),
       ),
     ).toMatchObject({ value: true, quality: { status: 'good' } });
     expect(
-      await eventually(
+      await waitFor(
+        'the command to win circuit 4 in slot 10',
         () => central(`/api/gateways/${gateway}/outputs/cabinet-hotel-de-ville:circuit.4.command`, { token }),
         (e) => e.winner?.slot === 10,
+        { timeoutMs: 30_000 },
       ),
     ).toMatchObject({ value: true, winner: { slot: 10, owner: `command:${command.id}` } });
   });

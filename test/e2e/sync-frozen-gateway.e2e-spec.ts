@@ -1,4 +1,5 @@
-import { ProcessHarness, request, waitFor } from '../support/process-harness';
+import { ProcessHarness, request } from '../support/process-harness';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-saint-quentin-centre';
 

@@ -1,5 +1,6 @@
 import ModbusRTU from 'modbus-serial';
-import { ProcessHarness, request, waitFor } from '../support/process-harness';
+import { ProcessHarness, request } from '../support/process-harness';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-saint-quentin-centre';
 const CABINET = 'cabinet-hotel-de-ville';

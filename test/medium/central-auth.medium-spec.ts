@@ -105,7 +105,7 @@ describe('gateway credentials on the sync socket', () => {
     await laon.connect();
     const revoked = await central.api(tokens.get('tech@useda'), 'POST', '/api/gateways/gw-laon/revoke');
     expect(revoked).toMatchObject({ status: 200, body: { online: false } });
-    await laon.until(() => laon.closeCode !== undefined);
+    await laon.waitFor('the connection closed by central', () => laon.closeCode !== undefined);
     expect(laon.closeCode).toBe(4401);
     await expect(laon.connect()).rejects.toThrow(/4401/);
     expect(laon.received.at(-1)).toMatchObject({ type: 'welcome', result: 'refused', reason: 'revoked' });
@@ -172,7 +172,7 @@ describe('gateway credentials on the sync socket', () => {
     saintQuentin.flush();
     await saintQuentin.drained();
     saintQuentin.send('x'.repeat(5 * 1024 * 1024));
-    await saintQuentin.until(() => saintQuentin.closeCode !== undefined);
+    await saintQuentin.waitFor('the connection closed by central', () => saintQuentin.closeCode !== undefined);
     expect(saintQuentin.closeCode).toBe(1009);
     expect((await central.api(undefined, 'GET', '/health')).status).toBe(200);
     await saintQuentin.connect();

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Central knows what each gateway has and what became of what it pushed (issue 10, items 12 and 13), through a real
@@ -75,7 +76,7 @@ const equipment = () => central.api(agent, 'GET', `/api/gateways/${GATEWAY}/equi
 
 describe("the gateway's catalogue on central", () => {
   it('is stored when the gateway connects and served with names, units, feedback keys and live values', async () => {
-    const answer = await until(equipment, (a) => a.status === 200);
+    const answer = await waitFor('equipment: a.status === 200', equipment, (a) => a.status === 200);
     expect(answer.status).toBe(200);
     const [cabinet] = answer.body.equipment;
     expect(cabinet).toMatchObject({
@@ -97,10 +98,13 @@ describe("the gateway's catalogue on central", () => {
     expect(point('circuit.1.feedback')).toMatchObject({ kind: 'feedback', writable: false });
     expect(point('circuit.1.level')).toMatchObject({ unit: '%', type: 'uint16', range: { min: 0, max: 65535 } });
     // The breaker input, not a circuit: the lighting programme switches the circuits at dusk, whatever the test.
-    const live = await until(equipment, (a) =>
-      a.body.equipment[0].points.some(
-        (p: { id: string; value: unknown }) => p.id === 'breaker.tripped' && p.value !== null,
-      ),
+    const live = await waitFor(
+      'equipment: a.body.equipment[0].points.some( (p: { id: string; value: unknown }) => p.id === "breaker.tripped"…',
+      equipment,
+      (a) =>
+        a.body.equipment[0].points.some(
+          (p: { id: string; value: unknown }) => p.id === 'breaker.tripped' && p.value !== null,
+        ),
     );
     const breaker = live.body.equipment[0].points.find((p: { id: string }) => p.id === 'breaker.tripped');
     expect(breaker).toMatchObject({ value: false, quality: { status: 'good' } });
@@ -115,7 +119,7 @@ describe("the gateway's catalogue on central", () => {
   });
 
   it("lists the schedules of the gateway's config (source config) beside central's (source central)", async () => {
-    await until(equipment, (a) => a.status === 200);
+    await waitFor('equipment: a.status === 200', equipment, (a) => a.status === 200);
     const put = await central.api(agent, 'PUT', `/api/gateways/${GATEWAY}/schedules/eclairage-2`, {
       kind: 'lighting',
       outputs: ['cabinet:circuit.2.command'],
@@ -136,14 +140,15 @@ describe("the gateway's catalogue on central", () => {
 
 describe('pushes report what really happened', () => {
   it("marks a push refused with the gateway's reason when the gateway cannot run the schedule", async () => {
-    await until(equipment, (a) => a.status === 200);
+    await waitFor('equipment: a.status === 200', equipment, (a) => a.status === 200);
     const { status, body } = await central.api(admin, 'POST', '/api/templates/push', {
       scheduleId: 'eclairage-syndical',
       item: { kind: 'lighting', outputs: ['cabinet:circuit.9.command'], schedule: LIGHTING },
       communes: ['02691', '02408'],
     });
     expect(status).toBe(202);
-    const progress = await until(
+    const progress = await waitFor(
+      'GET /api/pushes/${body.id}: p.summary.refused === 1',
       async () => (await central.api(admin, 'GET', `/api/pushes/${body.id}`)).body,
       (p) => p.summary.refused === 1,
     );

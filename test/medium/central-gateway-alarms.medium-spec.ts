@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 
@@ -67,14 +68,15 @@ it('a door opened on site reaches central as an open alarm, with the gateway ins
     );
 
   await control(sim, 'POST', '/devices/cabinet/inputs', { doorOpen: true });
-  await until(
+  await waitFor(
+    'GET /points: points.find((p) => p.key === "cabinet:door.open")?.value === true',
     async () => (await api(gw!.url, 'GET', '/points')).body as { key: string; value: unknown }[],
     (points) => points.find((p) => p.key === 'cabinet:door.open')?.value === true,
   );
   // Past the profile's 5 s delay on the gateway's clock.
   const { now } = (await api(gw.url, 'GET', '/clock')).body as { now: string };
   await api(gw.url, 'PUT', '/clock', { at: new Date(Date.parse(now) + 6000).toISOString() });
-  const open = await until(centralAlarms, (alarms) => alarms.length === 1);
+  const open = await waitFor('centralAlarms: alarms.length === 1', centralAlarms, (alarms) => alarms.length === 1);
   const local = ((await api(gw.url, 'GET', '/alarms')).body as { active: { key: string; since: string }[] }).active;
   expect(open).toEqual([
     expect.objectContaining({
@@ -87,7 +89,11 @@ it('a door opened on site reaches central as an open alarm, with the gateway ins
   ]);
 
   await control(sim, 'POST', '/devices/cabinet/inputs', { doorOpen: false });
-  const cleared = await until(centralAlarms, (alarms) => alarms[0]?.state === 'cleared');
+  const cleared = await waitFor(
+    'centralAlarms: alarms[0]?.state === "cleared"',
+    centralAlarms,
+    (alarms) => alarms[0]?.state === 'cleared',
+  );
   const gatewayCleared = ((await api(gw.url, 'GET', '/alarms')).body as { cleared: { clearedAt: string }[] }).cleared;
   expect(cleared).toEqual([expect.objectContaining({ state: 'cleared', clearedAt: gatewayCleared[0]?.clearedAt })]);
 });

@@ -60,7 +60,7 @@ describe('a gateway whose outbox restarts never wedges central', () => {
     first.flush();
     await first.drained();
     first.close();
-    await first.until(() => first.closeCode !== undefined);
+    await first.waitFor('the connection closed by central', () => first.closeCode !== undefined);
 
     // Same credential, new SQLite: its outbox starts again at seq 1, its seqs overlap those already stored.
     const wiped = new ProtocolGateway('gw-wiped', credential, central.wsUrl);
@@ -70,7 +70,7 @@ describe('a gateway whose outbox restarts never wedges central', () => {
     wiped.flush();
     await wiped.drained();
     const id = await queuedCommand('gw-wiped');
-    await wiped.until(() => wiped.received.some((m) => m.type === 'command' && m.id === id));
+    await wiped.waitFor(`command ${id}`, () => wiped.received.some((m) => m.type === 'command' && m.id === id));
     wiped.append({
       class: 'commandResult',
       payload: { commandId: id, status: 'applied', at: new Date().toISOString() },
@@ -101,7 +101,7 @@ describe('a gateway whose outbox restarts never wedges central', () => {
     first.flush();
     await first.drained();
     first.close();
-    await first.until(() => first.closeCode !== undefined);
+    await first.waitFor('the connection closed by central', () => first.closeCode !== undefined);
 
     // The new store recorded more while offline than central ever got from the first one: its range gives no hint.
     const wiped = new ProtocolGateway('gw-restored', credential, central.wsUrl);
@@ -134,9 +134,9 @@ describe('a gateway whose outbox restarts never wedges central', () => {
     if (report === undefined) throw new Error('nothing to send');
     // Seq 1 is lost on the way; 2..4 are held (and acknowledged) while central waits for it.
     first.send({ ...report, messages: report.messages.slice(1), after: 1 });
-    await first.until(() => first.outbox.size === 1);
+    await first.waitFor('an outbox of exactly 1', () => first.outbox.size === 1);
     first.cut();
-    await first.until(() => first.closeCode !== undefined);
+    await first.waitFor('the connection closed by central', () => first.closeCode !== undefined);
 
     const wiped = new ProtocolGateway('gw-held', credential, central.wsUrl);
     wiped.append(switching(10, 'wiped:0'));

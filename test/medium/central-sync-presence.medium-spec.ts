@@ -1,7 +1,7 @@
 import { centralConfig } from '../../apps/central/src/central.config';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { until } from '../support/gateway-harness';
 import { ProtocolGateway } from '../support/protocol-gateway';
+import { waitFor } from '../support/wait-for';
 
 let central: CentralHarness;
 let admin: string;
@@ -55,15 +55,17 @@ describe('a gateway that goes silent is offline in time', () => {
     const frozenAt = new Date();
     gateway.freeze();
 
-    const offline = await until(
+    const offline = await waitFor(
+      'gatewayView("gw-frozen"): !view.online',
       () => gatewayView('gw-frozen'),
       (view) => !view.online,
-      15_000,
+      { timeoutMs: 15_000 },
     );
     expect(offline.online).toBe(false);
     // The last frame it sent, not the moment central noticed.
     expect(Date.parse(offline.lastSeenAt ?? '')).toBeLessThanOrEqual(frozenAt.getTime());
-    const open = await until(
+    const open = await waitFor(
+      'alarms(): list.length > 0',
       () => alarms(),
       (list) => list.length > 0,
     );

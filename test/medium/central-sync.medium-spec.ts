@@ -80,7 +80,7 @@ describe('reported messages reach central exactly once, in order', () => {
     await gateway.connect();
     for (let i = 0; i < 1000; i++) gateway.append(switching(i));
     gateway.flush();
-    await gateway.until(() => gateway.outbox.size < 1000);
+    await gateway.waitFor('an outbox of fewer than 1000', () => gateway.outbox.size < 1000);
     const dir = central.dir;
     await central.stop();
     central = await startCentral({ dir });
@@ -107,7 +107,7 @@ describe('commands: queued → sent → applied | failed | expired', () => {
     });
     expect(status).toBe(202);
     const id = (body as { id: string }).id;
-    await gateway.until(() => gateway.received.some((m) => m.type === 'command' && m.id === id));
+    await gateway.waitFor(`command ${id}`, () => gateway.received.some((m) => m.type === 'command' && m.id === id));
     await gateway.drained();
     expect((await central.api(admin, 'GET', `/api/commands/${id}`)).body).toMatchObject({
       status: 'applied',
@@ -130,7 +130,7 @@ describe('commands: queued → sent → applied | failed | expired', () => {
     // Connected once, so central knows its catalogue and accepts commands for it while it is offline.
     await gateway.connect();
     gateway.close();
-    await gateway.until(() => gateway.closeCode !== undefined);
+    await gateway.waitFor('the connection closed by central', () => gateway.closeCode !== undefined);
     gateway.received.length = 0;
     const { body } = await central.api(admin, 'POST', '/api/gateways/gw-offline/commands', {
       action: 'switch',
@@ -141,7 +141,7 @@ describe('commands: queued → sent → applied | failed | expired', () => {
     central.clock.offsetMs = 120_000;
     await gateway.connect();
     const id = (body as { id: string }).id;
-    await gateway.until(() => gateway.received.some((m) => m.type === 'ack'));
+    await gateway.waitFor('an ack', () => gateway.received.some((m) => m.type === 'ack'));
     expect(gateway.received.some((m) => m.type === 'command')).toBe(false);
     expect((await central.api(admin, 'GET', `/api/commands/${id}`)).body).toMatchObject({
       status: 'expired',
@@ -160,9 +160,9 @@ describe('commands: queued → sent → applied | failed | expired', () => {
       value: false,
     });
     const id = (body as { id: string }).id;
-    await gateway.until(() => gateway.received.some((m) => m.type === 'command'));
+    await gateway.waitFor('a command', () => gateway.received.some((m) => m.type === 'command'));
     gateway.cut();
-    await gateway.until(() => gateway.closeCode !== undefined);
+    await gateway.waitFor('the connection closed by central', () => gateway.closeCode !== undefined);
     gateway.onCommand = (command) => ({
       commandId: command.id,
       status: 'failed',
@@ -170,7 +170,7 @@ describe('commands: queued → sent → applied | failed | expired', () => {
       at: new Date().toISOString(),
     });
     await gateway.connect();
-    await gateway.until(() => gateway.received.filter((m) => m.type === 'command').length === 2);
+    await gateway.waitFor('two commands', () => gateway.received.filter((m) => m.type === 'command').length === 2);
     await gateway.drained();
     gateway.append({
       class: 'commandResult',
@@ -215,7 +215,10 @@ describe('desired state and template pushes', () => {
     });
     expect(status).toBe(202);
     const id = (body as { id: string }).id;
-    await online.until(() => online.desired.desired.schedules['eclairage-syndical'] !== undefined);
+    await online.waitFor(
+      'the desired schedule eclairage-syndical',
+      () => online.desired.desired.schedules['eclairage-syndical'] !== undefined,
+    );
     const progress = async () =>
       (await central.api(admin, 'GET', `/api/pushes/${id}`)).body as { summary: { applied: number } };
     for (let i = 0; i < 100 && (await progress()).summary.applied < 1; i++) {
@@ -230,9 +233,9 @@ describe('desired state and template pushes', () => {
     });
     // The offline gateway gets it on connection, then a later change, each as a delta on top of what it has.
     await offline.connect();
-    await offline.until(() => offline.desired.version === 1);
+    await offline.waitFor('desired version 1', () => offline.desired.version === 1);
     await central.api(admin, 'DELETE', '/api/gateways/gw-b/schedules/eclairage-syndical');
-    await offline.until(() => offline.desired.version === 2);
+    await offline.waitFor('desired version 2', () => offline.desired.version === 2);
     expect(offline.desired.desired.schedules).toEqual({});
     expect(offline.received.filter((m) => m.type.startsWith('desired.')).map((m) => m.type)).toEqual([
       'desired.delta',
@@ -314,7 +317,7 @@ describe('live state', () => {
     await gateway.drained();
     expect((await central.api(admin, 'GET', '/api/alarms')).body).toEqual([]);
     gateway.close();
-    await gateway.until(() => gateway.closeCode !== undefined);
+    await gateway.waitFor('the connection closed by central', () => gateway.closeCode !== undefined);
     for (let i = 0; i < 50 && (await central.api(admin, 'GET', '/api/gateways/gw-live')).body.online; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /**
  * A syndicate template on a real gateway (issue 12, item 1): the gateway's config tags its outputs, the template
@@ -74,7 +75,8 @@ afterAll(async () => {
 
 describe('a template bound by tag on a real gateway', () => {
   it("runs in the baseline slot under the commune's own calendar schedule, and the explanation shows both", async () => {
-    await until(
+    await waitFor(
+      'GET /api/gateways/gw-test/equipment: a.status === 200',
       () => central.api(admin, 'GET', '/api/gateways/gw-test/equipment'),
       (a) => a.status === 200,
     );
@@ -92,13 +94,15 @@ describe('a template bound by tag on a real gateway', () => {
       communes: { insee: ['02691'] },
     });
     expect(pushed.status).toBe(202);
-    const progress = await until(
+    const progress = await waitFor(
+      'GET /api/pushes/${pushed.body.id}: p.summary.applied === 1',
       async () => (await central.api(admin, 'GET', `/api/pushes/${pushed.body.id}`)).body,
       (p: any) => p.summary.applied === 1,
     );
     expect(progress.targets).toEqual([expect.objectContaining({ status: 'applied', bound: [OUTPUT] })]);
 
-    const explained = await until(
+    const explained = await waitFor(
+      'GET /api/gateways/gw-test/outputs/${OUTPUT}: e.underneath?.some((u: { slot: number }) => u.slot === 14) === t…',
       async () => (await central.api(admin, 'GET', `/api/gateways/gw-test/outputs/${OUTPUT}`)).body,
       (e: any) => e.underneath?.some((u: { slot: number }) => u.slot === 14) === true,
     );

@@ -4,8 +4,8 @@ import { parse } from 'yaml';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { buildCatalogue } from '../../apps/gateway/src/sync/catalogue.reporter';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { until } from '../support/gateway-harness';
 import { ProtocolGateway } from '../support/protocol-gateway';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Syndicate templates by tag (issue 12, items 1 to 3) on a real central and SQLite file, with protocol-level gateways:
@@ -195,7 +195,8 @@ describe('a template push', () => {
     await untagged.connect();
     await later.connect();
     later.close();
-    await until(
+    await waitFor(
+      'GET /api/gateways/gw-laon: !g.online',
       async () => (await central.api(admin, 'GET', '/api/gateways/gw-laon')).body,
       (g: { online: boolean }) => !g.online,
     );
@@ -222,7 +223,8 @@ describe('a template push', () => {
       reason: 'no output with the tag "eclairage-voirie" on this gateway',
     });
 
-    const applied = await until(
+    const applied = await waitFor(
+      'progress(body.id): targetOf(p, "gw-centre")?.status === "applied"',
       () => progress(body.id),
       (p) => targetOf(p, 'gw-centre')?.status === 'applied',
     );
@@ -235,12 +237,14 @@ describe('a template push', () => {
     });
 
     await later.connect();
-    const back = await until(
+    const back = await waitFor(
+      'progress(body.id): targetOf(p, "gw-laon")?.status === "applied"',
       () => progress(body.id),
       (p) => targetOf(p, 'gw-laon')?.status === 'applied',
     );
     expect(back.summary).toMatchObject({ applied: 2, 'no-output': 1, offline: 0, pending: 0 });
-    await until(
+    await waitFor(
+      'Promise.resolve(stream.events): events.some((e) => e.gatewayId === "gw-laon" && e.status === "applied")',
       () => Promise.resolve(stream.events),
       (events) => events.some((e) => e.gatewayId === 'gw-laon' && e.status === 'applied'),
     );
@@ -265,7 +269,8 @@ describe('a template push', () => {
     expect(retried.status).toBe(202);
     const body = retried.body as Progress;
     expect(targetOf(body, 'gw-soissons')).toMatchObject({ bound: ['cabinet:circuit.4.command'] });
-    const done = await until(
+    const done = await waitFor(
+      'progress(id): p.summary.applied === 3',
       () => progress(id),
       (p) => p.summary.applied === 3,
     );
@@ -295,7 +300,8 @@ describe('the fleet', () => {
   it('lists every commune and gateway of the syndicate with presence, versions and open alarms', async () => {
     const laon = gateways.find((g) => g.gatewayId === 'gw-laon')!;
     laon.close();
-    const fleet = (await until(
+    const fleet = (await waitFor(
+      'GET /api/fleet: communes.find((c) => c.insee === "02408")?.alarms.warning === 1',
       async () => (await central.api(admin, 'GET', '/api/fleet')).body,
       (communes: { insee: string; alarms: { warning: number } }[]) =>
         communes.find((c) => c.insee === '02408')?.alarms.warning === 1,

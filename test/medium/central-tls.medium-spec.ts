@@ -13,6 +13,7 @@ import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { type CentralHarness, PASSWORD, startCentral } from '../support/central-harness';
 import { gatewayConfigFor, type GatewayHarness, PROFILES_DIR, startGateway } from '../support/gateway-harness';
 import { localAuthorization } from '../support/local-credential';
+import { waitFor } from '../support/wait-for';
 
 let dir: string;
 let central: CentralHarness;
@@ -138,17 +139,6 @@ async function syncStatus(gw: GatewayHarness): Promise<{ connected: boolean; las
   };
 }
 
-/** Reads until `done`, or fails after 30 s with the last value read (never returns silently on a timeout). */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`still not there after 30 s: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
 /** A raw server on an ephemeral port recording every byte it receives. */
 async function listen(server: Server): Promise<number> {
   servers.push(server);
@@ -181,9 +171,11 @@ describe('central over TLS', () => {
       ca: files.ca(),
       credentialFile,
     });
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected',
       () => syncStatus(gw),
       (s) => s.connected,
+      { timeoutMs: 30_000 },
     );
     const token = (await api('POST', '/api/auth/login', undefined, { login: 'admin@useda', password: PASSWORD })).body
       .token as string;
@@ -197,9 +189,11 @@ describe('central over TLS', () => {
       fingerprint: fingerprint(files.cert()).toLowerCase(),
       credentialFile,
     });
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected',
       () => syncStatus(gw),
       (s) => s.connected,
+      { timeoutMs: 30_000 },
     );
   });
 
@@ -223,9 +217,11 @@ describe('central over TLS', () => {
       fingerprint: fingerprint(files.cert()),
       credentialFile,
     });
-    const status = await until(
+    const status = await waitFor(
+      'syncStatus(gw): s.lastError !== null && connections >= 2',
       () => syncStatus(gw),
       (s) => s.lastError !== null && connections >= 2,
+      { timeoutMs: 30_000 },
     );
     expect(status.connected).toBe(false);
     expect(status.lastError?.message).toBe(
@@ -242,9 +238,11 @@ describe('central over TLS', () => {
       ca: files.impostorCert(),
       credentialFile,
     });
-    const status = await until(
+    const status = await waitFor(
+      'syncStatus(gw): s.lastError !== null',
       () => syncStatus(gw),
       (s) => s.lastError !== null,
+      { timeoutMs: 30_000 },
     );
     expect(status.connected).toBe(false);
     expect(status.lastError?.message).toMatch(/certificate/);
@@ -257,9 +255,11 @@ describe('central over TLS', () => {
       enrolmentCode: await enrolmentCode(),
       credentialFile: join(dir, 'gw-tls-enrol-ca.credential'),
     });
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected',
       () => syncStatus(gw),
       (s) => s.connected,
+      { timeoutMs: 30_000 },
     );
     expect(existsSync(join(dir, 'gw-tls-enrol-ca.credential-field-key.json'))).toBe(true);
   });
@@ -271,9 +271,11 @@ describe('central over TLS', () => {
       enrolmentCode: await enrolmentCode(),
       credentialFile: join(dir, 'gw-tls-enrol-pin.credential'),
     });
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected',
       () => syncStatus(gw),
       (s) => s.connected,
+      { timeoutMs: 30_000 },
     );
   });
 
@@ -284,9 +286,11 @@ describe('central over TLS', () => {
       enrolmentCode: await enrolmentCode(),
       credentialFile: join(dir, 'gw-tls-enrol-wrong.credential'),
     });
-    const status = await until(
+    const status = await waitFor(
+      'syncStatus(gw): s.lastError !== null',
       () => syncStatus(gw),
       (s) => s.lastError !== null,
+      { timeoutMs: 30_000 },
     );
     expect(status.connected).toBe(false);
     expect(status.lastError?.message).toMatch(/enrolment pending: .*fingerprint/);
@@ -306,9 +310,11 @@ describe('central over TLS', () => {
     const credentialFile = join(dir, 'plain.credential');
     writeFileSync(credentialFile, 'the-credential-never-sent\n', { mode: 0o600 });
     const gw = await gateway('gw-tls-plain', { url: `wss://127.0.0.1:${port}`, ca: files.ca(), credentialFile });
-    await until(
+    await waitFor(
+      'status.lastError !== null && connections >= 3',
       async () => ({ status: await syncStatus(gw), connections: received.length }),
       ({ status, connections }) => status.lastError !== null && connections >= 3,
+      { timeoutMs: 30_000 },
     );
     // Every connection opened with a TLS handshake record (0x16); none carried an HTTP request in clear.
     expect(received.map((chunk) => chunk[0])).toEqual(received.map(() => 0x16));

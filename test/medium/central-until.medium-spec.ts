@@ -76,7 +76,7 @@ describe('switch until, through central', () => {
       until: { form: 'next-transition', at: endsAt },
     });
     const { id } = (await command({})).body as { id: string };
-    await gateway.until(() => gateway.received.some((m) => m.type === 'command' && m.id === id));
+    await gateway.waitFor(`command ${id}`, () => gateway.received.some((m) => m.type === 'command' && m.id === id));
     await gateway.drained();
     const recorded = await central.api(agent, 'GET', `/api/commands/${id}`);
     expect(recorded.body).toMatchObject({ status: 'applied', until: 'next-transition', endsAt });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { GATEWAY_MIGRATIONS } from '../../apps/gateway/src/store/gateway-data-source';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 interface Alarm {
   key: string;
@@ -64,7 +65,7 @@ describe('a gateway upgraded while an equipment-offline alarm is raised', () => 
         clearedAt: null,
       }),
     ]);
-    const after = await until(alarms, (a) => a.active.length === 0);
+    const after = await waitFor('alarms: a.active.length === 0', alarms, (a) => a.active.length === 0);
     expect(after.cleared.map((a) => [a.key, a.since])).toEqual([['equipment:cabinet', '2027-01-04T18:00:00.000Z']]);
   });
 });

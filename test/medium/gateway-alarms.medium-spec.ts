@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
@@ -101,7 +102,8 @@ async function pointValue(key: string): Promise<unknown> {
 
 /** Waits until the gateway reads `value` (good) on point `key`. */
 async function readsValue(key: string, value: unknown): Promise<void> {
-  const seen = await until(
+  const seen = await waitFor(
+    'pointValue(key): JSON.stringify(p) === JSON.stringify({ value, quality: { status: "good" } })',
     () => pointValue(key),
     (p) => JSON.stringify(p) === JSON.stringify({ value, quality: { status: 'good' } }),
   );
@@ -160,7 +162,9 @@ describe('equipment alarms come from the profile', () => {
     expect(await activeKeys()).toEqual([]);
 
     await advanceClock(6000);
-    const raised = await until(activeKeys, (keys) => keys.includes('cabinet:door.open'));
+    const raised = await waitFor('activeKeys: keys.includes("cabinet:door.open")', activeKeys, (keys) =>
+      keys.includes('cabinet:door.open'),
+    );
     expect(raised).toEqual(['cabinet:door.open']);
     const [door] = (await alarms()).active;
     expect(door).toMatchObject({
@@ -174,19 +178,21 @@ describe('equipment alarms come from the profile', () => {
       clearedAt: null,
     });
     expect(
-      await until(
+      await waitFor(
+        'reported("cabinet:door.open"): r.length === 1',
         () => reported('cabinet:door.open'),
         (r) => r.length === 1,
       ),
     ).toEqual(['raised']);
 
     await control(sim, 'POST', '/devices/cabinet/inputs', { doorOpen: false });
-    expect(await until(activeKeys, (keys) => keys.length === 0)).toEqual([]);
+    expect(await waitFor('activeKeys: keys.length === 0', activeKeys, (keys) => keys.length === 0)).toEqual([]);
     const cleared = (await alarms()).cleared.find((a) => a.key === 'cabinet:door.open');
     expect(cleared).toMatchObject({ state: 'cleared', since: door?.since });
     expect(Date.parse(cleared?.clearedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(door?.since ?? ''));
     expect(
-      await until(
+      await waitFor(
+        'reported("cabinet:door.open"): r.length === 2',
         () => reported('cabinet:door.open'),
         (r) => r.length === 2,
       ),
@@ -200,17 +206,19 @@ describe('equipment alarms come from the profile', () => {
     ['heating controller fault', 'heating', { fault: true }, { fault: false }, 'heating:controller.fault'],
   ])('raises and clears "%s" injected in the simulator, here and at central', async (_name, device, on, off, key) => {
     await control(sim, 'POST', `/devices/${device}/inputs`, on);
-    expect(await until(activeKeys, (keys) => keys.includes(key))).toEqual([key]);
+    expect(await waitFor('activeKeys: keys.includes(key)', activeKeys, (keys) => keys.includes(key))).toEqual([key]);
     expect(
-      await until(
+      await waitFor(
+        'reported(key): r.length === 1',
         () => reported(key),
         (r) => r.length === 1,
       ),
     ).toEqual(['raised']);
     await control(sim, 'POST', `/devices/${device}/inputs`, off);
-    expect(await until(activeKeys, (keys) => keys.length === 0)).toEqual([]);
+    expect(await waitFor('activeKeys: keys.length === 0', activeKeys, (keys) => keys.length === 0)).toEqual([]);
     expect(
-      await until(
+      await waitFor(
+        'reported(key): r.length === 2',
         () => reported(key),
         (r) => r.length === 2,
       ),
@@ -219,7 +227,12 @@ describe('equipment alarms come from the profile', () => {
 
   it('shows an equipment that stops answering as an alarm, cleared when it answers again', async () => {
     await control(sim, 'PUT', '/devices/cabinet/fault', { mode: 'no-answer' });
-    const raised = await until(activeKeys, (keys) => keys.includes('equipment:cabinet'), 20_000);
+    const raised = await waitFor(
+      'activeKeys: keys.includes("equipment:cabinet")',
+      activeKeys,
+      (keys) => keys.includes('equipment:cabinet'),
+      { timeoutMs: 20_000 },
+    );
     expect(raised).toEqual(['equipment:cabinet']);
     expect((await alarms()).active[0]).toMatchObject({
       source: 'equipment-offline',
@@ -228,9 +241,12 @@ describe('equipment alarms come from the profile', () => {
       point: null,
     });
     await control(sim, 'DELETE', '/devices/cabinet/fault');
-    expect(await until(activeKeys, (keys) => keys.length === 0, 20_000)).toEqual([]);
     expect(
-      await until(
+      await waitFor('activeKeys: keys.length === 0', activeKeys, (keys) => keys.length === 0, { timeoutMs: 20_000 }),
+    ).toEqual([]);
+    expect(
+      await waitFor(
+        'reported("equipment:cabinet"): r.length === 2',
         () => reported('equipment:cabinet'),
         (r) => r.length === 2,
       ),
@@ -242,7 +258,9 @@ describe('equipment alarms come from the profile', () => {
 
   it('keeps a raised alarm across a restart without raising it again, and clears it when the condition ends', async () => {
     await control(sim, 'POST', '/devices/cabinet/inputs', { breakerTripped: true });
-    await until(activeKeys, (keys) => keys.includes('cabinet:breaker.tripped'));
+    await waitFor('activeKeys: keys.includes("cabinet:breaker.tripped")', activeKeys, (keys) =>
+      keys.includes('cabinet:breaker.tripped'),
+    );
     const before = (await alarms()).active[0];
     await gw!.app.close();
 
@@ -256,8 +274,9 @@ describe('equipment alarms come from the profile', () => {
     expect(reports.slice(-1)).toEqual(['raised']);
 
     await control(sim, 'POST', '/devices/cabinet/inputs', { breakerTripped: false });
-    expect(await until(activeKeys, (keys) => keys.length === 0)).toEqual([]);
-    const after = await until(
+    expect(await waitFor('activeKeys: keys.length === 0', activeKeys, (keys) => keys.length === 0)).toEqual([]);
+    const after = await waitFor(
+      'reported("cabinet:breaker.tripped"): r.length > reports.length',
       () => reported('cabinet:breaker.tripped'),
       (r) => r.length > reports.length,
     );
@@ -285,7 +304,7 @@ describe('the field agrees with the decision, or an alarm says it does not', () 
 
     await control(sim, 'POST', '/devices/cabinet/inputs', { stuckFeedback: [{ circuit: 1, value: false }] });
     const key = `feedback-mismatch:${CIRCUIT}`;
-    expect(await until(activeKeys, (keys) => keys.includes(key))).toEqual([key]);
+    expect(await waitFor('activeKeys: keys.includes(key)', activeKeys, (keys) => keys.includes(key))).toEqual([key]);
     expect((await alarms()).active[0]).toMatchObject({
       source: 'feedback-mismatch',
       equipment: 'cabinet',
@@ -296,14 +315,16 @@ describe('the field agrees with the decision, or an alarm says it does not', () 
     });
     expect((await alarms()).active[0]?.message).toContain('commandé marche');
     expect(
-      await until(
+      await waitFor(
+        'reported(key): r.length === 1',
         () => reported(key),
         (r) => r.length === 1,
       ),
     ).toEqual(['raised']);
     // The re-assert: one more write of the coil (its verified write then waits for the feedback for 1 s).
     expect(
-      await until(
+      await waitFor(
+        'coilWrites(0): n > writesBefore',
         () => coilWrites(0),
         (n) => n > writesBefore,
       ),
@@ -313,9 +334,10 @@ describe('the field agrees with the decision, or an alarm says it does not', () 
     expect(await activeKeys()).toEqual([key]);
 
     await control(sim, 'POST', '/devices/cabinet/inputs', { stuckFeedback: [] });
-    expect(await until(activeKeys, (keys) => keys.length === 0)).toEqual([]);
+    expect(await waitFor('activeKeys: keys.length === 0', activeKeys, (keys) => keys.length === 0)).toEqual([]);
     expect(
-      await until(
+      await waitFor(
+        'reported(key): r.length === 2',
         () => reported(key),
         (r) => r.length === 2,
       ),

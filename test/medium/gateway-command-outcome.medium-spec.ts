@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult, CommandV1 } from '@beffroi/sync';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
@@ -10,6 +10,7 @@ import {
   startCabinetAndBells,
 } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
@@ -42,7 +43,8 @@ async function start(): Promise<GatewayHarness> {
       },
     },
   );
-  await until(
+  await waitFor(
+    'GET /sync: status.connected === true',
     async () => (await api(gateway.url, 'GET', '/sync')).body,
     (status) => status.connected === true,
   );
@@ -75,10 +77,11 @@ function resultsOf(id: string): CommandResult[] {
 
 /** Waits until every one of `commands` has a final result, and answers each one's results, in order. */
 async function finished(commands: CommandV1[]): Promise<CommandResult[][]> {
-  return until(
+  return waitFor(
+    'commands.map((c) => resultsOf(c.id)): lists.every((list) => list.some((r) => r.status !== "held"))',
     () => commands.map((c) => resultsOf(c.id)),
     (lists) => lists.every((list) => list.some((r) => r.status !== 'held')),
-    30_000,
+    { timeoutMs: 30_000 },
   );
 }
 
@@ -103,7 +106,8 @@ describe('a command has one outcome, and it is the truth', () => {
     const first = peer.command({ id: 'level-40', pointKey: LEVEL(1), value: 40 });
     const second = peer.command({ id: 'level-70', pointKey: LEVEL(1), value: 70 });
     peer.send(first);
-    await until(
+    await waitFor(
+      'resultsOf("level-40"): list.length > 0',
       () => resultsOf('level-40'),
       (list) => list.length > 0,
     );
@@ -123,7 +127,8 @@ describe('a command has one outcome, and it is the truth', () => {
     const on = peer.command({ id: 'on', pointKey: CIRCUIT(2), value: true });
     const off = peer.command({ id: 'off', pointKey: CIRCUIT(2), value: false });
     peer.send(on);
-    await until(
+    await waitFor(
+      'resultsOf("on"): list.length > 0',
       () => resultsOf('on'),
       (list) => list.length > 0,
     );

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FieldKeyRefresher } from '../../apps/gateway/src/access/field-key.refresher';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 
 let central: CentralHarness;
 let gw: GatewayHarness;
@@ -29,10 +30,11 @@ beforeAll(async () => {
       },
     },
   });
-  await until(
+  await waitFor(
+    'the field key file gateway-credential-field-key.json',
     () => existsSync(join(dir, 'gateway-credential-field-key.json')),
     (exists) => exists,
-    30_000,
+    { timeoutMs: 30_000 },
   );
 });
 

@@ -3,8 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { cabinetAndBellsBuses, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const LINK = { timeout: '300ms', reconnectMin: '20ms', reconnectMax: '200ms' };
 
@@ -46,7 +47,8 @@ describe('gateway health: a bus whose link is down', () => {
         ],
       },
     ]);
-    const street = await until(
+    const street = await waitFor(
+      'GET /health: bus?.offline[0]?.reason.includes("ECONNREFUSED") === true',
       async () => ((await api(gw.url, 'GET', '/health')).body.buses as HealthBus[])[0],
       (bus) => bus?.offline[0]?.reason.includes('ECONNREFUSED') === true,
     );
@@ -91,7 +93,8 @@ describe('observedAt of Modbus points', () => {
 
   it('is the time of the answer, on the gateway and as central stores it', async () => {
     const before = new Date().toISOString();
-    const point = await until(
+    const point = await waitFor(
+      'GET /points: p?.observedAt !== undefined',
       async () =>
         (
           (await api(gw.url, 'GET', '/points')).body as { key: string; observedAt?: string; receivedAt?: string }[]
@@ -102,7 +105,8 @@ describe('observedAt of Modbus points', () => {
     expect((point?.observedAt ?? '') >= before).toBe(true);
 
     const admin = await central.login('admin@useda');
-    const reported = await until(
+    const reported = await waitFor(
+      'GET /api/gateways/gw-test/points: typeof p?.observedAt === "string"',
       async () => {
         const { body } = await central.api(admin, 'GET', '/api/gateways/gw-test/points');
         const equipment = body as { id: string; points: { id: string; observedAt: string | null }[] }[];

@@ -1,8 +1,8 @@
 import { type ModbusBoundPoint, planReads } from '@beffroi/fieldbus';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
-import { waitFor } from '../support/process-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 let sim: SimulatorHarness;
 let gw: GatewayHarness;
@@ -47,7 +47,8 @@ beforeAll(async () => {
   );
   // Local writes to outputs are arbitrated like any command: no minimum on/off time here, so each switches at once.
   gw = await startGateway([bus(sim.ports.street!)], undefined, { config: { control: { minimumOnOff: '0s' } } });
-  await until(
+  await waitFor(
+    'GET /points: r.body.every((p: { quality: { status: string } }) => p.quality.status === "good")',
     () => api(gw.url, 'GET', '/points'),
     (r) => r.body.every((p: { quality: { status: string } }) => p.quality.status === 'good'),
   );
@@ -172,7 +173,8 @@ describe('field faults over Modbus TCP', () => {
     let mostOpen = 0;
     for (let i = 0; i < 100; i++) {
       await control(sim, 'POST', '/devices/cab-1/actions/drop-connections');
-      await until(
+      await waitFor(
+        'cab-1:selector read good again',
         async () => {
           const [sample] = await driver.read([gw.field.points.get('cab-1:selector')!.bound]);
           const open = (await control(sim, 'GET', '/devices/cab-1')).body.connections.open as number;
@@ -180,7 +182,7 @@ describe('field faults over Modbus TCP', () => {
           return sample?.quality.status;
         },
         (status) => status === 'good',
-        5000,
+        { timeoutMs: 5000 },
       );
     }
     const after = (await control(sim, 'GET', '/devices/cab-1')).body.connections;

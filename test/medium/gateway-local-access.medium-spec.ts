@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { expressRoutes, signFieldToken } from '@beffroi/runtime';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { api, type GatewayHarness, localAuthorization, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, localAuthorization, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const KEY = 'cabinet:circuit.1.command';
@@ -74,10 +75,11 @@ beforeAll(async () => {
       },
     },
   );
-  await until(
+  await waitFor(
+    'the field key file gateway-credential-field-key.json',
     () => existsSync(join(dir, 'gateway-credential-field-key.json')),
     (exists) => exists,
-    30_000,
+    { timeoutMs: 30_000 },
   );
   // Another commune's gateway, enrolled by its syndicate: a valid token, but not for this gateway.
   const lille = await central.api(undefined, 'POST', '/api/enrolment', {

@@ -5,7 +5,8 @@ import type { TLSSocket } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCentral } from '../support/central-harness';
-import { localAuthorization, startGateway, until } from '../support/gateway-harness';
+import { localAuthorization, startGateway } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 
 /** GET over HTTPS trusting only `ca`: the status and the certificate the gateway served. */
 function get(url: string, ca: string, authorization?: string): Promise<{ status: number; fingerprint: string }> {
@@ -75,7 +76,8 @@ describe('the local API over TLS', () => {
           .end();
       });
       expect(health).toMatchObject({ localApi: { tls: true, fingerprint } });
-      const reported = await until(
+      const reported = await waitFor(
+        'GET /api/gateways/gw-test: gateway.health !== null && gateway.health !== undefined',
         async () => (await central.api(admin, 'GET', '/api/gateways/gw-test')).body as { health: unknown },
         (gateway) => gateway.health !== null && gateway.health !== undefined,
       );

@@ -1,12 +1,13 @@
 import { localDate, parseSchedule, planTransitions, resolveLocalTime } from '@beffroi/schedule';
 import { parse as parseYaml } from 'yaml';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
   type SimulatorHarness,
   startCabinetAndBells,
 } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Every write path goes through arbitration and the lock-out: a local write to an output is a command in the manual
@@ -62,7 +63,8 @@ beforeEach(async () => {
       },
     },
   );
-  await until(
+  await waitFor(
+    'GET /switchings?key=${CMD}: list.length > 0',
     async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}`)).body as unknown[],
     (list) => list.length > 0,
   );
@@ -74,7 +76,8 @@ describe('local writes go through arbitration and the lock-out', () => {
   it('a local write to a locked-out circuit is refused naming the holder', async () => {
     await api(gw.url, 'PUT', `/outputs/${FREE}/lockout`, { value: false, owner: 'technicien:jdupont' });
     expect(
-      await until(
+      await waitFor(
+        'circuit(2): !v',
         () => circuit(2),
         (v) => !v,
       ),
@@ -136,7 +139,8 @@ describe('local writes go through arbitration and the lock-out', () => {
     });
     await api(gw.url, 'PUT', '/clock', { at: new Date((off?.at.getTime() ?? 0) + 1000).toISOString() });
     expect(
-      await until(
+      await waitFor(
+        'circuit(1): !v',
         () => circuit(1),
         (v) => !v,
       ),

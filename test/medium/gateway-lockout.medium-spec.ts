@@ -1,13 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
   type SimulatorHarness,
   startCabinetAndBells,
 } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const CIRCUIT = (n: number) => `cabinet:circuit.${n}.command`;
 const HOLDER = 'technicien:jdupont';
@@ -39,7 +40,8 @@ describe('the maintenance lock-out belongs to its holder', () => {
     const key = CIRCUIT(1);
     await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true, permanent: true });
     await api(gw.url, 'PUT', `/outputs/${key}/lockout`, { value: false, owner: HOLDER });
-    await until(
+    await waitFor(
+      'circuit(1): !on',
       () => circuit(1),
       (on) => !on,
     );
@@ -60,7 +62,8 @@ describe('the maintenance lock-out belongs to its holder', () => {
     expect(lifted.status).toBe(200);
     expect(lifted.body.winner).toMatchObject({ slot: 10, owner: 'local-api' });
     expect(
-      await until(
+      await waitFor(
+        'circuit(1): on',
         () => circuit(1),
         (on) => on,
       ),
@@ -71,7 +74,8 @@ describe('the maintenance lock-out belongs to its holder', () => {
     const key = CIRCUIT(2);
     await api(gw.url, 'PUT', `/outputs/${key}/override`, { value: true, permanent: true });
     await api(gw.url, 'PUT', `/outputs/${key}/lockout`, { value: false, owner: HOLDER });
-    await until(
+    await waitFor(
+      'circuit(2): !on',
       () => circuit(2),
       (on) => !on,
     );
@@ -81,7 +85,8 @@ describe('the maintenance lock-out belongs to its holder', () => {
     const forced = await api(gw.url, 'DELETE', `/outputs/${key}/lockout?force=true&by=admin@useda`);
     expect(forced.status).toBe(200);
     expect(forced.body.winner).toMatchObject({ slot: 10, owner: 'local-api' });
-    const switchings = await until(
+    const switchings = await waitFor(
+      'GET /switchings?key=${key}&limit=1: list[0]?.cause === "lockout-forced:admin@useda"',
       async () =>
         (await api(gw.url, 'GET', `/switchings?key=${key}&limit=1`)).body as { cause: string; value: boolean }[],
       (list) => list[0]?.cause === 'lockout-forced:admin@useda',

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandResult, CommandV1 } from '@beffroi/sync';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
@@ -91,12 +92,14 @@ beforeAll(async () => {
       },
     },
   );
-  await until(
+  await waitFor(
+    'GET /sync: status.connected === true',
     async () => (await api(gw.url, 'GET', '/sync')).body,
     (status) => status.connected === true,
   );
   // The boot plan has put the schedules' values on the equipment.
-  await until(
+  await waitFor(
+    'GET /outputs/${LEVEL}: result === "applied"',
     async () => (await api(gw.url, 'GET', `/outputs/${LEVEL}`)).body.lastSwitching?.result,
     (result) => result === 'applied',
   );
@@ -119,7 +122,8 @@ function resultsOf(id: string): CommandResult[] {
 /** Sends the command, waits for its first result, then long enough for a retry (1 s, 2 s…) to have come. */
 async function runOnce(command: CommandV1): Promise<CommandResult[]> {
   peer.send(command);
-  await until(
+  await waitFor(
+    'resultsOf(command.id): list.length > 0',
     () => resultsOf(command.id),
     (list) => list.length > 0,
   );
@@ -187,10 +191,11 @@ describe('a write that can never succeed leaves its slot', () => {
       notAfter: new Date(Date.now() + 4000).toISOString(),
     });
     peer.send(command);
-    const results = await until(
+    const results = await waitFor(
+      'resultsOf("level-busy"): list.length > 0',
       () => resultsOf('level-busy'),
       (list) => list.length > 0,
-      15_000,
+      { timeoutMs: 15_000 },
     );
     await control(sim, 'DELETE', '/devices/cabinet/fault');
 
@@ -203,12 +208,9 @@ describe('a write that can never succeed leaves its slot', () => {
     expect((await switchingsBy('command:level-busy')).length).toBeGreaterThan(1);
     expect((await api(gw.url, 'GET', `/outputs/${key}`)).body.winner).toEqual({ slot: 16, name: 'default' });
     // Once the device answers again, the output gets what lies underneath, never the failed command's value.
-    const level = await until(
-      async () =>
-        ((await control(sim, 'GET', '/devices/cabinet')).body as { circuits: { level: number }[] }).circuits[1]?.level,
-      () => false,
-      4000,
-    );
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    const level = ((await control(sim, 'GET', '/devices/cabinet')).body as { circuits: { level: number }[] })
+      .circuits[1]?.level;
     expect(level).toBe(0);
     expect(resultsOf('level-busy')).toHaveLength(1);
   });

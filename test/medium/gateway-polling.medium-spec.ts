@@ -1,7 +1,8 @@
 import { SystemClock } from '../../apps/simulator/src/clock';
 import type { PollGroupStats } from '../../apps/gateway/src/points/poller.service';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 let sim: SimulatorHarness;
 let gw: GatewayHarness;
@@ -59,7 +60,8 @@ beforeAll(async () => {
       equipment: [{ id: 'cab-1', profile: 'beffroi-sim-cabinet', unit: 1 }],
     },
   ]);
-  await until(
+  await waitFor(
+    'GET /points: r.body.every((p: { quality: { status: string } }) => p.quality.status === "good")',
     () => api(gw.url, 'GET', '/points'),
     (r) => r.body.every((p: { quality: { status: string } }) => p.quality.status === 'good'),
   );
@@ -88,20 +90,22 @@ describe('poll accounting: every period is read or counted as missed', () => {
 
   it('raises polling-overrun for a bus that cannot keep up, and clears it once it reads every period again', async () => {
     await busy(4500);
-    const raised = await until(
+    const raised = await waitFor(
+      'alarms(): a.active.some((alarm) => alarm.key === "polling-overrun:street")',
       () => alarms(),
       (a) => a.active.some((alarm) => alarm.key === 'polling-overrun:street'),
-      5000,
+      { timeoutMs: 5000 },
     );
     expect(raised.active.find((alarm) => alarm.key === 'polling-overrun:street')).toMatchObject({
       source: 'polling-overrun',
       equipment: 'street',
       message: expect.stringMatching(/Le bus street ne suit pas/),
     });
-    const cleared = await until(
+    const cleared = await waitFor(
+      'alarms(): a.cleared.some((alarm) => alarm.key === "polling-overrun:street")',
       () => alarms(),
       (a) => a.cleared.some((alarm) => alarm.key === 'polling-overrun:street'),
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(cleared.active.map((alarm) => alarm.key)).not.toContain('polling-overrun:street');
     expect((await polling()).recentMissed).toBe(0);

@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ModbusRTU from 'modbus-serial';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /** Circuit 1 on from 18:00 to 23:00, Paris time. */
 const LIGHTING = `
@@ -78,7 +79,8 @@ describe('a gateway restart re-asserts every output it holds, once, with what sh
     await api(url, 'PUT', '/outputs/cabinet:circuit.3.command/override', { value: true, permanent: true });
     await api(url, 'PUT', '/outputs/cabinet:circuit.2.level/override', { value: 40, permanent: true });
     await api(url, 'PUT', '/outputs/cabinet:circuit.4.level/override', { value: 60, permanent: true });
-    const before = await until(
+    const before = await waitFor(
+      'circuits: c[0]?.command === true && c[2]?.command === true && c[1]?.level === 40 && c[3]?.level === 60',
       circuits,
       (c) => c[0]?.command === true && c[2]?.command === true && c[1]?.level === 40 && c[3]?.level === 60,
     );
@@ -100,7 +102,11 @@ describe('a gateway restart re-asserts every output it holds, once, with what sh
 
     // Back at noon the next day: the schedule says off for circuit 1, the overrides still hold circuits 2 and 3.
     gw = await gateway(new Date('2027-01-05T11:00:00Z'));
-    const after = await until(circuits, (c) => c[0]?.command === false && c[2]?.command === true && c[1]?.level === 40);
+    const after = await waitFor(
+      'circuits: c[0]?.command === false && c[2]?.command === true && c[1]?.level === 40',
+      circuits,
+      (c) => c[0]?.command === false && c[2]?.command === true && c[1]?.level === 40,
+    );
     expect(after.map((c) => [c.command, c.level])).toEqual([
       [false, 0],
       [true, 40],
@@ -108,7 +114,8 @@ describe('a gateway restart re-asserts every output it holds, once, with what sh
       [true, 60],
     ]);
     // Circuit 4's level read since the restart, then a few checks of the restored outputs later: nothing more written.
-    await until(
+    await waitFor(
+      'GET /points: points.find((p) => p.key === "cabinet:circuit.4.level")?.quality.status === "good"',
       async () => (await api(gw!.url, 'GET', '/points')).body as { key: string; quality: { status: string } }[],
       (points) => points.find((p) => p.key === 'cabinet:circuit.4.level')?.quality.status === 'good',
     );

@@ -1,9 +1,10 @@
 import { ModbusDriver } from '@beffroi/fieldbus';
 import { PointStore as PointStoreToken } from '../../apps/gateway/src/points/point-store.service';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const UNITS = Array.from({ length: 10 }, (_, i) => i + 1);
 const SILENT = 5;
@@ -46,7 +47,8 @@ beforeAll(async () => {
     },
   ]);
   driver = gw.field.drivers.get('belfry') as ModbusDriver;
-  await until(
+  await waitFor(
+    'bell.1.running good on every unit',
     () =>
       gw.field.points.size > 0 &&
       UNITS.every((u) => gw.app.get(PointStoreToken).get(key(u, 'bell.1.running'))?.quality.status === 'good'),
@@ -63,10 +65,11 @@ afterAll(async () => {
 describe('the gateway on one RTU line with ten units (real serial line through a pty pair)', () => {
   it('dead slave: one silent unit is suspended and the nine others keep their poll period', async () => {
     await control(sim, 'PUT', `/devices/bells-${SILENT}/fault`, { mode: 'no-answer' });
-    await until(
+    await waitFor(
+      'driver.health().offline: offline.some((o) => o.equipmentId === `bells-${SILENT}`)',
       () => driver.health().offline,
       (offline) => offline.some((o) => o.equipmentId === `bells-${SILENT}`),
-      10_000,
+      { timeoutMs: 10_000 },
     );
     const group = () => gw.poller.stats().find((g) => g.periodMs === 1000)!;
     const before = group();
@@ -85,10 +88,11 @@ describe('the gateway on one RTU line with ten units (real serial line through a
       }
     }
     await control(sim, 'DELETE', `/devices/bells-${SILENT}/fault`);
-    await until(
+    await waitFor(
+      'driver.health().offline: offline.length === 0',
       () => driver.health().offline,
       (offline) => offline.length === 0,
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect(driver.health().offline).toEqual([]);
   }, 30_000);

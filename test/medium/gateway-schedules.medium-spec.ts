@@ -5,13 +5,14 @@ import { localDate, parseSchedule, planTransitions, resolveLocalTime } from '@be
 import { parse as parseYaml } from 'yaml';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
   type SimulatorHarness,
   startCabinetAndBells,
 } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /** Street lighting: sunset+15 → on, 23:00 → off, 05:30 → on, sunrise → off. */
 const LIGHTING = `
@@ -109,8 +110,9 @@ describe('the gateway runs its lighting schedule', () => {
 
     gw = await gateway(new Date(onAt.getTime() - 3000));
     // Booting before sunset re-asserts "off" (level-triggered), then the one timer fires at the computed instant.
-    expect(await until(circuit1, (v) => v, 8000)).toBe(true);
-    const switchings = await until(
+    expect(await waitFor('circuit1: v', circuit1, (v) => v, { timeoutMs: 8000 })).toBe(true);
+    const switchings = await waitFor(
+      'GET /switchings?key=${CMD}: list.some((s) => s.value)',
       async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}`)).body as { at: string; value: boolean }[],
       (list) => list.some((s) => s.value),
     );
@@ -129,8 +131,9 @@ describe('the gateway runs its lighting schedule', () => {
     // The fake clock moves to 22:59:57: a jump, a re-plan (still on), then "off" at 23:00 sharp.
     await api(gw.url, 'PUT', '/clock', { at: new Date((off?.at.getTime() ?? 0) - 3000).toISOString() });
     expect(await circuit1()).toBe(true);
-    expect(await until(circuit1, (v) => !v, 8000)).toBe(false);
-    const [last] = await until(
+    expect(await waitFor('circuit1: !v', circuit1, (v) => !v, { timeoutMs: 8000 })).toBe(false);
+    const [last] = await waitFor(
+      'GET /switchings?key=${CMD}&limit=1: list[0]?.value === false',
       async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}&limit=1`)).body as { at: string; value: boolean }[],
       (list) => list[0]?.value === false,
     );
@@ -140,7 +143,8 @@ describe('the gateway runs its lighting schedule', () => {
 
   it('a manual override wins over the schedule until it expires; a lock-out refuses it', async () => {
     gw = await gateway(paris('2027-01-04', 14, 0));
-    await until(
+    await waitFor(
+      'GET /switchings?key=${CMD}: list.length > 0',
       async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}`)).body as unknown[],
       (list) => list.length > 0,
     );
@@ -155,11 +159,11 @@ describe('the gateway runs its lighting schedule', () => {
       { slot: 12, name: 'calendar', value: false, owner: 'schedule:eclairage' },
       { slot: 16, name: 'default', value: false },
     ]);
-    expect(await until(circuit1, (v) => v)).toBe(true);
+    expect(await waitFor('circuit1: v', circuit1, (v) => v)).toBe(true);
 
     const lock = await api(gw.url, 'PUT', `/outputs/${CMD}/lockout`, { value: false, owner: 'technicien:jdupont' });
     expect(lock.body.winner).toMatchObject({ slot: 8, owner: 'technicien:jdupont' });
-    expect(await until(circuit1, (v) => !v)).toBe(false);
+    expect(await waitFor('circuit1: !v', circuit1, (v) => !v)).toBe(false);
     const refused = await api(gw.url, 'PUT', `/outputs/${CMD}/override`, { value: true });
     expect(refused.status).toBe(409);
     expect(refused.body.message).toContain('locked out for maintenance by technicien:jdupont');
@@ -169,9 +173,9 @@ describe('the gateway runs its lighting schedule', () => {
 
     await api(gw.url, 'DELETE', `/outputs/${CMD}/lockout?owner=technicien:jdupont`);
     // Back to the override (still running), then past its expiry back to the schedule.
-    expect(await until(circuit1, (v) => v)).toBe(true);
+    expect(await waitFor('circuit1: v', circuit1, (v) => v)).toBe(true);
     await api(gw.url, 'PUT', '/clock', { at: new Date(Date.parse(until5s) + 1000).toISOString() });
-    expect(await until(circuit1, (v) => !v)).toBe(false);
+    expect(await waitFor('circuit1: !v', circuit1, (v) => !v)).toBe(false);
   });
 });
 
@@ -183,10 +187,11 @@ describe('the gateway rings its bells', () => {
     const ringAt = paris('2027-01-04', 10, 0);
     const before = await bellCounts();
     gw = await gateway(new Date(ringAt.getTime() - 2000));
-    const rings = await until(
+    const rings = await waitFor(
+      'GET /rings: list.some((r) => r.state === "done")',
       async () => (await api(gw.url, 'GET', '/rings')).body as { key: string; state: string }[],
       (list) => list.some((r) => r.state === 'done'),
-      10_000,
+      { timeoutMs: 10_000 },
     );
     expect(rings).toEqual([expect.objectContaining({ key: `${ringAt.toISOString()}/court`, state: 'done' })]);
     const after = await bellCounts();
@@ -218,12 +223,14 @@ describe('the gateway rings its bells', () => {
   it('holds the interlocks whatever the schedule asks: no hammer on a settling bell, at most 2 swinging', async () => {
     const before = await bellCounts();
     gw = await gateway(new Date(paris('2027-01-04', 10, 30).getTime() - 1000));
-    await until(
+    await waitFor(
+      'GET /rings: list.some((r) => r.state === "failed")',
       async () => (await api(gw.url, 'GET', '/rings')).body as { state: string }[],
       (list) => list.some((r) => r.state === 'failed'),
     );
     await api(gw.url, 'PUT', '/clock', { at: new Date(paris('2027-01-04', 11, 0).getTime() - 1000).toISOString() });
-    const rings = await until(
+    const rings = await waitFor(
+      'GET /rings: list.filter((r) => r.state === "failed").length === 2',
       async () => (await api(gw.url, 'GET', '/rings')).body as { sequenceId: string; state: string; detail: string }[],
       (list) => list.filter((r) => r.state === 'failed').length === 2,
     );
@@ -246,7 +253,8 @@ describe('the gateway rings its bells', () => {
     // 2026-10-25 02:30 runs once, at its first occurrence (CEST, 00:30Z).
     const firstOccurrence = new Date('2026-10-25T00:30:00Z');
     gw = await gateway(new Date(firstOccurrence.getTime() - 1000), dir);
-    await until(
+    await waitFor(
+      'GET /rings: list.some((r) => r.state === "done")',
       async () => (await api(gw.url, 'GET', '/rings')).body as { state: string }[],
       (list) => list.some((r) => r.state === 'done'),
     );

@@ -9,9 +9,10 @@ import { SwitchingEntity } from '../../apps/gateway/src/store/switching.entity';
 import { WriteRecordEntity } from '../../apps/gateway/src/store/write-record.entity';
 import { CommandExecutor } from '../../apps/gateway/src/sync/command-executor.service';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Ctrl-C on `npm start` stops the simulator, central and the gateway at the same moment (tools/start-all.ts), and
@@ -201,7 +202,8 @@ describe('stopping the gateway while switchings wait for equipment that went awa
     const gateway = await startGatewayOn(sim, peer);
     gw = gateway;
     const central = peer;
-    await until(
+    await waitFor(
+      'central.connected: connected',
       () => central.connected,
       (connected) => connected,
     );
@@ -210,7 +212,8 @@ describe('stopping the gateway while switchings wait for equipment that went awa
     central.send(central.command({ id: 'cmd-on-2', pointKey: key, value: true }));
     const executor = gateway.app.get(CommandExecutor);
     const control = gateway.app.get(ControlService);
-    const waiting = await until(
+    const waiting = await waitFor(
+      'cmd-on-2 running',
       () => executor.entry('cmd-on-2')?.status === 'running' && control.state(key).running,
       (running) => running,
     );
@@ -240,19 +243,22 @@ describe('stopping the gateway while switchings wait for equipment that went awa
     const gateway = await startGatewayOn(sim, peer, '30s');
     gw = gateway;
     const central = peer;
-    await until(
+    await waitFor(
+      'central.connected: connected',
       () => central.connected,
       (connected) => connected,
     );
     const key = 'cabinet:circuit.2.command';
     const executor = gateway.app.get(CommandExecutor);
     central.send(central.command({ id: 'cmd-on', pointKey: key, value: true }));
-    await until(
+    await waitFor(
+      'executor.entry("cmd-on")?.status: status === "done"',
       () => executor.entry('cmd-on')?.status,
       (status) => status === 'done',
     );
     central.send(central.command({ id: 'cmd-off', pointKey: key, value: false }));
-    const held = await until(
+    const held = await waitFor(
+      'slot === PRIORITY_SLOTS.protection',
       () => gateway.app.get(ControlService).state(key).winner.slot,
       (slot) => slot === PRIORITY_SLOTS.protection,
     );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandV1, DesiredSections } from '@beffroi/sync';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
@@ -12,6 +12,7 @@ import {
   startCabinetAndBells,
 } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
@@ -72,7 +73,8 @@ function gateway(peer: SyncPeer, dir: string): Promise<GatewayHarness> {
 }
 
 async function connected(gw: GatewayHarness): Promise<void> {
-  const status = await until(
+  const status = await waitFor(
+    'GET /sync: s.connected === true',
     async () => (await api(gw.url, 'GET', '/sync')).body,
     (s) => s.connected === true,
   );
@@ -96,7 +98,8 @@ async function strikes(bell: number): Promise<number> {
 /** Sends a command and waits for its `n`-th result to reach central. */
 async function run(peer: SyncPeer, command: CommandV1, n = 1) {
   peer.send(command);
-  const results = await until(
+  const results = await waitFor(
+    `${n} command results at central`,
     () => peer.appliedOf('commandResult').filter((e) => e.payload.commandId === command.id),
     (list) => list.length >= n,
   );
@@ -196,7 +199,7 @@ describe('commands from central', () => {
     await connected(gw);
     await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/override`, { value: true, permanent: true });
     await api(gw.url, 'PUT', `/outputs/${CIRCUIT(4)}/lockout`, { value: false, owner: 'technicien:jdupont' });
-    await until(circuitOff(4), (off) => off);
+    await waitFor('circuitOff(4): off', circuitOff(4), (off) => off);
     const lift = peer.command({
       id: 'cmd-force-lift',
       pointKey: CIRCUIT(4),
@@ -209,7 +212,8 @@ describe('commands from central', () => {
       reason: `${CIRCUIT(4)}: lock-out of technicien:jdupont lifted by force by central:admin@useda`,
     });
     expect((await outputOf(gw, CIRCUIT(4))).winner).toMatchObject({ slot: 10, owner: 'local-api' });
-    const switchings = await until(
+    const switchings = await waitFor(
+      'GET /switchings?key=${CIRCUIT(4)}&limit=1: list[0]?.cause === "lockout-forced:central:admin@useda"',
       async () => (await api(gw!.url, 'GET', `/switchings?key=${CIRCUIT(4)}&limit=1`)).body as { cause: string }[],
       (list) => list[0]?.cause === 'lockout-forced:central:admin@useda',
     );
@@ -245,7 +249,8 @@ describe('desired state from central', () => {
   }
 
   async function answered(type: 'desired.applied' | 'desired.resync', version: number) {
-    const found = await until(
+    const found = await waitFor(
+      `a ${type} frame of version ${version}`,
       () => peer.framesOf(type).find((f) => f.version === version),
       (f) => f !== undefined,
     );
@@ -265,7 +270,8 @@ describe('desired state from central', () => {
       winner: { slot: 10, name: 'manual', owner: 'mairie:jdupont' },
     });
     expect(
-      await until(
+      await waitFor(
+        'circuit(2): v',
         () => circuit(2),
         (v) => v,
       ),
@@ -282,7 +288,8 @@ describe('desired state from central', () => {
     await answered('desired.applied', 2);
     expect((await outputOf(gw, CIRCUIT(2))).winner).toEqual({ slot: 16, name: 'default' });
     expect(
-      await until(
+      await waitFor(
+        'circuit(2): !v',
         () => circuit(2),
         (v) => !v,
       ),
@@ -311,7 +318,8 @@ describe('desired state from central', () => {
       ['eclairage-central', 'central'],
     ]);
     expect((await outputOf(gw, CIRCUIT(4))).winner).toMatchObject({ slot: 12, owner: 'schedule:eclairage-central' });
-    const alarms = await until(
+    const alarms = await waitFor(
+      'peer.appliedOf("alarm").map((e) => e.payload): list.filter((a) => a.key.startsWith("desired.schedules.")).len…',
       () => peer.appliedOf('alarm').map((e) => e.payload),
       (list) => list.filter((a) => a.key.startsWith('desired.schedules.')).length === 2,
     );
@@ -346,7 +354,8 @@ describe('desired state from central', () => {
     });
     await answered('desired.applied', 4);
     expect((await outputOf(gw, CIRCUIT(4))).winner).toEqual({ slot: 16, name: 'default' });
-    const cleared = await until(
+    const cleared = await waitFor(
+      'two cleared alarms at central',
       () =>
         peer
           .appliedOf('alarm')
@@ -368,7 +377,8 @@ describe('bad frames from central', () => {
     peer.sendRaw(JSON.stringify({ type: 'teleport', v: 1 }));
     peer.sendRaw(JSON.stringify({ type: 'command', v: 1, id: 'cmd-x', action: 'switch', pointKey: 'nowhere' }));
     peer.sendRaw(Buffer.alloc(5 * 1024 * 1024, 0x20));
-    const status = await until(
+    const status = await waitFor(
+      'GET /sync: s.badFrames === 4',
       async () => (await api(gw!.url, 'GET', '/sync')).body,
       (s) => s.badFrames === 4,
     );
@@ -387,7 +397,8 @@ describe('bad frames from central', () => {
     });
     // Clock exchanges both ways still work: central's ping is answered, the gateway's pongs give an offset.
     peer.send({ type: 'clock.ping', v: 1, id: 42, sentAt: new Date().toISOString() });
-    const pong = await until(
+    const pong = await waitFor(
+      'the clock.pong answering ping 42',
       () => peer.framesOf('clock.pong').find((p) => p.id === 42),
       (p) => p !== undefined,
     );

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
@@ -56,7 +57,8 @@ async function boot(dir: string): Promise<GatewayHarness> {
     dir,
     { config: { central: { url: peer.url, credentialFile, reconnectMin: '20ms', reconnectMax: '300ms' } } },
   );
-  await until(
+  await waitFor(
+    'GET /sync: status.connected',
     async () => (await api(started.url, 'GET', '/sync')).body as { connected: boolean },
     (status) => status.connected,
   );

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { CommandV1 } from '@beffroi/sync';
 import { addDays, localDateOf, parseSchedule, planTransitions, resolveLocalTime } from '@beffroi/schedule';
 import { parse as parseYaml } from 'yaml';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { cabinetAndBellsBuses, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 /** A switch command from central lasts as its until says, resolved by the gateway, which reports the end. */
 
@@ -52,7 +53,8 @@ beforeEach(async () => {
       },
     },
   );
-  await until(
+  await waitFor(
+    'GET /sync: s.connected === true',
     async () => (await api(gw.url, 'GET', '/sync')).body,
     (s) => s.connected === true,
   );
@@ -65,7 +67,8 @@ afterEach(async () => {
 
 async function run(command: CommandV1) {
   peer.send(command);
-  const [result] = await until(
+  const [result] = await waitFor(
+    'the command result at central',
     () => peer.appliedOf('commandResult').filter((e) => e.payload.commandId === command.id),
     (list) => list.length > 0,
   );

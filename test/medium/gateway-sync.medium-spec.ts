@@ -5,9 +5,10 @@ import { DataSource } from 'typeorm';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
 import { OutboxMessageEntity } from '../../apps/gateway/src/store/outbox-message.entity';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
+import { waitFor } from '../support/wait-for';
 
 const GATEWAY = 'gw-test';
 const CREDENTIAL = 'credential-of-gw-test';
@@ -112,7 +113,8 @@ describe('enrolment and refusals', () => {
   it('exchanges the enrolment code once, writes the credential file with mode 0600, and connects with it', async () => {
     const dir = tempDir();
     gw = await gateway(peer, dir, { central: { enrolmentCode: 'K7QX-2M4P' } });
-    const status = await until(
+    const status = await waitFor(
+      'syncStatus(gw): s.connected === true',
       () => syncStatus(gw!),
       (s) => s.connected === true,
     );
@@ -125,7 +127,8 @@ describe('enrolment and refusals', () => {
     // Restarted, it uses the file and does not enrol again.
     await gw.app.close();
     gw = await gateway(peer, dir, { central: { enrolmentCode: 'K7QX-2M4P' } });
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected === true',
       () => syncStatus(gw!),
       (s) => s.connected === true,
     );
@@ -135,7 +138,8 @@ describe('enrolment and refusals', () => {
 
   it('without a credential or a code, runs alone and says why; a refused code is not tried again', async () => {
     gw = await gateway(peer, tempDir());
-    const alone = await until(
+    const alone = await waitFor(
+      'syncStatus(gw): s.state === "not-enrolled"',
       () => syncStatus(gw!),
       (s) => s.state === 'not-enrolled',
     );
@@ -146,7 +150,8 @@ describe('enrolment and refusals', () => {
     await gw.close();
 
     gw = await gateway(peer, tempDir(), { central: { enrolmentCode: 'WRONG-CODE' } });
-    const refused = await until(
+    const refused = await waitFor(
+      'syncStatus(gw): s.state === "not-enrolled"',
       () => syncStatus(gw!),
       (s) => s.state === 'not-enrolled',
     );
@@ -168,7 +173,8 @@ describe('enrolment and refusals', () => {
     writeFileSync(credentialPath(dir), reason === 'revoked' ? CREDENTIAL : 'stale-credential', { mode: 0o600 });
     if (reason === 'revoked') peer.refusal = 'revoked';
     gw = await gateway(peer, dir, { central: { reconnectMin: '10ms', reconnectMax: '30s' } });
-    const status = await until(
+    const status = await waitFor(
+      'syncStatus(gw): s.state === "refused"',
       () => syncStatus(gw!),
       (s) => s.state === 'refused',
     );
@@ -195,12 +201,14 @@ describe('the outbox', () => {
 
   it('sends switchings made while central is down once, in seq order, after the reconnection, and deletes them once acknowledged', async () => {
     gw = await gateway(peer, tempDir(), { enrolled: true });
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected === true',
       () => syncStatus(gw!),
       (s) => s.connected === true,
     );
     peer.down();
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.state === "disconnected"',
       () => syncStatus(gw!),
       (s) => s.state === 'disconnected',
     );
@@ -209,7 +217,8 @@ describe('the outbox', () => {
     expect(waiting.outbox.switching).toBe(3);
 
     peer.up();
-    const received = await until(
+    const received = await waitFor(
+      'peer.appliedOf("switching"): list.length === 3',
       () => peer.appliedOf('switching'),
       (list) => list.length === 3,
     );
@@ -225,7 +234,8 @@ describe('the outbox', () => {
     expect(peer.duplicates.filter((seq) => seqs.includes(seq))).toEqual([]);
 
     // Acknowledged, so deleted from SQLite.
-    const after = await until(
+    const after = await waitFor(
+      'syncStatus(gw): s.outbox.switching === 0',
       () => syncStatus(gw!),
       (s) => s.outbox.switching === 0,
     );
@@ -245,7 +255,8 @@ describe('the outbox', () => {
     // Telemetry and health once at boot only, so the outbox empties once acknowledged.
     const quiet = { enrolled: true, central: { telemetryInterval: '1h', healthInterval: '1h' } };
     gw = await gateway(peer, dir, quiet);
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected === true',
       () => syncStatus(gw!),
       (s) => s.connected === true,
     );
@@ -253,7 +264,8 @@ describe('the outbox', () => {
     peer.storeReports = false;
     await switchCircuit(gw, true);
     await switchCircuit(gw, false);
-    const sent = await until(
+    const sent = await waitFor(
+      'switchingSeqs(peer.sentEnvelopes()): list.length === 2',
       () => switchingSeqs(peer.sentEnvelopes()),
       (list) => list.length === 2,
     );
@@ -262,7 +274,8 @@ describe('the outbox', () => {
 
     peer.storeReports = true;
     gw = await gateway(peer, dir, quiet);
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected === true && s.outbox.switching === 0',
       () => syncStatus(gw!),
       (s) => s.connected === true && s.outbox.switching === 0,
     );
@@ -274,7 +287,8 @@ describe('the outbox', () => {
     expect(peer.appliedOf('switching').map((e) => e.seq)).toEqual(sent);
 
     // Everything acknowledged: an empty outbox across a restart still never gives a seq twice.
-    const empty = await until(
+    const empty = await waitFor(
+      'syncStatus(gw): s.outbox.total === 0',
       () => syncStatus(gw!),
       (s) => s.outbox.total === 0,
     );
@@ -282,7 +296,8 @@ describe('the outbox', () => {
     await gw.app.close();
     const highest = Math.max(...peer.sentEnvelopes().map((e) => e.seq));
     gw = await gateway(peer, dir, quiet);
-    await until(
+    await waitFor(
+      'syncStatus(gw): s.connected === true',
       () => syncStatus(gw!),
       (s) => s.connected === true,
     );
@@ -290,7 +305,8 @@ describe('the outbox', () => {
     expect(range.firstSeq).toBe(highest + 1);
     expect(range.lastSeq).toBeGreaterThanOrEqual(highest);
     await switchCircuit(gw, true);
-    const next = await until(
+    const next = await waitFor(
+      'peer.appliedOf("switching"): list.length === 3',
       () => peer.appliedOf('switching'),
       (list) => list.length === 3,
     );
@@ -308,10 +324,11 @@ describe('the outbox', () => {
     });
     for (const value of [true, false]) await switchCircuit(gw, value);
     const diskAt = async (lastSeq: number) => {
-      const status = await until(
+      const status = await waitFor(
+        'syncStatus(gw): s.outbox.lastSeq >= lastSeq',
         () => syncStatus(gw!),
         (s) => s.outbox.lastSeq >= lastSeq,
-        60_000,
+        { timeoutMs: 60_000 },
       );
       expect(status.outbox.lastSeq).toBeGreaterThanOrEqual(lastSeq);
       return readdirSync(dir)
@@ -342,17 +359,19 @@ describe('the outbox', () => {
     });
     for (const value of [true, false, true, false]) await switchCircuit(gw, value);
     // Many rounds of the cabinet's 27 points later, telemetry is held to its quota; switchings are all there.
-    const held = await until(
+    const held = await waitFor(
+      'syncStatus(gw): s.outbox.lastSeq >= 400',
       () => syncStatus(gw!),
       (s) => s.outbox.lastSeq >= 400,
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(held.outbox.lastSeq).toBeGreaterThanOrEqual(400);
     expect(held.outbox.telemetry).toBeLessThanOrEqual(40);
     expect(held.outbox.switching).toBe(4);
 
     peer.up();
-    await until(
+    await waitFor(
+      'peer.appliedOf("switching"): list.length === 4',
       () => peer.appliedOf('switching'),
       (list) => list.length === 4,
     );

@@ -1,12 +1,13 @@
 import { localDate, parseLocalDate, parseSchedule, planTransitions, resolveLocalTime, sunDay } from '@beffroi/schedule';
 import { parse as parseYaml } from 'yaml';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
   type SimulatorHarness,
   startCabinetAndBells,
 } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /** Street lighting: sunset+15 → on, 23:00 → off, 05:30 → on, sunrise → off. */
 const LIGHTING = `
@@ -60,7 +61,8 @@ beforeEach(async () => {
       },
     },
   );
-  await until(
+  await waitFor(
+    'GET /switchings?key=${CMD}: list.length > 0',
     async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}`)).body as unknown[],
     (list) => list.length > 0,
   );
@@ -88,7 +90,8 @@ describe('"switch now" lasts until the next programme change', () => {
       expiresAt: nextAt,
     });
     expect(
-      await until(
+      await waitFor(
+        'circuit(1): v',
         () => circuit(1),
         (v) => v,
       ),
@@ -101,7 +104,8 @@ describe('"switch now" lasts until the next programme change', () => {
     expect(taken.body.underneath).toEqual([{ slot: 16, name: 'default', value: false }]);
     await api(gw.url, 'PUT', '/clock', { at: new Date((off?.at.getTime() ?? 0) + 1000).toISOString() });
     expect(
-      await until(
+      await waitFor(
+        'circuit(1): !v',
         () => circuit(1),
         (v) => !v,
       ),
@@ -161,7 +165,8 @@ describe('"switch now" lasts until the next programme change', () => {
     const permanent = await api(gw.url, 'PUT', `/outputs/${FREE}/override`, { value: true, permanent: true });
     expect(permanent.body.winner).toMatchObject({ slot: 10, until: 'permanent' });
     expect(
-      await until(
+      await waitFor(
+        'circuit(2): v',
         () => circuit(2),
         (v) => v,
       ),

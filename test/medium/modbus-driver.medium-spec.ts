@@ -3,8 +3,8 @@ import { type ModbusTcpBusConfig, modbusTcpBusSchema } from '@beffroi/domain';
 import { bindBusPoints, ModbusDriver, type BoundPoint } from '@beffroi/fieldbus';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { ManualClock } from '../../apps/simulator/src/clock';
-import { until } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const profiles = loadProfiles(join(__dirname, '..', '..', 'config', 'profiles'));
 const clock = new ManualClock(Date.UTC(2027, 0, 1, 17, 0, 0));
@@ -48,7 +48,8 @@ beforeAll(async () => {
   points = bindBusPoints(bus, profiles);
   driver = new ModbusDriver(bus, points);
   await driver.start();
-  await until(
+  await waitFor(
+    'driver.health().link: link === "connected"',
     () => driver.health().link,
     (link) => link === 'connected',
   );
@@ -99,7 +100,8 @@ describe('ModbusDriver against the simulated cabinet over Modbus TCP', () => {
     await control(sim, 'PUT', '/devices/cab-2/fault', { mode: 'no-answer' });
     const cab1 = points.filter((p) => p.equipmentId === 'cab-1');
     const cab2 = points.filter((p) => p.equipmentId === 'cab-2');
-    await until(
+    await waitFor(
+      'driver.read(cab2): driver.health().offline.length > 0',
       () => driver.read(cab2),
       () => driver.health().offline.length > 0,
     );
@@ -108,7 +110,8 @@ describe('ModbusDriver against the simulated cabinet over Modbus TCP', () => {
     expect(fast[0]?.quality).toMatchObject({ status: 'bad', reason: expect.stringMatching(/^offline/) });
     expect((await driver.read(cab1)).every((s) => s.quality.status === 'good')).toBe(true);
     await control(sim, 'DELETE', '/devices/cab-2/fault');
-    await until(
+    await waitFor(
+      'driver.read(cab2): driver.health().offline.length === 0',
       () => driver.read(cab2),
       () => driver.health().offline.length === 0,
     );

@@ -4,9 +4,9 @@ import { modbusRtuBusSchema, type Profile } from '@beffroi/domain';
 import { bindBusPoints, type BoundPoint, ModbusDriver } from '@beffroi/fieldbus';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { SystemClock } from '../../apps/simulator/src/clock';
-import { until } from '../support/gateway-harness';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 const shipped = loadProfiles(join(__dirname, '..', '..', 'config', 'profiles'));
 const bells = shipped.get('beffroi-sim-bells');
@@ -60,7 +60,8 @@ beforeAll(async () => {
   points = bindBusPoints(bus, profiles);
   driver = new ModbusDriver(bus, points);
   await driver.start();
-  await until(
+  await waitFor(
+    'driver.health().link: link === "connected"',
     () => driver.health().link,
     (link) => link === 'connected',
   );

@@ -15,6 +15,7 @@ import {
   type OpcuaBusSettings,
   type OpcuaDriverOptions,
 } from '../../libs/fieldbus/src/opcua/opcua.driver';
+import { present, waitFor } from '../support/wait-for';
 
 const PROFILE_PATH = join(__dirname, '../../config/profiles/beffroi-sim-heating.yaml');
 const EQUIPMENT = 'heating-salle';
@@ -128,23 +129,6 @@ class LinkProxy {
   }
 }
 
-/** Polls `check` until it returns something other than undefined, null or false; fails saying what was awaited. */
-async function eventually<T>(
-  what: string,
-  check: () => T,
-  timeoutMs = 10_000,
-): Promise<Exclude<T, undefined | null | false>> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = check();
-    if (result !== undefined && result !== null && result !== false) {
-      return result as Exclude<T, undefined | null | false>;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 /** Everything a driver emitted on changes$. */
 class SampleLog {
   readonly samples: PointSample[] = [];
@@ -164,8 +148,10 @@ class SampleLog {
 
   /** The first sample of `point` after `mark` that `accept` takes, waiting for it. */
   next(point: string, mark: number, accept: (sample: PointSample) => boolean): Promise<PointSample> {
-    return eventually(`a sample of ${point}`, () =>
-      this.since(mark).find((sample) => sample.key === `${EQUIPMENT}/${point}` && accept(sample)),
+    return waitFor(
+      `a sample of ${point}`,
+      () => this.since(mark).find((sample) => sample.key === `${EQUIPMENT}/${point}` && accept(sample)),
+      present,
     );
   }
 
@@ -214,7 +200,7 @@ describe('OpcuaDriver against the simulated heating controller', () => {
     return { driver, log };
   };
   const connected = (driver: OpcuaDriver) =>
-    eventually('the driver to connect', () => driver.health().link === 'connected', 15_000);
+    waitFor('the driver to connect', () => driver.health().link === 'connected', present, { timeoutMs: 15_000 });
   const inFuture = (ms: number) => new Date(Date.now() + ms);
 
   beforeAll(() => device.start());
@@ -251,9 +237,10 @@ describe('OpcuaDriver against the simulated heating controller', () => {
     for (const sample of samples) expect(sample.observedAt).toBeInstanceOf(Date);
 
     // the subscription delivered every point too, once, with one monitored item per point on the server
-    await eventually(
+    await waitFor(
       'a sample of every point',
       () => new Set(log.samples.map((sample) => sample.key)).size === points.length,
+      present,
     );
     expect(device.clientStats()).toEqual({ sessions: 1, subscriptions: 1, monitoredItems: points.length });
     expect(driver.health()).toEqual({ busId: 'heating-bus', link: 'connected', offline: [], queued: 0 });
@@ -304,20 +291,28 @@ describe('OpcuaDriver against the simulated heating controller', () => {
     for (let restart = 1; restart <= 3; restart += 1) {
       const mark = log.mark;
       const restarted = device.restart(200);
-      const lost = await eventually(`connection lost (restart ${restart})`, () => {
-        const bad = log.since(mark).filter((sample) => sample.quality.status === 'bad');
-        return bad.length >= points.length && bad;
-      });
+      const lost = await waitFor(
+        `connection lost (restart ${restart})`,
+        () => {
+          const bad = log.since(mark).filter((sample) => sample.quality.status === 'bad');
+          return bad.length >= points.length && bad;
+        },
+        present,
+      );
       expect(lost.map((sample) => sample.quality)).toEqual(
         points.map(() => ({ status: 'bad', reason: 'connection lost' })),
       );
       await restarted;
 
       // values flow again: every point once, none twice (the model's clock stands still, so nothing changes)
-      await eventually(`a good sample of every point after restart ${restart}`, () => {
-        const good = log.since(mark).filter((sample) => sample.quality.status === 'good');
-        return new Set(good.map((sample) => sample.key)).size === points.length;
-      });
+      await waitFor(
+        `a good sample of every point after restart ${restart}`,
+        () => {
+          const good = log.since(mark).filter((sample) => sample.quality.status === 'good');
+          return new Set(good.map((sample) => sample.key)).size === points.length;
+        },
+        present,
+      );
       await sleep(600);
       const perPoint = new Map<string, number>();
       for (const sample of log.since(mark)) {
@@ -334,7 +329,7 @@ describe('OpcuaDriver against the simulated heating controller', () => {
     await connected(driver);
 
     const restarted = device.restart(1500);
-    await eventually('the driver to notice the outage', () => driver.health().link !== 'connected');
+    await waitFor('the driver to notice the outage', () => driver.health().link !== 'connected', present);
     const readDuringOutage = await driver.read([point('zone.1.mode')]);
     expect(readDuringOutage[0]?.quality).toEqual({ status: 'bad', reason: 'not connected' });
     const later = driver.write(point('zone.1.comfort_setpoint'), 20.5, inFuture(15_000));
@@ -360,10 +355,14 @@ describe('OpcuaDriver against the simulated heating controller', () => {
     const endpointUrl = `opc.tcp://127.0.0.1:${await closedPort()}`;
     const { driver } = await startDriver({ endpointUrl });
 
-    const health = await eventually('the failure in health()', () => {
-      const current = driver.health();
-      return current.offline.length > 0 && current;
-    });
+    const health = await waitFor(
+      'the failure in health()',
+      () => {
+        const current = driver.health();
+        return current.offline.length > 0 && current;
+      },
+      present,
+    );
     expect(health).toMatchObject({ link: expect.stringMatching(/connecting|disconnected/) as string, queued: 0 });
     expect(health.offline).toEqual([
       {
@@ -401,26 +400,31 @@ describe('OpcuaDriver against the simulated heating controller', () => {
       const mark = log.mark;
 
       proxy.freeze();
-      const reason = await eventually('the silence to be noticed', () => driver.health().offline[0]?.reason);
+      const reason = await waitFor('the silence to be noticed', () => driver.health().offline[0]?.reason, present);
       expect(reason).toMatch(/^no keep-alive from the server for \d+ ms$/);
       expect(log.since(mark).map((sample) => sample.quality)).toEqual(
         points.map(() => ({ status: 'bad', reason: 'connection lost' })),
       );
       // attempts into the black hole give up on their own, one at a time: the relay holds at most the abandoned
       // connection and the current attempt
-      await eventually('an attempt to time out', () =>
-        driver.health().offline[0]?.reason.endsWith('no session and subscription within 1500 ms'),
+      await waitFor(
+        'an attempt to time out',
+        () => driver.health().offline[0]?.reason.endsWith('no session and subscription within 1500 ms'),
+        present,
       );
       expect(proxy.connections).toBeLessThanOrEqual(2);
 
       proxy.thaw();
       await connected(driver);
-      await eventually('values to flow again', () =>
-        log.since(mark).some((sample) => sample.quality.status === 'good'),
+      await waitFor(
+        'values to flow again',
+        () => log.since(mark).some((sample) => sample.quality.status === 'good'),
+        present,
       );
-      await eventually(
+      await waitFor(
         'the server to drop the abandoned session',
         () => device.clientStats().sessions === 1 && device.clientStats(),
+        present,
       );
       expect(device.clientStats()).toEqual({ sessions: 1, subscriptions: 1, monitoredItems: points.length });
     } finally {
@@ -431,7 +435,11 @@ describe('OpcuaDriver against the simulated heating controller', () => {
   it('refuses an untrusted server certificate saying which file to move where, then signs once each side trusts the other', async () => {
     const { driver } = await startDriver({ securityMode: 'Sign' });
 
-    const untrusted = await eventually('the untrusted server certificate', () => driver.health().offline[0]?.reason);
+    const untrusted = await waitFor(
+      'the untrusted server certificate',
+      () => driver.health().offline[0]?.reason,
+      present,
+    );
     expect(untrusted).toContain(
       `the server at ${device.endpointUrl} presented a certificate this gateway does not trust`,
     );
@@ -443,8 +451,11 @@ describe('OpcuaDriver against the simulated heating controller', () => {
     renameSync(rejectedFile!, join(trustedDir!, basename(rejectedFile!)));
 
     // the driver trusts the server now (without a restart); the controller does not know the gateway yet
-    const refused = await eventually('the controller to refuse the gateway', () =>
-      /refused the secure channel \((\w+)\).* add (.+) to the server/.exec(driver.health().offline[0]?.reason ?? ''),
+    const refused = await waitFor(
+      'the controller to refuse the gateway',
+      () =>
+        /refused the secure channel \((\w+)\).* add (.+) to the server/.exec(driver.health().offline[0]?.reason ?? ''),
+      present,
     );
     expect(refused[1]).toBe('BadSecurityChecksFailed');
     expect(refused[2]).toBe(driver.certificateFile);
@@ -475,7 +486,7 @@ describe('OpcuaDriver against the simulated heating controller', () => {
   it('refuses a wrong password with a message naming the user', async () => {
     const { driver } = await startDriver({}, { user: { userName: 'agent', password: 'angelus' } });
 
-    const reason = await eventually('the login to be refused', () => driver.health().offline[0]?.reason);
+    const reason = await waitFor('the login to be refused', () => driver.health().offline[0]?.reason, present);
 
     expect(reason).toBe(
       `the server at ${device.endpointUrl} refused the login of user "agent" (BadUserAccessDenied): ` +

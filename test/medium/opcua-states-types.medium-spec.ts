@@ -8,7 +8,7 @@ import { HeatingController } from '../../apps/simulator/src/devices/heating/heat
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
 import type { BoundPoint, PointSample } from '../../libs/fieldbus/src/field-driver';
 import { OpcuaDriver } from '../../libs/fieldbus/src/opcua/opcua.driver';
-import { until } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 
 const NS = 'nsu=urn:beffroi:simulator:heating';
 
@@ -62,10 +62,11 @@ describe('OPC UA points with states, and a declared type that does not match the
     );
     driver.changes$.subscribe((sample) => samples.push(sample));
     await driver.start();
-    await until(
+    await waitFor(
+      'driver.health().link: link === "connected"',
       () => driver.health().link,
       (link) => link === 'connected',
-      15_000,
+      { timeoutMs: 15_000 },
     );
   });
 

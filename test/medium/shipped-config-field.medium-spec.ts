@@ -1,5 +1,6 @@
-import { api, until } from '../support/gateway-harness';
+import { api } from '../support/gateway-harness';
 import { type ShippedRun, startShippedRun } from '../support/shipped-run';
+import { waitFor } from '../support/wait-for';
 
 interface PointView {
   key: string;
@@ -29,6 +30,8 @@ describe('the shipped gateway config against the shipped simulator config', () =
     const { body } = await api(run.gatewayUrl, 'GET', '/points');
     // The bells (16 points), the cabinet (27) and the heating (16).
     expect((body as PointView[]).length).toBe(16 + 27 + 16);
-    await expect(until(notGood, (bad) => bad.length === 0, 15_000)).resolves.toEqual([]);
+    await expect(
+      waitFor('notGood: bad.length === 0', notGood, (bad) => bad.length === 0, { timeoutMs: 15_000 }),
+    ).resolves.toEqual([]);
   });
 });

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { loadYamlFile } from '@beffroi/runtime';
 import { localDate, planTransitions, resolveLocalTime, scheduleSchema } from '@beffroi/schedule';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startCabinetAndBells } from '../support/simulator-harness';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Issue 5's partition test, through a real gateway and a real central (real sockets, real SQLite files): central is
@@ -91,9 +92,19 @@ async function circuits(): Promise<boolean[]> {
 async function bellsOutage(): Promise<void> {
   const alarmsBefore = (await syncStatus()).outbox.alarm;
   await control(sim, 'PUT', '/devices/bells/fault', { mode: 'no-answer' });
-  await until(syncStatus, (s) => s.outbox.alarm === alarmsBefore + 1, 20_000);
+  await waitFor(
+    'syncStatus: s.outbox.alarm === alarmsBefore + 1',
+    syncStatus,
+    (s) => s.outbox.alarm === alarmsBefore + 1,
+    { timeoutMs: 20_000 },
+  );
   await control(sim, 'DELETE', '/devices/bells/fault');
-  const after = await until(syncStatus, (s) => s.outbox.alarm === alarmsBefore + 2, 20_000);
+  const after = await waitFor(
+    'syncStatus: s.outbox.alarm === alarmsBefore + 2',
+    syncStatus,
+    (s) => s.outbox.alarm === alarmsBefore + 2,
+    { timeoutMs: 20_000 },
+  );
   expect(after.outbox.alarm).toBe(alarmsBefore + 2);
 }
 
@@ -131,10 +142,15 @@ it('central down for 72 h of schedules: every switching, alarm and command resul
       },
     },
   });
-  expect(await until(circuits, (state) => state.every((c) => !c), 10_000)).toEqual([false, false]);
-  await until(syncStatus, (s) => s.connected, 10_000);
+  expect(
+    await waitFor('circuits: state.every((c) => !c)', circuits, (state) => state.every((c) => !c), {
+      timeoutMs: 10_000,
+    }),
+  ).toEqual([false, false]);
+  await waitFor('syncStatus: s.connected', syncStatus, (s) => s.connected, { timeoutMs: 10_000 });
   // Central checks commands against the gateway's catalogue, reported just after the connection.
-  await until(
+  await waitFor(
+    'GET /api/gateways/${GATEWAY}/equipment: status === 200',
     async () => (await central.api(admin, 'GET', `/api/gateways/${GATEWAY}/equipment`)).status,
     (status) => status === 200,
   );
@@ -150,14 +166,17 @@ it('central down for 72 h of schedules: every switching, alarm and command resul
       permanent: true,
     })
   ).body as { id: string };
-  await until(
+  await waitFor(
+    'GET /api/commands/${command.id}: status === "sent"',
     async () => (await central.api(admin, 'GET', `/api/commands/${command.id}`)).body.status,
     (status) => status === 'sent',
   );
   const before = await centralSwitchings();
   await central.stop();
   await control(sim, 'DELETE', '/devices/cabinet/fault');
-  await until(syncStatus, (s) => s.outbox.commandResult === 1, 15_000);
+  await waitFor('syncStatus: s.outbox.commandResult === 1', syncStatus, (s) => s.outbox.commandResult === 1, {
+    timeoutMs: 15_000,
+  });
 
   // 72 h of the lighting schedule, with the clock moved to just before each transition; two bell outages.
   const schedule = loadYamlFile(scheduleSchema, SCHEDULE_FILE);
@@ -167,11 +186,22 @@ it('central down for 72 h of schedules: every switching, alarm and command resul
     const at = transition.at.getTime();
     await setClock(at - 1000);
     const expected = [transition.value, transition.value];
-    expect(await until(circuits, (state) => state.every((c, j) => c === expected[j]), 10_000)).toEqual(expected);
+    expect(
+      await waitFor(
+        'circuits: state.every((c, j) => c === expected[j])',
+        circuits,
+        (state) => state.every((c, j) => c === expected[j]),
+        { timeoutMs: 10_000 },
+      ),
+    ).toEqual(expected);
     if (i === 3 || i === 8) await bellsOutage();
   }
   // The two switchings at boot (lights off in the afternoon), then two per transition.
-  const local = await until(localSwitchings, (list) => list.filter((s) => s.slot === 12).length === 26);
+  const local = await waitFor(
+    'localSwitchings: list.filter((s) => s.slot === 12).length === 26',
+    localSwitchings,
+    (list) => list.filter((s) => s.slot === 12).length === 26,
+  );
   expect(local.filter((s) => s.slot === 12)).toHaveLength(26);
   const held = await syncStatus();
   expect(held.connected).toBe(false);
@@ -179,10 +209,11 @@ it('central down for 72 h of schedules: every switching, alarm and command resul
 
   central = await startCentral({ dir: central.dir, port: Number(new URL(central.url).port) });
   admin = await central.login('admin@useda');
-  const drained = await until(
+  const drained = await waitFor(
+    'syncStatus: s.connected && s.outbox.switching + s.outbox.alarm + s.outbox.commandResult === 0',
     syncStatus,
     (s) => s.connected && s.outbox.switching + s.outbox.alarm + s.outbox.commandResult === 0,
-    30_000,
+    { timeoutMs: 30_000 },
   );
   expect(drained.connected).toBe(true);
 

@@ -1,8 +1,18 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { httpAddressOf } from '@beffroi/runtime';
 import { centralConfig } from '../../apps/central/src/central.config';
 import { CentralModule } from '../../apps/central/src/central.module';
@@ -55,10 +65,62 @@ export interface CentralHarness {
   api(token: string | undefined, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
 }
 
+const REPOSITORY = resolve(__dirname, '..', '..');
+
+/** Central's sources (migrations, entities, seeding), the lock file and the seed: what a seeded database depends on. */
+function seededDatabaseKey(): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(SEED));
+  const visit = (path: string): void => {
+    if (statSync(path).isDirectory()) {
+      for (const name of readdirSync(path).sort()) visit(join(path, name));
+    } else if (path.endsWith('.ts') && !path.endsWith('.spec.ts')) {
+      hash.update(path);
+      hash.update(readFileSync(path));
+    }
+  };
+  for (const dir of ['apps/central/src', 'libs']) visit(join(REPOSITORY, dir));
+  hash.update(readFileSync(join(REPOSITORY, 'package-lock.json')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * A new central's database file, already migrated and seeded. Seeding hashes the six accounts' passwords (scrypt,
+ * about 0.3 s each on an idle core, seconds under load), which most tests paid on every start; the first start
+ * makes the file (through a real start and stop), the next ones on this machine copy it (a test's `config` changes
+ * no seeded row: it may not name `seed`, `storage` or `demo`). Central's start
+ * then finds every seeded row present and creates none, as on any restart.
+ */
+async function seededDatabase(): Promise<string> {
+  const template = join(tmpdir(), `beffroi-central-seeded-${seededDatabaseKey()}.sqlite`);
+  if (existsSync(template)) return template;
+  const dir = mkdtempSync(join(tmpdir(), 'beffroi-central-seeding-'));
+  const first = await startCentral({ dir });
+  await first.stop();
+  // The rename makes the file appear whole to a test file running at the same time.
+  renameSync(join(dir, 'central.sqlite'), `${template}.${process.pid}`);
+  renameSync(`${template}.${process.pid}`, template);
+  rmSync(dir, { recursive: true, force: true });
+  return template;
+}
+
+/**
+ * A real central (Nest app, SQLite file in a temp folder) on an ephemeral port, seeded with {@link SEED}; with a
+ * `dir`, started again on the data a previous start left there.
+ */
 export async function startCentral(
   options: { dir?: string; config?: Record<string, unknown>; port?: number } = {},
 ): Promise<CentralHarness> {
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'beffroi-central-'));
+  for (const key of ['seed', 'storage', 'demo']) {
+    if (options.config !== undefined && key in options.config)
+      throw new Error(`startCentral: config.${key} is the harness's`);
+  }
+  let dir = options.dir;
+  if (dir === undefined) {
+    const seeded = await seededDatabase();
+    dir = mkdtempSync(join(tmpdir(), 'beffroi-central-'));
+    copyFileSync(seeded, join(dir, 'central.sqlite'));
+  }
   const config = centralConfig({
     demo: true,
     http: { port: options.port ?? 0 },

@@ -107,17 +107,3 @@ export async function api(
   });
   return { status: response.status, body: await response.json() };
 }
-
-/** Polls `probe` until `accept` holds or the time is up; returns the last value. */
-export async function until<T>(
-  probe: () => Promise<T> | T,
-  accept: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

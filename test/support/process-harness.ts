@@ -7,6 +7,9 @@ import type { ReadyMessage } from '@beffroi/runtime';
 import { enrolment, readYaml, RunConfigs, type Yaml } from '../../tools/run-configs';
 import { localAuthorization } from './local-credential';
 
+/** The console's specs import the one wait from here. */
+export { waitFor } from './wait-for';
+
 /** The repository (this file runs from test/support under Jest, from dist/test/support in a benchmark). */
 const ROOT = repositoryRoot(__dirname);
 const READY_TIMEOUT_MS = 90_000;
@@ -206,25 +209,6 @@ function pinHttpPort(configPath: string, port: number): void {
   const config = readYaml(configPath);
   config.http = { ...(config.http as Yaml), port };
   writeFileSync(configPath, stringify(config));
-}
-
-/** Polls `probe` until `accept` holds; throws with `what`, the last value and `context()` when the time is up. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T>,
-  accept: (value: T) => boolean,
-  options: { timeoutMs: number; context?: () => string },
-): Promise<T> {
-  const deadline = Date.now() + options.timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) {
-      const last = JSON.stringify({ last: value }).slice(0, 2000);
-      throw new Error(`${what}: not after ${options.timeoutMs} ms; ${last}\n${options.context?.() ?? ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 /** JSON over HTTP, with a bearer token when given, else the test gateways' local credential (harmless elsewhere). */

@@ -21,6 +21,7 @@ import { resolve } from 'node:path';
 import WebSocket from 'ws';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { buildCatalogue } from '../../apps/gateway/src/sync/catalogue.reporter';
+import { DEFAULT_WAIT_MS } from './wait-for';
 
 /** The checkout's config/profiles, from test/support (Jest) as from dist/test/support (benchmarks, `npm start`). */
 export const PROFILES_DIR =
@@ -113,12 +114,14 @@ export class ProtocolGateway {
       incarnation: this.incarnation,
       clock: new Date().toISOString(),
     });
-    await this.until(() => this.welcome !== undefined || this.closeCode !== undefined);
+    await this.waitFor('the welcome or a close', () => this.welcome !== undefined || this.closeCode !== undefined);
     const welcome = this.accepted();
     const catalogue = this.catalogue;
     if (catalogue !== undefined) {
       this.send(catalogue);
-      await this.until(() => this.received.some((m) => m.type === 'catalogue.stored' && m.hash === catalogue.hash));
+      await this.waitFor('catalogue.stored for its catalogue', () =>
+        this.received.some((m) => m.type === 'catalogue.stored' && m.hash === catalogue.hash),
+      );
     }
     return welcome;
   }
@@ -152,7 +155,7 @@ export class ProtocolGateway {
 
   /** Resolves once everything appended so far is acknowledged. */
   async drained(timeoutMs = 10_000): Promise<void> {
-    await this.until(() => this.outbox.size === 0, timeoutMs);
+    await this.waitFor('an empty outbox', () => this.outbox.size === 0, timeoutMs);
   }
 
   close(): void {
@@ -172,11 +175,15 @@ export class ProtocolGateway {
     this.ws?.pause();
   }
 
-  async until(test: () => boolean, timeoutMs = 10_000): Promise<void> {
+  /**
+   * Resolves as soon as `test` holds, checked on every frame received and on the close; throws naming `what` it
+   * waited for when the time is up.
+   */
+  async waitFor(what: string, test: () => boolean, timeoutMs = DEFAULT_WAIT_MS): Promise<void> {
     if (test()) return;
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`${this.gatewayId}: condition not met in ${timeoutMs} ms`)),
+        () => reject(new Error(`${this.gatewayId}: waited ${timeoutMs} ms for ${what}`)),
         timeoutMs,
       );
       this.waiters.push({
