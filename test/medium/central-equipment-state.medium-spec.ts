@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { type GatewayHarness, startGateway } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 
 const LINK = { timeout: '300ms', reconnectMin: '20ms', reconnectMax: '200ms' };
 
@@ -63,7 +64,8 @@ describe("an offline equipment's state, as a code central passes on to the conso
 
   it("reports a unit whose bus cannot connect with the bus and the state 'bus-connecting', beside its English reason", async () => {
     const admin = await central.login('admin@useda');
-    const health = await until(
+    const health = await waitFor(
+      "cab-1's health reported to central",
       async () => {
         const { body } = await central.api(admin, 'GET', '/api/communes/02691');
         const gateways = (
@@ -71,7 +73,7 @@ describe("an offline equipment's state, as a code central passes on to the conso
         ).gateways;
         return gateways.find((g) => g.id === 'gw-test')?.health?.equipment['cab-1'];
       },
-      (equipment) => equipment !== undefined,
+      (equipment: EquipmentHealth | undefined) => equipment !== undefined,
     );
     expect(health).toEqual({
       online: false,

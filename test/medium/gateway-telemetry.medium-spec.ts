@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
-import { api, type GatewayHarness, startGateway, until } from '../support/gateway-harness';
+import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';
 
@@ -76,10 +77,11 @@ describe('telemetry to central', () => {
     expect(keys.length).toBeGreaterThan(20);
 
     // Values that hold are sent again and again: every point, three times at least.
-    const counts = await until(
+    const counts = await waitFor(
+      'every point sent three times',
       () => messagesPerPoint(),
       (c) => keys.every((key) => (c.get(key) ?? 0) >= 3),
-      20_000,
+      { timeoutMs: 20_000 },
     );
     expect(keys.filter((key) => (counts.get(key) ?? 0) < 3)).toEqual([]);
 
@@ -89,7 +91,9 @@ describe('telemetry to central', () => {
     expect(typeof before).toBe('boolean');
     await api(gw.url, 'PUT', `/outputs/${CMD}/override`, { value: !before, owner: 'test', permanent: true });
     await gw.app.get(ControlService).idle(CMD);
-    const after = await until(last, (e) => e?.payload.value === !before, 20_000);
+    const after = await waitFor('the feedback change sent to central', last, (e) => e?.payload.value === !before, {
+      timeoutMs: 20_000,
+    });
     expect(after?.payload.value).toBe(!before);
   });
 });
