@@ -5,9 +5,13 @@ import { sunCommand } from './sun.command';
 const USAGE = [
   'usage: beffroi sun --lat <deg> --lon <deg> --tz <IANA zone> --from <YYYY-MM-DD> [--days N] [--horizon usno|imcce] [--altitude m]',
   '       beffroi schedule preview --file <schedule.yaml> --site <lat,lon,tz[,altitude]> --from <YYYY-MM-DD> [--days N] [--kind lighting|bells|heating] [--horizon usno|imcce] [--school-holidays <file.json>] [--json]',
+  '       beffroi scan rtu --port <serial device> [--baud 19200[,9600…]] [--parity even[,none,odd]] [--data-bits 8] [--stop-bits 1] [--units 1-247] [--timeout ms] [--stop-after N] [--profiles dir] [--json]',
+  '       beffroi scan tcp --host <host> [--port 502] [--units 1-247] [--timeout ms] [--stop-after N] [--profiles dir] [--json]',
+  '       beffroi scan opcua --endpoint <opc.tcp://…> [--depth 3] [--timeout ms] [--pki dir] [--profiles dir] [--json]',
+  '       beffroi identify rtu|tcp --unit N <the scan options> | beffroi identify opcua --endpoint <opc.tcp://…>',
 ].join('\n');
 
-const COMMANDS = 'sun, schedule preview';
+const COMMANDS = 'sun, schedule preview, scan, identify';
 
 /** Runs one `beffroi` command; returns the exit code (2 for a usage error, printed on one line). */
 export function runCli(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): number {

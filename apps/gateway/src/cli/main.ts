@@ -1,10 +1,20 @@
 import { runCli } from './beffroi.cli';
+import { isFieldCommand, runFieldCli } from './field.cli';
 
+const argv = process.argv.slice(2);
 const lines: string[] = [];
-const code = runCli(
-  process.argv.slice(2),
-  (line) => lines.push(line),
-  (line) => process.stderr.write(`${line}\n`),
-);
-process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
-process.exitCode = code;
+const out = (line: string) => lines.push(line);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+const flush = (code: number) => {
+  process.stdout.write(lines.length > 0 ? `${lines.join('\n')}\n` : '');
+  process.exitCode = code;
+};
+
+if (isFieldCommand(argv[0])) {
+  // Ctrl-C stops a scan early: what was found so far is still printed.
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  void runFieldCli(argv, { out, err, signal: stop.signal }).then(flush);
+} else {
+  flush(runCli(argv, out, err));
+}

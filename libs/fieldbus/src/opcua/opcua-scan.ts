@@ -45,7 +45,7 @@ export interface OpcuaScanResult {
   target: string;
   endpoints: OpcuaEndpointOffer[];
   identity?: OpcuaIdentity;
-  /** Objects and variables of the server's own namespaces under Objects (the standard Server object is left out). */
+  /** Objects and variables of the server's own namespaces under Objects (namespace 0, the Server object, left out). */
   nodes: OpcuaBrowsedNode[];
   /** Why there is no identity or no browse (no endpoint without security, login refused…). */
   sessionError?: string;
