@@ -1,11 +1,15 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, normalize, sep } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, normalize, sep } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Hashed build output (`assets/<name>-<hash>.js`): its content never changes under the same name. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** index.html and unhashed files: always asked again, so a new build is picked up at once. */
 const NO_CACHE = 'no-cache';
+
+/** Text assets worth compressing (images and fonts are compressed already). */
+const COMPRESSIBLE = new Set(['.js', '.css', '.svg', '.json', '.html', '.txt']);
 
 /** The built console next to central in dist/ (dist/apps/central/src → dist/apps/console). */
 export function consoleDir(centralDir: string): string {
@@ -20,11 +24,13 @@ export function isServerPath(path: string): boolean {
 /**
  * Serves the console's built files at `/`: hashed assets with a long immutable cache, index.html without one, and
  * index.html for any other GET outside central's own paths (the console's router reads the address). Everything
- * else goes on to the API.
+ * else goes on to the API. Hashed text assets go gzipped to a browser that accepts it (on a slow mobile network
+ * the entry script is a third of its size so), compressed once: their content never changes under the same name.
  */
 export function serveConsole(dir: string) {
   const root = normalize(dir);
   const index = join(root, 'index.html');
+  const gzipped = new Map<string, Buffer>();
   return (request: Request, response: Response, next: NextFunction): void => {
     if ((request.method !== 'GET' && request.method !== 'HEAD') || isServerPath(request.path)) {
       next();
@@ -34,6 +40,18 @@ export function serveConsole(dir: string) {
     const inside = file.startsWith(root + sep);
     if (inside && existsSync(file) && statSync(file).isFile()) {
       const hashed = file.startsWith(join(root, 'assets') + sep);
+      if (hashed && COMPRESSIBLE.has(extname(file))) {
+        response.vary('Accept-Encoding');
+        if (request.acceptsEncodings('gzip') === 'gzip') {
+          let body = gzipped.get(file);
+          if (body === undefined) {
+            body = gzipSync(readFileSync(file), { level: 9 });
+            gzipped.set(file, body);
+          }
+          response.type(extname(file)).set({ 'cache-control': IMMUTABLE, 'content-encoding': 'gzip' }).send(body);
+          return;
+        }
+      }
       response.sendFile(file, { headers: { 'cache-control': hashed ? IMMUTABLE : NO_CACHE } });
       return;
     }

@@ -1,0 +1,71 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import express from 'express';
+import { serveConsole } from './console-static';
+
+describe("central serving the console's files", () => {
+  const script = `export const greeting = ${JSON.stringify('bonjour '.repeat(500))};\n`;
+  let server: Server;
+  let base: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beffroi-console-'));
+    mkdirSync(join(dir, 'assets'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Beffroi</title>');
+    writeFileSync(join(dir, 'assets', 'index-abc123.js'), script);
+    const app = express();
+    app.use(serveConsole(dir));
+    server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  /** The raw answer (fetch would decompress it): its headers and bytes. */
+  async function raw(path: string, acceptEncoding: string) {
+    return new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+      request(`${base}${path}`, { headers: { 'accept-encoding': acceptEncoding } }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+      })
+        .on('error', reject)
+        .end();
+    });
+  }
+
+  it('sends a hashed script gzipped to a browser that accepts it, with its type and long cache', async () => {
+    const { headers, body } = await raw('/assets/index-abc123.js', 'gzip, deflate, br');
+    expect(headers).toMatchObject({
+      'content-encoding': 'gzip',
+      'content-type': expect.stringContaining('javascript'),
+      'cache-control': 'public, max-age=31536000, immutable',
+      vary: 'Accept-Encoding',
+    });
+    expect(body.length).toBeLessThan(script.length / 4);
+    expect(gunzipSync(body).toString('utf8')).toBe(script);
+  });
+
+  it('sends it as it is to a client that does not accept gzip', async () => {
+    const { headers, body } = await raw('/assets/index-abc123.js', 'identity');
+    expect(headers['content-encoding']).toBeUndefined();
+    expect(headers.vary).toBe('Accept-Encoding');
+    expect(body.toString('utf8')).toBe(script);
+  });
+
+  it('still answers index.html, uncached, for an address of the console', async () => {
+    const { headers, body } = await raw('/communes/02691', 'gzip');
+    expect([headers['cache-control'], body.toString('utf8')]).toEqual([
+      'no-cache',
+      '<!doctype html><title>Beffroi</title>',
+    ]);
+  });
+});
