@@ -96,7 +96,7 @@ describe('the syndicate admin in a real browser', () => {
     await context.close();
   });
 
-  it('the syndicate admin creates a template on tag eclairage-voirie, pushes it to three communes where one gateway is offline and one has no output with the tag: each state appears live, the offline one turns appliqué when its gateway comes back', async () => {
+  it('the syndicate admin creates a template on tag eclairage-voirie, previews it on one commune, pushes it to three communes where one gateway is offline and one has no output with the tag: each state appears live, the offline one turns appliqué when its gateway comes back', async () => {
     await page.goto(`${central()}/`);
     await logIn(page, ADMIN);
     await page.getByRole('link', { name: 'Parc' }).click();
@@ -115,6 +115,27 @@ describe('the syndicate admin in a real browser', () => {
     await expectAxeClean(page, 'modèles');
 
     await page.getByTestId('template-eclairage-syndical').getByRole('button', { name: 'Diffuser' }).click();
+    // Previews it on one commune: what it binds there, its week and its year at the site of those outputs.
+    const preview = page.getByTestId('template-preview');
+    await preview.getByLabel('Code INSEE de la commune').fill('02722');
+    await preview.getByRole('button', { name: 'Prévisualiser' }).click();
+    await waitForText(
+      preview.getByTestId('preview-binding'),
+      /gw-soissons-test.*aucune sortie avec l'étiquette eclairage-voirie dans cette commune/,
+    );
+    expect(await preview.getByTestId('week').count()).toBe(0);
+    await preview.getByLabel('Code INSEE de la commune').fill('02691');
+    await preview.getByRole('button', { name: 'Prévisualiser' }).click();
+    await waitForText(
+      preview.getByTestId('preview-binding'),
+      /Sorties visées : .*cabinet-hotel-de-ville:circuit\.1\.command/,
+    );
+    await waitVisible(preview.getByTestId('week'));
+    expect(await preview.getByTestId('week').locator('li.night').count()).toBe(7);
+    await waitForText(preview.getByTestId('week'), /au coucher du soleil/);
+    expect(await preview.getByTestId('year').locator('.strip .night').count()).toBe(365);
+    await expectAxeClean(page, 'aperçu du modèle');
+
     await page.getByLabel('une liste de communes').check();
     await page.getByLabel(/Codes INSEE/).fill('02691 02408 02722');
     await page.getByRole('button', { name: 'Diffuser le modèle' }).click();

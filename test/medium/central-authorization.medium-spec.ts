@@ -305,6 +305,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     roleFirst: true,
     request: (t) => ({ path: `/api/templates/${t.templateId}/versions`, body: { item: templateItem } }),
   },
+  'GET /api/templates/{id}/bindings/{insee}': {
+    access: 'readTemplates',
+    scope: 'tenant',
+    roleFirst: true,
+    request: (t) => ({ path: `/api/templates/${t.templateId}/bindings/${t.insee}` }),
+  },
   'POST /api/templates/{id}/push': {
     access: 'pushTemplates',
     scope: 'tenant',

@@ -23,6 +23,7 @@ import {
   pushProgress,
   pushSummary,
   template,
+  templateBinding,
   templateCreateRequest,
   templatePushRequest,
   templateSummary,
@@ -89,6 +90,7 @@ export const API_ROUTES = {
   push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
   retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
   fleet: { method: 'get', path: '/api/fleet', response: fleet },
+  templateBinding: { method: 'get', path: '/api/templates/{id}/bindings/{insee}', response: templateBinding },
   // Planning: the schedules of a gateway, its desired state, and what a document does at one of its sites.
   gatewaySchedules: { method: 'get', path: '/api/gateways/{id}/schedules', response: gatewaySchedules },
   desired: { method: 'get', path: '/api/gateways/{id}/desired', response: desiredState },

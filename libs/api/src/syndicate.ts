@@ -175,3 +175,30 @@ export const fleetCommune = z.looseObject({
 });
 export type FleetCommune = z.output<typeof fleetCommune>;
 export const fleet = z.array(fleetCommune);
+
+/** One gateway of a commune as a template would bind there: what carries its tag, and the site it would run at. */
+export const templateBindingGateway = z.looseObject({
+  gatewayId: z.string(),
+  /** The outputs, zones or bell controller the template would drive; empty when nothing carries its tag. */
+  bound: z.array(z.string()),
+  /** Why nothing binds (no output with the tag, catalogue not reported yet); null when it binds. */
+  reason: z.string().nullable(),
+  /** The site of what it binds (else the gateway's first site), as the gateway reported it; null before it has. */
+  site: z.looseObject({ id: z.string(), name: z.string(), timeZone: z.string() }).nullable(),
+});
+export type TemplateBindingGateway = z.output<typeof templateBindingGateway>;
+
+/**
+ * `GET /api/templates/{id}/bindings/{insee}`: what the template's current version would bind to on each gateway of
+ * one commune, before it is pushed (the preview of a template on one commune plans its document at `site`).
+ */
+export const templateBinding = z.looseObject({
+  templateId: z.string(),
+  version: z.number().int(),
+  kind: z.enum(TEMPLATE_KINDS),
+  tag: z.string(),
+  schedule: z.unknown(),
+  commune: z.string(),
+  gateways: z.array(templateBindingGateway),
+});
+export type TemplateBinding = z.output<typeof templateBinding>;

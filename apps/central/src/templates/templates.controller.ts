@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { fleet, pushProgress, template, templatePushRequest, templateSummary } from '@beffroi/api';
+import { fleet, pushProgress, template, templateBinding, templatePushRequest, templateSummary } from '@beffroi/api';
 import { z } from 'zod';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
@@ -73,6 +73,23 @@ export class TemplatesController {
   })
   newTemplateVersion(@CurrentCaller() caller: Caller, @Param('id') id: string, @Body() body: unknown) {
     return this.templates.newVersion(caller, id, parseInput(templateVersionBody, body, 'template version'));
+  }
+
+  @Get('templates/:id/bindings/:insee')
+  @ApiDoc({
+    tag: 'templates',
+    summary: 'What a template would bind to in one commune, before a push',
+    description:
+      "Syndicate accounts only. Binds the template's current version by tag on each gateway of the commune, as a push " +
+      'would, without changing anything: the outputs (zones, bell controller) it would drive, or why nothing binds, and ' +
+      'the site where it would run (for `POST /api/schedules/preview` and `/nights` with `gatewaySite`).',
+    params: { id: { description: 'The template id.' }, insee: { description: 'The INSEE code of a commune.' } },
+    returns: 'The template (version, kind, tag, schedule document) and, per gateway, what it binds and at which site.',
+    response: templateBinding,
+    errors: ['forbidden', 'notFound'],
+  })
+  templateBinding(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('insee') insee: string) {
+    return this.templates.binding(caller, id, insee);
   }
 
   @Post('templates/:id/push')

@@ -259,6 +259,18 @@ export const fr = {
       inseeList: 'Codes INSEE (séparés par des espaces ou des virgules)',
       tagTarget: 'Étiquette',
       pushSubmit: 'Diffuser le modèle',
+      previewTitle: 'Aperçu sur une commune',
+      previewIntro:
+        'Avant de diffuser : ce que le modèle piloterait dans une commune, et ses nuits sur le site de ces sorties.',
+      previewCommune: 'Code INSEE de la commune',
+      previewSubmit: 'Prévisualiser',
+      previewGateway: (id: string) => `Passerelle ${id}`,
+      previewBound: (outputs: string) => `Sorties visées : ${outputs}`,
+      previewSite: (name: string, timeZone: string) => `Site : ${name} (${timeZone})`,
+      previewNoGateway: "Cette commune n'a pas de passerelle : le modèle n'y piloterait rien.",
+      previewNoSite: "Cette passerelle n'a pas encore indiqué ses sites : pas d'aperçu des nuits.",
+      previewNotLighting: "L'aperçu des nuits concerne les modèles d'éclairage.",
+      previewOn: (gatewayId: string) => `Nuits calculées sur la passerelle ${gatewayId}.`,
     },
     pushes: {
       title: 'Diffusions',

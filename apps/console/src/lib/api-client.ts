@@ -32,6 +32,7 @@ import {
   routePath,
   type Switching,
   type Template,
+  type TemplateBinding,
   type TemplateCreateRequest,
   type TemplateSummary,
   type TemplateVersionRequest,
@@ -184,6 +185,11 @@ export class ApiClient {
 
   pushTemplate(id: string, communes: CommuneSelection): Promise<PushProgress> {
     return this.call(API_ROUTES.pushTemplate, API_ROUTES.pushTemplate.response, { id }, { communes });
+  }
+
+  /** What a template would bind to on each gateway of one commune, and where it would run: its preview. */
+  templateBinding(id: string, insee: string): Promise<TemplateBinding> {
+    return this.call(API_ROUTES.templateBinding, API_ROUTES.templateBinding.response, { id, insee });
   }
 
   pushes(): Promise<PushSummary[]> {
