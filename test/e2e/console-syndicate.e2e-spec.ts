@@ -173,6 +173,48 @@ describe('the syndicate admin in a real browser', () => {
     await waitForText(page.getByTestId('template-eclairage-syndical'), /version 2/);
   });
 
+  it('the map shows one marker per placed site, clustered, the list beside it with the same sites, and a site with invalid coordinates listed as such', async () => {
+    const admin = await apps!.login(ADMIN.login, ADMIN.password);
+    const { sites } = (await request(`${central()}/api/fleet/map`, 'GET', undefined, admin)).body as {
+      sites: { gatewayId: string; latitude: number | null }[];
+    };
+    const placed = sites.filter((s) => s.latitude !== null).length;
+    expect(placed).toBeGreaterThanOrEqual(3);
+    await page.goto(`${central()}/`);
+    await logIn(page, ADMIN);
+    await waitVisible(page.getByRole('link', { name: 'Parc' }));
+    await page.getByRole('link', { name: 'Carte', exact: true }).click();
+    await page.waitForURL('**/syndicat/carte');
+    const map = page.getByRole('region', { name: 'Carte des sites du syndicat' });
+    await waitVisible(map.locator('.marker-cluster').first());
+    /** Every placed site is on the map once: alone, or counted in a cluster. */
+    const onMap = async () => {
+      const alone = await map.locator('.leaflet-marker-icon.site-marker').count();
+      const clustered = await map.locator('.marker-cluster [aria-hidden="true"]').allTextContents();
+      return alone + clustered.reduce((sum, n) => sum + Number(n), 0);
+    };
+    await waitFor('every placed site on the map once', onMap, (n: number) => n === placed, { timeoutMs: 10_000 });
+    expect(await page.getByTestId('map-site').count()).toBe(sites.length);
+    await waitForText(page.getByTestId('map-counts'), new RegExp(`${sites.length} sites, ${placed} sur la carte`));
+    await waitForText(page.getByTestId('map-site').filter({ hasText: 'gw-soissons-test' }), /coordonnées invalides/);
+    await waitForText(
+      page.getByTestId('map-site').filter({ hasText: 'Basilique de Saint-Quentin' }),
+      /49,8477, 3,2885/,
+    );
+    await expectAxeClean(page, 'carte');
+
+    // Zooming into a cluster shows its sites one by one, still each once.
+    const before = await map.locator('.leaflet-marker-icon.site-marker').count();
+    await map.locator('.marker-cluster').first().click();
+    await waitFor(
+      'the cluster opened into its sites',
+      async () => map.locator('.leaflet-marker-icon.site-marker').count(),
+      (alone: number) => alone > before,
+      { timeoutMs: 10_000 },
+    );
+    await waitFor('every site still once on the map', onMap, (n: number) => n === placed, { timeoutMs: 10_000 });
+  });
+
   it('a commune account cannot reach the syndicate pages', async () => {
     await page.goto(`${central()}/`);
     await logIn(page, AGENT);

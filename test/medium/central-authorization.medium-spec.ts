@@ -278,6 +278,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   'GET /api/events': { access: 'read', scope: 'caller', request: () => ({ path: '/api/events' }) },
   'GET /api/fleet': { access: 'read', scope: 'caller', request: () => ({ path: '/api/fleet' }) },
+  'GET /api/fleet/map': { access: 'read', scope: 'caller', request: () => ({ path: '/api/fleet/map' }) },
   'GET /api/templates': {
     access: 'readTemplates',
     scope: 'caller',

@@ -20,6 +20,7 @@ import {
 } from './schemas';
 import {
   fleet,
+  fleetMap,
   pushProgress,
   pushSummary,
   template,
@@ -90,6 +91,7 @@ export const API_ROUTES = {
   push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
   retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
   fleet: { method: 'get', path: '/api/fleet', response: fleet },
+  fleetMap: { method: 'get', path: '/api/fleet/map', response: fleetMap },
   templateBinding: { method: 'get', path: '/api/templates/{id}/bindings/{insee}', response: templateBinding },
   // Planning: the schedules of a gateway, its desired state, and what a document does at one of its sites.
   gatewaySchedules: { method: 'get', path: '/api/gateways/{id}/schedules', response: gatewaySchedules },

@@ -202,3 +202,31 @@ export const templateBinding = z.looseObject({
   gateways: z.array(templateBindingGateway),
 });
 export type TemplateBinding = z.output<typeof templateBinding>;
+
+export const MAP_SITE_STATES = ['online', 'alarm', 'offline'] as const;
+export type MapSiteState = (typeof MAP_SITE_STATES)[number];
+
+/**
+ * One site of a gateway on the syndicate's map: where it is (null when the gateway gave no usable coordinates) and the
+ * state of its gateway, `offline`, `alarm` (online with open alarms) or `online`.
+ */
+export const mapSite = z.looseObject({
+  commune: z.string(),
+  communeName: z.string(),
+  gatewayId: z.string(),
+  /** The site's id in the gateway's config; null for a gateway that has not reported any site. */
+  siteId: z.string().nullable(),
+  name: z.string(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  state: z.enum(MAP_SITE_STATES),
+  alarms: z.number().int(),
+});
+export type MapSite = z.output<typeof mapSite>;
+
+/** `GET /api/fleet/map`: the tiles central's config names (null: a plain background) and every site of the fleet. */
+export const fleetMap = z.looseObject({
+  tiles: z.looseObject({ url: z.string(), attribution: z.string() }).nullable(),
+  sites: z.array(mapSite),
+});
+export type FleetMap = z.output<typeof fleetMap>;

@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { fleet, pushProgress, template, templateBinding, templatePushRequest, templateSummary } from '@beffroi/api';
+import {
+  fleet,
+  fleetMap,
+  pushProgress,
+  template,
+  templateBinding,
+  templatePushRequest,
+  templateSummary,
+} from '@beffroi/api';
 import { z } from 'zod';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
@@ -125,6 +133,22 @@ export class TemplatesController {
   })
   retryPush(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.templates.retry(caller, id);
+  }
+
+  @Get('fleet/map')
+  @ApiDoc({
+    tag: 'gateways',
+    summary: "The map of the caller's fleet: tiles and every site",
+    description:
+      "The tile URL template and attribution of central's config (`map.tiles`; null: draw a plain background), and " +
+      'each site the gateways reported (their health) or their equipment names (their catalogue), with its coordinates ' +
+      'when they are usable (null when missing or out of range) and the state of its gateway: `offline`, `alarm` ' +
+      '(online with open alarms) or `online`. A gateway that reported no site is one entry without coordinates.',
+    returns: 'The tiles and the sites.',
+    response: fleetMap,
+  })
+  fleetMap(@CurrentCaller() caller: Caller) {
+    return this.fleetService.map(caller);
   }
 
   @Get('fleet')

@@ -175,7 +175,7 @@ export const fr = {
   },
   // The syndicate's pages (Parc, Modèles, Diffusions).
   syndicate: {
-    nav: { fleet: 'Parc', templates: 'Modèles', pushes: 'Diffusions' },
+    nav: { fleet: 'Parc', map: 'Carte', templates: 'Modèles', pushes: 'Diffusions' },
     denied: 'Cette page est réservée aux comptes du syndicat.',
     fleet: {
       title: 'Parc du syndicat',
@@ -219,6 +219,27 @@ export const fr = {
       none: 'Aucune commune ne correspond.',
       syndicateAlarms: 'Alarmes actives du syndicat',
       noAlarms: 'Aucune alarme active.',
+    },
+    map: {
+      title: 'Carte des sites',
+      intro:
+        'Chaque site des passerelles du syndicat, coloré selon l’état de sa passerelle. La liste à côté de la carte donne les mêmes informations.',
+      mapLabel: 'Carte des sites du syndicat',
+      list: 'Liste des sites',
+      counts: (c: { sites: number; placed: number; invalid: number }) =>
+        `${c.sites} sites, ${c.placed} sur la carte, ${c.invalid} aux coordonnées invalides`,
+      states: { online: 'en ligne', alarm: 'en alarme', offline: 'hors ligne' } as Record<string, string>,
+      legend: 'Légende',
+      site: 'Site',
+      commune: 'Commune',
+      gateway: 'Passerelle',
+      state: 'État',
+      where: 'Coordonnées',
+      invalid: 'coordonnées invalides',
+      coordinates: (latitude: string, longitude: string) => `${latitude}, ${longitude}`,
+      alarms: (n: number) => (n === 0 ? '' : ` (${n} alarme${n > 1 ? 's' : ''})`),
+      cluster: (n: number) => `${n} sites`,
+      none: "Aucun site pour l'instant.",
     },
     templates: {
       title: 'Modèles de programmes',

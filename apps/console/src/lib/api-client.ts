@@ -14,6 +14,7 @@ import {
   type CommuneSelection,
   type EquipmentPoints,
   type FleetCommune,
+  type FleetMap,
   type DesiredState,
   type GatewaySchedules,
   type NightsRequest,
@@ -159,6 +160,11 @@ export class ApiClient {
 
   fleet(): Promise<FleetCommune[]> {
     return this.call(API_ROUTES.fleet, API_ROUTES.fleet.response);
+  }
+
+  /** The tiles of central's config and every site of the caller's fleet, for the map. */
+  fleetMap(): Promise<FleetMap> {
+    return this.call(API_ROUTES.fleetMap, API_ROUTES.fleetMap.response);
   }
 
   /** The open alarms of every commune of the caller's tenant. */
