@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALARM_SEVERITIES, instant } from './schemas';
+import { ALARM_SEVERITIES, instant, ROLES } from './schemas';
 
 /**
  * The syndicate's part of the contract: schedule templates that target outputs by tag, their pushes to communes with
@@ -230,3 +230,23 @@ export const fleetMap = z.looseObject({
   sites: z.array(mapSite),
 });
 export type FleetMap = z.output<typeof fleetMap>;
+
+/** An account of the caller's tenant, as a syndicate admin manages it (`GET /api/accounts`, disable, enable). */
+export const managedAccount = z.looseObject({
+  login: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  /** The syndicate id or the commune INSEE code it belongs to. */
+  tenant: z.string(),
+  createdAt: instant,
+  disabledAt: instant.nullable(),
+});
+export type ManagedAccount = z.output<typeof managedAccount>;
+
+/** `POST /api/accounts`: the account created. */
+export const accountCreated = z.looseObject({ id: z.number().int(), login: z.string() });
+export type AccountCreated = z.output<typeof accountCreated>;
+
+/** `POST /api/communes/{insee}/enrolment-codes`: a one-time code for a gateway of the commune, shown once. */
+export const enrolmentCode = z.looseObject({ code: z.string(), communeInsee: z.string(), expiresAt: instant });
+export type EnrolmentCode = z.output<typeof enrolmentCode>;

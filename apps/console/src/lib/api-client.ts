@@ -1,5 +1,9 @@
 import {
   type Account,
+  type AccountCreated,
+  type EnrolmentCode,
+  type ManagedAccount,
+  type Role,
   type Alarm,
   type BellEventAnswer,
   type BellEventRequest,
@@ -191,6 +195,36 @@ export class ApiClient {
 
   pushTemplate(id: string, communes: CommuneSelection): Promise<PushProgress> {
     return this.call(API_ROUTES.pushTemplate, API_ROUTES.pushTemplate.response, { id }, { communes });
+  }
+
+  /** The accounts of the caller's tenant (a syndicate admin's). */
+  accounts(): Promise<ManagedAccount[]> {
+    return this.call(API_ROUTES.accounts, API_ROUTES.accounts.response);
+  }
+
+  createAccount(request: {
+    login: string;
+    name: string;
+    role: Role;
+    tenant: string;
+    password: string;
+  }): Promise<AccountCreated> {
+    return this.call(API_ROUTES.createAccount, API_ROUTES.createAccount.response, {}, request);
+  }
+
+  /** Disables (`true`) or enables again (`false`) an account; disabling ends its sessions. */
+  setAccountDisabled(login: string, disabled: boolean): Promise<ManagedAccount> {
+    const route = disabled ? API_ROUTES.disableAccount : API_ROUTES.enableAccount;
+    return this.call(route, route.response, { login });
+  }
+
+  async resetPassword(login: string, password: string): Promise<void> {
+    await this.call(API_ROUTES.resetPassword, undefined, { login }, { password });
+  }
+
+  /** A one-time code for a gateway to enrol into the commune, shown once. */
+  enrolmentCode(insee: string): Promise<EnrolmentCode> {
+    return this.call(API_ROUTES.enrolmentCode, API_ROUTES.enrolmentCode.response, { insee });
   }
 
   /** What a template would bind to on each gateway of one commune, and where it would run: its preview. */
