@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { parse } from 'yaml';
@@ -96,7 +96,7 @@ describe('the syndicate admin in a real browser', () => {
     await context.close();
   });
 
-  it('the syndicate admin creates a template on tag eclairage-voirie, pushes it to three communes where one gateway is offline and one has no output with the tag: each state appears live, the offline one turns appliqué when its gateway comes back', async () => {
+  it('the syndicate admin creates a template on tag eclairage-voirie, previews it on one commune, pushes it to three communes where one gateway is offline and one has no output with the tag: each state appears live, the offline one turns appliqué when its gateway comes back', async () => {
     await page.goto(`${central()}/`);
     await logIn(page, ADMIN);
     await page.getByRole('link', { name: 'Parc' }).click();
@@ -115,6 +115,27 @@ describe('the syndicate admin in a real browser', () => {
     await expectAxeClean(page, 'modèles');
 
     await page.getByTestId('template-eclairage-syndical').getByRole('button', { name: 'Diffuser' }).click();
+    // Previews it on one commune: what it binds there, its week and its year at the site of those outputs.
+    const preview = page.getByTestId('template-preview');
+    await preview.getByLabel('Code INSEE de la commune').fill('02722');
+    await preview.getByRole('button', { name: 'Prévisualiser' }).click();
+    await waitForText(
+      preview.getByTestId('preview-binding'),
+      /gw-soissons-test.*aucune sortie avec l'étiquette eclairage-voirie dans cette commune/,
+    );
+    expect(await preview.getByTestId('week').count()).toBe(0);
+    await preview.getByLabel('Code INSEE de la commune').fill('02691');
+    await preview.getByRole('button', { name: 'Prévisualiser' }).click();
+    await waitForText(
+      preview.getByTestId('preview-binding'),
+      /Sorties visées : .*cabinet-hotel-de-ville:circuit\.1\.command/,
+    );
+    await waitVisible(preview.getByTestId('week'));
+    expect(await preview.getByTestId('week').locator('li.night').count()).toBe(7);
+    await waitForText(preview.getByTestId('week'), /au coucher du soleil/);
+    expect(await preview.getByTestId('year').locator('.strip .night').count()).toBe(365);
+    await expectAxeClean(page, 'aperçu du modèle');
+
     await page.getByLabel('une liste de communes').check();
     await page.getByLabel(/Codes INSEE/).fill('02691 02408 02722');
     await page.getByRole('button', { name: 'Diffuser le modèle' }).click();
@@ -152,13 +173,128 @@ describe('the syndicate admin in a real browser', () => {
     await waitForText(page.getByTestId('template-eclairage-syndical'), /version 2/);
   });
 
+  it("takes the screenshot of a push's progress for the documentation when asked", async () => {
+    const dir = process.env.BEFFROI_CONSOLE_SCREENSHOTS;
+    await page.goto(`${central()}/`);
+    await logIn(page, ADMIN);
+    await waitVisible(page.getByRole('link', { name: 'Parc' }));
+    await page.getByRole('link', { name: 'Diffusions' }).click();
+    await page.getByRole('link', { name: 'Voir le détail' }).first().click();
+    await page.waitForURL('**/syndicat/diffusions/*');
+    await waitForText(page.getByTestId('target-02691').getByTestId('status'), 'appliqué', LIVE_TIMEOUT);
+    await waitForText(page.getByTestId('target-02408').getByTestId('status'), 'appliqué', LIVE_TIMEOUT);
+    if (dir !== undefined) {
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, 'console-syndicate-push.png'), fullPage: true });
+    }
+  });
+
+  it('the map shows one marker per placed site, clustered, the list beside it with the same sites, and a site with invalid coordinates listed as such', async () => {
+    const admin = await apps!.login(ADMIN.login, ADMIN.password);
+    const { sites } = (await request(`${central()}/api/fleet/map`, 'GET', undefined, admin)).body as {
+      sites: { gatewayId: string; latitude: number | null }[];
+    };
+    const placed = sites.filter((s) => s.latitude !== null).length;
+    expect(placed).toBeGreaterThanOrEqual(3);
+    await page.goto(`${central()}/`);
+    await logIn(page, ADMIN);
+    await waitVisible(page.getByRole('link', { name: 'Parc' }));
+    await page.getByRole('link', { name: 'Carte', exact: true }).click();
+    await page.waitForURL('**/syndicat/carte');
+    const map = page.getByRole('region', { name: 'Carte des sites du syndicat' });
+    await waitVisible(map.locator('.marker-cluster').first());
+    /** Every placed site is on the map once: alone, or counted in a cluster. */
+    const onMap = async () => {
+      const alone = await map.locator('.leaflet-marker-icon.site-marker').count();
+      const clustered = await map.locator('.marker-cluster [aria-hidden="true"]').allTextContents();
+      return alone + clustered.reduce((sum, n) => sum + Number(n), 0);
+    };
+    await waitFor('every placed site on the map once', onMap, (n: number) => n === placed, { timeoutMs: 10_000 });
+    expect(await page.getByTestId('map-site').count()).toBe(sites.length);
+    await waitForText(page.getByTestId('map-counts'), new RegExp(`${sites.length} sites, ${placed} sur la carte`));
+    await waitForText(page.getByTestId('map-site').filter({ hasText: 'gw-soissons-test' }), /coordonnées invalides/);
+    await waitForText(
+      page.getByTestId('map-site').filter({ hasText: 'Basilique de Saint-Quentin' }),
+      /49,8477, 3,2885/,
+    );
+    await expectAxeClean(page, 'carte');
+
+    // Zooming into a cluster shows its sites one by one, still each once.
+    const before = await map.locator('.leaflet-marker-icon.site-marker').count();
+    await map.locator('.marker-cluster').first().click();
+    await waitFor(
+      'the cluster opened into its sites',
+      async () => map.locator('.leaflet-marker-icon.site-marker').count(),
+      (alone: number) => alone > before,
+      { timeoutMs: 10_000 },
+    );
+    await waitFor('every site still once on the map', onMap, (n: number) => n === placed, { timeoutMs: 10_000 });
+  });
+
+  it('the syndicate admin creates, disables and re-enables an account and resets its password, then creates an enrolment code for a commune, shown once with what to type on the gateway', async () => {
+    const NEW = { login: 'secretaire@02408', password: 'Clocher-de-Laon-2026!' };
+    const logsIn = async (password: string) =>
+      (await request(`${central()}/api/auth/login`, 'POST', { login: NEW.login, password })).status;
+    await page.goto(`${central()}/`);
+    await logIn(page, ADMIN);
+    await page.getByRole('link', { name: 'Comptes', exact: true }).click();
+    await page.waitForURL('**/syndicat/comptes');
+    await waitForText(page.getByTestId('roles'), /Lecture seule.*voit les équipements, les programmes et les alarmes/);
+    await page.getByLabel('Identifiant', { exact: true }).fill(NEW.login);
+    await page.getByLabel('Nom', { exact: true }).fill('Secrétaire de mairie de Laon');
+    await page.getByRole('combobox', { name: /^Rôle/ }).selectOption({ label: 'Agent de la commune' });
+    await page.getByLabel(/Rattachement/).fill('02408');
+    await page.getByLabel(/Mot de passe initial/).fill(NEW.password);
+    await page.getByRole('button', { name: 'Créer le compte' }).click();
+    const row = page.getByTestId(`account-${NEW.login}`);
+    await waitForText(row.getByTestId('account-state'), 'actif');
+    expect(await logsIn(NEW.password)).toBe(200);
+    await expectAxeClean(page, 'comptes');
+
+    await row.getByRole('button', { name: `Désactiver ${NEW.login}` }).click();
+    await waitForText(row.getByTestId('account-state'), /désactivé le/);
+    expect(await logsIn(NEW.password)).not.toBe(200);
+    await row.getByRole('button', { name: `Réactiver ${NEW.login}` }).click();
+    await waitForText(row.getByTestId('account-state'), 'actif');
+
+    await row.getByRole('button', { name: `Nouveau mot de passe pour ${NEW.login}` }).click();
+    await page.getByLabel(/Nouveau mot de passe pour secretaire@02408/).fill('Beffroi-de-Laon-2027?');
+    await page.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+    await waitVisible(page.getByText(/Mot de passe de secretaire@02408 changé/));
+    expect(await logsIn('Beffroi-de-Laon-2027?')).toBe(200);
+
+    await page.getByRole('link', { name: 'Enrôlement', exact: true }).click();
+    await page.waitForURL('**/syndicat/enrolement');
+    await page.getByLabel('Code INSEE de la commune').fill('02722');
+    await page.getByRole('button', { name: 'Créer un code d’enrôlement' }).click();
+    const code = (await page.getByTestId('code').textContent()) ?? '';
+    expect(code).toMatch(/^[A-Z0-9]{4}(?:-[A-Z0-9]{4}){3}$/);
+    await waitForText(page.getByTestId('enrolment-config'), new RegExp(`enrolmentCode: ${code}$`));
+    await waitForText(page.getByTestId('enrolment-code'), /ce code ne sera plus affiché/);
+    await expectAxeClean(page, 'enrôlement');
+    const enrolled = await request(`${central()}/api/enrolment`, 'POST', { code, gatewayId: 'gw-soissons-stade' });
+    expect(enrolled.status).toBe(201);
+    await page.reload();
+    await waitVisible(page.getByLabel('Code INSEE de la commune'));
+    expect(await page.getByTestId('code').count()).toBe(0);
+  });
+
   it('a commune account cannot reach the syndicate pages', async () => {
     await page.goto(`${central()}/`);
     await logIn(page, AGENT);
     await waitForText(page.getByRole('heading', { level: 1 }), 'Ma commune : Saint-Quentin', LIVE_TIMEOUT);
     expect(await page.getByRole('link', { name: 'Parc' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Modèles' }).count()).toBe(0);
-    for (const path of ['/syndicat/parc', '/syndicat/modeles', '/syndicat/diffusions']) {
+    expect(await page.getByRole('link', { name: 'Comptes' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Enrôlement' }).count()).toBe(0);
+    for (const path of [
+      '/syndicat/parc',
+      '/syndicat/carte',
+      '/syndicat/modeles',
+      '/syndicat/diffusions',
+      '/syndicat/comptes',
+      '/syndicat/enrolement',
+    ]) {
       await page.goto(`${central()}${path}`);
       await waitForText(page.getByTestId('message-title'), 'Accès refusé');
     }

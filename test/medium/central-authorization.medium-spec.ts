@@ -283,6 +283,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   },
   'GET /api/events': { access: 'read', scope: 'caller', request: () => ({ path: '/api/events' }) },
   'GET /api/fleet': { access: 'read', scope: 'caller', request: () => ({ path: '/api/fleet' }) },
+  'GET /api/fleet/map': { access: 'read', scope: 'caller', request: () => ({ path: '/api/fleet/map' }) },
   'GET /api/templates': {
     access: 'readTemplates',
     scope: 'caller',
@@ -309,6 +310,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     roleFirst: true,
     request: (t) => ({ path: `/api/templates/${t.templateId}/versions`, body: { item: templateItem } }),
+  },
+  'GET /api/templates/{id}/bindings/{insee}': {
+    access: 'readTemplates',
+    scope: 'tenant',
+    roleFirst: true,
+    request: (t) => ({ path: `/api/templates/${t.templateId}/bindings/${t.insee}` }),
   },
   'POST /api/templates/{id}/push': {
     access: 'pushTemplates',

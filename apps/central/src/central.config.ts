@@ -166,6 +166,26 @@ export const centralConfigSchema = z
       .prefault({}),
     /** Reported measures and counters kept, their rollups, and how energy is priced (docs/energy.md). */
     history: historyConfigSchema,
+    /**
+     * The console's map of the syndicate's sites. Without `tiles` the map draws the markers on a plain background
+     * (tiles need the internet); with them, the console loads the tiles from `url` and shows `attribution`.
+     */
+    map: z
+      .strictObject({
+        tiles: z
+          .strictObject({
+            /** A tile URL template with `{z}`, `{x}` and `{y}` (and optionally `{s}`): `https://tile.example.org/{z}/{x}/{y}.png`. */
+            url: z
+              .string({ error: 'expected a tile URL template such as "https://tile.example.org/{z}/{x}/{y}.png"' })
+              .regex(/^https?:\/\/[^\s]*\{z\}[^\s]*\{x\}[^\s]*\{y\}[^\s]*$/, {
+                error: 'expected a tile URL template such as "https://tile.example.org/{z}/{x}/{y}.png"',
+              }),
+            /** Who the tiles are from, shown on the map as the tile provider asks (`© OpenStreetMap contributors`). */
+            attribution: nonEmptyText,
+          })
+          .optional(),
+      })
+      .prefault({}),
     /** Tenants and accounts to create at start if missing. */
     seed: z
       .strictObject({
@@ -202,6 +222,7 @@ export abstract class CentralConfig {
   abstract readonly fieldTokens: CentralConfigShape['fieldTokens'];
   abstract readonly seed: CentralConfigShape['seed'];
   abstract readonly history: CentralConfigShape['history'];
+  abstract readonly map: CentralConfigShape['map'];
 }
 
 export function loadCentralConfig(path: string): CentralConfig {

@@ -19,10 +19,15 @@ import {
   switchings,
 } from './schemas';
 import {
+  accountCreated,
+  enrolmentCode,
   fleet,
+  fleetMap,
   pushProgress,
   pushSummary,
+  managedAccount,
   template,
+  templateBinding,
   templateCreateRequest,
   templatePushRequest,
   templateSummary,
@@ -91,6 +96,15 @@ export const API_ROUTES = {
   push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
   retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
   fleet: { method: 'get', path: '/api/fleet', response: fleet },
+  fleetMap: { method: 'get', path: '/api/fleet/map', response: fleetMap },
+  templateBinding: { method: 'get', path: '/api/templates/{id}/bindings/{insee}', response: templateBinding },
+  // The syndicate's accounts and its gateways' enrolment codes.
+  accounts: { method: 'get', path: '/api/accounts', response: z.array(managedAccount) },
+  createAccount: { method: 'post', path: '/api/accounts', response: accountCreated },
+  disableAccount: { method: 'post', path: '/api/accounts/{login}/disable', response: managedAccount },
+  enableAccount: { method: 'post', path: '/api/accounts/{login}/enable', response: managedAccount },
+  resetPassword: { method: 'put', path: '/api/accounts/{login}/password' },
+  enrolmentCode: { method: 'post', path: '/api/communes/{insee}/enrolment-codes', response: enrolmentCode },
   // Planning: the schedules of a gateway, its desired state, and what a document does at one of its sites.
   gatewaySchedules: { method: 'get', path: '/api/gateways/{id}/schedules', response: gatewaySchedules },
   desired: { method: 'get', path: '/api/gateways/{id}/desired', response: desiredState },

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ALARM_SEVERITIES, instant } from './schemas';
+import { ALARM_SEVERITIES, instant, ROLES } from './schemas';
 
 /**
  * The syndicate's part of the contract: schedule templates that target outputs by tag, their pushes to communes with
@@ -175,3 +175,78 @@ export const fleetCommune = z.looseObject({
 });
 export type FleetCommune = z.output<typeof fleetCommune>;
 export const fleet = z.array(fleetCommune);
+
+/** One gateway of a commune as a template would bind there: what carries its tag, and the site it would run at. */
+export const templateBindingGateway = z.looseObject({
+  gatewayId: z.string(),
+  /** The outputs, zones or bell controller the template would drive; empty when nothing carries its tag. */
+  bound: z.array(z.string()),
+  /** Why nothing binds (no output with the tag, catalogue not reported yet); null when it binds. */
+  reason: z.string().nullable(),
+  /** The site of what it binds (else the gateway's first site), as the gateway reported it; null before it has. */
+  site: z.looseObject({ id: z.string(), name: z.string(), timeZone: z.string() }).nullable(),
+});
+export type TemplateBindingGateway = z.output<typeof templateBindingGateway>;
+
+/**
+ * `GET /api/templates/{id}/bindings/{insee}`: what the template's current version would bind to on each gateway of
+ * one commune, before it is pushed (the preview of a template on one commune plans its document at `site`).
+ */
+export const templateBinding = z.looseObject({
+  templateId: z.string(),
+  version: z.number().int(),
+  kind: z.enum(TEMPLATE_KINDS),
+  tag: z.string(),
+  schedule: z.unknown(),
+  commune: z.string(),
+  gateways: z.array(templateBindingGateway),
+});
+export type TemplateBinding = z.output<typeof templateBinding>;
+
+export const MAP_SITE_STATES = ['online', 'alarm', 'offline'] as const;
+export type MapSiteState = (typeof MAP_SITE_STATES)[number];
+
+/**
+ * One site of a gateway on the syndicate's map: where it is (null when the gateway gave no usable coordinates) and the
+ * state of its gateway, `offline`, `alarm` (online with open alarms) or `online`.
+ */
+export const mapSite = z.looseObject({
+  commune: z.string(),
+  communeName: z.string(),
+  gatewayId: z.string(),
+  /** The site's id in the gateway's config; null for a gateway that has not reported any site. */
+  siteId: z.string().nullable(),
+  name: z.string(),
+  latitude: z.number().nullable(),
+  longitude: z.number().nullable(),
+  state: z.enum(MAP_SITE_STATES),
+  alarms: z.number().int(),
+});
+export type MapSite = z.output<typeof mapSite>;
+
+/** `GET /api/fleet/map`: the tiles central's config names (null: a plain background) and every site of the fleet. */
+export const fleetMap = z.looseObject({
+  tiles: z.looseObject({ url: z.string(), attribution: z.string() }).nullable(),
+  sites: z.array(mapSite),
+});
+export type FleetMap = z.output<typeof fleetMap>;
+
+/** An account of the caller's tenant, as a syndicate admin manages it (`GET /api/accounts`, disable, enable). */
+export const managedAccount = z.looseObject({
+  login: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  /** The syndicate id or the commune INSEE code it belongs to. */
+  tenant: z.string(),
+  createdAt: instant,
+  disabledAt: instant.nullable(),
+});
+export type ManagedAccount = z.output<typeof managedAccount>;
+
+/** `POST /api/accounts`: the account created. */
+export const accountCreated = z.looseObject({ id: z.number().int(), login: z.string() });
+export type AccountCreated = z.output<typeof accountCreated>;
+
+/** `POST /api/communes/{insee}/enrolment-codes`: a one-time code for a gateway of the commune, shown once. */
+export const enrolmentCode = z.looseObject({ code: z.string(), communeInsee: z.string(), expiresAt: instant });
+export type EnrolmentCode = z.output<typeof enrolmentCode>;

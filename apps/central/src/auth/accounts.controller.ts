@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { accountCreated, managedAccount } from '@beffroi/api';
 import { z } from 'zod';
 import { login, password, role } from '../central.config';
 import { parseInput } from '../central.exception';
@@ -36,6 +37,7 @@ export class AccountsController {
     tag: 'auth',
     summary: 'List the accounts of my tenant',
     returns: '`[{login, name, role, tenant, createdAt, disabledAt}]`, by login.',
+    response: z.array(managedAccount),
     errors: ['forbidden'],
   })
   listAccounts(@CurrentCaller() caller: Caller) {
@@ -49,6 +51,7 @@ export class AccountsController {
     description: `A syndicate admin creates accounts for its syndicate or any of its communes. ${PASSWORD_RULES}`,
     body: accountBody,
     returns: '`{id, login}` of the account created.',
+    response: accountCreated,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   async createAccount(@CurrentCaller() caller: Caller, @Body() body: unknown) {
@@ -66,6 +69,7 @@ export class AccountsController {
     description: 'Its sessions end at once, with the event streams they opened. An admin cannot disable itself.',
     params: loginParam,
     returns: 'The account.',
+    response: managedAccount,
     errors: ['forbidden', 'notFound', 'conflict'],
   })
   disableAccount(@CurrentCaller() caller: Caller, @Param('login') target: string) {
@@ -79,6 +83,7 @@ export class AccountsController {
     summary: 'Enable a disabled account again',
     params: loginParam,
     returns: 'The account.',
+    response: managedAccount,
     errors: ['forbidden', 'notFound'],
   })
   enableAccount(@CurrentCaller() caller: Caller, @Param('login') target: string) {

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ALARM_SEVERITIES } from '@beffroi/api';
 import { DataSource, In, IsNull } from 'typeorm';
+import type { CatalogueEquipment } from '@beffroi/sync';
 import type { Caller } from '../auth/caller';
+import { CentralConfig } from '../central.config';
+import { GatewayCatalogueEntity } from '../store/catalogue.entities';
 import { AlarmEntity, GatewayEntity } from '../store/entities';
 import { SyncPresence } from '../sync/sync-presence';
 import { TenantService } from '../tenants/tenant.service';
+import { mapSitesOf } from './fleet-map';
 
 type Severity = (typeof ALARM_SEVERITIES)[number];
 type SeverityCounts = Record<Severity, number>;
@@ -20,7 +24,43 @@ export class FleetService {
     private readonly dataSource: DataSource,
     private readonly tenants: TenantService,
     private readonly presence: SyncPresence,
+    private readonly config: CentralConfig,
   ) {}
+
+  /**
+   * The map of the caller's fleet: the tiles of central's config (none: a plain background) and every site of its
+   * gateways, with coordinates when the gateway gave usable ones, coloured by the state of its gateway.
+   */
+  async map(caller: Caller) {
+    const communes = await this.fleet(caller);
+    const ids = communes.flatMap((c) => c.gateways.map((g) => g.id));
+    const [rows, catalogues] = await Promise.all([
+      this.dataSource.getRepository(GatewayEntity).findBy({ id: In(ids) }),
+      this.dataSource.getRepository(GatewayCatalogueEntity).findBy({ gatewayId: In(ids) }),
+    ]);
+    const health = new Map(
+      rows.map((row) => [row.id, row.healthJson === null ? null : (JSON.parse(row.healthJson) as unknown)]),
+    );
+    const equipment = new Map(
+      catalogues.map((row) => [row.gatewayId, JSON.parse(row.equipmentJson) as CatalogueEquipment[]]),
+    );
+    return {
+      tiles: this.config.map.tiles ?? null,
+      sites: communes.flatMap((commune) =>
+        commune.gateways.flatMap((gateway) =>
+          mapSitesOf({
+            id: gateway.id,
+            commune: commune.insee,
+            communeName: commune.name,
+            online: gateway.online,
+            openAlarms: gateway.alarms.info + gateway.alarms.warning + gateway.alarms.critical,
+            health: health.get(gateway.id) ?? null,
+            catalogue: equipment.get(gateway.id),
+          }),
+        ),
+      ),
+    };
+  }
 
   async fleet(caller: Caller) {
     const communes = await this.tenants.communes(caller);

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CommuneSelection, TemplateItem } from '@beffroi/api';
 import { departmentOf } from '@beffroi/domain';
-import type { CatalogueEquipment, DesiredItems } from '@beffroi/sync';
+import { type CatalogueEquipment, type DesiredItems, healthPayloadSchema } from '@beffroi/sync';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type Action, type Caller, requireAccess, requireRole } from '../auth/caller';
@@ -130,6 +130,59 @@ export class TemplateService {
         at: v.at,
         comment: v.comment,
       })),
+    };
+  }
+
+  /**
+   * What the template's current version would bind to on each gateway of one commune, without pushing it: the same
+   * binding by tag as a push, and the site each binding would run at (the site of the first equipment it drives, else
+   * the gateway's first site), so that the console can plan the document there. Another tenant's commune answers
+   * like an unknown one.
+   */
+  async binding(caller: Caller, id: string, insee: string) {
+    const syndicateId = syndicateOf(caller, 'read');
+    const template = await this.find(this.dataSource.manager, syndicateId, id);
+    const commune = await this.dataSource.getRepository(CommuneEntity).findOneBy({ insee });
+    if (commune === null) throw new CentralException(CentralExceptionCode.NotFound, `no commune ${insee}`);
+    requireAccess(caller, 'read', commune, `no commune ${insee}`);
+    const item = JSON.parse(template.itemJson) as TemplateItem;
+    const gateways = (
+      await this.dataSource.getRepository(GatewayEntity).find({ where: { communeInsee: insee }, order: { id: 'ASC' } })
+    ).filter((g) => g.revokedAt === null);
+    const catalogues = await this.catalogues(gateways.map((g) => g.id));
+    return {
+      templateId: id,
+      version: template.version,
+      kind: item.kind,
+      tag: item.tag,
+      schedule: item.schedule,
+      commune: insee,
+      gateways: gateways.map((gateway) => {
+        const equipment = catalogues.get(gateway.id);
+        const health = healthPayloadSchema.safeParse(
+          gateway.healthJson === null ? null : JSON.parse(gateway.healthJson),
+        );
+        const sites = health.success ? (health.data.sites ?? []) : [];
+        if (equipment === undefined) {
+          return {
+            gatewayId: gateway.id,
+            bound: [],
+            reason: `${gateway.id} has not reported its equipment yet: nothing to bind the tag "${item.tag}" to`,
+            site: null,
+          };
+        }
+        const binding = bindTemplate(item, equipment);
+        const bound = binding.kind === 'bound' ? binding.bound : [];
+        const first = bound[0]?.split(':')[0];
+        const siteId = equipment.find((e) => e.id === first)?.site;
+        const site = sites.find((s) => s.id === siteId) ?? sites[0];
+        return {
+          gatewayId: gateway.id,
+          bound,
+          reason: binding.kind === 'unbound' ? binding.reason : null,
+          site: site === undefined ? null : { id: site.id, name: site.name, timeZone: site.timeZone },
+        };
+      }),
     };
   }
 

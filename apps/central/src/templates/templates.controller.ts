@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { fleet, pushProgress, template, templatePushRequest, templateSummary } from '@beffroi/api';
+import {
+  fleet,
+  fleetMap,
+  pushProgress,
+  template,
+  templateBinding,
+  templatePushRequest,
+  templateSummary,
+} from '@beffroi/api';
 import { z } from 'zod';
 import { CurrentCaller } from '../auth/auth.guard';
 import type { Caller } from '../auth/caller';
@@ -75,6 +83,23 @@ export class TemplatesController {
     return this.templates.newVersion(caller, id, parseInput(templateVersionBody, body, 'template version'));
   }
 
+  @Get('templates/:id/bindings/:insee')
+  @ApiDoc({
+    tag: 'templates',
+    summary: 'What a template would bind to in one commune, before a push',
+    description:
+      "Syndicate accounts only. Binds the template's current version by tag on each gateway of the commune, as a push " +
+      'would, without changing anything: the outputs (zones, bell controller) it would drive, or why nothing binds, and ' +
+      'the site where it would run (for `POST /api/schedules/preview` and `/nights` with `gatewaySite`).',
+    params: { id: { description: 'The template id.' }, insee: { description: 'The INSEE code of a commune.' } },
+    returns: 'The template (version, kind, tag, schedule document) and, per gateway, what it binds and at which site.',
+    response: templateBinding,
+    errors: ['forbidden', 'notFound'],
+  })
+  templateBinding(@CurrentCaller() caller: Caller, @Param('id') id: string, @Param('insee') insee: string) {
+    return this.templates.binding(caller, id, insee);
+  }
+
   @Post('templates/:id/push')
   @HttpCode(202)
   @ApiDoc({
@@ -108,6 +133,22 @@ export class TemplatesController {
   })
   retryPush(@CurrentCaller() caller: Caller, @Param('id') id: string) {
     return this.templates.retry(caller, id);
+  }
+
+  @Get('fleet/map')
+  @ApiDoc({
+    tag: 'gateways',
+    summary: "The map of the caller's fleet: tiles and every site",
+    description:
+      "The tile URL template and attribution of central's config (`map.tiles`; null: draw a plain background), and " +
+      'each site the gateways reported (their health) or their equipment names (their catalogue), with its coordinates ' +
+      'when they are usable (null when missing or out of range) and the state of its gateway: `offline`, `alarm` ' +
+      '(online with open alarms) or `online`. A gateway that reported no site is one entry without coordinates.',
+    returns: 'The tiles and the sites.',
+    response: fleetMap,
+  })
+  fleetMap(@CurrentCaller() caller: Caller) {
+    return this.fleetService.map(caller);
   }
 
   @Get('fleet')

@@ -1,4 +1,4 @@
-import { commune, communeSummary } from '@beffroi/api';
+import { commune, communeSummary, enrolmentCode } from '@beffroi/api';
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { inseeCode } from '@beffroi/domain';
 import { z } from 'zod';
@@ -82,6 +82,7 @@ export class CommunesController {
     description: 'The code (XXXX-XXXX-XXXX-XXXX) is shown once and is valid `auth.enrolmentCodeTtl`.',
     params: { insee: { description: 'The INSEE code of the commune.', schema: inseeCode } },
     returns: 'The code and when it expires.',
+    response: enrolmentCode,
     errors: ['forbidden', 'notFound'],
   })
   enrolmentCode(@CurrentCaller() caller: Caller, @Param('insee') insee: string) {

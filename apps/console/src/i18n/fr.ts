@@ -182,7 +182,14 @@ export const fr = {
   },
   // The syndicate's pages (Parc, Modèles, Diffusions).
   syndicate: {
-    nav: { fleet: 'Parc', templates: 'Modèles', pushes: 'Diffusions' },
+    nav: {
+      fleet: 'Parc',
+      map: 'Carte',
+      templates: 'Modèles',
+      pushes: 'Diffusions',
+      accounts: 'Comptes',
+      enrolment: 'Enrôlement',
+    },
     denied: 'Cette page est réservée aux comptes du syndicat.',
     fleet: {
       title: 'Parc du syndicat',
@@ -227,6 +234,75 @@ export const fr = {
       syndicateAlarms: 'Alarmes actives du syndicat',
       noAlarms: 'Aucune alarme active.',
     },
+    accounts: {
+      title: 'Comptes',
+      intro:
+        'Les comptes du syndicat et de ses communes. Un compte désactivé ne peut plus se connecter et ses sessions se terminent.',
+      rolesTitle: 'Les rôles',
+      roles: {
+        'syndicate-admin':
+          'Administration du syndicat : voit et pilote toutes les communes du syndicat, diffuse les modèles, gère les comptes et enrôle les passerelles.',
+        'commune-staff':
+          'Agent de la commune : voit et pilote les équipements de sa commune, modifie ses programmes, acquitte ses alarmes.',
+        'field-engineer':
+          'Technicien : voit et pilote les équipements, acquitte les alarmes et enrôle les passerelles ; ne modifie pas les programmes.',
+        'read-only': 'Lecture seule : voit les équipements, les programmes et les alarmes, sans rien piloter.',
+      } as Record<string, string>,
+      list: 'Comptes existants',
+      login: 'Identifiant',
+      name: 'Nom',
+      role: 'Rôle',
+      tenant: 'Rattachement',
+      tenantHint: 'l’identifiant du syndicat, ou le code INSEE d’une commune',
+      password: 'Mot de passe initial',
+      passwordHint: 'au moins 12 caractères, sans l’identifiant ni un mot de passe courant',
+      create: 'Nouveau compte',
+      createSubmit: 'Créer le compte',
+      created: (login: string) => `Compte ${login} créé.`,
+      active: 'actif',
+      disabled: (when: string) => `désactivé le ${when}`,
+      disable: (login: string) => `Désactiver ${login}`,
+      enable: (login: string) => `Réactiver ${login}`,
+      reset: (login: string) => `Nouveau mot de passe pour ${login}`,
+      resetSubmit: 'Enregistrer le mot de passe',
+      resetDone: (login: string) => `Mot de passe de ${login} changé ; ses sessions sont terminées.`,
+      self: 'votre compte',
+    },
+    enrolment: {
+      title: 'Enrôler une passerelle',
+      intro:
+        'Un code d’enrôlement permet à une nouvelle passerelle de rejoindre une commune, une seule fois. Il ne sera plus affiché ensuite.',
+      commune: 'Code INSEE de la commune',
+      submit: 'Créer un code d’enrôlement',
+      code: 'Code d’enrôlement',
+      once: 'Notez-le maintenant : ce code ne sera plus affiché.',
+      expires: (when: string) => `Valable jusqu’au ${when}, pour une seule passerelle.`,
+      howTo:
+        'Sur la passerelle, ajoutez le code à la section central de son fichier de configuration, puis redémarrez-la :',
+      after:
+        'Au démarrage, la passerelle échange ce code contre son identifiant de connexion, puis apparaît dans le Parc.',
+    },
+    map: {
+      title: 'Carte des sites',
+      intro:
+        'Chaque site des passerelles du syndicat, coloré selon l’état de sa passerelle. La liste à côté de la carte donne les mêmes informations.',
+      mapLabel: 'Carte des sites du syndicat',
+      list: 'Liste des sites',
+      counts: (c: { sites: number; placed: number; invalid: number }) =>
+        `${c.sites} sites, ${c.placed} sur la carte, ${c.invalid} aux coordonnées invalides`,
+      states: { online: 'en ligne', alarm: 'en alarme', offline: 'hors ligne' } as Record<string, string>,
+      legend: 'Légende',
+      site: 'Site',
+      commune: 'Commune',
+      gateway: 'Passerelle',
+      state: 'État',
+      where: 'Coordonnées',
+      invalid: 'coordonnées invalides',
+      coordinates: (latitude: string, longitude: string) => `${latitude}, ${longitude}`,
+      alarms: (n: number) => (n === 0 ? '' : ` (${n} alarme${n > 1 ? 's' : ''})`),
+      cluster: (n: number) => `${n} sites`,
+      none: "Aucun site pour l'instant.",
+    },
     templates: {
       title: 'Modèles de programmes',
       intro:
@@ -266,6 +342,18 @@ export const fr = {
       inseeList: 'Codes INSEE (séparés par des espaces ou des virgules)',
       tagTarget: 'Étiquette',
       pushSubmit: 'Diffuser le modèle',
+      previewTitle: 'Aperçu sur une commune',
+      previewIntro:
+        'Avant de diffuser : ce que le modèle piloterait dans une commune, et ses nuits sur le site de ces sorties.',
+      previewCommune: 'Code INSEE de la commune',
+      previewSubmit: 'Prévisualiser',
+      previewGateway: (id: string) => `Passerelle ${id}`,
+      previewBound: (outputs: string) => `Sorties visées : ${outputs}`,
+      previewSite: (name: string, timeZone: string) => `Site : ${name} (${timeZone})`,
+      previewNoGateway: "Cette commune n'a pas de passerelle : le modèle n'y piloterait rien.",
+      previewNoSite: "Cette passerelle n'a pas encore indiqué ses sites : pas d'aperçu des nuits.",
+      previewNotLighting: "L'aperçu des nuits concerne les modèles d'éclairage.",
+      previewOn: (gatewayId: string) => `Nuits calculées sur la passerelle ${gatewayId}.`,
     },
     pushes: {
       title: 'Diffusions',

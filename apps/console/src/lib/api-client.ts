@@ -1,5 +1,9 @@
 import {
   type Account,
+  type AccountCreated,
+  type EnrolmentCode,
+  type ManagedAccount,
+  type Role,
   type Alarm,
   type BellEventAnswer,
   type BellEventRequest,
@@ -15,6 +19,7 @@ import {
   type CommuneSelection,
   type EquipmentPoints,
   type FleetCommune,
+  type FleetMap,
   type DesiredState,
   type GatewaySchedules,
   type NightsRequest,
@@ -33,6 +38,7 @@ import {
   routePath,
   type Switching,
   type Template,
+  type TemplateBinding,
   type TemplateCreateRequest,
   type TemplateSummary,
   type TemplateVersionRequest,
@@ -166,6 +172,11 @@ export class ApiClient {
     return this.call(API_ROUTES.fleet, API_ROUTES.fleet.response);
   }
 
+  /** The tiles of central's config and every site of the caller's fleet, for the map. */
+  fleetMap(): Promise<FleetMap> {
+    return this.call(API_ROUTES.fleetMap, API_ROUTES.fleetMap.response);
+  }
+
   /** The open alarms of every commune of the caller's tenant. */
   openAlarms(): Promise<Alarm[]> {
     const query = `?${new URLSearchParams({ limit: '500' }).toString()}`;
@@ -190,6 +201,41 @@ export class ApiClient {
 
   pushTemplate(id: string, communes: CommuneSelection): Promise<PushProgress> {
     return this.call(API_ROUTES.pushTemplate, API_ROUTES.pushTemplate.response, { id }, { communes });
+  }
+
+  /** The accounts of the caller's tenant (a syndicate admin's). */
+  accounts(): Promise<ManagedAccount[]> {
+    return this.call(API_ROUTES.accounts, API_ROUTES.accounts.response);
+  }
+
+  createAccount(request: {
+    login: string;
+    name: string;
+    role: Role;
+    tenant: string;
+    password: string;
+  }): Promise<AccountCreated> {
+    return this.call(API_ROUTES.createAccount, API_ROUTES.createAccount.response, {}, request);
+  }
+
+  /** Disables (`true`) or enables again (`false`) an account; disabling ends its sessions. */
+  setAccountDisabled(login: string, disabled: boolean): Promise<ManagedAccount> {
+    const route = disabled ? API_ROUTES.disableAccount : API_ROUTES.enableAccount;
+    return this.call(route, route.response, { login });
+  }
+
+  async resetPassword(login: string, password: string): Promise<void> {
+    await this.call(API_ROUTES.resetPassword, undefined, { login }, { password });
+  }
+
+  /** A one-time code for a gateway to enrol into the commune, shown once. */
+  enrolmentCode(insee: string): Promise<EnrolmentCode> {
+    return this.call(API_ROUTES.enrolmentCode, API_ROUTES.enrolmentCode.response, { insee });
+  }
+
+  /** What a template would bind to on each gateway of one commune, and where it would run: its preview. */
+  templateBinding(id: string, insee: string): Promise<TemplateBinding> {
+    return this.call(API_ROUTES.templateBinding, API_ROUTES.templateBinding.response, { id, insee });
   }
 
   pushes(): Promise<PushSummary[]> {

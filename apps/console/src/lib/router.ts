@@ -12,6 +12,9 @@ export type Page =
   | { readonly name: 'templates' }
   | { readonly name: 'pushes' }
   | { readonly name: 'push'; readonly id: string }
+  | { readonly name: 'map' }
+  | { readonly name: 'accounts' }
+  | { readonly name: 'enrolment' }
   | { readonly name: 'planning'; readonly insee: string }
   | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
   | { readonly name: 'not-found' };
@@ -97,6 +100,12 @@ export function pathOf(page: Page): string {
       return '/syndicat/diffusions';
     case 'push':
       return `/syndicat/diffusions/${e(page.id)}`;
+    case 'map':
+      return '/syndicat/carte';
+    case 'accounts':
+      return '/syndicat/comptes';
+    case 'enrolment':
+      return '/syndicat/enrolement';
     case 'planning':
       return `/communes/${e(page.insee)}/planning`;
     case 'schedule':
@@ -106,13 +115,16 @@ export function pathOf(page: Page): string {
   }
 }
 
-/** The syndicate's pages, under `/syndicat/`: Parc, Modèles, Diffusions and one push. */
+/** The syndicate's pages, under `/syndicat/`: Parc, Carte, Modèles, Diffusions and one push, Comptes, Enrôlement. */
 function syndicatePage(parts: readonly string[]): Page {
   const [section, id] = parts;
   if (parts.length === 1 && section === 'parc') return { name: 'fleet' };
   if (parts.length === 1 && section === 'modeles') return { name: 'templates' };
   if (parts.length === 1 && section === 'diffusions') return { name: 'pushes' };
   if (parts.length === 2 && section === 'diffusions' && id !== undefined) return { name: 'push', id };
+  if (parts.length === 1 && section === 'carte') return { name: 'map' };
+  if (parts.length === 1 && section === 'comptes') return { name: 'accounts' };
+  if (parts.length === 1 && section === 'enrolement') return { name: 'enrolment' };
   return { name: 'not-found' };
 }
 
