@@ -1,7 +1,7 @@
 import { fleetMap } from '@beffroi/api';
 import { centralConfigSchema } from '../../apps/central/src/central.config';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { until } from '../support/gateway-harness';
+import { waitFor } from '../support/wait-for';
 import { ProtocolGateway } from '../support/protocol-gateway';
 
 /**
@@ -66,9 +66,10 @@ beforeAll(async () => {
   await saintQuentin.drained();
   const laon = await connected('02408', 'gw-laon', [{ ...MAIRIE, latitude: 49.5641, longitude: 3.6199 }]);
   laon.close();
-  await until(
-    async () => (await central.api(admin, 'GET', '/api/gateways/gw-laon')).body,
-    (g: { online: boolean }) => !g.online,
+  await waitFor(
+    'gw-laon offline on central',
+    async () => (await central.api(admin, 'GET', '/api/gateways/gw-laon')).body as { online: boolean },
+    (g) => !g.online,
   );
 });
 
