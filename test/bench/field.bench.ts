@@ -32,8 +32,6 @@ const GATEWAY_MS = Number(process.env.BENCH_GATEWAY_MS ?? 15_000);
 /** (e) and (f): a process polls this long before its window starts, then is measured for the window. */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 5000);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 10_000);
-/** Telemetry of every point every 10 s (the default interval), twice over: the drain a site of this size needs. */
-const DRAIN_PER_SECOND = Math.max(200, (DEVICES * REGISTERS * 2) / 10);
 /** (f): the periods tried, longest first, until the gateway reads fewer than 99 % of them. */
 const PERIODS_MS = [1000, 500, 250, 200, 150, 100, 75, 50];
 const PRODUCT_ONLY = process.env.BENCH_PRODUCT_ONLY === '1';
@@ -199,10 +197,6 @@ async function startGatewayProcess(
               url: central.central.url,
               enrolmentCode: central.enrolmentCode,
               credentialFile: central.credentialFile,
-              // The default drain (200 messages/s) carries the telemetry of 2,000 points at the default 10 s
-              // interval: with more, the outbox grows until its telemetry quota and is downsampled for ever. Sized
-              // as a site with this many points must be, so that what is measured is the steady state.
-              drain: { perSecond: DRAIN_PER_SECOND, burst: DRAIN_PER_SECOND },
             },
           }),
       buses: ports.map((port, i) => ({

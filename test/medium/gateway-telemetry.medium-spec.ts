@@ -96,4 +96,26 @@ describe('telemetry to central', () => {
     });
     expect(after?.payload.value).toBe(!before);
   });
+
+  it("keeps up with its own points' telemetry at the default drain rate, however many points it has", async () => {
+    await gw?.close();
+    // About 30 points every 50 ms: 600 messages a second, three times the default drain of 200 a second. The drain
+    // paces the catching up after an outage; what the points produce steadily must flow on top of it, or telemetry
+    // piles up in the outbox and reaches central later and later.
+    gw = await gateway('50ms');
+    const running = gw;
+    const pointCount = ((await api(running.url, 'GET', '/points')).body as unknown[]).length;
+    await waitFor(
+      'central connected',
+      async () => (await api(running.url, 'GET', '/sync')).body,
+      (sync) => (sync as { state: string }).state === 'connected',
+    );
+    const pending: number[] = [];
+    for (let second = 0; second < 5; second++) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const sync = (await api(running.url, 'GET', '/sync')).body as { outbox: { telemetry: number } };
+      pending.push(sync.outbox.telemetry);
+    }
+    expect({ pointCount, pending: pending.filter((n) => n > 3 * pointCount) }).toEqual({ pointCount, pending: [] });
+  });
 });

@@ -333,7 +333,10 @@ export const centralConfigSchema = z
     telemetryInterval: duration(50, 3_600_000).default(10_000),
     /** Health report (equipment online, outbox sizes, clock offset) and clock exchange with central. */
     healthInterval: duration(50, 3_600_000).default(60_000),
-    /** Rate of the outbox drain after an outage: messages per second, with bursts up to `burst`. */
+    /**
+     * How fast a backlog is caught up after an outage: messages per second, with bursts up to `burst`, on top of the
+     * points' steady telemetry (each point once per `telemetryInterval`), which always flows.
+     */
     drain: z
       .strictObject({
         perSecond: z

@@ -90,6 +90,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncClient.name);
   private phase: SyncPhase;
+  /** The points of the config's equipment: each produces one telemetry message per interval. */
+  private readonly pointCount: number;
   private detail: string | undefined;
   private lastError: { at: string; message: string } | undefined;
   private lastAckAt: string | undefined;
@@ -121,6 +123,9 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   ) {
     const central = loaded.config.central;
     this.phase = central === undefined ? 'disabled' : 'connecting';
+    this.pointCount = loaded.config.buses
+      .flatMap((bus) => bus.equipment)
+      .reduce((count, equipment) => count + (loaded.profiles.get(equipment.profile)?.points.length ?? 0), 0);
     this.backoff = new Backoff(central?.reconnectMin ?? 1000, central?.reconnectMax ?? 60_000);
   }
 
@@ -417,8 +422,8 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         // A clock that stepped during the handshake: wait for the pings.
       }
     }
-    const { healthInterval, drain } = this.central;
-    session.rate = drainRate(drain.perSecond, drain.burst, this.drainNow());
+    const { healthInterval } = this.central;
+    session.rate = this.newDrainRate();
     // Everything not acknowledged goes again, oldest first (queued behind any batch a previous connection took).
     void this.outbox.rewind().then(() => this.pump(session));
     this.reportCatalogue(session);
@@ -481,6 +486,17 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   /** The drain's token bucket runs on monotonic time (a wall-clock step neither floods nor stalls it). */
+  /**
+   * The outbox's pace: what the points produce steadily (each point once per `telemetryInterval`) always flows, and
+   * `drain.perSecond` more catches up on a backlog. Paced at `drain.perSecond` alone, a gateway whose points produce
+   * more than that would pile its telemetry up in the outbox for ever.
+   */
+  private newDrainRate(): DrainRate {
+    const { drain, telemetryInterval } = this.central;
+    const steady = (this.pointCount * 1000) / telemetryInterval;
+    return drainRate(drain.perSecond + steady, Math.max(drain.burst, Math.ceil(steady)), this.drainNow());
+  }
+
   private drainNow(): Date {
     return new Date(this.clock.monotonicMs());
   }
@@ -499,7 +515,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
           await sleep(MIN_DRAIN_WAIT_MS);
           continue;
         }
-        const rate = session.rate ?? drainRate(this.central.drain.perSecond, this.central.drain.burst, this.drainNow());
+        const rate = session.rate ?? this.newDrainRate();
         const limit = Math.min(BATCH_LIMIT, rate.burst);
         const batch = await this.outbox.nextBatch(limit, rate, this.drainNow());
         session.rate = batch.rate;
