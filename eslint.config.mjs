@@ -81,8 +81,8 @@ const folderDirection = {
       'templates',
       'tenants',
     ],
-    sync: ['bells', 'docs', 'field', 'fleet', 'history', 'reports', 'schedules', 'templates', 'tenants'],
-    tenants: ['bells', 'commands', 'desired', 'field', 'fleet', 'history', 'reports', 'schedules', 'sync', 'templates'],
+    sync: ['bells', 'docs', 'field', 'fleet', 'reports', 'schedules', 'templates', 'tenants'],
+    tenants: ['bells', 'commands', 'desired', 'field', 'fleet', 'history', 'schedules', 'sync', 'templates'],
   },
   simulator: {
     devices: ['control'],
