@@ -12,6 +12,108 @@ const pureLibs = [
   'libs/fieldbus/src/plan/**/*.ts',
 ];
 
+/** The apps; none imports another (they share code through libs/ only). */
+const apps = ['central', 'console', 'gateway', 'simulator'];
+
+/**
+ * Folder direction inside each app: a folder never imports these folders of its app. Each list is the folders that
+ * import it (directly or through others) and that it does not import today, so a new import there would close a
+ * cycle between folders. A new folder starts unconstrained: add it here once its place is clear.
+ */
+const folderDirection = {
+  gateway: {
+    access: ['alarms', 'control', 'points', 'schedule', 'store'],
+    alarms: ['access', 'schedule'],
+    clock: ['access', 'alarms', 'control', 'points', 'schedule', 'store', 'sync'],
+    control: ['alarms'],
+    field: ['access', 'alarms', 'control', 'points', 'schedule', 'store', 'sync'],
+    points: ['access', 'alarms', 'schedule', 'sync'],
+    schedule: ['access', 'alarms', 'points', 'store', 'sync'],
+    store: ['access', 'alarms', 'control', 'schedule', 'sync'],
+  },
+  central: {
+    auth: [
+      'bells',
+      'commands',
+      'desired',
+      'field',
+      'fleet',
+      'gateways',
+      'history',
+      'reports',
+      'schedules',
+      'sync',
+      'templates',
+    ],
+    commands: ['bells', 'desired', 'docs', 'field', 'fleet', 'history', 'reports', 'schedules', 'templates', 'tenants'],
+    desired: ['bells', 'commands', 'field', 'fleet', 'history', 'reports', 'schedules', 'templates'],
+    docs: [
+      'bells',
+      'commands',
+      'desired',
+      'field',
+      'fleet',
+      'gateways',
+      'history',
+      'reports',
+      'schedules',
+      'sync',
+      'templates',
+      'tenants',
+    ],
+    field: ['bells', 'commands', 'desired', 'fleet', 'history', 'reports', 'schedules', 'sync', 'templates'],
+    fleet: ['templates'],
+    gateways: ['bells', 'fleet', 'history', 'schedules', 'templates'],
+    reports: ['bells', 'commands', 'desired', 'docs', 'field', 'fleet', 'history', 'schedules', 'sync', 'templates'],
+    store: [
+      'auth',
+      'bells',
+      'commands',
+      'desired',
+      'docs',
+      'field',
+      'fleet',
+      'gateways',
+      'history',
+      'reports',
+      'schedules',
+      'sync',
+      'templates',
+      'tenants',
+    ],
+    sync: ['bells', 'docs', 'field', 'fleet', 'reports', 'schedules', 'templates', 'tenants'],
+    tenants: ['bells', 'commands', 'desired', 'field', 'fleet', 'history', 'schedules', 'sync', 'templates'],
+  },
+  simulator: {
+    devices: ['control'],
+    modbus: ['control'],
+  },
+};
+
+/** `no-restricted-imports` patterns: the other apps, and the folders `forbidden` (siblings of the importing file's). */
+function appImportPatterns(app, forbidden = []) {
+  const others = apps
+    .filter((other) => other !== app)
+    .map((other) => ({
+      group: [`**/apps/${other}/**`, `**/${other}/src/**`],
+      message: `Apps never import each other: ${app} shares code with ${other} through libs/ only.`,
+    }));
+  const folders = forbidden.map((folder) => ({
+    group: [`../${folder}`, `../${folder}/**`],
+    message: `Folder direction (DEVELOPERS.md): ${folder}/ depends on this folder; importing it would close a cycle.`,
+  }));
+  return { 'no-restricted-imports': ['error', { patterns: [...others, ...folders] }] };
+}
+
+/** One config object per app, then one per constrained folder (the later object's rule replaces the earlier one). */
+const layoutRules = apps.flatMap((app) => [
+  { files: [`apps/${app}/**/*.ts`], rules: appImportPatterns(app) },
+  ...Object.entries(folderDirection[app] ?? {}).map(([folder, forbidden]) => ({
+    files: [`apps/${app}/src/${folder}/**/*.ts`],
+    rules: appImportPatterns(app, forbidden),
+  })),
+]);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist.*/**', 'coverage/**', 'node_modules/**'] },
   eslint.configs.recommended,
@@ -69,6 +171,7 @@ export default tseslint.config(
     files: ['tools/**/*.ts', 'test/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  ...layoutRules,
   {
     files: pureLibs,
     rules: {
