@@ -16,7 +16,7 @@ import { Clock } from '../clock';
 import { CatalogueService } from '../gateways/catalogue.service';
 import { GatewayEntity } from '../store/entities';
 import { ROWS_PER_INSERT } from './history-samples';
-import { HistoryPendingEntity, HistoryRollupEntity } from './history.entities';
+import { HistoryPendingEntity, HistoryRollupEntity } from '../store/history.entities';
 
 const MS_PER_DAY = 86_400_000;
 /** Units of cumulative energy counters: their energy is the increase of the readings. */

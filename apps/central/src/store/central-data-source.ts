@@ -14,7 +14,7 @@ import { GatewaySoftware1796130000000 } from './migrations/1796130000000-gateway
 import { TEMPLATE_ENTITIES } from './template.entities';
 import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
 import { History1796330000000 } from './migrations/1796330000000-history';
-import { HISTORY_ENTITIES } from '../history/history.entities';
+import { HISTORY_ENTITIES } from './history.entities';
 
 interface Pragmas {
   pragma(source: string): unknown;
