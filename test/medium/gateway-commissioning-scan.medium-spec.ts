@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openRtuProbeLine, readDeviceIdentification } from '@beffroi/fieldbus';
 import { SystemClock } from '../../apps/simulator/src/clock';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
@@ -321,5 +322,30 @@ describe('the scans the gateway keeps', () => {
     const oldest = await api(gw.url, 'GET', `/commissioning/scans/${ids[0] ?? ''}`);
     expect(oldest).toMatchObject({ status: 404, body: { code: 'UNKNOWN_SCAN' } });
     expect((await api(gw.url, 'GET', `/commissioning/scans/${ids[1] ?? ''}`)).status).toBe(200);
+  });
+});
+
+describe('a gateway that stops', () => {
+  it('stops its running scans and frees their serial ports', async () => {
+    const other = await startGateway([]);
+    const started = await api(other.url, 'POST', '/commissioning/scans', {
+      kind: 'rtu',
+      port: pty.master,
+      units: '10-247',
+      timeout: 1000,
+    });
+    expect(started.status).toBe(202);
+    await other.close();
+    const line = await openRtuProbeLine(pty.master, { baudRate: 19200, parity: 'even', dataBits: 8, stopBits: 1 });
+    try {
+      const identity = await readDeviceIdentification(async (request) => {
+        const outcome = await line.exchange(5, request, 1000);
+        if (outcome.kind !== 'answer') throw new Error(`no answer from unit 5: ${outcome.kind}`);
+        return outcome.pdu;
+      });
+      expect(identity).toMatchObject({ productCode: 'SIM-CLOCHES' });
+    } finally {
+      await line.close();
+    }
   });
 });
