@@ -23,6 +23,12 @@ export enum GatewayExceptionCode {
   ForeignOrigin = 'FOREIGN_ORIGIN',
   /** A body that is not JSON (a form post). */
   NotJson = 'NOT_JSON',
+  /** A commissioning scan the gateway does not keep (unknown, or older than the last ten). */
+  UnknownScan = 'UNKNOWN_SCAN',
+  /** A scan already runs on that serial port or endpoint. */
+  ScanRunning = 'SCAN_RUNNING',
+  /** The serial port or endpoint is a bus the gateway polls: scanning it would disturb its polling. */
+  BusPolled = 'BUS_POLLED',
 }
 
 export class GatewayException extends Error {
@@ -40,10 +46,13 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
   switch (code) {
     case GatewayExceptionCode.UnknownPoint:
     case GatewayExceptionCode.UnknownEquipment:
+    case GatewayExceptionCode.UnknownScan:
       return HttpStatus.NOT_FOUND;
     case GatewayExceptionCode.NotWritable:
     case GatewayExceptionCode.LockedOut:
     case GatewayExceptionCode.ClockNotAdjustable:
+    case GatewayExceptionCode.ScanRunning:
+    case GatewayExceptionCode.BusPolled:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.InvalidRequest:
     case GatewayExceptionCode.InvalidValue:

@@ -11,6 +11,8 @@ import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
 import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
+import { CommissioningController } from './commissioning/commissioning.controller';
+import { CommissioningService } from './commissioning/commissioning.service';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
 import { LocalWriteService } from './control/local-write.service';
@@ -52,7 +54,14 @@ export class GatewayModule {
   static forConfig(loaded: LoadedGatewayConfig, transport = new LocalApiTransport()): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [HealthController, PointsController, ControlController, SyncController, AlarmsController],
+      controllers: [
+        HealthController,
+        PointsController,
+        ControlController,
+        SyncController,
+        AlarmsController,
+        CommissioningController,
+      ],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
         { provide: LocalApiTransport, useValue: transport },
@@ -93,6 +102,7 @@ export class GatewayModule {
         AlarmMonitor,
         PollingMonitor,
         SyncClient,
+        CommissioningService,
       ],
     };
   }

@@ -34,6 +34,13 @@ export interface LocalCaller {
 
 type RouteTarget = Parameters<Reflector['get']>[1];
 
+const CALLERS = new WeakMap<Request, LocalCaller>();
+
+/** Who made this request, as the guard authenticated it (undefined on a @Public() route). */
+export function callerOf(request: Request): LocalCaller | undefined {
+  return CALLERS.get(request);
+}
+
 /**
  * Every request to the local API, in this order: a foreign `Origin` is refused (a page of another site), a body that
  * is not JSON is refused (a form post), then — unless the route is @Public() — the caller must give the local
@@ -59,6 +66,7 @@ export class LocalAccessGuard implements CanActivate {
     const targets: RouteTarget[] = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC, targets) === true) return true;
     const caller = this.authenticate(request);
+    CALLERS.set(request, caller);
     const acts = caller.via === 'local-credential' || ACTING_ROLES.includes(caller.role);
     if (!acts && !READ_METHODS.includes(request.method)) {
       throw new GatewayException(

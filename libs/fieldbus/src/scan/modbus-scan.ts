@@ -70,6 +70,8 @@ export interface ModbusScanHooks {
   /** Milliseconds on a monotonic clock (`performance.now()` in production). */
   now: () => number;
   onProgress?: (progress: ScanProgress) => void;
+  /** Each unit as soon as it is found (identified and read), before the scan goes on. */
+  onFound?: (found: FoundUnit) => void;
 }
 
 export interface ModbusScanResult {
@@ -195,6 +197,7 @@ export async function scanUnits(
           found.reads.push(readResult(read, await link.exchange(unit, readRequest(read), options.timeoutMs)));
         }
         result.found.push(found);
+        hooks.onFound?.(found);
       }
     }
     hooks.onProgress?.({ done, total: progress.total, unit, ...line, found: result.found.length });
