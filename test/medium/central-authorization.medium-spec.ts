@@ -352,6 +352,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     request: (t) => ({ path: `/api/communes/${t.insee}/history` }),
   },
+  'GET /api/communes/{insee}/energy': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/energy?month=2027-03` }),
+  },
+  'GET /api/energy': { access: 'read', scope: 'caller', request: () => ({ path: '/api/energy?month=2027-03' }) },
   'GET /api/field-keys': { access: 'public', scope: 'caller', request: () => ({ path: '/api/field-keys' }) },
   'POST /api/gateways/{id}/field-token': {
     access: 'read',
