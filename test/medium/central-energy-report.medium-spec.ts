@@ -189,3 +189,77 @@ describe("a commune's energy report", () => {
     expect(none.status).toBe(400);
   });
 });
+
+/** A download as the browser gets it: status, headers and bytes. */
+async function download(path: string, login = 'lecteur@02691') {
+  const token = await central.login(login);
+  const response = await fetch(`${central.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
+describe('the energy report as CSV', () => {
+  it('writes the commune, its cabinet and its outputs for a French spreadsheet', async () => {
+    const { status, headers, bytes } = await download('/api/communes/02691/energy/csv?month=2027-03');
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(headers.get('content-disposition')).toBe('attachment; filename="energie-02691-2027-03.csv"');
+    const text = bytes.toString('utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const rows = text.slice(1).split('\r\n');
+    expect(rows).toHaveLength(1 + 1 + 1 + 4 + 1);
+    expect(rows.at(-1)).toBe('');
+    const header = rows[0]?.split(';') ?? [];
+    const cells = (row: number) => new Map(header.map((title, index) => [title, rows[row]?.split(';')[index]]));
+    expect(header.slice(0, 8)).toEqual([
+      'Niveau',
+      'Commune',
+      'Armoire',
+      'Départ',
+      'Source des kWh',
+      'kWh',
+      'kWh heures pleines',
+      'kWh heures creuses',
+    ]);
+    const commune = cells(1);
+    expect(Object.fromEntries(commune)).toMatchObject({
+      Niveau: 'Commune',
+      Commune: 'Saint-Quentin',
+      'Source des kWh': 'mesuré',
+      kWh: '1486',
+      'kWh heures pleines': '992',
+      'kWh heures creuses': '494',
+      'Données complètes': 'oui',
+      'Heures de fonctionnement': '18',
+      'Abonnement (€)': '30',
+      'Énergie (€)': '272,5',
+      'Coût total (€)': '302,5',
+      kgCO2e: '89,16',
+      'kWh un an plus tôt': '',
+    });
+    expect(Object.fromEntries(cells(2))).toMatchObject({ Niveau: 'Armoire', Armoire: 'Armoire', kWh: '1486' });
+    expect(Object.fromEntries(cells(3))).toMatchObject({
+      Niveau: 'Départ',
+      Départ: 'Départ 1 — commande contacteur',
+      'Source des kWh': 'inconnu',
+      kWh: '',
+      'Heures de fonctionnement': '18',
+      Allumages: '1',
+    });
+  });
+
+  it("writes one line per commune of the caller's tenant after their total", async () => {
+    const { status, headers, bytes } = await download('/api/energy/csv?from=2027-03-01&to=2027-03-07', 'admin@useda');
+    expect(status).toBe(200);
+    expect(headers.get('content-disposition')).toBe('attachment; filename="energie-2027-03-01_2027-03-07.csv"');
+    const rows = bytes.toString('utf8').slice(1).split('\r\n');
+    expect(rows[1]?.split(';').slice(0, 6)).toEqual(['Syndicat', '', '', '', 'mesuré', '336']);
+    expect(rows.filter((row) => row.startsWith('Commune;Saint-Quentin;'))).toHaveLength(1);
+  });
+
+  it('answers a bad period with the JSON error naming the field, not a file', async () => {
+    const { status, headers, bytes } = await download('/api/communes/02691/energy/csv?month=mars');
+    expect(status).toBe(400);
+    expect(headers.get('content-type')).toMatch(/^application\/json/);
+    expect(bytes.toString('utf8')).toMatch(/month/);
+  });
+});
