@@ -363,6 +363,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     request: (t) => ({ path: `/api/communes/${t.insee}/energy/csv?month=2027-03` }),
   },
+  'GET /api/communes/{insee}/energy/pdf': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/energy/pdf?month=2027-03` }),
+  },
   'GET /api/energy/csv': {
     access: 'read',
     scope: 'caller',

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import type { OutboxMessage } from '@beffroi/sync';
 import { HistoryStore } from '../../apps/central/src/history/history-store.service';
 import { type CentralHarness, startCentral } from '../support/central-harness';
@@ -12,6 +13,9 @@ const CIRCUIT_2 = 'cabinet:circuit.2.command';
 /** Paris midnights around March 2027 (31 days, 743 hours: the clocks go forward on the 28th). */
 const MARCH_START = Date.parse('2027-02-28T23:00:00Z');
 const MARCH_END = Date.parse('2027-03-31T22:00:00Z');
+const MARCH_2026_START = Date.parse('2026-02-28T23:00:00Z');
+const MARCH_2026_END = Date.parse('2026-03-31T22:00:00Z');
+const LAST_YEAR_KW = 2.5;
 /** A constant 2 kW load. */
 const KW = 2;
 const TARIFF = {
@@ -44,13 +48,21 @@ async function send(messages: OutboxMessage[]): Promise<void> {
 
 beforeAll(async () => {
   central = await startCentral({ config: { history: { rollupEvery: '1h', tariff: TARIFF, co2: CO2 } } });
-  central.clock.offsetMs = Date.parse('2027-04-02T12:00:00Z') - Date.now();
   const admin = await central.login('admin@useda');
   const { code } = (await central.api(admin, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
   const { credential } = (await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId: 'gw-energy' }))
     .body as { credential: string };
   peer = new ProtocolGateway('gw-energy', credential, central.wsUrl);
   await peer.connect();
+  // A year earlier, read every hour of March 2026 (743 hours too): 2.5 kWh an hour.
+  central.clock.offsetMs = Date.parse('2026-04-02T12:00:00Z') - Date.now();
+  const lastYear: OutboxMessage[] = [];
+  for (let at = MARCH_2026_START - HOUR; at < MARCH_2026_END; at += HOUR) {
+    lastYear.push(reading(at, 30_000 + (LAST_YEAR_KW * (at - MARCH_2026_START)) / HOUR));
+  }
+  await send(lastYear);
+  await central.app.get(HistoryStore).maintain();
+  central.clock.offsetMs = Date.parse('2027-04-02T12:00:00Z') - Date.now();
   // The meter read every quarter of March, from the last quarter of February on: 2 kWh an hour.
   const readings: OutboxMessage[] = [];
   for (let at = MARCH_START - QUARTER; at < MARCH_END; at += QUARTER) {
@@ -113,9 +125,9 @@ describe("a commune's energy report", () => {
       kgCo2e: 89.16,
       duskToDawnKwh: null,
       savingVsDuskToDawnKwh: null,
-      previousYearKwh: null,
-      previousYearSource: 'none',
-      savingVsPreviousYearKwh: null,
+      previousYearKwh: 743 * LAST_YEAR_KW,
+      previousYearSource: 'metered',
+      savingVsPreviousYearKwh: 743 * (LAST_YEAR_KW - KW),
     };
     expect(report.commune.figures).toEqual(metered);
     expect(report.commune.cabinets).toHaveLength(1);
@@ -150,15 +162,16 @@ describe("a commune's energy report", () => {
     expect(outputs?.[1]?.figures).toMatchObject({ kwh: null, source: 'none', burningHours: 0, complete: false });
   });
 
-  it('compares a period with the same days of the previous year, this year a week of readings', async () => {
+  it('compares any period with the same days of the previous year', async () => {
     const reader = await central.login('lecteur@02691');
     const { body } = await central.api(reader, 'GET', '/api/communes/02691/energy?from=2027-03-01&to=2027-03-07');
     expect((body as { commune: { figures: unknown } }).commune.figures).toMatchObject({
       kwh: 7 * 24 * KW,
       source: 'metered',
       cost: { subscription: 6.77 },
-      previousYearKwh: null,
-      savingVsPreviousYearKwh: null,
+      previousYearKwh: 7 * 24 * LAST_YEAR_KW,
+      previousYearSource: 'metered',
+      savingVsPreviousYearKwh: 7 * 24 * (LAST_YEAR_KW - KW),
     });
   });
 
@@ -234,7 +247,8 @@ describe('the energy report as CSV', () => {
       'Énergie (€)': '272,5',
       'Coût total (€)': '302,5',
       kgCO2e: '89,16',
-      'kWh un an plus tôt': '',
+      'kWh un an plus tôt': '1857,5',
+      'Économie sur un an (kWh)': '371,5',
     });
     expect(Object.fromEntries(cells(2))).toMatchObject({ Niveau: 'Armoire', Armoire: 'Armoire', kWh: '1486' });
     expect(Object.fromEntries(cells(3))).toMatchObject({
@@ -263,3 +277,89 @@ describe('the energy report as CSV', () => {
     expect(bytes.toString('utf8')).toMatch(/month/);
   });
 });
+
+/** The text layer of a PDF, as Debian's pdftotext (poppler-utils) reads it, one trimmed line per line of text. */
+async function textOf(pdf: Buffer): Promise<string[]> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const child = execFile('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], (error, stdout) => {
+      if (error === null) resolve(stdout);
+      else reject(new Error(`pdftotext: ${error.message}`));
+    });
+    child.stdin?.end(pdf);
+  });
+  return text
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .filter((line) => line !== '');
+}
+
+describe('the energy report as PDF for the conseil municipal', () => {
+  it('says in French the commune, the period, the cabinets and their total, cost, kgCO2e with its source, savings', async () => {
+    const { status, headers, bytes } = await download('/api/communes/02691/energy/pdf?month=2027-03');
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toBe('application/pdf');
+    expect(headers.get('content-disposition')).toBe('attachment; filename="energie-02691-2027-03.pdf"');
+    const lines = await textOf(bytes);
+    expect(lines).toEqual([
+      "Éclairage public : consommation d'énergie",
+      'Commune de Saint-Quentin (02691)',
+      'Période : mars 2027',
+      'Armoire Source kWh Heures Allumages Coût (€) kgCO2e',
+      'Armoire mesuré 1 486 18 1 302,50 89,2',
+      'Total Saint-Quentin mesuré 1 486 18 1 302,50 89,2',
+      'Consommation : 1 486 kWh (mesuré), dont 992 kWh en heures pleines et 494 kWh en heures creuses.',
+      'Coût : 302,50 € (abonnement 30,00 €, énergie 272,50 €).',
+      'Émissions : 89,2 kgCO2e, facteur 0,060 kgCO2e/kWh (source : Facteur de test, 01/01/2026).',
+      'Économie sur un an : 372 kWh (1 858 kWh un an plus tôt).',
+      "Économie par rapport au crépuscule à l'aube : non calculable (puissance installée des départs inconnue).",
+      "kWh par mois, comparés à l'année précédente",
+      '1 858 kWh',
+      'mars 2027',
+      'Période Un an plus tôt',
+    ]);
+  });
+
+  it('draws one pair of bars per month, this year against the previous year at the same scale', async () => {
+    const { status, bytes } = await download('/api/communes/02691/energy/pdf?from=2027-03-01&to=2027-04-30');
+    expect(status).toBe(200);
+    expect(await textOf(bytes)).toContain('mars 2027 avril 2027');
+    const image = await rendered(bytes);
+    // March: 1486 kWh this year against 1857.5 a year earlier (the tallest bar); April: no reading either year.
+    const thisYear = tallestColumn(image, [0x1d, 0x4e, 0xd8]);
+    const lastYear = tallestColumn(image, [0x9c, 0xa3, 0xaf]);
+    expect(Math.abs(thisYear / lastYear - 1486 / 1857.5)).toBeLessThan(0.02);
+  });
+});
+
+/** A PDF's first page rendered by pdftoppm (poppler-utils) at 144 dpi, as a binary PPM. */
+async function rendered(pdf: Buffer): Promise<{ width: number; height: number; pixels: Buffer }> {
+  const ppm = await new Promise<Buffer>((resolve, reject) => {
+    const child = execFile(
+      'pdftoppm',
+      ['-r', '144', '-f', '1', '-l', '1', '-'],
+      { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout) => {
+        if (error === null) resolve(stdout);
+        else reject(new Error(`pdftoppm: ${error.message}`));
+      },
+    );
+    child.stdin?.end(pdf);
+  });
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.toString('latin1', 0, 50));
+  if (header === null) throw new Error('pdftoppm did not answer a binary PPM');
+  return { width: Number(header[1]), height: Number(header[2]), pixels: ppm.subarray(header[0].length) };
+}
+
+/** The most pixels of one colour in a column of the image: the height of the tallest bar of that colour. */
+function tallestColumn(image: { width: number; height: number; pixels: Buffer }, rgb: number[]): number {
+  let tallest = 0;
+  for (let x = 0; x < image.width; x++) {
+    let count = 0;
+    for (let y = 0; y < image.height; y++) {
+      const at = 3 * (y * image.width + x);
+      if (rgb.every((value, channel) => Math.abs((image.pixels[at + channel] ?? -99) - value) <= 2)) count++;
+    }
+    tallest = Math.max(tallest, count);
+  }
+  return tallest;
+}

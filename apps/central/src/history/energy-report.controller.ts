@@ -6,6 +6,7 @@ import type { Caller } from '../auth/caller';
 import { parseInput } from '../central.exception';
 import { ApiDoc } from '../docs/api-doc.decorator';
 import { communeEnergyCsv, syndicateEnergyCsv } from './energy-csv';
+import { communeEnergyPdf } from './energy-pdf';
 import { EnergyReportService } from './energy-report.service';
 
 const PERIOD =
@@ -91,6 +92,31 @@ export class EnergyReportController {
   async tenantEnergyCsv(@CurrentCaller() caller: Caller, @Query() query: unknown) {
     const report = await this.tenantEnergy(caller, query);
     return csvFile(syndicateEnergyCsv(report), `energie-${periodName(report.period)}.csv`);
+  }
+
+  @Get('communes/:insee/energy/pdf')
+  @ApiDoc({
+    tag: 'communes',
+    summary: "A commune's energy report as a PDF for the conseil municipal",
+    description:
+      'In French: the commune and the period, a table of its cabinets with their total, the cost, the kgCO2e with ' +
+      `the factor's source and date, the savings, and a chart of kWh per month against the previous year. ${PERIOD}`,
+    params: { insee: { description: 'The INSEE code of the commune.' } },
+    query: energyQuery,
+    returns: 'An `application/pdf` attachment, `energie-<insee>-<period>.pdf`.',
+    produces: 'application/pdf',
+    errors: ['forbidden', 'notFound'],
+  })
+  async communeEnergyPdf(@CurrentCaller() caller: Caller, @Param('insee') insee: string, @Query() query: unknown) {
+    const { report, months } = await this.service.communeWithMonths(
+      caller,
+      parseInput(inseeCode, insee, 'INSEE code'),
+      parseInput(energyQuery, query, 'query'),
+    );
+    return new StreamableFile(await communeEnergyPdf(report, months), {
+      type: 'application/pdf',
+      disposition: `attachment; filename="energie-${report.commune.insee}-${periodName(report.period)}.pdf"`,
+    });
   }
 }
 

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { CommuneEnergyReport, EnergyFiguresDto, EnergyQuery, SyndicateEnergyReport } from '@beffroi/api';
 import {
+  addDays,
   type CabinetInput,
+  compareLocalDates,
   type CommuneInput,
   daysInMonth,
   daysSpan,
@@ -26,6 +28,7 @@ import { CentralConfig } from '../central.config';
 import { GatewayCatalogueEntity } from '../store/catalogue.entities';
 import { type CommuneEntity, GatewayEntity, SwitchingEntity } from '../store/entities';
 import { TenantService } from '../tenants/tenant.service';
+import type { MonthBar } from './energy-pdf';
 import { HistoryStore } from './history-store.service';
 
 /** kWh per unit of the energy counters central rolls up (the same units as the history store's counters). */
@@ -67,35 +70,55 @@ export class EnergyReportService {
 
   /** `GET /api/communes/:insee/energy`. */
   async commune(caller: Caller, insee: string, query: EnergyQuery): Promise<CommuneEnergyReport> {
+    return (await this.communeWithMonths(caller, insee, query, false)).report;
+  }
+
+  /**
+   * A commune's report and, when `byMonth`, its kWh month by month against the previous year (each month clipped to
+   * the period), for the PDF's chart.
+   */
+  async communeWithMonths(
+    caller: Caller,
+    insee: string,
+    query: EnergyQuery,
+    byMonth = true,
+  ): Promise<{ report: CommuneEnergyReport; months: MonthBar[] }> {
     const commune = await this.tenants.commune(caller, insee, 'read');
     const period = periodOf(query);
     const built = await this.input(commune, period);
     const report = energyReport([built.input], period, this.options());
+    const months = (byMonth ? monthsOf(period) : []).map(({ month, part }) => {
+      const figures = withoutEstimates(energyReport([built.input], part, this.options()).figures);
+      return { month, kwh: figures.kwh, previousYearKwh: figures.previousYearKwh };
+    });
     const [reported] = report.communes;
     if (reported === undefined) throw new Error(`no report of commune ${commune.insee}`);
     return {
-      ...this.head(report, query),
-      commune: {
-        insee: reported.insee,
-        name: reported.name,
-        timeZone: built.input.site.timeZone,
-        figures: withoutEstimates(reported.figures),
-        cabinets: reported.cabinets.map((cabinet, index) => {
-          const ref = built.cabinets[index];
-          if (ref === undefined) throw new Error(`no cabinet ${cabinet.id}`);
-          return {
-            gatewayId: ref.gatewayId,
-            equipmentId: ref.equipmentId,
-            name: cabinet.name,
-            meterKey: ref.meterKey,
-            figures: withoutEstimates(cabinet.figures),
-            outputs: cabinet.outputs.map((output) => ({
-              pointKey: output.id,
-              name: output.name,
-              figures: withoutEstimates(output.figures),
-            })),
-          };
-        }),
+      months,
+      report: {
+        ...this.head(report, query),
+        commune: {
+          insee: reported.insee,
+          name: reported.name,
+          timeZone: built.input.site.timeZone,
+          figures: withoutEstimates(reported.figures),
+          cabinets: reported.cabinets.map((cabinet, index) => {
+            const ref = built.cabinets[index];
+            if (ref === undefined) throw new Error(`no cabinet ${cabinet.id}`);
+            return {
+              gatewayId: ref.gatewayId,
+              equipmentId: ref.equipmentId,
+              name: cabinet.name,
+              meterKey: ref.meterKey,
+              figures: withoutEstimates(cabinet.figures),
+              outputs: cabinet.outputs.map((output) => ({
+                pointKey: output.id,
+                name: output.name,
+                figures: withoutEstimates(output.figures),
+              })),
+            };
+          }),
+        },
       },
     };
   }
@@ -228,6 +251,19 @@ export function periodOf(query: EnergyQuery): ReportPeriod {
   }
   if (query.from === undefined || query.to === undefined) throw new Error('a period needs from and to');
   return { first: parseLocalDate(query.from), last: parseLocalDate(query.to) };
+}
+
+/** The months the period touches, each clipped to it: `2027-03` → its days within the period. */
+function monthsOf(period: ReportPeriod): { month: string; part: ReportPeriod }[] {
+  const months: { month: string; part: ReportPeriod }[] = [];
+  let first = period.first;
+  while (compareLocalDates(first, period.last) <= 0) {
+    const end = localDate(first.year, first.month, daysInMonth(first.year, first.month));
+    const last = compareLocalDates(end, period.last) < 0 ? end : period.last;
+    months.push({ month: formatLocalDate(first).slice(0, 7), part: { first, last } });
+    first = addDays(last, 1);
+  }
+  return months;
 }
 
 /**
