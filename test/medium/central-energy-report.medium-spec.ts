@@ -10,6 +10,7 @@ const HOUR = 3_600_000;
 const ENERGY = 'cabinet:meter.energy';
 const CIRCUIT_1 = 'cabinet:circuit.1.command';
 const CIRCUIT_2 = 'cabinet:circuit.2.command';
+const CIRCUIT_3 = 'cabinet:circuit.3.command';
 /** Paris midnights around March 2027 (31 days, 743 hours: the clocks go forward on the 28th). */
 const MARCH_START = Date.parse('2027-02-28T23:00:00Z');
 const MARCH_END = Date.parse('2027-03-31T22:00:00Z');
@@ -78,6 +79,9 @@ beforeAll(async () => {
     switching(CIRCUIT_1, '2027-03-11T06:00:00.000Z', false, 'applied'),
     // Asked but not executed: it burned nothing.
     switching(CIRCUIT_1, '2027-03-20T18:00:00.000Z', true, 'failed'),
+    // Reported with the gateway's UTC offset: on at 22:30Z on 7 March, a quarter of an hour before its local midnight.
+    switching(CIRCUIT_3, '2027-03-08T00:30:00+02:00', true, 'applied'),
+    switching(CIRCUIT_3, '2027-03-07T22:45:00Z', false, 'applied'),
   ]);
   await central.app.get(HistoryStore).maintain();
 });
@@ -119,8 +123,8 @@ describe("a commune's energy report", () => {
       missingQuarters: 0,
       resets: 0,
       installedWatts: null,
-      burningHours: 18,
-      switchOns: 1,
+      burningHours: 18.25,
+      switchOns: 2,
       cost: { subscription: 30, energy: 272.5, total: 302.5 },
       kgCo2e: 89.16,
       duskToDawnKwh: null,
@@ -148,7 +152,7 @@ describe("a commune's energy report", () => {
     expect(outputs?.map((output) => output.pointKey)).toEqual([
       CIRCUIT_1,
       CIRCUIT_2,
-      'cabinet:circuit.3.command',
+      CIRCUIT_3,
       'cabinet:circuit.4.command',
     ]);
     expect(outputs?.[0]?.figures).toMatchObject({
@@ -165,7 +169,14 @@ describe("a commune's energy report", () => {
   it('compares any period with the same days of the previous year', async () => {
     const reader = await central.login('lecteur@02691');
     const { body } = await central.api(reader, 'GET', '/api/communes/02691/energy?from=2027-03-01&to=2027-03-07');
-    expect((body as { commune: { figures: unknown } }).commune.figures).toMatchObject({
+    const { figures, cabinets } = (body as { commune: { figures: unknown; cabinets: { outputs: unknown[] }[] } })
+      .commune;
+    // A switching is placed at its instant, whatever the offset it was written with.
+    expect(cabinets[0]?.outputs[2]).toMatchObject({
+      pointKey: CIRCUIT_3,
+      figures: { burningHours: 0.25, switchOns: 1 },
+    });
+    expect(figures).toMatchObject({
       kwh: 7 * 24 * KW,
       source: 'metered',
       cost: { subscription: 6.77 },
@@ -242,7 +253,8 @@ describe('the energy report as CSV', () => {
       'kWh heures pleines': '992',
       'kWh heures creuses': '494',
       'Données complètes': 'oui',
-      'Heures de fonctionnement': '18',
+      'Heures de fonctionnement': '18,25',
+      Allumages: '2',
       'Abonnement (€)': '30',
       'Énergie (€)': '272,5',
       'Coût total (€)': '302,5',
@@ -305,8 +317,8 @@ describe('the energy report as PDF for the conseil municipal', () => {
       'Commune de Saint-Quentin (02691)',
       'Période : mars 2027',
       'Armoire Source kWh Heures Allumages Coût (€) kgCO2e',
-      'Armoire mesuré 1 486 18 1 302,50 89,2',
-      'Total Saint-Quentin mesuré 1 486 18 1 302,50 89,2',
+      'Armoire mesuré 1 486 18 2 302,50 89,2',
+      'Total Saint-Quentin mesuré 1 486 18 2 302,50 89,2',
       'Consommation : 1 486 kWh (mesuré), dont 992 kWh en heures pleines et 494 kWh en heures creuses.',
       'Coût : 302,50 € (abonnement 30,00 €, énergie 272,50 €).',
       'Émissions : 89,2 kgCO2e, facteur 0,060 kgCO2e/kWh (source : Facteur de test, 01/01/2026).',

@@ -22,7 +22,7 @@ import {
 } from '@beffroi/schedule';
 import type { CatalogueEquipment } from '@beffroi/sync';
 import { healthPayloadSchema } from '@beffroi/sync';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { CentralConfig } from '../central.config';
 import { GatewayCatalogueEntity } from '../store/catalogue.entities';
@@ -216,16 +216,18 @@ export class EnergyReportService {
     pointKeys: string[],
     end: number,
   ): Promise<Map<string, ExecutedSwitching[]>> {
+    // Instants are kept as the gateway wrote them, with any UTC offset: they are compared once parsed, not as text.
     const rows = await this.dataSource.getRepository(SwitchingEntity).find({
-      where: { gatewayId, pointKey: In(pointKeys), result: 'applied', at: LessThan(new Date(end).toISOString()) },
-      order: { at: 'ASC', id: 'ASC' },
+      where: { gatewayId, pointKey: In(pointKeys), result: 'applied' },
+      order: { id: 'ASC' },
     });
     const byPoint = new Map<string, ExecutedSwitching[]>();
     for (const row of rows) {
       const value = JSON.parse(row.valueJson) as unknown;
-      if (typeof value !== 'boolean' && typeof value !== 'number') continue;
+      const at = Date.parse(row.at);
+      if ((typeof value !== 'boolean' && typeof value !== 'number') || !(at < end)) continue;
       const list = byPoint.get(row.pointKey) ?? [];
-      list.push({ at: Date.parse(row.at), value });
+      list.push({ at, value });
       byPoint.set(row.pointKey, list);
     }
     return byPoint;
