@@ -1,8 +1,9 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { OutboxMessage } from '@beffroi/sync';
 import { HistoryStore } from '../../apps/central/src/history/history-store.service';
 import { type CentralHarness, startCentral } from '../support/central-harness';
-import { ProtocolGateway } from '../support/protocol-gateway';
+import { ProtocolGateway, simulatorCatalogue } from '../support/protocol-gateway';
 
 const QUARTER = 15 * 60_000;
 const HOUR = 3_600_000;
@@ -29,6 +30,8 @@ const CO2 = { kgPerKwh: 0.06, source: 'Facteur de test', date: '2026-01-01' };
 
 let central: CentralHarness;
 let peer: ProtocolGateway;
+/** Laon' gateway, whose meter counts in Wh. */
+let whPeer: ProtocolGateway;
 
 function reading(at: number, value: number): OutboxMessage {
   return {
@@ -49,11 +52,8 @@ async function send(messages: OutboxMessage[]): Promise<void> {
 
 beforeAll(async () => {
   central = await startCentral({ config: { history: { rollupEvery: '1h', tariff: TARIFF, co2: CO2 } } });
-  const admin = await central.login('admin@useda');
-  const { code } = (await central.api(admin, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
-  const { credential } = (await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId: 'gw-energy' }))
-    .body as { credential: string };
-  peer = new ProtocolGateway('gw-energy', credential, central.wsUrl);
+  const whCredential = await enrol('02408', 'gw-wh');
+  peer = new ProtocolGateway('gw-energy', await enrol('02691', 'gw-energy'), central.wsUrl);
   await peer.connect();
   // A year earlier, read every hour of March 2026 (743 hours too): 2.5 kWh an hour.
   central.clock.offsetMs = Date.parse('2026-04-02T12:00:00Z') - Date.now();
@@ -83,10 +83,44 @@ beforeAll(async () => {
     switching(CIRCUIT_3, '2027-03-08T00:30:00+02:00', true, 'applied'),
     switching(CIRCUIT_3, '2027-03-07T22:45:00Z', false, 'applied'),
   ]);
+  // Laon' cabinet counts watt-hours: 2 kW read every quarter of 3 May 2027 (a Paris day of 24 hours).
+  const catalogue = simulatorCatalogue();
+  whPeer = new ProtocolGateway('gw-wh', whCredential, central.wsUrl);
+  const content = {
+    equipment: catalogue.equipment.map((equipment) => ({
+      ...equipment,
+      points: equipment.points.map((point) => (point.id === 'meter.energy' ? { ...point, unit: 'Wh' } : point)),
+    })),
+    schedules: catalogue.schedules,
+  };
+  whPeer.catalogue = {
+    type: 'catalogue',
+    v: 1,
+    hash: createHash('sha256').update(JSON.stringify(content)).digest('hex'),
+    ...content,
+  };
+  await whPeer.connect();
+  const may3 = Date.parse('2027-05-02T22:00:00Z');
+  for (let at = may3 - QUARTER; at < may3 + 24 * HOUR; at += QUARTER) {
+    whPeer.append(reading(at, 1_000_000 + (KW * 1000 * (at - may3)) / HOUR));
+  }
+  whPeer.flush();
+  await whPeer.drained();
   await central.app.get(HistoryStore).maintain();
 });
 
+/** Enrols a gateway in a commune; answers its credential. */
+async function enrol(insee: string, gatewayId: string): Promise<string> {
+  const admin = await central.login('admin@useda');
+  const { code } = (await central.api(admin, 'POST', `/api/communes/${insee}/enrolment-codes`)).body as {
+    code: string;
+  };
+  return ((await central.api(undefined, 'POST', '/api/enrolment', { code, gatewayId })).body as { credential: string })
+    .credential;
+}
+
 afterAll(async () => {
+  whPeer.close();
   peer.close();
   await central.close();
 });
@@ -199,6 +233,14 @@ describe("a commune's energy report", () => {
       report.communes.filter((commune) => commune.insee !== '02691').map(() => null),
     );
     expect(report.figures).toMatchObject({ kwh: 743 * KW, source: 'metered', complete: false });
+  });
+
+  it('converts a meter counting in Wh to kWh', async () => {
+    const admin = await central.login('admin@useda');
+    const { body } = await central.api(admin, 'GET', '/api/communes/02408/energy?from=2027-05-03&to=2027-05-03');
+    const { commune } = body as { commune: { figures: unknown; cabinets: { meterKey: string }[] } };
+    expect(commune.cabinets.map((cabinet) => cabinet.meterKey)).toEqual([ENERGY]);
+    expect(commune.figures).toMatchObject({ kwh: 24 * KW, source: 'metered', complete: true, kgCo2e: 2.88 });
   });
 
   it('refuses a period that is not a month or a pair of local dates, naming the field', async () => {
