@@ -359,6 +359,27 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     request: (t) => ({ path: `/api/communes/${t.insee}/history` }),
   },
+  'GET /api/communes/{insee}/energy': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/energy?month=2027-03` }),
+  },
+  'GET /api/energy': { access: 'read', scope: 'caller', request: () => ({ path: '/api/energy?month=2027-03' }) },
+  'GET /api/communes/{insee}/energy/csv': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/energy/csv?month=2027-03` }),
+  },
+  'GET /api/communes/{insee}/energy/pdf': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/energy/pdf?month=2027-03` }),
+  },
+  'GET /api/energy/csv': {
+    access: 'read',
+    scope: 'caller',
+    request: () => ({ path: '/api/energy/csv?month=2027-03' }),
+  },
   'GET /api/field-keys': { access: 'public', scope: 'caller', request: () => ({ path: '/api/field-keys' }) },
   'POST /api/gateways/{id}/field-token': {
     access: 'read',
@@ -397,11 +418,13 @@ async function send(
     abort.abort();
     return { status: response.status, body: answer };
   }
-  if (path === '/api/docs') {
+  // A page or a file rather than JSON: a success is a body that is not empty, an error is JSON.
+  if (path === '/api/docs' || /\/energy\/(?:csv|pdf)\?/.test(path)) {
     const response = await fetch(`${central.url}${path}`, {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
     });
-    return { status: response.status, body: (await response.text()).length > 0 };
+    const text = await response.text();
+    return { status: response.status, body: response.ok ? text.length > 0 : (JSON.parse(text) as unknown) };
   }
   return central.api(token, method, path, body);
 }

@@ -32,6 +32,8 @@ import { GatewaysController } from './gateways/gateways.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { CommuneHistoryController } from './history/commune-history.controller';
+import { EnergyReportController } from './history/energy-report.controller';
+import { EnergyReportService } from './history/energy-report.service';
 import { CommuneOverviewController } from './tenants/commune-overview.controller';
 import { HistoryStore } from './history/history-store.service';
 import { CommuneHistoryService } from './history/commune-history.service';
@@ -71,6 +73,7 @@ export class CentralModule {
         TemplatesController,
         BellsController,
         CommuneHistoryController,
+        EnergyReportController,
         CommuneOverviewController,
       ],
       providers: [
@@ -107,6 +110,7 @@ export class CentralModule {
         FleetService,
         BellsService,
         CommuneHistoryService,
+        EnergyReportService,
         HistoryStore,
       ],
     };

@@ -1,4 +1,5 @@
 export * from './commune-page';
+export * from './energy';
 export * from './events';
 export * from './planning';
 export * from './routes';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { communeEnergyReport, syndicateEnergyReport } from './energy';
 import {
   alarm,
   bellEventAnswer,
@@ -78,6 +79,8 @@ export const API_ROUTES = {
     response: bellEventAnswer,
   },
   history: { method: 'get', path: '/api/communes/{insee}/history', response: historyPage },
+  communeEnergy: { method: 'get', path: '/api/communes/{insee}/energy', response: communeEnergyReport },
+  energy: { method: 'get', path: '/api/energy', response: syndicateEnergyReport },
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: '/api/events' },

@@ -40,7 +40,7 @@ export interface ApiDocOptions {
   readonly response?: z.ZodType;
   readonly errors?: readonly ApiError[];
   /** The media type of a successful answer when it is not JSON (an SSE route says so by itself). */
-  readonly produces?: 'text/html';
+  readonly produces?: 'text/html' | 'text/csv' | 'application/pdf';
   /** The route also takes the session token as `?access_token=` (EventSource cannot set headers). */
   readonly tokenInQuery?: true;
 }

@@ -1,0 +1,326 @@
+import { Injectable } from '@nestjs/common';
+import type { CommuneEnergyReport, EnergyFiguresDto, EnergyQuery, SyndicateEnergyReport } from '@beffroi/api';
+import {
+  addDays,
+  type CabinetInput,
+  compareLocalDates,
+  type CommuneInput,
+  daysInMonth,
+  daysSpan,
+  type EnergyFigures,
+  type EnergyReport,
+  energyReport,
+  type EnergySource,
+  type ExecutedSwitching,
+  formatLocalDate,
+  localDate,
+  type LocalDate,
+  parseLocalDate,
+  type ReportPeriod,
+  type Rollup,
+  type SunSite,
+} from '@beffroi/schedule';
+import type { CatalogueEquipment } from '@beffroi/sync';
+import { healthPayloadSchema } from '@beffroi/sync';
+import { DataSource, In } from 'typeorm';
+import type { Caller } from '../auth/caller';
+import { CentralConfig } from '../central.config';
+import { GatewayCatalogueEntity } from '../store/catalogue.entities';
+import { type CommuneEntity, GatewayEntity, SwitchingEntity } from '../store/entities';
+import { TenantService } from '../tenants/tenant.service';
+import type { MonthBar } from './energy-pdf';
+import { HistoryStore } from './history-store.service';
+
+/** kWh per unit of the energy counters central rolls up (the same units as the history store's counters). */
+const KWH_PER_UNIT: Readonly<Record<string, number>> = { Wh: 0.001, kWh: 1, MWh: 1000 };
+
+/** Why estimated kWh are absent: the reports say it beside every figure they leave out. */
+const NO_INSTALLED_POWER =
+  "installed power per output is not in the gateways' catalogues yet: kWh are metered only, never estimated";
+
+/**
+ * The centre of metropolitan France, for a commune whose gateways reported no site. Only the dusk-to-dawn
+ * counterfactual depends on where the lamps are, and it needs installed power, which is not known yet either.
+ */
+const UNKNOWN_SITE = { latitude: 46.6, longitude: 2.4 };
+
+/** One cabinet of a commune: where it is, and its counter when it has one. */
+interface CabinetRef {
+  readonly gatewayId: string;
+  readonly equipmentId: string;
+  readonly meterKey: string | null;
+}
+
+/**
+ * Energy reports (docs/energy.md) of a commune, per cabinet and output, and of the caller's tenant, per commune,
+ * over a month or any period of local days. They are built with `energyReport` of `@beffroi/schedule` from the
+ * quarter rollups of each cabinet's kWh counter and the switchings its outputs executed (result `applied`: with
+ * feedback). A cabinet is an equipment with an energy counter (unit Wh, kWh or MWh); its outputs are its boolean
+ * command points. Installed power is not in the catalogue yet, so no kWh is ever estimated: a figure that would be
+ * is `null` with source `none`, and the answer says why (`estimates`).
+ */
+@Injectable()
+export class EnergyReportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly tenants: TenantService,
+    private readonly history: HistoryStore,
+    private readonly config: CentralConfig,
+  ) {}
+
+  /** `GET /api/communes/:insee/energy`. */
+  async commune(caller: Caller, insee: string, query: EnergyQuery): Promise<CommuneEnergyReport> {
+    return (await this.communeWithMonths(caller, insee, query, false)).report;
+  }
+
+  /**
+   * A commune's report and, when `byMonth`, its kWh month by month against the previous year (each month clipped to
+   * the period), for the PDF's chart.
+   */
+  async communeWithMonths(
+    caller: Caller,
+    insee: string,
+    query: EnergyQuery,
+    byMonth = true,
+  ): Promise<{ report: CommuneEnergyReport; months: MonthBar[] }> {
+    const commune = await this.tenants.commune(caller, insee, 'read');
+    const period = periodOf(query);
+    const built = await this.input(commune, period);
+    const report = energyReport([built.input], period, this.options());
+    const months = (byMonth ? monthsOf(period) : []).map(({ month, part }) => {
+      const figures = withoutEstimates(energyReport([built.input], part, this.options()).figures);
+      return { month, kwh: figures.kwh, previousYearKwh: figures.previousYearKwh };
+    });
+    const [reported] = report.communes;
+    if (reported === undefined) throw new Error(`no report of commune ${commune.insee}`);
+    return {
+      months,
+      report: {
+        ...this.head(report, query),
+        commune: {
+          insee: reported.insee,
+          name: reported.name,
+          timeZone: built.input.site.timeZone,
+          figures: withoutEstimates(reported.figures),
+          cabinets: reported.cabinets.map((cabinet, index) => {
+            const ref = built.cabinets[index];
+            if (ref === undefined) throw new Error(`no cabinet ${cabinet.id}`);
+            return {
+              gatewayId: ref.gatewayId,
+              equipmentId: ref.equipmentId,
+              name: cabinet.name,
+              meterKey: ref.meterKey,
+              figures: withoutEstimates(cabinet.figures),
+              outputs: cabinet.outputs.map((output) => ({
+                pointKey: output.id,
+                name: output.name,
+                figures: withoutEstimates(output.figures),
+              })),
+            };
+          }),
+        },
+      },
+    };
+  }
+
+  /** `GET /api/energy`: every commune the caller sees, and their total. */
+  async syndicate(caller: Caller, query: EnergyQuery): Promise<SyndicateEnergyReport> {
+    const seen = await this.tenants.communes(caller);
+    const period = periodOf(query);
+    const inputs = await Promise.all(seen.map(async (commune) => (await this.input(commune, period)).input));
+    const report = energyReport(inputs, period, this.options());
+    return {
+      ...this.head(report, query),
+      figures: withoutEstimates(report.figures),
+      communes: report.communes.map((commune, index) => ({
+        insee: commune.insee,
+        name: commune.name,
+        timeZone: inputs[index]?.site.timeZone ?? this.config.history.timeZone,
+        figures: withoutEstimates(commune.figures),
+      })),
+    };
+  }
+
+  private options() {
+    const { tariff, co2 } = this.config.history;
+    return { tariff, co2 };
+  }
+
+  private head(report: EnergyReport, query: EnergyQuery) {
+    const { tariff } = this.config.history;
+    return {
+      period: {
+        from: formatLocalDate(report.period.first),
+        to: formatLocalDate(report.period.last),
+        month: query.month ?? null,
+      },
+      co2: { kgPerKwh: report.co2.kgPerKwh, source: report.co2.source, date: report.co2.date },
+      tariff: {
+        ...tariff,
+        offPeak: tariff.offPeak.map((window) => ({ from: clock(window.from), to: clock(window.to) })),
+      },
+      estimates: { available: false, reason: NO_INSTALLED_POWER },
+    };
+  }
+
+  /** What `energyReport` needs of a commune: its site, its cabinets with their meter's quarters and outputs. */
+  private async input(
+    commune: Pick<CommuneEntity, 'insee' | 'name'>,
+    period: ReportPeriod,
+  ): Promise<{ input: CommuneInput; cabinets: CabinetRef[] }> {
+    const gateways = await this.dataSource
+      .getRepository(GatewayEntity)
+      .find({ where: { communeInsee: commune.insee }, order: { id: 'ASC' } });
+    const site = this.siteOf(gateways);
+    const span = daysSpan(yearBefore(period.first), period.last, site.timeZone);
+    const catalogues = new Map(
+      (
+        await this.dataSource
+          .getRepository(GatewayCatalogueEntity)
+          .findBy({ gatewayId: In(gateways.map((gateway) => gateway.id)) })
+      ).map((row) => [row.gatewayId, JSON.parse(row.equipmentJson) as CatalogueEquipment[]]),
+    );
+    const cabinets: CabinetInput[] = [];
+    const refs: CabinetRef[] = [];
+    for (const gateway of gateways) {
+      for (const equipment of catalogues.get(gateway.id) ?? []) {
+        const meter = equipment.points.find((point) => point.unit !== undefined && point.unit in KWH_PER_UNIT);
+        if (meter === undefined) continue;
+        const meterKey = `${equipment.id}:${meter.id}`;
+        const quarters = await this.history.rollups(gateway.id, meterKey, 'quarter', span.start, span.end);
+        const perUnit = KWH_PER_UNIT[meter.unit ?? 'kWh'] ?? 1;
+        const outputs = equipment.points.filter((point) => point.kind === 'command' && point.type === 'bool');
+        const switchings = await this.switchings(
+          gateway.id,
+          outputs.map((output) => `${equipment.id}:${output.id}`),
+          span.end,
+        );
+        refs.push({ gatewayId: gateway.id, equipmentId: equipment.id, meterKey });
+        cabinets.push({
+          id: `${gateway.id}/${equipment.id}`,
+          name: equipment.name ?? equipment.id,
+          meter: quarters.map((quarter) => inKwh(quarter, perUnit)),
+          outputs: outputs.map((output) => {
+            const key = `${equipment.id}:${output.id}`;
+            return { id: key, name: output.name ?? key, installedWatts: 0, switchings: switchings.get(key) ?? [] };
+          }),
+        });
+      }
+    }
+    return { input: { insee: commune.insee, name: commune.name, site, cabinets }, cabinets: refs };
+  }
+
+  /** The switchings the points executed (with feedback) before `end`, by point. */
+  private async switchings(
+    gatewayId: string,
+    pointKeys: string[],
+    end: number,
+  ): Promise<Map<string, ExecutedSwitching[]>> {
+    // Instants are kept as the gateway wrote them, with any UTC offset: they are compared once parsed, not as text.
+    const rows = await this.dataSource.getRepository(SwitchingEntity).find({
+      where: { gatewayId, pointKey: In(pointKeys), result: 'applied' },
+      order: { id: 'ASC' },
+    });
+    const byPoint = new Map<string, ExecutedSwitching[]>();
+    for (const row of rows) {
+      const value = JSON.parse(row.valueJson) as unknown;
+      const at = Date.parse(row.at);
+      if ((typeof value !== 'boolean' && typeof value !== 'number') || !(at < end)) continue;
+      const list = byPoint.get(row.pointKey) ?? [];
+      list.push({ at, value });
+      byPoint.set(row.pointKey, list);
+    }
+    return byPoint;
+  }
+
+  /** The first site a gateway of the commune reported, or `history.timeZone` somewhere in France. */
+  private siteOf(gateways: readonly GatewayEntity[]): SunSite {
+    for (const gateway of gateways) {
+      const health = healthPayloadSchema.safeParse(gateway.healthJson === null ? null : JSON.parse(gateway.healthJson));
+      const site = health.success ? health.data.sites?.[0] : undefined;
+      if (site !== undefined) return site;
+    }
+    return { ...UNKNOWN_SITE, timeZone: this.config.history.timeZone };
+  }
+}
+
+/** The local days of a query: a whole month, or `from`..`to`. */
+export function periodOf(query: EnergyQuery): ReportPeriod {
+  if (query.month !== undefined) {
+    const [year, month] = query.month.split('-').map(Number);
+    if (year === undefined || month === undefined) throw new Error(`not a month: ${query.month}`);
+    return { first: localDate(year, month, 1), last: localDate(year, month, daysInMonth(year, month)) };
+  }
+  if (query.from === undefined || query.to === undefined) throw new Error('a period needs from and to');
+  return { first: parseLocalDate(query.from), last: parseLocalDate(query.to) };
+}
+
+/** The months the period touches, each clipped to it: `2027-03` → its days within the period. */
+function monthsOf(period: ReportPeriod): { month: string; part: ReportPeriod }[] {
+  const months: { month: string; part: ReportPeriod }[] = [];
+  let first = period.first;
+  while (compareLocalDates(first, period.last) <= 0) {
+    const end = localDate(first.year, first.month, daysInMonth(first.year, first.month));
+    const last = compareLocalDates(end, period.last) < 0 ? end : period.last;
+    months.push({ month: formatLocalDate(first).slice(0, 7), part: { first, last } });
+    first = addDays(last, 1);
+  }
+  return months;
+}
+
+/**
+ * Figures without what installed power would give: an estimated kWh becomes unknown (`null`, source `none`; burning
+ * hours, switch-ons and `complete` still say what the executed switchings covered), a total that mixed metered and
+ * estimated parts keeps its metered part and is not complete, and the dusk-to-dawn counterfactual is unknown.
+ */
+function withoutEstimates(figures: EnergyFigures): EnergyFiguresDto {
+  const current = metered(figures.source, figures.kwh);
+  const previous = metered(figures.previousYearSource, figures.previousYearKwh);
+  return {
+    ...figures,
+    kwh: current.kwh,
+    source: current.source,
+    complete: figures.complete && figures.source !== 'mixed',
+    installedWatts: null,
+    duskToDawnKwh: null,
+    savingVsDuskToDawnKwh: null,
+    previousYearKwh: previous.kwh,
+    previousYearSource: previous.source,
+    savingVsPreviousYearKwh: current.kwh === null || previous.kwh === null ? null : figures.savingVsPreviousYearKwh,
+  };
+}
+
+/** A kWh figure and its source once estimates (of 0 W outputs) are left out. */
+function metered(source: EnergySource, kwh: number | null): { source: EnergySource; kwh: number | null } {
+  if (source === 'estimated' || source === 'none') return { source: 'none', kwh: null };
+  return { source: 'metered', kwh };
+}
+
+/** The same day one year earlier; 29 February becomes the 28th (as the report compares). */
+function yearBefore(date: LocalDate): LocalDate {
+  return localDate(date.year - 1, date.month, Math.min(date.day, daysInMonth(date.year - 1, date.month)));
+}
+
+/** A rollup of a counter in `perUnit` kWh per unit, in kWh. */
+function inKwh(rollup: Rollup, perUnit: number): Rollup {
+  return {
+    period: rollup.period,
+    start: rollup.start,
+    end: rollup.end,
+    count: rollup.count,
+    min: rollup.min * perUnit,
+    max: rollup.max * perUnit,
+    sum: rollup.sum * perUnit,
+    mean: rollup.mean * perUnit,
+    last: rollup.last * perUnit,
+    lastAt: rollup.lastAt,
+    increase: rollup.increase * perUnit,
+    resets: rollup.resets,
+    quarters: rollup.quarters,
+    expectedQuarters: rollup.expectedQuarters,
+  };
+}
+
+function clock(time: { hour: number; minute: number }): string {
+  return `${String(time.hour).padStart(2, '0')}:${String(time.minute).padStart(2, '0')}`;
+}
