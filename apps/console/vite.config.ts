@@ -1,7 +1,10 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
+import { API_ROUTES } from '../../libs/api/src/routes.ts';
 import { checkBudget, type OutputFile } from './build/budget.ts';
+import { prefetchScript } from './src/lib/prefetch.ts';
+import { SESSION_KEY } from './src/lib/session.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
@@ -22,10 +25,29 @@ function budget(): Plugin {
   };
 }
 
+/**
+ * Inlines the script that asks for "Ma commune"'s overview while the console's own script is still on its way
+ * (src/lib/prefetch.ts). Central's Content-Security-Policy allows it by the hash of its text, computed when serving.
+ */
+function prefetch(): Plugin {
+  const script = `<script>${prefetchScript(API_ROUTES.communeOverview.path, SESSION_KEY)}</script>`;
+  return {
+    name: 'beffroi-prefetch',
+    transformIndexHtml: {
+      order: 'pre',
+      // Right after the title, before the stylesheet: a classic script placed after one waits for it to load.
+      handler: (html) => {
+        if (!html.includes('</title>')) throw new Error('index.html has no <title> to put the prefetch script after');
+        return html.replace('</title>', `</title>\n    ${script}`);
+      },
+    },
+  };
+}
+
 /** The console: built into dist/apps/console, which central serves at `/`. */
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [svelte(), budget()],
+  plugins: [svelte(), prefetch(), budget()],
   resolve: { alias: { '@beffroi/api': resolve(ROOT, 'libs/api/src') } },
   build: {
     outDir: resolve(ROOT, 'dist/apps/console'),

@@ -100,16 +100,23 @@ async function bareCommune(central: string, token: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** Milliseconds from navigation start until circuit 4's feedback is shown (the page is usable), read in the page. */
-const USABLE_AT = `(() => {
-  const feedback = document.querySelector('[data-testid="circuit-4"] [data-testid="feedback"]');
-  return feedback !== null && feedback.textContent.trim() !== 'inconnu' ? performance.now() : false;
-})()`;
+/**
+ * Milliseconds from navigation start until circuit 4's feedback is shown (the page is usable), read in the page. A
+ * promise evaluated as it is, not `waitForFunction`: that one compiles its predicate in the page, which central's
+ * Content-Security-Policy (no 'unsafe-eval') forbids.
+ */
+const USABLE_AT = `new Promise((resolve) => {
+  const check = () => {
+    const feedback = document.querySelector('[data-testid="circuit-4"] [data-testid="feedback"]');
+    if (feedback !== null && feedback.textContent.trim() !== 'inconnu') resolve(performance.now());
+    else setTimeout(check, 10);
+  };
+  check();
+})`;
 
 async function usable(page: Page, url: string): Promise<number> {
   await page.goto(url, { waitUntil: 'commit' });
-  const shown = await page.waitForFunction(USABLE_AT, undefined, { timeout: 60_000, polling: 10 });
-  return Number(await shown.jsonValue());
+  return Number(await page.evaluate(USABLE_AT));
 }
 
 /**

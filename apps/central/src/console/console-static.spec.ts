@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import express from 'express';
-import { serveConsole } from './console-static';
+import { contentSecurityPolicy, serveConsole } from './console-static';
 
 describe("central serving the console's files", () => {
   const script = `export const greeting = ${JSON.stringify('bonjour '.repeat(500))};\n`;
@@ -67,5 +68,44 @@ describe("central serving the console's files", () => {
       'no-cache',
       '<!doctype html><title>Beffroi</title>',
     ]);
+  });
+});
+
+describe("the console page's Content-Security-Policy", () => {
+  const inline = "(function(){window.x='<b>';})();";
+  const html = `<!doctype html><head><script>${inline}</script><script type="module" crossorigin src="/assets/index-abc.js"></script></head>`;
+  const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+  it('allows scripts from central and exactly the inline scripts of the page, by their hash', () => {
+    expect(contentSecurityPolicy(html)).toBe(`script-src 'self' ${sha256(inline)}; object-src 'none'; base-uri 'self'`);
+  });
+
+  it('allows no inline script when the page has none, and never unsafe-inline', () => {
+    expect(contentSecurityPolicy('<!doctype html><script src="/a.js"></script>')).toBe(
+      "script-src 'self'; object-src 'none'; base-uri 'self'",
+    );
+  });
+
+  it("is sent with index.html, for the console's addresses and for /index.html itself", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beffroi-console-'));
+    writeFileSync(join(dir, 'index.html'), html);
+    const app = express();
+    app.use(serveConsole(dir));
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      for (const path of ['/', '/communes/02691', '/index.html']) {
+        const response = await fetch(`${base}${path}`);
+        expect([path, response.headers.get('content-security-policy'), await response.text()]).toEqual([
+          path,
+          contentSecurityPolicy(html),
+          html,
+        ]);
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

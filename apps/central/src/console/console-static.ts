@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -21,11 +22,30 @@ export function isServerPath(path: string): boolean {
   return path === '/api' || path.startsWith('/api/') || path === '/health';
 }
 
+/** An inline script of a page (no `src`): its text, exactly as the browser hashes it. */
+const INLINE_SCRIPT = /<script\b(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g;
+
+/**
+ * The Content-Security-Policy of the console's page: scripts only from central itself, plus the inline scripts of
+ * that very index.html, each allowed by the sha256 of its text (the "Ma commune" prefetch; never 'unsafe-inline').
+ * Computed from the file being served, so a rebuilt index.html is allowed as it is.
+ */
+export function contentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(INLINE_SCRIPT)].map(
+    ([, text]) =>
+      `'sha256-${createHash('sha256')
+        .update(text ?? '', 'utf8')
+        .digest('base64')}'`,
+  );
+  return [["script-src 'self'", ...hashes].join(' '), "object-src 'none'", "base-uri 'self'"].join('; ');
+}
+
 /**
  * Serves the console's built files at `/`: hashed assets with a long immutable cache, index.html without one, and
  * index.html for any other GET outside central's own paths (the console's router reads the address). Everything
  * else goes on to the API. Hashed text assets go gzipped to a browser that accepts it (on a slow mobile network
  * the entry script is a third of its size so), compressed once: their content never changes under the same name.
+ * index.html goes with its {@link contentSecurityPolicy}.
  */
 export function serveConsole(dir: string) {
   const root = normalize(dir);
@@ -52,9 +72,15 @@ export function serveConsole(dir: string) {
           return;
         }
       }
-      response.sendFile(file, { headers: { 'cache-control': hashed ? IMMUTABLE : NO_CACHE } });
-      return;
+      if (file !== index) {
+        response.sendFile(file, { headers: { 'cache-control': hashed ? IMMUTABLE : NO_CACHE } });
+        return;
+      }
     }
-    response.sendFile(index, { headers: { 'cache-control': NO_CACHE } });
+    const html = readFileSync(index, 'utf8');
+    response
+      .type('html')
+      .set({ 'cache-control': NO_CACHE, 'content-security-policy': contentSecurityPolicy(html) })
+      .send(html);
   };
 }

@@ -7,7 +7,8 @@ export interface StorageLike {
   removeItem(key: string): void;
 }
 
-const KEY = 'beffroi.session';
+/** Where the session is kept in sessionStorage (the inline prefetch script of index.html reads it too). */
+export const SESSION_KEY = 'beffroi.session';
 
 export interface Session {
   readonly token: string;
@@ -16,7 +17,7 @@ export interface Session {
 
 /** The session of this browser tab (sessionStorage: it ends with the tab, and at logout or expiry). */
 export function loadSession(storage: StorageLike): Session | undefined {
-  const text = storage.getItem(KEY);
+  const text = storage.getItem(SESSION_KEY);
   if (text === null) return undefined;
   try {
     const session = JSON.parse(text) as Partial<Session>;
@@ -29,11 +30,11 @@ export function loadSession(storage: StorageLike): Session | undefined {
 }
 
 export function saveSession(storage: StorageLike, session: Session): void {
-  storage.setItem(KEY, JSON.stringify(session));
+  storage.setItem(SESSION_KEY, JSON.stringify(session));
 }
 
 export function clearSession(storage: StorageLike): void {
-  storage.removeItem(KEY);
+  storage.removeItem(SESSION_KEY);
 }
 
 const ACTORS: readonly Role[] = ['syndicate-admin', 'commune-staff', 'field-engineer'];

@@ -1,0 +1,126 @@
+import { runInNewContext } from 'node:vm';
+import { API_ROUTES } from '@beffroi/api';
+import {
+  fetchWithPrefetch,
+  overviewToPrefetch,
+  prefetchScript,
+  takePrefetch,
+  type PrefetchedRequest,
+} from './prefetch';
+import { SESSION_KEY } from './session';
+
+const ROUTE = API_ROUTES.communeOverview.path;
+const stored = (communeInsee: string | null) =>
+  JSON.stringify({ token: 'jeton', account: { login: 'agent@02691', role: 'commune-staff', communeInsee } });
+
+describe("the inline script's decision: which overview to ask for before the console's script arrives", () => {
+  it("asks for the commune's overview on its page, with the stored token", () => {
+    expect(overviewToPrefetch('/communes/02691', stored('02691'), ROUTE)).toEqual({
+      url: '/api/communes/02691/overview',
+      token: 'jeton',
+    });
+    expect(overviewToPrefetch('/communes/02691/', stored('02691'), ROUTE)?.url).toBe('/api/communes/02691/overview');
+  });
+
+  it('asks for the overview of the commune the address names, even another one (central decides who may see it)', () => {
+    expect(overviewToPrefetch('/communes/80021', stored('02691'), ROUTE)?.url).toBe('/api/communes/80021/overview');
+    expect(overviewToPrefetch('/communes/a%20b', stored('02691'), ROUTE)?.url).toBe('/api/communes/a%20b/overview');
+  });
+
+  it("at / asks for the account's own commune, where the console lands", () => {
+    expect(overviewToPrefetch('/', stored('02691'), ROUTE)?.url).toBe('/api/communes/02691/overview');
+  });
+
+  it("at / asks for nothing for an account without a commune of its own (the syndicate's)", () => {
+    expect(overviewToPrefetch('/', stored(null), ROUTE)).toBeUndefined();
+  });
+
+  it('asks for nothing on any other page', () => {
+    for (const path of ['/connexion', '/communes/02691/alarmes', '/communes/02691/planning', '/syndicat/parc', '/x']) {
+      expect(overviewToPrefetch(path, stored('02691'), ROUTE)).toBeUndefined();
+    }
+  });
+
+  it('asks for nothing without a usable stored session', () => {
+    for (const text of [null, '', 'not json', 'null', '{"account":{}}', '{"token":3,"account":{}}', '{"token":"t"}']) {
+      expect(overviewToPrefetch('/communes/02691', text, ROUTE)).toBeUndefined();
+    }
+    expect(overviewToPrefetch('/communes/%E0%A4%A', stored('02691'), ROUTE)).toBeUndefined();
+  });
+});
+
+describe('the inline script', () => {
+  /** Runs the script's text on its own, as the browser does, against a window of the test's making. */
+  function run(pathname: string, session: string | null) {
+    const requests: { url: string; init: RequestInit | undefined }[] = [];
+    const answer = Promise.resolve(new Response('{}'));
+    const window = {
+      location: { pathname },
+      sessionStorage: { getItem: (key: string) => (key === SESSION_KEY ? session : null) },
+      fetch: (url: string, init?: RequestInit) => {
+        requests.push({ url, init });
+        return answer;
+      },
+    };
+    runInNewContext(prefetchScript(ROUTE, SESSION_KEY), { window });
+    return { window, requests, answer };
+  }
+
+  it("fires the overview request at once with the console's headers and leaves it for the console, once", () => {
+    const { window, requests, answer } = run('/communes/02691', stored('02691'));
+    expect(requests).toEqual([
+      {
+        url: '/api/communes/02691/overview',
+        init: { method: 'GET', headers: { accept: 'application/json', authorization: 'Bearer jeton' } },
+      },
+    ]);
+    const left = takePrefetch(window);
+    expect(left).toEqual({ url: '/api/communes/02691/overview', authorization: 'Bearer jeton', response: answer });
+    expect(takePrefetch(window)).toBeUndefined();
+  });
+
+  it('fires nothing and leaves nothing on the login page', () => {
+    const { window, requests } = run('/connexion', stored('02691'));
+    expect(requests).toEqual([]);
+    expect(takePrefetch(window)).toBeUndefined();
+  });
+});
+
+describe("the console's fetch with the prefetched overview", () => {
+  const answer = Promise.resolve(new Response('{"prefetched":true}'));
+  const waiting: PrefetchedRequest = {
+    url: '/api/communes/02691/overview',
+    authorization: 'Bearer jeton',
+    response: answer,
+  };
+
+  function client() {
+    const network: string[] = [];
+    let left: PrefetchedRequest | undefined = waiting;
+    const fetch = fetchWithPrefetch(
+      (input) => {
+        network.push(typeof input === 'string' ? input : 'not a path');
+        return Promise.resolve(new Response('{"network":true}'));
+      },
+      () => left,
+      () => (left = undefined),
+    );
+    return { fetch, network };
+  }
+
+  it('answers the same request from the prefetch once, then from the network', async () => {
+    const { fetch, network } = client();
+    const init = { method: 'GET', headers: { authorization: 'Bearer jeton' } };
+    await expect(fetch('/api/health', { method: 'GET' }).then((r) => r.json())).resolves.toEqual({ network: true });
+    await expect(fetch(waiting.url, init).then((r) => r.json())).resolves.toEqual({ prefetched: true });
+    await expect(fetch(waiting.url, init).then((r) => r.json())).resolves.toEqual({ network: true });
+    expect(network).toEqual(['/api/health', waiting.url]);
+  });
+
+  it('does not serve it to another session or another address', async () => {
+    const { fetch, network } = client();
+    await fetch(waiting.url, { method: 'GET', headers: { authorization: 'Bearer autre' } });
+    await fetch('/api/communes/80021/overview', { method: 'GET', headers: { authorization: 'Bearer jeton' } });
+    expect(network).toEqual([waiting.url, '/api/communes/80021/overview']);
+  });
+});
