@@ -78,7 +78,8 @@ describe('console: switch now, and until when', () => {
 
   it('switches a circuit on until the next programme change, then names that time', async () => {
     await openOutput(CIRCUIT_1);
-    await page.getByRole('button', { name: 'Allumer jusqu’au prochain changement du programme' }).click();
+    // Before any command the button already names the time of the next change (the output page reads the programme).
+    await page.getByRole('button', { name: /^Allumer jusqu’à \d{2}:\d{2}, prochain changement du programme$/ }).click();
 
     await waitForText(progress(), /Commutation jusqu’au prochain changement du programme : appliquée/, LIVE_TIMEOUT);
     const why = await waitForText(
