@@ -583,16 +583,15 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       reason: permanent ? `${reason} (the equipment refuses this value: not retried)` : reason,
       write: result,
     };
-    const deadline = this.clock.now().getTime();
-    const ended = waiting.filter(
-      (waiter) =>
-        concerns(waiter, winner) &&
-        (permanent ||
-          this.stopping ||
-          waiter.once ||
-          (waiter.notAfterMs !== undefined && waiter.notAfterMs <= deadline)),
-    );
+    const afterWrite = this.clock.now().getTime();
+    const concerned = waiting.filter((waiter) => concerns(waiter, winner));
+    const ended = concerned.filter((waiter) => permanent || this.stopping || waiter.once);
     if (ended.length > 0) await this.end(key, output, ended, failure);
+    // Past their deadline: said as settleOutrun says it, whichever of the two notices first.
+    for (const waiter of concerned) {
+      if (ended.includes(waiter) || waiter.notAfterMs === undefined || waiter.notAfterMs > afterWrite) continue;
+      await this.end(key, output, [waiter], { ...failure, reason: notSwitchedBy(key, waiter.notAfterMs, reason) });
+    }
   }
 
   /**
@@ -612,7 +611,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
         const reason = `${key} is held by the ${winner.name} slot ${winner.slot}${by}`;
         await this.end(key, output, [waiter], { status: 'refused', reason });
       } else if (output.failed !== undefined && waiter.notAfterMs !== undefined && waiter.notAfterMs <= now.getTime()) {
-        const reason = `${key}: not switched by ${new Date(waiter.notAfterMs).toISOString()}: ${output.lastError ?? 'failed'}`;
+        const reason = notSwitchedBy(key, waiter.notAfterMs, output.lastError ?? 'failed');
         await this.end(key, output, [waiter], { status: 'failed', reason });
       }
     }
@@ -745,4 +744,9 @@ function concerns(waiter: Waiter, winner: Winner): boolean {
 function winningValue(array: PriorityArray, now: Date): PointScalar {
   const winner = winnerOf(array, now);
   return winner.slot === 16 ? array.defaultValue : winner.entry.value;
+}
+
+/** Why a request ends failed at its deadline: the output, the deadline and the last error of its switching. */
+function notSwitchedBy(key: string, notAfterMs: number, lastError: string): string {
+  return `${key}: not switched by ${new Date(notAfterMs).toISOString()}: ${lastError}`;
 }
