@@ -117,8 +117,8 @@ export class ReportService {
           pointKey,
           valueJson: JSON.stringify(value),
           qualityJson: JSON.stringify(quality),
-          observedAt: observedAt ?? null,
-          receivedAt,
+          observedAt: observedAt === undefined ? null : utc(observedAt),
+          receivedAt: utc(receivedAt),
           seq: envelope.seq,
         });
         if (typeof value === 'number' && quality.status === 'good') {
@@ -141,7 +141,7 @@ export class ReportService {
           commandId: s.commandId ?? null,
           result: s.result,
           reason: s.reason ?? null,
-          at: s.at,
+          at: utc(s.at),
         });
         // With its seq, the console adds it to an output's last switchings without asking for them again.
         return { type: 'switching', data: { ...s, seq: envelope.seq } };
@@ -165,7 +165,7 @@ export class ReportService {
               key: alarm.key,
               severity: alarm.severity,
               message: alarm.message,
-              raisedAt: alarm.at,
+              raisedAt: utc(alarm.at),
               raisedSeq: envelope.seq,
               clearedAt: null,
               acknowledgedAt: null,
@@ -175,7 +175,7 @@ export class ReportService {
             await alarms.update({ id: open.id }, { severity: alarm.severity, message: alarm.message });
           }
         } else if (open !== null) {
-          await alarms.update({ id: open.id }, { clearedAt: alarm.at });
+          await alarms.update({ id: open.id }, { clearedAt: utc(alarm.at) });
         }
         return { type: 'alarm', data: alarm };
       }
@@ -250,4 +250,12 @@ export function recordOf(command: CommandEntity): CommandRecord {
     ...(command.reason === null ? {} : { reason: command.reason }),
     ...(command.applyAt === null ? {} : { applyAt: command.applyAt }),
   };
+}
+
+/**
+ * An instant as central stores it: in UTC. The protocol lets a gateway write any offset; stored as written, lists
+ * ordered by their text would not be in the order of time.
+ */
+function utc(instant: string): string {
+  return new Date(instant).toISOString();
 }
