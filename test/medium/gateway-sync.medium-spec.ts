@@ -376,6 +376,12 @@ describe('the outbox', () => {
       (list) => list.length === 4,
     );
     const hello = peer.hellos.at(-1)!;
+    // The switchings come early in the backlog: wait for its last message (the newest, never dropped) too.
+    await waitFor(
+      'peer.applied: the last message of the backlog',
+      () => Math.max(0, ...peer.applied.map((e) => e.seq)),
+      (seq) => seq >= hello.outbox.lastSeq,
+    );
     const backlog = peer.applied.filter((e) => e.seq <= hello.outbox.lastSeq);
     expect(backlog.filter((e) => e.class === 'telemetry').length).toBeLessThanOrEqual(40);
     expect(backlog.length).toBeLessThan(hello.outbox.lastSeq);
