@@ -9,11 +9,11 @@ import {
   type Sample,
   type SeriesKind,
 } from '@beffroi/schedule';
-import { healthPayloadSchema } from '@beffroi/sync';
+import { type CatalogueEquipment, healthPayloadSchema } from '@beffroi/sync';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CentralConfig } from '../central.config';
 import { Clock } from '../clock';
-import { CatalogueService } from '../gateways/catalogue.service';
+import { GatewayCatalogueEntity } from '../store/catalogue.entities';
 import { GatewayEntity } from '../store/entities';
 import { ROWS_PER_INSERT } from './history-samples';
 import { HistoryPendingEntity, HistoryRollupEntity } from '../store/history.entities';
@@ -39,7 +39,6 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly config: CentralConfig,
     private readonly clock: Clock,
-    private readonly catalogues: CatalogueService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,15 +66,14 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
   /** Redoes the rollups of every point with new samples; returns how many points it rolled up. */
   async rollUp(): Promise<number> {
     const pending = await this.dataSource.getRepository(HistoryPendingEntity).find();
-    const units = new Map<string, (key: string) => { unit: string | null }>();
+    const counters = new Map<string, ReadonlySet<string>>();
     for (const point of pending) {
-      let labels = units.get(point.gatewayId);
-      if (labels === undefined) {
-        labels = await this.catalogues.labels(point.gatewayId);
-        units.set(point.gatewayId, labels);
+      let keys = counters.get(point.gatewayId);
+      if (keys === undefined) {
+        keys = await this.counterKeys(point.gatewayId);
+        counters.set(point.gatewayId, keys);
       }
-      const unit = labels(point.pointKey).unit;
-      const kind: SeriesKind = unit !== null && COUNTER_UNITS.has(unit) ? 'counter' : 'measure';
+      const kind: SeriesKind = keys.has(point.pointKey) ? 'counter' : 'measure';
       const timeZone = await this.timeZoneOf(point.gatewayId);
       await this.dataSource.transaction((manager) => this.rollUpPoint(manager, point, kind, timeZone));
     }
@@ -181,6 +179,19 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
       pointKey,
       point.from,
     ]);
+  }
+
+  /** The gateway's counters: the points its catalogue marks `counter: true`, or whose unit is Wh, kWh or MWh. */
+  private async counterKeys(gatewayId: string): Promise<ReadonlySet<string>> {
+    const row = await this.dataSource.getRepository(GatewayCatalogueEntity).findOneBy({ gatewayId });
+    const keys = new Set<string>();
+    for (const equipment of row === null ? [] : (JSON.parse(row.equipmentJson) as CatalogueEquipment[])) {
+      for (const point of equipment.points) {
+        const energy = point.unit !== undefined && COUNTER_UNITS.has(point.unit);
+        if (point.counter === true || energy) keys.add(`${equipment.id}:${point.id}`);
+      }
+    }
+    return keys;
   }
 
   /** Samples taken before this instant are past their retention. */

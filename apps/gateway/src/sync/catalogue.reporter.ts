@@ -113,6 +113,7 @@ function describePoint(point: PointDefinition, configTags: readonly string[] | u
     writable: isWritableKind(point.kind),
     ...(point.feedback === undefined ? {} : { feedback: point.feedback }),
     ...(tags.length === 0 ? {} : { tags }),
+    ...(point.counter === true ? { counter: true } : {}),
   };
 }
 

@@ -193,6 +193,8 @@ export const cataloguePointSchema = z.strictObject({
   feedback: pointId.optional(),
   /** What the point is for (its profile's tags and those the gateway's config adds): templates bind by tag. */
   tags: tagList.optional(),
+  /** A cumulative counter (an energy meter's index): its profile says `counter: true`. */
+  counter: z.literal(true, { error: 'expected true (absent when the point is not a counter)' }).optional(),
 });
 export type CataloguePoint = z.output<typeof cataloguePointSchema>;
 
