@@ -355,6 +355,8 @@ export const centralConfigSchema = z
         alarm: outboxQuota(20_000),
         commandResult: outboxQuota(100_000),
         health: outboxQuota(1000),
+        /** 15-minute buckets folded while central is out of reach: 7 days of 500 numeric points is 336,000. */
+        bucket: outboxQuota(1_000_000),
       })
       .prefault({}),
   })

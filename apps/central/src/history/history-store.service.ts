@@ -4,10 +4,12 @@ import {
   localDateOf,
   mergeRollups,
   periodSpan,
+  QUARTER_MS,
   quarterRollups,
   type Rollup,
   type Sample,
   type SeriesKind,
+  type Bucket,
 } from '@beffroi/schedule';
 import { type CatalogueEquipment, healthPayloadSchema } from '@beffroi/sync';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -80,14 +82,19 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
     return pending.length;
   }
 
-  /** Deletes the samples taken more than `history.rawRetentionDays` ago; returns how many. */
+  /**
+   * Deletes the samples taken more than `history.rawRetentionDays` ago, and the buckets whose quarter ended before
+   * then (their rollups stay); returns how many samples and buckets.
+   */
   async prune(): Promise<number> {
     const horizon = this.horizon();
     const [{ count }] = await this.dataSource.query<[{ count: number }]>(
-      `SELECT count(*) AS "count" FROM "history_samples" WHERE "at" < ?`,
-      [horizon],
+      `SELECT (SELECT count(*) FROM "history_samples" WHERE "at" < ?)
+         + (SELECT count(*) FROM "history_buckets" WHERE "start" + ? <= ?) AS "count"`,
+      [horizon, QUARTER_MS, horizon],
     );
     await this.dataSource.query(`DELETE FROM "history_samples" WHERE "at" < ?`, [horizon]);
+    await this.dataSource.query(`DELETE FROM "history_buckets" WHERE "start" + ? <= ?`, [QUARTER_MS, horizon]);
     return count;
   }
 
@@ -125,12 +132,27 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
        ORDER BY "at"`,
       [gatewayId, pointKey, start],
     );
-    const [previous] = await manager.query<Sample[]>(
+    const [previousSample] = await manager.query<Sample[]>(
       `SELECT "at", "value" FROM "history_samples" WHERE "gateway_id" = ? AND "point_key" = ? AND "at" < ?
        ORDER BY "at" DESC LIMIT 1`,
       [gatewayId, pointKey, start],
     );
-    const quarters = quarterRollups(kind, samples, previous);
+    const buckets = await manager.query<Bucket[]>(
+      `SELECT "start", "count", "min", "max", "sum", "last", "last_at" AS "lastAt" FROM "history_buckets"
+       WHERE "gateway_id" = ? AND "point_key" = ? AND "start" >= ? ORDER BY "start"`,
+      [gatewayId, pointKey, start],
+    );
+    const [previousBucket] = await manager.query<Sample[]>(
+      `SELECT "last_at" AS "at", "last" AS "value" FROM "history_buckets" WHERE "gateway_id" = ? AND "point_key" = ?
+         AND "start" < ? ORDER BY "start" DESC LIMIT 1`,
+      [gatewayId, pointKey, start],
+    );
+    // The reading before the window, raw or folded: the later of the two.
+    const previous =
+      previousBucket !== undefined && (previousSample === undefined || previousBucket.at > previousSample.at)
+        ? previousBucket
+        : previousSample;
+    const quarters = quarterRollups(kind, samples, previous, buckets);
     const days = mergeRollups(quarters, 'day', timeZone);
     const earlierDays = (
       await manager.query<RollupRow[]>(
