@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { type Bucket, foldReading } from '@beffroi/schedule';
 import type { OutboxMessage } from '@beffroi/sync';
-import { DataSource, type EntityManager, In } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { deleteBucketRows, upsertBucketRows } from '../store/telemetry-bucket-rows';
 import { TelemetryBucketEntity } from '../store/telemetry-bucket.entity';
 
 /** A numeric reading of good quality of one point, at the instant the equipment observed it (or the gateway read it). */
@@ -15,7 +16,7 @@ export interface BucketReading {
 export interface BucketStep {
   readonly messages: readonly OutboxMessage[];
   /** Runs in the transaction that stores `messages`; the step takes effect once that transaction commits. */
-  readonly persist: (manager: EntityManager) => Promise<void>;
+  readonly persist: () => Promise<void>;
   /** Called after the commit: the open buckets become the step's. */
   readonly commit: () => void;
 }
@@ -71,10 +72,7 @@ export class TelemetryBuckets {
     const rows = [...changed].map(([pointKey, bucket]) => ({ pointKey, ...bucket }));
     return {
       messages,
-      persist: async (manager) => {
-        const repository = manager.getRepository(TelemetryBucketEntity);
-        for (let i = 0; i < rows.length; i += 100) await repository.upsert(rows.slice(i, i + 100), ['pointKey']);
-      },
+      persist: () => upsertBucketRows(this.dataSource, rows),
       commit: () => {
         this.open = next;
       },
@@ -87,10 +85,7 @@ export class TelemetryBuckets {
     const keys = [...open.keys()];
     return {
       messages: [...open].map(([pointKey, bucket]) => bucketMessage(pointKey, bucket)),
-      persist: async (manager) => {
-        const repository = manager.getRepository(TelemetryBucketEntity);
-        for (let i = 0; i < keys.length; i += 300) await repository.delete({ pointKey: In(keys.slice(i, i + 300)) });
-      },
+      persist: () => deleteBucketRows(this.dataSource, keys),
       commit: () => {
         this.open = new Map();
       },
