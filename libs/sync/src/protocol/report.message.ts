@@ -204,6 +204,12 @@ export const cataloguePointSchema = z.strictObject({
   feedback: pointId.optional(),
   /** What the point is for (its profile's tags and those the gateway's config adds): templates bind by tag. */
   tags: tagList.optional(),
+  /** Installed power of a lighting output in watts, from the gateway's config (`installedPower`). */
+  installedWatts: z
+    .number({ error: 'expected watts, a number > 0' })
+    .positive({ error: 'expected watts, a number > 0' })
+    .max(10_000_000, { error: 'expected watts, a number > 0 and ≤ 10000000' })
+    .optional(),
   /** A cumulative counter (an energy meter's index): its profile says `counter: true`. */
   counter: z.literal(true, { error: 'expected true (absent when the point is not a counter)' }).optional(),
 });
