@@ -29,11 +29,11 @@ let peer: ProtocolGateway;
 function unmeteredProfiles(): Map<string, Profile> {
   const profiles = new Map(loadProfiles(PROFILES_DIR));
   const cabinet = profiles.get('beffroi-sim-cabinet');
-  if (cabinet === undefined) throw new Error('no simulator cabinet profile');
+  if (cabinet?.protocol !== 'modbus') throw new Error('no Modbus simulator cabinet profile');
   profiles.set('beffroi-sim-cabinet', {
     ...cabinet,
     points: cabinet.points.filter((point) => !point.id.startsWith('meter.')),
-  } as Profile);
+  });
   return profiles;
 }
 
