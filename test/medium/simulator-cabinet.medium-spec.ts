@@ -73,16 +73,17 @@ describe('simulated lighting cabinet over Modbus TCP', () => {
     clock.advance(3_600_000);
     const regs = (await client.readInputRegisters(10, 22)).data;
     expect(floatAt(regs, 0)).toBeCloseTo(230, 3);
-    // Circuit n is on phase ((n - 1) mod 3) + 1: circuit 1 (1.2 kW) on L1, circuit 3 (1.5 kW) on L3.
+    // Circuit n is on phase ((n - 1) mod 3) + 1: circuit 1 (1.2 kW) on L1, circuit 3 (1.5 kW) on L3; the cabinet's
+    // own 25 W (standbyW) on L1.
     expect([12, 14, 16, 18].map((i) => floatAt(regs, i))).toEqual([
-      expect.closeTo(1.2, 5),
+      expect.closeTo(1.225, 5),
       0,
       expect.closeTo(1.5, 5),
-      expect.closeTo(2.7, 5),
+      expect.closeTo(2.725, 5),
     ]);
     const after = regs.slice(20, 22);
     const wh = (w: number[]) => w[0]! * 65536 + w[1]!;
-    expect(wh(after) - wh(before)).toBe(2700);
+    expect(wh(after) - wh(before)).toBe(2725);
   });
 
   it('dims a circuit and refuses a level beyond 100 % with exception 03', async () => {

@@ -49,6 +49,8 @@ export interface GatewayOptions {
   files?: Record<string, string>;
   /** With `clock: { mode: adjustable }`: the gateway's time when it boots. */
   bootAt?: Date;
+  /** Profiles read instead of config/profiles (a profile with a faster poll period, say). */
+  profilesDir?: string;
 }
 
 export async function startGateway(
@@ -58,8 +60,13 @@ export async function startGateway(
 ): Promise<GatewayHarness> {
   for (const [name, text] of Object.entries(options.files ?? {})) writeFileSync(join(dir, name), text);
   const configPath = join(dir, 'gateway.yaml');
-  const config = gatewayConfigSchema.parse({ ...(gatewayConfigFor(buses, dir) as object), ...options.config });
-  const profiles = loadProfiles(PROFILES_DIR);
+  const profilesDir = options.profilesDir ?? PROFILES_DIR;
+  const config = gatewayConfigSchema.parse({
+    ...(gatewayConfigFor(buses, dir) as object),
+    profilesDir,
+    ...options.config,
+  });
+  const profiles = loadProfiles(profilesDir);
   const problems = checkProfileReferences(config, profiles);
   if (problems.length > 0) throw new Error(JSON.stringify(problems));
   const loaded = new LoadedGatewayConfig(configPath, config, profiles, loadSchedules(configPath, config, profiles));

@@ -49,6 +49,7 @@ const QUOTAS = {
   alarm: 10_000,
   commandResult: 10_000,
   health: 10,
+  bucket: 10_000,
 };
 
 /**

@@ -43,6 +43,7 @@ import { SyncClient } from './sync/sync-client.service';
 import { SyncSocketFactory } from './sync/sync-socket.factory';
 import { SyncStateStore } from './sync/sync-state.store';
 import { SyncController } from './sync/sync.controller';
+import { TelemetryBuckets } from './sync/telemetry-buckets';
 import { TelemetryReporter } from './sync/telemetry.reporter';
 
 @Module({})
@@ -97,6 +98,7 @@ export class GatewayModule {
         CatalogueReporter,
         CommandExecutor,
         TelemetryReporter,
+        TelemetryBuckets,
         HealthReporter,
         AlarmService,
         AlarmMonitor,

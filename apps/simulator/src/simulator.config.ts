@@ -12,6 +12,8 @@ const lightingCabinet = z.strictObject({
   /** Load of each circuit at 100 % level, in kW; missing entries default to 1 kW. */
   circuitLoadKw: z.array(numberIn(0, 100, ' kW')).default([]),
   nominalVoltage: numberIn(100, 400, ' V').default(230),
+  /** What the cabinet draws for itself whatever its circuits do (controller, modem, meter, contactor coils), in W. */
+  standbyW: numberIn(0, 5000, ' W').default(25),
 });
 
 const bellController = z.strictObject({

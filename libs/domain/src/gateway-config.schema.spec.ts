@@ -185,6 +185,7 @@ describe('central section', () => {
         alarm: 20_000,
         commandResult: 100_000,
         health: 1000,
+        bucket: 1_000_000,
       },
     });
   });

@@ -19,6 +19,20 @@ const equipmentCommon = {
   tags: z
     .record(pointId, tagList, { error: 'expected tags by point id, such as { circuit.1.command: [eclairage-voirie] }' })
     .optional(),
+  /**
+   * Installed power of this equipment's lighting outputs, in watts, by command point id (`{ circuit.1.command: 1800 }`):
+   * the lamps on each circuit at this site. Central estimates the kWh of a cabinet without a meter from it.
+   */
+  installedPower: z
+    .record(
+      pointId,
+      z
+        .number({ error: 'expected watts, a number > 0 and ≤ 10000000' })
+        .positive({ error: 'expected watts, a number > 0 and ≤ 10000000' })
+        .max(10_000_000, { error: 'expected watts, a number > 0 and ≤ 10000000' }),
+      { error: 'expected watts by output point id, such as { circuit.1.command: 1800 }' },
+    )
+    .optional(),
 };
 
 /** Modbus TCP allows unit 0 and 255 (addressing the server itself); a serial line allows 1..247. */
@@ -355,6 +369,8 @@ export const centralConfigSchema = z
         alarm: outboxQuota(20_000),
         commandResult: outboxQuota(100_000),
         health: outboxQuota(1000),
+        /** 15-minute buckets folded while central is out of reach: 7 days of 500 numeric points is 336,000. */
+        bucket: outboxQuota(1_000_000),
       })
       .prefault({}),
   })
@@ -540,13 +556,28 @@ export function checkProfileReferences(
           { path, message: `profile "${profile.id}" is for ${profile.protocol}, this bus speaks ${bus.protocol}` },
         ];
       }
-      const points = new Set(profile.points.map((p) => p.id));
-      return Object.keys(equipment.tags ?? {})
+      const points = new Map(profile.points.map((p) => [p.id, p]));
+      const tags = Object.keys(equipment.tags ?? {})
         .filter((id) => !points.has(id))
         .map((id) => ({
           path: formatPath(['buses', b, 'equipment', i, 'tags', id]),
           message: `profile "${profile.id}" has no point "${id}" to tag`,
         }));
+      const power = Object.keys(equipment.installedPower ?? {}).flatMap((id): DocumentProblem[] => {
+        const point = points.get(id);
+        const at = formatPath(['buses', b, 'equipment', i, 'installedPower', id]);
+        if (point === undefined) return [{ path: at, message: `profile "${profile.id}" has no point "${id}"` }];
+        if (point.kind !== 'command' || point.type !== 'bool') {
+          return [
+            {
+              path: at,
+              message: `installed power belongs to a lighting output (a bool command point); "${id}" is a ${point.type} ${point.kind} point`,
+            },
+          ];
+        }
+        return [];
+      });
+      return [...tags, ...power];
     }),
   );
 }

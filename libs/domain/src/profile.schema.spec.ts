@@ -14,6 +14,14 @@ const feedback = {
   address: { table: 'discrete-input', address: 0 },
 };
 
+const energy = {
+  id: 'meter.energy',
+  kind: 'measure',
+  type: 'uint32',
+  unit: 'kWh',
+  address: { table: 'input-register', address: 30 },
+};
+
 function problemsOf(input: unknown): string[] {
   try {
     validateDocument(profileSchema, input, 'cabinet.yaml');
@@ -76,8 +84,28 @@ describe('equipment profile', () => {
       [{ ...feedback, id: 'Circuit 1' }],
       ['points[0].id: expected a point id such as "circuit.1.command", got "Circuit 1"'],
     ],
+    [
+      'a counter on a command',
+      [{ ...command, counter: true }],
+      ['points[0].counter: a counter is a measure read from the equipment; this point is a command point'],
+    ],
+    [
+      'a counter on a bool measure',
+      [{ ...feedback, kind: 'measure', counter: true }],
+      ['points[0].counter: a counter holds a number; this point is bool'],
+    ],
+    [
+      'a counter that is not a boolean',
+      [{ ...energy, counter: 'yes' }],
+      ['points[0].counter: expected true or false, got "yes"'],
+    ],
   ])('rejects %s', (_name, points, expected) => {
     expect(problemsOf(profile(points))).toEqual(expected);
+  });
+
+  it('accepts a numeric measure marked as a counter', () => {
+    expect(problemsOf(profile([{ ...energy, counter: true }]))).toEqual([]);
+    expect(problemsOf(profile([{ ...energy, counter: false }]))).toEqual([]);
   });
 
   it('rejects an OPC UA profile with a malformed node id', () => {

@@ -82,6 +82,11 @@ const pointCommon = {
   period: duration(50, 86_400_000).optional(),
   /** What the point is for (`eclairage-voirie`, `cloches`…); a syndicate's templates target outputs by tag. */
   tags: tagList.optional(),
+  /**
+   * A cumulative counter (an energy meter's kWh index): only its last reading matters, its energy is the increase
+   * between readings, and a reading lower than the one before is a reset or a replaced meter. Numeric measures only.
+   */
+  counter: z.boolean({ error: 'expected true or false' }).optional(),
 };
 
 const encoding = {
@@ -119,11 +124,15 @@ type PointLike = {
   kind: z.output<typeof pointKind>;
   type: z.output<typeof dataType>;
   feedback?: string | undefined;
+  counter?: boolean | undefined;
   range?: unknown;
   values?: unknown;
 };
 
-/** Point ids unique, feedback references resolved to feedback points, `range` on numbers and `values` on strings. */
+/**
+ * Point ids unique, feedback references resolved to feedback points, `range` on numbers and `values` on strings,
+ * `counter` on numeric measures.
+ */
 function checkPoints(points: readonly PointLike[], ctx: z.core.$RefinementCtx): void {
   const byId = new Map<string, PointLike>();
   points.forEach((point, index) => {
@@ -139,6 +148,19 @@ function checkPoints(points: readonly PointLike[], ctx: z.core.$RefinementCtx): 
         code: 'custom',
         path: ['points', index, 'values'],
         message: `values list the texts a string point accepts; this point is ${point.type}`,
+      });
+    }
+    if (point.counter === true && point.kind !== 'measure') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['points', index, 'counter'],
+        message: `a counter is a measure read from the equipment; this point is a ${point.kind} point`,
+      });
+    } else if (point.counter === true && (point.type === 'bool' || point.type === 'string')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['points', index, 'counter'],
+        message: `a counter holds a number; this point is ${point.type}`,
       });
     }
   });

@@ -54,4 +54,5 @@ export * from './programme/night-summary';
 export * from './preview/schedule-preview';
 export * from './until/until';
 export * from './energy/rollup';
+export * from './energy/buckets';
 export * from './energy/energy-report';

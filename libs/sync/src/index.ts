@@ -29,6 +29,7 @@ export * from './desired/desired-state';
 export * from './inbox/inbox';
 export * from './outbox/drain-rate';
 export * from './outbox/outbox';
+export * from './protocol/bucket.message';
 export * from './protocol/clock.message';
 export * from './protocol/command.message';
 export * from './protocol/common.schema';

@@ -43,7 +43,16 @@ export function health(): OutboxMessage {
 }
 
 export function quotas(overrides: Partial<OutboxQuotas> = {}): OutboxQuotas {
-  return { telemetry: 100, switching: 100, output: 100, alarm: 100, commandResult: 100, health: 100, ...overrides };
+  return {
+    telemetry: 100,
+    switching: 100,
+    output: 100,
+    alarm: 100,
+    commandResult: 100,
+    health: 100,
+    bucket: 100,
+    ...overrides,
+  };
 }
 
 export function hello(overrides: Partial<HelloV1> = {}): HelloV1 {

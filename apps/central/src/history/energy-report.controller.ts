@@ -18,8 +18,9 @@ const CSV =
 const FIGURES =
   'Each level carries `{kwh, source (metered | mixed | estimated | none), peakKwh, offPeakKwh, complete, ' +
   'missingQuarters, resets, installedWatts, burningHours, switchOns, cost {subscription, energy, total}, kgCo2e, ' +
-  'duskToDawnKwh, savingVsDuskToDawnKwh, previousYearKwh, previousYearSource, savingVsPreviousYearKwh}`; kWh are ' +
-  'metered only while installed power is unknown (`estimates.available: false`).';
+  'duskToDawnKwh, savingVsDuskToDawnKwh, previousYearKwh, previousYearSource, savingVsPreviousYearKwh}`; where no ' +
+  'meter counts, kWh are estimated from the installed power of the outputs (labelled `estimated`), and a level with ' +
+  'an output of unknown power is metered only (`estimates` says so).';
 
 @Controller('api')
 export class EnergyReportController {

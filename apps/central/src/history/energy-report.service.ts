@@ -36,11 +36,20 @@ const KWH_PER_UNIT: Readonly<Record<string, number>> = { Wh: 0.001, kWh: 1, MWh:
 
 /** Why estimated kWh are absent: the reports say it beside every figure they leave out. */
 const NO_INSTALLED_POWER =
-  "installed power per output is not in the gateways' catalogues yet: kWh are metered only, never estimated";
+  "no output of these cabinets has its installed power in its gateway's config (buses[].equipment[].installedPower): " +
+  'kWh are metered only, never estimated';
+
+/** Why some estimates are absent: a cabinet, commune or total with an output of unknown power is metered only. */
+function someInstalledPower(missing: number): string {
+  return (
+    `${missing} output${missing === 1 ? ' has' : 's have'} no installed power in ${missing === 1 ? 'its' : 'their'} ` +
+    "gateway's config: a cabinet, commune or total that includes one is metered only, never estimated"
+  );
+}
 
 /**
  * The centre of metropolitan France, for a commune whose gateways reported no site. Only the dusk-to-dawn
- * counterfactual depends on where the lamps are, and it needs installed power, which is not known yet either.
+ * counterfactual depends on where the lamps are.
  */
 const UNKNOWN_SITE = { latitude: 46.6, longitude: 2.4 };
 
@@ -51,13 +60,27 @@ interface CabinetRef {
   readonly meterKey: string | null;
 }
 
+/** Whether every output of a cabinet, of a commune or of them all has its installed power (so kWh may be estimated). */
+function allKnown(cabinets: readonly CabinetInput[]): boolean {
+  return cabinets.every((cabinet) => cabinet.outputs.every((output) => output.installedWatts > 0));
+}
+
+/** How many outputs have their installed power, and how many do not. */
+function countKnown(cabinets: readonly CabinetInput[]): { known: number; missing: number } {
+  const outputs = cabinets.flatMap((cabinet) => cabinet.outputs);
+  const known = outputs.filter((output) => output.installedWatts > 0).length;
+  return { known, missing: outputs.length - known };
+}
+
 /**
  * Energy reports (docs/energy.md) of a commune, per cabinet and output, and of the caller's tenant, per commune,
  * over a month or any period of local days. They are built with `energyReport` of `@beffroi/schedule` from the
  * quarter rollups of each cabinet's kWh counter and the switchings its outputs executed (result `applied`: with
- * feedback). A cabinet is an equipment with an energy counter (unit Wh, kWh or MWh); its outputs are its boolean
- * command points. Installed power is not in the catalogue yet, so no kWh is ever estimated: a figure that would be
- * is `null` with source `none`, and the answer says why (`estimates`).
+ * feedback). A cabinet is an equipment with an energy counter (unit Wh, kWh or MWh) or with an output whose installed
+ * power its gateway's config gives; its outputs are its boolean command points. Where there is no meter, kWh are
+ * estimated from installed power × executed burning hours, labelled `estimated`; a cabinet, commune or total with an
+ * output of unknown power is never estimated: such a figure is `null` with source `none` (or its metered part), and
+ * the answer says why (`estimates`).
  */
 @Injectable()
 export class EnergyReportService {
@@ -87,8 +110,9 @@ export class EnergyReportService {
     const period = periodOf(query);
     const built = await this.input(commune, period);
     const report = energyReport([built.input], period, this.options());
+    const estimable = allKnown(built.input.cabinets);
     const months = (byMonth ? monthsOf(period) : []).map(({ month, part }) => {
-      const figures = withoutEstimates(energyReport([built.input], part, this.options()).figures);
+      const figures = figuresOf(energyReport([built.input], part, this.options()).figures, estimable);
       return { month, kwh: figures.kwh, previousYearKwh: figures.previousYearKwh };
     });
     const [reported] = report.communes;
@@ -96,25 +120,26 @@ export class EnergyReportService {
     return {
       months,
       report: {
-        ...this.head(report, query),
+        ...this.head(report, query, [built.input]),
         commune: {
           insee: reported.insee,
           name: reported.name,
           timeZone: built.input.site.timeZone,
-          figures: withoutEstimates(reported.figures),
+          figures: figuresOf(reported.figures, estimable),
           cabinets: reported.cabinets.map((cabinet, index) => {
             const ref = built.cabinets[index];
-            if (ref === undefined) throw new Error(`no cabinet ${cabinet.id}`);
+            const input = built.input.cabinets[index];
+            if (ref === undefined || input === undefined) throw new Error(`no cabinet ${cabinet.id}`);
             return {
               gatewayId: ref.gatewayId,
               equipmentId: ref.equipmentId,
               name: cabinet.name,
               meterKey: ref.meterKey,
-              figures: withoutEstimates(cabinet.figures),
-              outputs: cabinet.outputs.map((output) => ({
+              figures: figuresOf(cabinet.figures, allKnown([input])),
+              outputs: cabinet.outputs.map((output, o) => ({
                 pointKey: output.id,
                 name: output.name,
-                figures: withoutEstimates(output.figures),
+                figures: figuresOf(output.figures, (input.outputs[o]?.installedWatts ?? 0) > 0),
               })),
             };
           }),
@@ -130,13 +155,13 @@ export class EnergyReportService {
     const inputs = await Promise.all(seen.map(async (commune) => (await this.input(commune, period)).input));
     const report = energyReport(inputs, period, this.options());
     return {
-      ...this.head(report, query),
-      figures: withoutEstimates(report.figures),
+      ...this.head(report, query, inputs),
+      figures: figuresOf(report.figures, allKnown(inputs.flatMap((input) => input.cabinets))),
       communes: report.communes.map((commune, index) => ({
         insee: commune.insee,
         name: commune.name,
         timeZone: inputs[index]?.site.timeZone ?? this.config.history.timeZone,
-        figures: withoutEstimates(commune.figures),
+        figures: figuresOf(commune.figures, allKnown(inputs[index]?.cabinets ?? [])),
       })),
     };
   }
@@ -146,8 +171,9 @@ export class EnergyReportService {
     return { tariff, co2 };
   }
 
-  private head(report: EnergyReport, query: EnergyQuery) {
+  private head(report: EnergyReport, query: EnergyQuery, inputs: readonly CommuneInput[]) {
     const { tariff } = this.config.history;
+    const { known, missing } = countKnown(inputs.flatMap((input) => input.cabinets));
     return {
       period: {
         from: formatLocalDate(report.period.first),
@@ -159,7 +185,10 @@ export class EnergyReportService {
         ...tariff,
         offPeak: tariff.offPeak.map((window) => ({ from: clock(window.from), to: clock(window.to) })),
       },
-      estimates: { available: false, reason: NO_INSTALLED_POWER },
+      estimates:
+        known === 0
+          ? { available: false, reason: NO_INSTALLED_POWER }
+          : { available: true, reason: missing === 0 ? null : someInstalledPower(missing) },
     };
   }
 
@@ -185,11 +214,12 @@ export class EnergyReportService {
     for (const gateway of gateways) {
       for (const equipment of catalogues.get(gateway.id) ?? []) {
         const meter = equipment.points.find((point) => point.unit !== undefined && point.unit in KWH_PER_UNIT);
-        if (meter === undefined) continue;
-        const meterKey = `${equipment.id}:${meter.id}`;
-        const quarters = await this.history.rollups(gateway.id, meterKey, 'quarter', span.start, span.end);
-        const perUnit = KWH_PER_UNIT[meter.unit ?? 'kWh'] ?? 1;
         const outputs = equipment.points.filter((point) => point.kind === 'command' && point.type === 'bool');
+        if (meter === undefined && !outputs.some((output) => output.installedWatts !== undefined)) continue;
+        const meterKey = meter === undefined ? null : `${equipment.id}:${meter.id}`;
+        const quarters =
+          meterKey === null ? [] : await this.history.rollups(gateway.id, meterKey, 'quarter', span.start, span.end);
+        const perUnit = KWH_PER_UNIT[meter?.unit ?? 'kWh'] ?? 1;
         const switchings = await this.switchings(
           gateway.id,
           outputs.map((output) => `${equipment.id}:${output.id}`),
@@ -202,7 +232,8 @@ export class EnergyReportService {
           meter: quarters.map((quarter) => inKwh(quarter, perUnit)),
           outputs: outputs.map((output) => {
             const key = `${equipment.id}:${output.id}`;
-            return { id: key, name: output.name ?? key, installedWatts: 0, switchings: switchings.get(key) ?? [] };
+            const installedWatts = output.installedWatts ?? 0;
+            return { id: key, name: output.name ?? key, installedWatts, switchings: switchings.get(key) ?? [] };
           }),
         });
       }
@@ -266,6 +297,11 @@ function monthsOf(period: ReportPeriod): { month: string; part: ReportPeriod }[]
     first = addDays(last, 1);
   }
   return months;
+}
+
+/** A level's figures as the API answers them: as computed when `estimable`, else {@link withoutEstimates}. */
+function figuresOf(figures: EnergyFigures, estimable: boolean): EnergyFiguresDto {
+  return estimable ? { ...figures } : withoutEstimates(figures);
 }
 
 /**

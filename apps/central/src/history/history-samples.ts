@@ -29,9 +29,18 @@ export async function recordHistorySamples(
       rows.flatMap((row) => [gatewayId, row.pointKey, row.at, row.value]),
     );
   }
+  await markPending(manager, gatewayId, samples);
+}
+
+/** Marks the points of `readings` for the next rollup run, from the earliest of them. */
+async function markPending(
+  manager: EntityManager,
+  gatewayId: string,
+  readings: readonly { pointKey: string; at: number }[],
+): Promise<void> {
   const earliest = new Map<string, number>();
-  for (const sample of samples) {
-    earliest.set(sample.pointKey, Math.min(earliest.get(sample.pointKey) ?? Infinity, sample.at));
+  for (const reading of readings) {
+    earliest.set(reading.pointKey, Math.min(earliest.get(reading.pointKey) ?? Infinity, reading.at));
   }
   for (const [pointKey, from] of earliest) {
     await manager.query(
@@ -40,4 +49,40 @@ export async function recordHistorySamples(
       [gatewayId, pointKey, from],
     );
   }
+}
+
+/** A quarter of a point's readings that its gateway folded while central was out of reach (epoch milliseconds). */
+export interface HistoryBucket {
+  readonly pointKey: string;
+  readonly start: number;
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+  readonly last: number;
+  readonly lastAt: number;
+}
+
+/**
+ * Keeps a gateway's `buckets` beside its raw samples, in the caller's transaction: a quarter already kept for a point
+ * keeps its first bucket, so a bucket sent again changes nothing. Their points are marked for the next rollup run.
+ */
+export async function recordHistoryBuckets(
+  manager: EntityManager,
+  gatewayId: string,
+  buckets: readonly HistoryBucket[],
+): Promise<void> {
+  for (let i = 0; i < buckets.length; i += ROWS_PER_INSERT) {
+    const rows = buckets.slice(i, i + ROWS_PER_INSERT);
+    await manager.query(
+      `INSERT OR IGNORE INTO "history_buckets" ("gateway_id", "point_key", "start", "count", "min", "max", "sum", "last",
+         "last_at") VALUES ${rows.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      rows.flatMap((b) => [gatewayId, b.pointKey, b.start, b.count, b.min, b.max, b.sum, b.last, b.lastAt]),
+    );
+  }
+  await markPending(
+    manager,
+    gatewayId,
+    buckets.map((bucket) => ({ pointKey: bucket.pointKey, at: bucket.start })),
+  );
 }

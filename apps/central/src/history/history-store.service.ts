@@ -4,16 +4,18 @@ import {
   localDateOf,
   mergeRollups,
   periodSpan,
+  QUARTER_MS,
   quarterRollups,
   type Rollup,
   type Sample,
   type SeriesKind,
+  type Bucket,
 } from '@beffroi/schedule';
-import { healthPayloadSchema } from '@beffroi/sync';
+import { type CatalogueEquipment, healthPayloadSchema } from '@beffroi/sync';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CentralConfig } from '../central.config';
 import { Clock } from '../clock';
-import { CatalogueService } from '../gateways/catalogue.service';
+import { GatewayCatalogueEntity } from '../store/catalogue.entities';
 import { GatewayEntity } from '../store/entities';
 import { ROWS_PER_INSERT } from './history-samples';
 import { HistoryPendingEntity, HistoryRollupEntity } from '../store/history.entities';
@@ -39,7 +41,6 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly config: CentralConfig,
     private readonly clock: Clock,
-    private readonly catalogues: CatalogueService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -67,29 +68,33 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
   /** Redoes the rollups of every point with new samples; returns how many points it rolled up. */
   async rollUp(): Promise<number> {
     const pending = await this.dataSource.getRepository(HistoryPendingEntity).find();
-    const units = new Map<string, (key: string) => { unit: string | null }>();
+    const counters = new Map<string, ReadonlySet<string>>();
     for (const point of pending) {
-      let labels = units.get(point.gatewayId);
-      if (labels === undefined) {
-        labels = await this.catalogues.labels(point.gatewayId);
-        units.set(point.gatewayId, labels);
+      let keys = counters.get(point.gatewayId);
+      if (keys === undefined) {
+        keys = await this.counterKeys(point.gatewayId);
+        counters.set(point.gatewayId, keys);
       }
-      const unit = labels(point.pointKey).unit;
-      const kind: SeriesKind = unit !== null && COUNTER_UNITS.has(unit) ? 'counter' : 'measure';
+      const kind: SeriesKind = keys.has(point.pointKey) ? 'counter' : 'measure';
       const timeZone = await this.timeZoneOf(point.gatewayId);
       await this.dataSource.transaction((manager) => this.rollUpPoint(manager, point, kind, timeZone));
     }
     return pending.length;
   }
 
-  /** Deletes the samples taken more than `history.rawRetentionDays` ago; returns how many. */
+  /**
+   * Deletes the samples taken more than `history.rawRetentionDays` ago, and the buckets whose quarter ended before
+   * then (their rollups stay); returns how many samples and buckets.
+   */
   async prune(): Promise<number> {
     const horizon = this.horizon();
     const [{ count }] = await this.dataSource.query<[{ count: number }]>(
-      `SELECT count(*) AS "count" FROM "history_samples" WHERE "at" < ?`,
-      [horizon],
+      `SELECT (SELECT count(*) FROM "history_samples" WHERE "at" < ?)
+         + (SELECT count(*) FROM "history_buckets" WHERE "start" + ? <= ?) AS "count"`,
+      [horizon, QUARTER_MS, horizon],
     );
     await this.dataSource.query(`DELETE FROM "history_samples" WHERE "at" < ?`, [horizon]);
+    await this.dataSource.query(`DELETE FROM "history_buckets" WHERE "start" + ? <= ?`, [QUARTER_MS, horizon]);
     return count;
   }
 
@@ -127,12 +132,27 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
        ORDER BY "at"`,
       [gatewayId, pointKey, start],
     );
-    const [previous] = await manager.query<Sample[]>(
+    const [previousSample] = await manager.query<Sample[]>(
       `SELECT "at", "value" FROM "history_samples" WHERE "gateway_id" = ? AND "point_key" = ? AND "at" < ?
        ORDER BY "at" DESC LIMIT 1`,
       [gatewayId, pointKey, start],
     );
-    const quarters = quarterRollups(kind, samples, previous);
+    const buckets = await manager.query<Bucket[]>(
+      `SELECT "start", "count", "min", "max", "sum", "last", "last_at" AS "lastAt" FROM "history_buckets"
+       WHERE "gateway_id" = ? AND "point_key" = ? AND "start" >= ? ORDER BY "start"`,
+      [gatewayId, pointKey, start],
+    );
+    const [previousBucket] = await manager.query<Sample[]>(
+      `SELECT "last_at" AS "at", "last" AS "value" FROM "history_buckets" WHERE "gateway_id" = ? AND "point_key" = ?
+         AND "start" < ? ORDER BY "start" DESC LIMIT 1`,
+      [gatewayId, pointKey, start],
+    );
+    // The reading before the window, raw or folded: the later of the two.
+    const previous =
+      previousBucket !== undefined && (previousSample === undefined || previousBucket.at > previousSample.at)
+        ? previousBucket
+        : previousSample;
+    const quarters = quarterRollups(kind, samples, previous, buckets);
     const days = mergeRollups(quarters, 'day', timeZone);
     const earlierDays = (
       await manager.query<RollupRow[]>(
@@ -181,6 +201,19 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
       pointKey,
       point.from,
     ]);
+  }
+
+  /** The gateway's counters: the points its catalogue marks `counter: true`, or whose unit is Wh, kWh or MWh. */
+  private async counterKeys(gatewayId: string): Promise<ReadonlySet<string>> {
+    const row = await this.dataSource.getRepository(GatewayCatalogueEntity).findOneBy({ gatewayId });
+    const keys = new Set<string>();
+    for (const equipment of row === null ? [] : (JSON.parse(row.equipmentJson) as CatalogueEquipment[])) {
+      for (const point of equipment.points) {
+        const energy = point.unit !== undefined && COUNTER_UNITS.has(point.unit);
+        if (point.counter === true || energy) keys.add(`${equipment.id}:${point.id}`);
+      }
+    }
+    return keys;
   }
 
   /** Samples taken before this instant are past their retention. */

@@ -14,6 +14,8 @@ import { GatewaySoftware1796130000000 } from './migrations/1796130000000-gateway
 import { TEMPLATE_ENTITIES } from './template.entities';
 import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
 import { History1796330000000 } from './migrations/1796330000000-history';
+import { HistoryBuckets1796340000000 } from './migrations/1796340000000-history-buckets';
+import { HistoryBucketEntity } from './history-bucket.entity';
 import { HISTORY_ENTITIES } from './history.entities';
 
 interface Pragmas {
@@ -29,7 +31,13 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
-    entities: [...CENTRAL_ENTITIES, ...CATALOGUE_ENTITIES, ...TEMPLATE_ENTITIES, ...HISTORY_ENTITIES],
+    entities: [
+      ...CENTRAL_ENTITIES,
+      ...CATALOGUE_ENTITIES,
+      ...TEMPLATE_ENTITIES,
+      ...HISTORY_ENTITIES,
+      HistoryBucketEntity,
+    ],
     migrations: [
       InitialCentralSchema1795600000000,
       GatewayCatalogues1795700000000,
@@ -40,6 +48,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       GatewaySoftware1796130000000,
       CommandEndsAt1796200000000,
       History1796330000000,
+      HistoryBuckets1796340000000,
     ],
     migrationsRun: true,
     synchronize: false,

@@ -15,7 +15,7 @@ import {
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type CentralEvent, EventBus } from '../events.service';
-import { recordHistorySamples } from '../history/history-samples';
+import { recordHistoryBuckets, recordHistorySamples } from '../history/history-samples';
 import {
   AlarmEntity,
   CommandEntity,
@@ -231,6 +231,23 @@ export class ReportService {
             ...(receipt.record.applyAt === undefined ? {} : { applyAt: receipt.record.applyAt }),
           },
         };
+      }
+      case 'bucket': {
+        // Readings folded while central was out of reach: history only, the point's latest value comes with telemetry.
+        const b = envelope.payload;
+        await recordHistoryBuckets(manager, gatewayId, [
+          {
+            pointKey: b.pointKey,
+            start: Date.parse(b.start),
+            count: b.count,
+            min: b.min,
+            max: b.max,
+            sum: b.mean * b.count,
+            last: b.last,
+            lastAt: Date.parse(b.lastAt),
+          },
+        ]);
+        return undefined;
       }
       case 'health':
         await manager

@@ -10,6 +10,12 @@ export abstract class Clock {
   /** The machine's own time at gateway time `at` (the field layer's deadlines run on the machine's clock). */
   abstract toSystemTime(at: Date): Date;
 
+  /**
+   * The gateway time at the machine's time `at`: the field layer stamps what it reads on the machine's clock (and the
+   * simulated devices of tests and training run on that clock too), the gateway's records on this one.
+   */
+  abstract fromSystemTime(at: Date): Date;
+
   /** Milliseconds on a clock that never steps (for deadlines and for noticing wall-clock jumps). */
   monotonicMs(): number {
     return performance.now();
@@ -24,6 +30,10 @@ export class SystemClock extends Clock {
   toSystemTime(at: Date): Date {
     return at;
   }
+
+  fromSystemTime(at: Date): Date {
+    return at;
+  }
 }
 
 /** The system clock shifted by an offset that `set` moves: for tests and training, never in production. */
@@ -36,6 +46,10 @@ export class AdjustableClock extends Clock {
 
   toSystemTime(at: Date): Date {
     return new Date(at.getTime() - this.offsetMs);
+  }
+
+  fromSystemTime(at: Date): Date {
+    return new Date(at.getTime() + this.offsetMs);
   }
 
   set(at: Date): void {

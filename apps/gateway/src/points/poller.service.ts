@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import type { BoundPoint, FieldDriver } from '@beffroi/fieldbus';
+import type { BoundPoint, FieldDriver, PointSample } from '@beffroi/fieldbus';
 import { filter, type Subscription } from 'rxjs';
 import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
@@ -99,7 +99,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     for (const driver of this.field.drivers.values()) {
-      this.subscriptions.push(driver.changes$.subscribe((sample) => this.store.update([sample])));
+      this.subscriptions.push(driver.changes$.subscribe((sample) => this.store.update([this.onGatewayTime(sample)])));
     }
     const armedAt = this.clock.monotonicMs();
     for (const group of this.groups) {
@@ -147,6 +147,15 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   /** The index of the period of `group` under way at monotonic time `now`. */
+  /** A sample of the field layer (stamped on the machine's clock) stamped on the gateway's clock instead. */
+  private onGatewayTime(sample: PointSample): PointSample {
+    return {
+      ...sample,
+      receivedAt: this.clock.fromSystemTime(sample.receivedAt),
+      ...(sample.observedAt === undefined ? {} : { observedAt: this.clock.fromSystemTime(sample.observedAt) }),
+    };
+  }
+
   private periodAt(group: PollGroup, now = this.clock.monotonicMs()): number {
     return Math.max(0, Math.floor((now - group.armedAt) / group.periodMs));
   }
@@ -179,7 +188,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
       if (onTime && lateBy > group.periodMs * LATE_SHARE) group.late++;
     }
     try {
-      this.store.update(await group.driver.read(group.points));
+      this.store.update((await group.driver.read(group.points)).map((sample) => this.onGatewayTime(sample)));
       group.lastPollStartedAt = startedAt;
     } finally {
       group.running = false;

@@ -9,11 +9,13 @@ import { InitialGatewaySchema1795300000000 } from './migrations/1795300000000-in
 import { ControlAndSchedules1795400000000 } from './migrations/1795400000000-control-and-schedules';
 import { Sync1795500000000 } from './migrations/1795500000000-sync';
 import { Alarms1795610000000 } from './migrations/1795610000000-alarms';
+import { TelemetryBuckets1796340000001 } from './migrations/1796340000001-telemetry-buckets';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutputControlEntity } from './output-control.entity';
 import { PointValueEntity } from './point-value.entity';
 import { SwitchingEntity } from './switching.entity';
 import { SyncStateEntity } from './sync-state.entity';
+import { TelemetryBucketEntity } from './telemetry-bucket.entity';
 import { WriteRecordEntity } from './write-record.entity';
 
 export const GATEWAY_ENTITIES = [
@@ -26,12 +28,14 @@ export const GATEWAY_ENTITIES = [
   SyncStateEntity,
   CommandLedgerEntity,
   AlarmEntity,
+  TelemetryBucketEntity,
 ];
 export const GATEWAY_MIGRATIONS = [
   InitialGatewaySchema1795300000000,
   ControlAndSchedules1795400000000,
   Sync1795500000000,
   Alarms1795610000000,
+  TelemetryBuckets1796340000001,
 ];
 
 /** A prepared statement of better-sqlite3, as the gateway uses it. */

@@ -33,6 +33,8 @@ export interface EquipmentEntry {
   readonly site?: string | undefined;
   /** Tags the config adds to points of the profile, by point id. */
   readonly tags?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** Installed power of its lighting outputs in watts, by point id. */
+  readonly installedPower?: Readonly<Record<string, number>> | undefined;
 }
 
 /**
@@ -91,7 +93,10 @@ export function buildCatalogue(
       profile: e.profile,
       ...(profile === undefined ? {} : { profileName: profile.name }),
       ...(e.site === undefined ? {} : { site: e.site }),
-      points: profile === undefined ? [] : profile.points.map((point) => describePoint(point, e.tags?.[point.id])),
+      points:
+        profile === undefined
+          ? []
+          : profile.points.map((point) => describePoint(point, e.tags?.[point.id], e.installedPower?.[point.id])),
     };
   });
   const content = { equipment: described, schedules: schedules.map(describeSchedule) };
@@ -99,7 +104,11 @@ export function buildCatalogue(
   return { type: 'catalogue', v: 1, hash, ...content };
 }
 
-function describePoint(point: PointDefinition, configTags: readonly string[] | undefined): CataloguePoint {
+function describePoint(
+  point: PointDefinition,
+  configTags: readonly string[] | undefined,
+  installedWatts: number | undefined,
+): CataloguePoint {
   const range = rangeOf(point);
   const tags = mergeTags(point.tags, configTags);
   return {
@@ -113,6 +122,8 @@ function describePoint(point: PointDefinition, configTags: readonly string[] | u
     writable: isWritableKind(point.kind),
     ...(point.feedback === undefined ? {} : { feedback: point.feedback }),
     ...(tags.length === 0 ? {} : { tags }),
+    ...(installedWatts === undefined ? {} : { installedWatts }),
+    ...(point.counter === true ? { counter: true } : {}),
   };
 }
 

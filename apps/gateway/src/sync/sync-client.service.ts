@@ -152,6 +152,11 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.phase !== 'disabled') this.phase = 'stopped';
   }
 
+  /** Whether a session with central is open now. */
+  get connected(): boolean {
+    return this.phase === 'connected';
+  }
+
   /** What GET /sync shows. */
   status() {
     const central = this.loaded.config.central;

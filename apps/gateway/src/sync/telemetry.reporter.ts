@@ -6,6 +6,8 @@ import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { PointStore } from '../points/point-store.service';
 import { OutboxService } from './outbox.service';
+import { SyncClient } from './sync-client.service';
+import { type BucketReading, type BucketStep, TelemetryBuckets } from './telemetry-buckets';
 
 /** A point's value as a telemetry message (a value JSON cannot carry is sent as a bad reading). */
 export function telemetryMessage(key: string, value: PointValue): OutboxMessage {
@@ -22,6 +24,14 @@ export function telemetryMessage(key: string, value: PointValue): OutboxMessage 
   };
 }
 
+/** The reading a telemetry message carries, for the buckets: numeric values of good quality only. */
+function bucketReading(message: OutboxMessage): BucketReading[] {
+  if (message.class !== 'telemetry') return [];
+  const { pointKey, value, quality, observedAt, receivedAt } = message.payload;
+  if (typeof value !== 'number' || quality.status !== 'good') return [];
+  return [{ pointKey, at: Date.parse(observedAt ?? receivedAt), value }];
+}
+
 /** A tick queues at most this many messages, or 1.5 times its share of the points per interval if that is more. */
 const MIN_TICK_BATCH = 500;
 
@@ -34,6 +44,10 @@ const MIN_TICK_BATCH = 500;
  * interval later) are spread over a few ticks instead of stalling the gateway, and its polls, for one. A tick looks
  * only at the points due: the points are kept in the order of their last message, so the due ones come first and
  * the first one not due ends the tick's work, however many points the gateway has.
+ *
+ * While central is out of reach, the numeric readings of good quality it queues are also folded into 15-minute
+ * buckets ({@link TelemetryBuckets}), stored with the tick's messages; once central is reached again the open buckets
+ * are closed and queued, and every point's value is sent again at once.
  */
 @Injectable()
 export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -51,6 +65,8 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
     private readonly outbox: OutboxService,
     private readonly loaded: LoadedGatewayConfig,
     private readonly clock: Clock,
+    private readonly sync: SyncClient,
+    private readonly buckets: TelemetryBuckets,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -68,6 +84,25 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+  }
+
+  /** Queues the tick's messages, with the buckets their readings close while central is out of reach. */
+  private async queue(messages: readonly OutboxMessage[]): Promise<void> {
+    let step: BucketStep | undefined;
+    if (!this.sync.connected) {
+      if (messages.length === 0) return;
+      step = await this.buckets.fold(messages.flatMap(bucketReading));
+    } else if (await this.buckets.hasOpen()) {
+      step = await this.buckets.closeAll();
+      // Central was out of reach: every point's value goes again at once, whatever its interval.
+      for (const key of this.field.points.keys()) this.unsent.add(key);
+    }
+    if (step === undefined) {
+      if (messages.length > 0) await this.outbox.appendAll(messages);
+      return;
+    }
+    await this.outbox.appendAll([...step.messages, ...messages], step.persist);
+    step.commit();
   }
 
   private tick(intervalMs: number, limit: number): void {
@@ -97,9 +132,7 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
       this.sentAt.delete(key);
       this.sentAt.set(key, now);
     }
-    if (messages.length === 0) return;
-    this.running = this.outbox
-      .appendAll(messages)
+    this.running = this.queue(messages)
       .catch((error: unknown) => {
         this.logger.error(`cannot queue telemetry: ${(error as Error).message}`);
       })

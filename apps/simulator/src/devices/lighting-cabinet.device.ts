@@ -20,11 +20,27 @@ export const CABINET_MAP = {
   coil: { command: 0 },
   discreteInput: { feedback: 0, doorOpen: 100, breakerTripped: 101, earthLeakage: 102 },
   holdingRegister: { level: 0 },
-  inputRegister: { selector: 0, voltage: 10, current: 16, power: 22, totalPower: 28, energyWh: 30 },
+  inputRegister: { selector: 0, voltage: 10, current: 16, power: 22, totalPower: 28, energyWh: 30, powerFactor: 32 },
 } as const;
 
 const PHASES = 3;
 const MS_PER_HOUR = 3_600_000;
+/** The power factor of the cabinet's own electronics (switched-mode supplies, contactor coils). */
+const STANDBY_POWER_FACTOR = 0.5;
+
+/**
+ * The power factor of a circuit of LED drivers at `level` %: about 0.95 at full power, falling as they dim (0.78 at
+ * 50 %), as their input stage draws a less sinusoidal current at light load.
+ */
+export function driverPowerFactor(level: number): number {
+  return 0.6 + (0.35 * level) / 100;
+}
+
+/** What one phase of the cabinet draws: active power (kW) and apparent power (kVA). */
+interface PhaseLoad {
+  kw: number;
+  kva: number;
+}
 
 /** What a person changes on site: the selector, the door, the protections; and broken feedback contacts. */
 function cabinetInputsSchema(circuits: number) {
@@ -49,7 +65,9 @@ type CabinetInputs = z.output<ReturnType<typeof cabinetInputsSchema>>;
 /**
  * A street-lighting cabinet: per circuit a contactor driven by a command coil (unless the local selector forces it
  * on or off), a feedback contact following after a delay, a dimming level; door, breaker and earth-leakage contacts;
- * a three-phase meter whose energy counter integrates the load while circuits are energised.
+ * a three-phase meter whose energy counter integrates the load. An energised circuit draws its installed load ×
+ * its dimming level, at the power factor of LED drivers at that level; the cabinet itself always draws `standbyW` on
+ * phase 1, so the meter advances slowly by day too.
  */
 export class LightingCabinet extends ModbusSlaveDevice {
   readonly kind = 'lighting-cabinet';
@@ -194,12 +212,27 @@ export class LightingCabinet extends ModbusSlaveDevice {
     });
   }
 
-  private phasePowersKw(): number[] {
-    const powers = Array.from({ length: PHASES }, () => 0);
+  private phaseLoads(): PhaseLoad[] {
+    const phases = Array.from({ length: PHASES }, (): PhaseLoad => ({ kw: 0, kva: 0 }));
+    const standbyKw = this.config.standbyW / 1000;
+    const [first] = phases;
+    if (first !== undefined) {
+      first.kw += standbyKw;
+      first.kva += standbyKw / STANDBY_POWER_FACTOR;
+    }
     this.loadsKw.forEach((load, i) => {
-      if (this.energised(i)) powers[i % PHASES] = (powers[i % PHASES] ?? 0) + (load * (this.levels[i] ?? 0)) / 100;
+      const level = this.levels[i] ?? 0;
+      const phase = phases[i % PHASES];
+      if (!this.energised(i) || level === 0 || phase === undefined) return;
+      const kw = (load * level) / 100;
+      phase.kw += kw;
+      phase.kva += kw / driverPowerFactor(level);
     });
-    return powers;
+    return phases;
+  }
+
+  private phasePowersKw(): number[] {
+    return this.phaseLoads().map((phase) => phase.kw);
   }
 
   private integrateEnergy(now: number): void {
@@ -212,15 +245,17 @@ export class LightingCabinet extends ModbusSlaveDevice {
     this.integrateEnergy(now);
     const regs = CABINET_MAP.inputRegister;
     map.set(regs.selector, SELECTOR_POSITIONS.indexOf(this.selector));
-    const powers = this.phasePowersKw();
-    powers.forEach((kw, phase) => {
+    const loads = this.phaseLoads();
+    loads.forEach(({ kw, kva }, phase) => {
       const volts = this.config.nominalVoltage + phase * 0.5;
-      const amps = (kw * 1000) / volts;
+      const amps = (kva * 1000) / volts;
+      const powerFactor = kva > 0 ? kw / kva : 1;
       float32Words(volts).forEach((w, k) => map.set(regs.voltage + phase * 2 + k, w));
       float32Words(amps).forEach((w, k) => map.set(regs.current + phase * 2 + k, w));
       float32Words(kw).forEach((w, k) => map.set(regs.power + phase * 2 + k, w));
+      float32Words(powerFactor).forEach((w, k) => map.set(regs.powerFactor + phase * 2 + k, w));
     });
-    float32Words(powers.reduce((a, b) => a + b, 0)).forEach((w, k) => map.set(regs.totalPower + k, w));
+    float32Words(loads.reduce((a, b) => a + b.kw, 0)).forEach((w, k) => map.set(regs.totalPower + k, w));
     uint32Words(Math.floor(this.energyWh)).forEach((w, k) => map.set(regs.energyWh + k, w));
   }
 }

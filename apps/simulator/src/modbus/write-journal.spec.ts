@@ -19,6 +19,7 @@ const cabinet = () =>
       feedbackDelay: 200,
       circuitLoadKw: [],
       nominalVoltage: 230,
+      standbyW: 25,
     },
     clock,
   );

@@ -1,4 +1,5 @@
 import { ScheduleException, ScheduleExceptionCode } from '../schedule.exception';
+import type { Bucket } from './buckets';
 import { addDays, type LocalDate } from '../time/local-date';
 import { localDateOf, localDaySpan } from '../time/zoned-time';
 
@@ -52,37 +53,48 @@ export interface Rollup {
 /**
  * The quarter-hour rollups of the readings of one series, one per quarter with readings, in time order. For a counter,
  * `previous` is the last reading before the first of `samples` (if any), so that the first step is counted.
+ * `buckets` are readings a gateway folded while central was out of reach (see `foldReading`): each counts as its
+ * readings in its quarter (count, min, max, sum) and, for a counter's steps, as its last reading. A sample of a
+ * bucket's quarter taken at or before the bucket's last reading is one of its readings (the gateway also sent some of
+ * them as telemetry) and is not counted again.
  */
-export function quarterRollups(kind: SeriesKind, samples: readonly Sample[], previous?: Sample): Rollup[] {
+export function quarterRollups(
+  kind: SeriesKind,
+  samples: readonly Sample[],
+  previous?: Sample,
+  buckets: readonly Bucket[] = [],
+): Rollup[] {
   const rollups: Rollup[] = [];
   let before = previous;
   let current: MutableRollup | undefined;
-  for (const sample of canonical(samples)) {
-    if (!Number.isFinite(sample.value) || !Number.isFinite(sample.at)) {
+  const folded = new Map(buckets.map((bucket) => [bucket.start, bucket.lastAt]));
+  const unfolded = samples.filter((sample) => !(sample.at <= (folded.get(quarterOf(sample.at)) ?? -Infinity)));
+  for (const reading of canonical([...unfolded.map(readingOf), ...buckets.map((b) => bucketReading(kind, b))])) {
+    if (!Number.isFinite(reading.value) || !Number.isFinite(reading.at)) {
       throw new ScheduleException(
         ScheduleExceptionCode.InvalidInstant,
-        `a ${kind} reading must be a finite number at a finite instant (got ${sample.value} at ${sample.at})`,
+        `a ${kind} reading must be a finite number at a finite instant (got ${reading.value} at ${reading.at})`,
       );
     }
-    const start = Math.floor(sample.at / QUARTER_MS) * QUARTER_MS;
+    const start = quarterOf(reading.at);
     if (current?.start !== start) {
       if (current !== undefined) rollups.push(current);
       current = empty('quarter', start, start + QUARTER_MS);
       current.quarters = 1;
     }
-    current.count++;
-    current.min = Math.min(current.min, sample.value);
-    current.max = Math.max(current.max, sample.value);
-    current.sum += sample.value;
+    current.count += reading.count;
+    current.min = Math.min(current.min, reading.min);
+    current.max = Math.max(current.max, reading.max);
+    current.sum += reading.sum;
     current.mean = current.sum / current.count;
-    current.last = sample.value;
-    current.lastAt = sample.at;
-    if (kind === 'counter' && before !== undefined && before.at < sample.at) {
-      const step = sample.value - before.value;
+    current.last = reading.value;
+    current.lastAt = reading.at;
+    if (kind === 'counter' && before !== undefined && before.at < reading.at) {
+      const step = reading.value - before.value;
       if (step >= 0) current.increase += step;
       else current.resets++;
     }
-    before = sample;
+    before = reading;
   }
   if (current !== undefined) rollups.push(current);
   return rollups;
@@ -157,8 +169,47 @@ function empty(period: RollupPeriod, start: number, end: number): MutableRollup 
   };
 }
 
-/** The readings in time order, one per instant (the lowest value if an instant came twice with different values). */
-function canonical(samples: readonly Sample[]): Sample[] {
-  const sorted = [...samples].sort((a, b) => a.at - b.at || a.value - b.value);
-  return sorted.filter((sample, index) => index === 0 || sorted[index - 1]?.at !== sample.at);
+function quarterOf(at: number): number {
+  return Math.floor(at / QUARTER_MS) * QUARTER_MS;
+}
+
+/** A reading, or a bucket of readings standing at its last one: `value` at `at`, and what it adds to its quarter. */
+interface Reading extends Sample {
+  readonly count: number;
+  readonly min: number;
+  readonly max: number;
+  readonly sum: number;
+}
+
+function readingOf(sample: Sample): Reading {
+  return { at: sample.at, value: sample.value, count: 1, min: sample.value, max: sample.value, sum: sample.value };
+}
+
+function bucketReading(kind: SeriesKind, bucket: Bucket): Reading {
+  if (
+    !(bucket.lastAt >= bucket.start && bucket.lastAt < bucket.start + QUARTER_MS) ||
+    bucket.start % QUARTER_MS !== 0
+  ) {
+    throw new ScheduleException(
+      ScheduleExceptionCode.InvalidInstant,
+      `a ${kind} bucket must start on a UTC quarter and end within it (start ${bucket.start}, last at ${bucket.lastAt})`,
+    );
+  }
+  const { count, min, max, sum } = bucket;
+  if (!Number.isInteger(count) || count < 1 || !(min <= max) || !Number.isFinite(sum)) {
+    throw new ScheduleException(
+      ScheduleExceptionCode.InvalidInstant,
+      `a ${kind} bucket needs count ≥ 1 and min ≤ max (got count ${count}, min ${min}, max ${max}, sum ${sum})`,
+    );
+  }
+  return { at: bucket.lastAt, value: bucket.last, count, min, max, sum };
+}
+
+/**
+ * The readings in time order, one per instant: a bucket before a single reading at the same instant (it holds more),
+ * else the lowest value if an instant came twice with different values.
+ */
+function canonical(readings: readonly Reading[]): Reading[] {
+  const sorted = [...readings].sort((a, b) => a.at - b.at || b.count - a.count || a.value - b.value);
+  return sorted.filter((reading, index) => index === 0 || sorted[index - 1]?.at !== reading.at);
 }

@@ -1,13 +1,23 @@
 import { dataType, identifier, pointId, pointKind, pointValueSchema, siteSchema, tagList } from '@beffroi/domain';
 import { z } from 'zod';
+import { bucketPayloadSchema } from './bucket.message';
 import { commandResultSchema } from './command.message';
 import { commandId, desiredVersion, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
 import { DESIRED_SECTIONS } from './desired.message';
 
 /**
  * Classes of reported messages. Telemetry may be downsampled when the outbox is full; the others are never dropped.
+ * `bucket` carries the readings a gateway folded into a quarter of an hour while central was out of reach.
  */
-export const REPORT_CLASSES = ['telemetry', 'switching', 'output', 'alarm', 'commandResult', 'health'] as const;
+export const REPORT_CLASSES = [
+  'telemetry',
+  'switching',
+  'output',
+  'alarm',
+  'commandResult',
+  'health',
+  'bucket',
+] as const;
 export type ReportClass = (typeof REPORT_CLASSES)[number];
 
 /** A point's latest reading. */
@@ -101,8 +111,8 @@ export const healthPayloadSchema = z.strictObject({
       bus: identifier.optional(),
     }),
   ),
-  /** Messages waiting in the outbox per class. */
-  outbox: z.record(z.enum(REPORT_CLASSES), z.number().int().min(0)),
+  /** Messages waiting in the outbox per class (a gateway older than a class does not list it). */
+  outbox: z.partialRecord(z.enum(REPORT_CLASSES), z.number().int().min(0)),
   /** Last measured offset of the gateway clock against central, in milliseconds. */
   clockOffsetMs: z.number().optional(),
   /** The gateway's sites (its config's `sites`): where its schedules run, for previews on central. */
@@ -121,6 +131,7 @@ export const outboxEnvelopeSchema = z.discriminatedUnion('class', [
   z.strictObject({ ...envelopeCommon, class: z.literal('alarm'), payload: alarmPayloadSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('commandResult'), payload: commandResultSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('health'), payload: healthPayloadSchema }),
+  z.strictObject({ ...envelopeCommon, class: z.literal('bucket'), payload: bucketPayloadSchema }),
 ]);
 export type OutboxEnvelope = z.output<typeof outboxEnvelopeSchema>;
 type Unkeyed<E> = E extends unknown ? Omit<E, 'gatewayId' | 'seq'> : never;
@@ -193,6 +204,14 @@ export const cataloguePointSchema = z.strictObject({
   feedback: pointId.optional(),
   /** What the point is for (its profile's tags and those the gateway's config adds): templates bind by tag. */
   tags: tagList.optional(),
+  /** Installed power of a lighting output in watts, from the gateway's config (`installedPower`). */
+  installedWatts: z
+    .number({ error: 'expected watts, a number > 0' })
+    .positive({ error: 'expected watts, a number > 0' })
+    .max(10_000_000, { error: 'expected watts, a number > 0 and ≤ 10000000' })
+    .optional(),
+  /** A cumulative counter (an energy meter's index): its profile says `counter: true`. */
+  counter: z.literal(true, { error: 'expected true (absent when the point is not a counter)' }).optional(),
 });
 export type CataloguePoint = z.output<typeof cataloguePointSchema>;
 
