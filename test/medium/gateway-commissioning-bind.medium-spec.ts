@@ -64,6 +64,9 @@ buses:
     equipment:
       - { id: cabinet, profile: beffroi-sim-cabinet, unit: 1 }
 
+schedules:
+  - { id: eclairage-rue, kind: lighting, file: lighting.yaml, outputs: ['cabinet:circuit.1.command'] }
+
 central:
   url: ${centralUrl}
   enrolmentCode: ${enrolmentCode}
@@ -111,6 +114,16 @@ beforeAll(async () => {
   const code = (await central.api(admin, 'POST', '/api/communes/02691/enrolment-codes')).body as { code: string };
   dir = mkdtempSync(join(tmpdir(), 'beffroi-gw-bind-'));
   configPath = join(dir, 'gateway.yaml');
+  writeFileSync(
+    join(dir, 'lighting.yaml'),
+    `calendar: { defaultProgrammeId: nuit, rules: [] }
+programmes:
+  nuit:
+    points:
+      - { sun: sunset, value: true }
+      - { sun: sunrise, value: false }
+`,
+  );
   writeFileSync(configPath, configText(sim.ports.street ?? 0, central.url, code.code));
   await startFromFile();
   await waitFor(
@@ -354,6 +367,20 @@ describe('binding a device to a new equipment', () => {
     expect(lines.slice(2, 4).sort()).toEqual(['bind bells-a', 'bind bells-b']);
     expect(lines.slice(4)).toEqual(['bind new-bells', 'bind new-cabinet']);
     expect(changes.find((change) => change?.equipment === 'new-cabinet')?.by).toBe('tech@useda');
+  });
+
+  it('refuses to unbind an equipment a schedule of the config drives (409), changing nothing', async () => {
+    const before = readFileSync(configPath, 'utf8');
+    const kept = backups();
+    const answer = await api(url, 'DELETE', '/commissioning/equipment/cabinet');
+    expect(answer).toMatchObject({ status: 409, body: { code: 'CONFIG_REFUSED' } });
+    expect((answer.body as { message: string }).message).toContain('the config file would be invalid');
+    expect((answer.body as { problems: Problem[] }).problems.map((problem) => problem.path)).toEqual([
+      'schedules[0].outputs[0]',
+    ]);
+    expect(readFileSync(configPath, 'utf8')).toBe(before);
+    expect(backups()).toEqual(kept);
+    await waitFor('cabinet still polled', () => equipment('cabinet'), polledGood);
   });
 
   it('after a restart the bound equipment is still there: the written file is valid', async () => {
