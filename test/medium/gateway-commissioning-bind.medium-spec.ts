@@ -12,7 +12,7 @@ import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
 import { type CentralHarness, startCentral } from '../support/central-harness';
 import { api, LOCAL_CREDENTIAL_ENV, PROFILES_DIR } from '../support/gateway-harness';
-import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
+import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { waitFor } from '../support/wait-for';
 
 interface PointView {
@@ -306,6 +306,23 @@ describe('binding a device to a new equipment', () => {
     );
     expect(field.drivers.get('street')).toBe(street);
     expect(street.opens).toBe(opens);
+  });
+
+  it("watches the bound equipment's alarm conditions at once", async () => {
+    expect(await control(sim, 'POST', '/devices/new-cabinet/inputs', { breakerTripped: true })).toMatchObject({
+      status: 200,
+    });
+    await waitFor(
+      'the new-cabinet:breaker.tripped alarm',
+      async () => ((await api(url, 'GET', '/alarms')).body as { active: { key: string }[] }).active.map((a) => a.key),
+      (keys) => keys.includes('new-cabinet:breaker.tripped'),
+    );
+    await control(sim, 'POST', '/devices/new-cabinet/inputs', { breakerTripped: false });
+    await waitFor(
+      'the new-cabinet:breaker.tripped alarm to clear',
+      async () => ((await api(url, 'GET', '/alarms')).body as { active: { key: string }[] }).active.map((a) => a.key),
+      (keys) => !keys.includes('new-cabinet:breaker.tripped'),
+    );
   });
 
   it('adds a unit to a bus already polled, through its running connection', async () => {

@@ -9,6 +9,7 @@ import {
   problemsFromIssues,
 } from '@beffroi/domain';
 import { problemsWithin } from '@beffroi/runtime';
+import { AlarmMonitor } from '../alarms/alarm-monitor.service';
 import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig, loadGatewayConfig } from '../gateway.config';
@@ -45,8 +46,8 @@ export interface UnbindAnswer {
 /**
  * Binds a device to a new equipment of the gateway's config, and unbinds it, while the gateway runs: the request is
  * validated like the config file (same schema, problems named by the request's fields), the device checked live, the
- * config file written atomically with a dated backup, then the equipment is polled (or no longer) without restarting
- * the other buses, and central gets the new catalogue if it is connected. Binds and unbinds run one at a time, in the
+ * config file written atomically with a dated backup, then the equipment is polled and its alarms watched (or no
+ * longer) without restarting the other buses, and central gets the new catalogue if it is connected. Binds and unbinds run one at a time, in the
  * order they came.
  */
 @Injectable()
@@ -59,6 +60,7 @@ export class BindService {
     private readonly loaded: LoadedGatewayConfig,
     private readonly field: FieldService,
     private readonly poller: PollerService,
+    private readonly alarms: AlarmMonitor,
     private readonly checks: CheckService,
     private readonly sync: SyncClient,
     private readonly clock: Clock,
@@ -138,6 +140,7 @@ export class BindService {
     this.loaded.replaceBuses(config.buses);
     const added = await this.field.addEquipment(bus, request.id, this.loaded.profiles);
     this.poller.track(added, place.newBus ? this.field.drivers.get(bus.id) : undefined);
+    this.alarms.watch(request.id);
     this.sync.catalogueChanged();
     this.logger.log(
       `${request.id} (${request.profile}) bound on bus ${bus.id} by ${by}` +
@@ -173,6 +176,7 @@ export class BindService {
     this.loaded.replaceBuses(config.buses);
     const removed = await this.field.removeEquipment(id);
     this.poller.untrack(new Set(removed.map((point) => point.bound.key)));
+    this.alarms.unwatch(id);
     this.sync.catalogueChanged();
     this.logger.log(`${id} unbound from bus ${bus.id} by ${by}; config backed up as ${backup}`);
     return { equipment: id, bus: bus.id, busRemoved: place.newBus, backup };
