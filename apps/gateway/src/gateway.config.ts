@@ -24,13 +24,29 @@ import { centralTrustProblems } from './sync/central-tls';
 
 /** The gateway's validated configuration with the profiles its equipment uses. */
 export class LoadedGatewayConfig {
+  private current: GatewayConfig;
+
   constructor(
     readonly path: string,
-    readonly config: GatewayConfig,
+    config: GatewayConfig,
     readonly profiles: ReadonlyMap<string, Profile>,
     readonly schedules: readonly LoadedSchedule[] = [],
     readonly schoolHolidays?: SchoolHolidays,
-  ) {}
+  ) {
+    this.current = config;
+  }
+
+  get config(): GatewayConfig {
+    return this.current;
+  }
+
+  /**
+   * Commissioning rewrote the config file (an equipment bound or unbound) and started or stopped its polling: readers
+   * from now on see the buses of the file as it is. Only `buses` changes this way; everything else needs a restart.
+   */
+  replaceBuses(buses: GatewayConfig['buses']): void {
+    this.current = { ...this.current, buses };
+  }
 }
 
 /**

@@ -29,6 +29,12 @@ export enum GatewayExceptionCode {
   ScanRunning = 'SCAN_RUNNING',
   /** The serial port or endpoint is a bus the gateway polls: scanning it would disturb its polling. */
   BusPolled = 'BUS_POLLED',
+  /** Commissioning: the live check of the device found points in error or implausible (bind with `force`). */
+  LiveCheckFailed = 'LIVE_CHECK_FAILED',
+  /** Commissioning: the change would leave the config file invalid (a schedule uses the equipment unbound...). */
+  ConfigRefused = 'CONFIG_REFUSED',
+  /** Commissioning: the config file could not be written; it is unchanged. */
+  ConfigNotWritten = 'CONFIG_NOT_WRITTEN',
 }
 
 export class GatewayException extends Error {
@@ -53,7 +59,12 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.ClockNotAdjustable:
     case GatewayExceptionCode.ScanRunning:
     case GatewayExceptionCode.BusPolled:
+    case GatewayExceptionCode.ConfigRefused:
       return HttpStatus.CONFLICT;
+    case GatewayExceptionCode.LiveCheckFailed:
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case GatewayExceptionCode.ConfigNotWritten:
+      return HttpStatus.INTERNAL_SERVER_ERROR;
     case GatewayExceptionCode.InvalidRequest:
     case GatewayExceptionCode.InvalidValue:
       return HttpStatus.BAD_REQUEST;

@@ -11,6 +11,9 @@ import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
 import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
+import { BindController } from './commissioning/bind.controller';
+import { BindService } from './commissioning/bind.service';
+import { CheckService } from './commissioning/check.service';
 import { CommissioningController } from './commissioning/commissioning.controller';
 import { CommissioningService } from './commissioning/commissioning.service';
 import { BellService } from './control/bell.service';
@@ -62,6 +65,7 @@ export class GatewayModule {
         SyncController,
         AlarmsController,
         CommissioningController,
+        BindController,
       ],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
@@ -105,6 +109,8 @@ export class GatewayModule {
         PollingMonitor,
         SyncClient,
         CommissioningService,
+        CheckService,
+        BindService,
       ],
     };
   }

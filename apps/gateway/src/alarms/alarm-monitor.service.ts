@@ -58,7 +58,8 @@ function describeValue(value: PointScalar): string {
  *   plus {@link FEEDBACK_MARGIN_MS}, while no switching of it runs. The output is then written again, once; the
  *   alarm clears when the feedback agrees. An output whose array holds nothing but its default and that was never
  *   written is left alone: nothing decided its value.
- * Alarms of conditions, equipment or feedbacks the config no longer has are cleared at start.
+ * Alarms of conditions, equipment or feedbacks the config no longer has are cleared at start (and when commissioning
+ * unbinds an equipment).
  */
 @Injectable()
 export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -86,21 +87,50 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
       const profile = loaded.profiles.get(equipment.profile);
       if (profile === undefined) continue;
       profileOf.set(equipment.id, profile);
-      for (const condition of profile.alarms) {
-        const key = pointKey(equipment.id, condition.point);
-        this.conditions.push({ key, equipmentId: equipment.id, pointId: condition.point, condition });
-      }
+      this.watchConditions(equipment.id, profile);
     }
-    for (const [key, point] of field.points) {
-      const feedback = point.feedbackKey === undefined ? undefined : field.points.get(point.feedbackKey);
-      const profile = profileOf.get(point.bound.equipmentId);
-      if (feedback === undefined || profile === undefined) continue;
-      this.feedbacks.set(key, {
-        point,
-        feedbackKey: feedback.bound.key,
-        allowedMs: profile.feedbackDelay + feedback.bound.periodMs + FEEDBACK_MARGIN_MS,
-      });
+    for (const [key, point] of field.points) this.watchFeedback(key, point, profileOf.get(point.bound.equipmentId));
+  }
+
+  /**
+   * Equipment bound while the gateway runs (commissioning): the alarm conditions of its profile and the feedbacks of
+   * its commands are watched from now on, like those of the config at start.
+   */
+  watch(equipmentId: string): void {
+    const equipment = this.loaded.config.buses.flatMap((bus) => bus.equipment).find((e) => e.id === equipmentId);
+    const profile = equipment === undefined ? undefined : this.loaded.profiles.get(equipment.profile);
+    if (profile === undefined) return;
+    this.watchConditions(equipmentId, profile);
+    for (const [key, point] of this.field.points) {
+      if (point.bound.equipmentId === equipmentId) this.watchFeedback(key, point, profile);
     }
+  }
+
+  /** Equipment unbound while the gateway runs: no longer watched, and its alarms cleared as no longer configured. */
+  unwatch(equipmentId: string): void {
+    const kept = this.conditions.filter((watched) => watched.equipmentId !== equipmentId);
+    this.conditions.splice(0, this.conditions.length, ...kept);
+    for (const [key, watched] of this.feedbacks) {
+      if (watched.point.bound.equipmentId === equipmentId) this.feedbacks.delete(key);
+    }
+    this.serially(() => this.clearUndeclared());
+  }
+
+  private watchConditions(equipmentId: string, profile: Profile): void {
+    for (const condition of profile.alarms) {
+      const key = pointKey(equipmentId, condition.point);
+      this.conditions.push({ key, equipmentId, pointId: condition.point, condition });
+    }
+  }
+
+  private watchFeedback(key: string, point: GatewayPoint, profile: Profile | undefined): void {
+    const feedback = point.feedbackKey === undefined ? undefined : this.field.points.get(point.feedbackKey);
+    if (feedback === undefined || profile === undefined) return;
+    this.feedbacks.set(key, {
+      point,
+      feedbackKey: feedback.bound.key,
+      allowedMs: profile.feedbackDelay + feedback.bound.periodMs + FEEDBACK_MARGIN_MS,
+    });
   }
 
   onApplicationBootstrap(): void {

@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
-import { type BusConfig, isWritableKind, type PointKind } from '@beffroi/domain';
+import { type BusConfig, isWritableKind, type PointKind, type Profile } from '@beffroi/domain';
 import {
   bindBusPoints,
   type BoundPoint,
@@ -49,23 +49,29 @@ export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, On
 
   private constructor(
     loaded: LoadedGatewayConfig,
-    private readonly opcua: OpcuaFieldbus | undefined,
+    private opcua: OpcuaFieldbus | undefined,
   ) {
     for (const bus of loaded.config.buses) {
       const bound = bindBusPoints(bus, loaded.profiles);
       this.drivers.set(bus.id, this.createDriver(bus, bound));
-      for (const point of bound) {
-        const { id, kind, feedback } = point.definition;
-        this.points.set(point.key, {
-          bound: point,
-          busId: bus.id,
-          pointId: id,
-          kind,
-          polled: !isOpcuaBus(bus),
-          ...(feedback === undefined ? {} : { feedbackKey: pointKey(point.equipmentId, feedback) }),
-        });
-      }
+      this.register(bus, bound);
     }
+  }
+
+  private register(bus: BusConfig, bound: readonly BoundPoint[]): GatewayPoint[] {
+    return bound.map((point) => {
+      const { id, kind, feedback } = point.definition;
+      const added: GatewayPoint = {
+        bound: point,
+        busId: bus.id,
+        pointId: id,
+        kind,
+        polled: !isOpcuaBus(bus),
+        ...(feedback === undefined ? {} : { feedbackKey: pointKey(point.equipmentId, feedback) }),
+      };
+      this.points.set(point.key, added);
+      return added;
+    });
   }
 
   private isStopping = false;
@@ -102,6 +108,69 @@ export class FieldService implements OnApplicationBootstrap, OnModuleDestroy, On
   /** Points a remote party may write (commands and setpoints). */
   isWritable(point: GatewayPoint): boolean {
     return isWritableKind(point.kind);
+  }
+
+  /**
+   * A driver of its own for a bus the gateway does not poll (a live check of a new bus), not registered: the caller
+   * starts and stops it. Loads node-opcua if the bus needs it.
+   */
+  async standaloneDriver(bus: BusConfig, points: BoundPoint[]): Promise<FieldDriver> {
+    if (isOpcuaBus(bus)) await this.loadOpcua();
+    return this.createDriver(bus, points);
+  }
+
+  /**
+   * Starts polling equipment bound while the gateway runs (commissioning), without touching the other buses: on a new
+   * bus, its own driver is created and started; on a Modbus bus already polled, the driver takes the new unit's points
+   * on its running connection. `bus` is the bus as the config now says it, `equipmentId` the equipment added to it.
+   * Answers the new points; the poller starts reading them when told (`PollerService.track`).
+   */
+  async addEquipment(
+    bus: BusConfig,
+    equipmentId: string,
+    profiles: ReadonlyMap<string, Profile>,
+  ): Promise<GatewayPoint[]> {
+    const equipment = bus.equipment.filter((e) => e.id === equipmentId);
+    const bound = bindBusPoints({ ...bus, equipment } as BusConfig, profiles);
+    const running = this.drivers.get(bus.id);
+    if (running === undefined) {
+      const driver = await this.standaloneDriver(bus, bound);
+      this.drivers.set(bus.id, driver);
+      const added = this.register(bus, bound);
+      await driver.start();
+      return added;
+    }
+    if (!(running instanceof ModbusDriver)) {
+      throw new Error(`bus ${bus.id} is an OPC UA bus: its subscriptions are made when it connects`);
+    }
+    running.addPoints(bound);
+    return this.register(bus, bound);
+  }
+
+  /**
+   * Stops polling an equipment removed from the config while the gateway runs: its points leave the map (the poller
+   * drops them when told, `PollerService.untrack`). A bus left without equipment is stopped and forgotten.
+   */
+  async removeEquipment(equipmentId: string): Promise<GatewayPoint[]> {
+    const removed = [...this.points.values()].filter((point) => point.bound.equipmentId === equipmentId);
+    for (const point of removed) this.points.delete(point.bound.key);
+    const busId = removed[0]?.busId;
+    if (busId === undefined) return removed;
+    const driver = this.drivers.get(busId);
+    if (driver instanceof ModbusDriver) driver.removeEquipment(equipmentId);
+    if (![...this.points.values()].some((point) => point.busId === busId)) {
+      this.drivers.delete(busId);
+      await driver?.stop();
+    }
+    return removed;
+  }
+
+  private async loadOpcua(): Promise<OpcuaFieldbus> {
+    if (this.opcua === undefined) {
+      this.opcua = await import('@beffroi/fieldbus/opcua');
+      this.opcua.routeOpcuaLogs();
+    }
+    return this.opcua;
   }
 
   private createDriver(bus: BusConfig, points: BoundPoint[]): FieldDriver {

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { BoundPoint, FieldDriver, PointSample } from '@beffroi/fieldbus';
 import { filter, type Subscription } from 'rxjs';
 import { Clock } from '../clock/clock';
-import { FieldService } from '../field/field.service';
+import { FieldService, type GatewayPoint } from '../field/field.service';
 import { PointStore } from './point-store.service';
 
 /** How many of a group's last periods {@link PollGroupStats.recentMissed} looks at. */
@@ -16,6 +16,8 @@ interface PollGroup {
   periodMs: number;
   points: readonly BoundPoint[];
   timer?: NodeJS.Timeout;
+  /** Its points were all removed (an equipment unbound): it is polled no more. */
+  stopped?: boolean;
   running: boolean;
   /** Monotonic time at which period 0 began; period `k` spans `[armedAt + k·period, armedAt + (k+1)·period)`. */
   armedAt: number;
@@ -72,10 +74,15 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     private readonly store: PointStore,
     private readonly clock: Clock,
   ) {
+    this.groups = this.groupsOf([...field.points.values()]);
+  }
+
+  /** The poll groups of these points: one per bus and period. */
+  private groupsOf(points: readonly GatewayPoint[]): PollGroup[] {
     const byDriverAndPeriod = new Map<string, PollGroup>();
-    for (const point of field.points.values()) {
+    for (const point of points) {
       if (!point.polled) continue;
-      const driver = field.driverOf(point);
+      const driver = this.field.driverOf(point);
       const key = `${point.busId}/${point.bound.periodMs}`;
       let group = byDriverAndPeriod.get(key);
       if (!group) {
@@ -94,28 +101,65 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
       }
       (group.points as BoundPoint[]).push(point.bound);
     }
-    this.groups = [...byDriverAndPeriod.values()];
+    return [...byDriverAndPeriod.values()];
+  }
+
+  /**
+   * Starts polling points added while the gateway runs (an equipment bound by commissioning), in groups of their own
+   * armed now: the groups already polled keep their slots and their accounting. A new bus's values pushed by the
+   * equipment go to the store, and its groups are polled as soon as its link comes up, like those armed at start.
+   */
+  track(points: readonly GatewayPoint[], newDriver?: FieldDriver): void {
+    if (this.stopped) return;
+    const groups = this.groupsOf(points);
+    const armedAt = this.clock.monotonicMs();
+    for (const group of groups) {
+      this.groups.push(group);
+      group.armedAt = armedAt;
+      this.arm(group, 1);
+    }
+    if (newDriver !== undefined) this.follow(newDriver, groups);
+    else for (const group of groups) void this.poll(group, 0, false);
+  }
+
+  /** Stops polling points removed while the gateway runs (an equipment unbound); groups left empty are dropped. */
+  untrack(keys: ReadonlySet<string>): void {
+    for (const group of [...this.groups]) {
+      const kept = group.points.filter((point) => !keys.has(point.key));
+      if (kept.length === group.points.length) continue;
+      group.points = kept;
+      if (kept.length > 0) continue;
+      clearTimeout(group.timer);
+      group.stopped = true;
+      this.groups.splice(this.groups.indexOf(group), 1);
+    }
   }
 
   onApplicationBootstrap(): void {
-    for (const driver of this.field.drivers.values()) {
-      this.subscriptions.push(driver.changes$.subscribe((sample) => this.store.update([this.onGatewayTime(sample)])));
-    }
     const armedAt = this.clock.monotonicMs();
     for (const group of this.groups) {
       group.armedAt = armedAt;
       this.arm(group, 1);
     }
     for (const driver of this.field.drivers.values()) {
-      const groups = this.groups.filter((group) => group.driver === driver);
-      if (groups.length === 0) continue;
-      this.subscriptions.push(
-        driver.link$.pipe(filter((link) => link === 'connected')).subscribe(() => {
-          for (const group of groups) if (!group.running) void this.poll(group, this.periodAt(group), false);
-        }),
+      this.follow(
+        driver,
+        this.groups.filter((group) => group.driver === driver),
       );
     }
     this.logger.log(`${this.groups.length} poll groups armed`);
+  }
+
+  /** Values a driver pushes go to the store; its groups are polled as soon as its link comes up. */
+  private follow(driver: FieldDriver, groups: readonly PollGroup[]): void {
+    this.subscriptions.push(driver.changes$.subscribe((sample) => this.store.update([this.onGatewayTime(sample)])));
+    if (groups.length === 0) return;
+    this.subscriptions.push(
+      driver.link$.pipe(filter((link) => link === 'connected')).subscribe(() => {
+        for (const group of groups)
+          if (!group.running && group.stopped !== true) void this.poll(group, this.periodAt(group), false);
+      }),
+    );
   }
 
   onApplicationShutdown(): void {
@@ -169,6 +213,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
 
   /** The timer of `period`: polls unless the previous poll still runs, then arms the next period to come. */
   private tick(group: PollGroup, period: number): void {
+    if (group.stopped === true) return;
     // A timer may fire a fraction of a millisecond before its slot by the monotonic clock: it is still that slot's.
     const current = Math.max(period, this.periodAt(group));
     if (!group.running) void this.poll(group, current, true);

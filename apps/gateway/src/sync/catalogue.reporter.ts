@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { type DataType, isWritableKind, mergeTags, type Profile } from '@beffroi/domain';
+import { type DataType, type GatewayConfig, isWritableKind, mergeTags, type Profile } from '@beffroi/domain';
 import type {
   CatalogueEquipment,
   CataloguePoint,
@@ -40,13 +40,16 @@ export interface EquipmentEntry {
 /**
  * What this gateway has, for central: every equipment of its config with the points of its profile (names, kinds,
  * types, units, states, ranges, whether writable, feedback), and the schedules it runs from its config file. The
- * catalogue only changes with the config, so it is built once; it is sent on a connection unless central already
+ * catalogue only changes with the config, so it is built once per config (commissioning replaces the config when it
+ * binds or unbinds equipment); it is sent on a connection unless central already
  * confirmed storing a catalogue with the same hash (`catalogue.stored`), which makes it one frame after each config
  * change rather than one per connection.
  */
 @Injectable()
 export class CatalogueReporter {
   private built: CatalogueV1 | undefined;
+  /** The config the catalogue was built from: commissioning replaces it when it binds or unbinds equipment. */
+  private builtFrom: GatewayConfig | undefined;
 
   constructor(
     private readonly loaded: LoadedGatewayConfig,
@@ -54,7 +57,10 @@ export class CatalogueReporter {
   ) {}
 
   catalogue(): CatalogueV1 {
-    this.built ??= this.build();
+    if (this.built === undefined || this.builtFrom !== this.loaded.config) {
+      this.builtFrom = this.loaded.config;
+      this.built = this.build();
+    }
     return this.built;
   }
 

@@ -453,6 +453,12 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       });
   }
 
+  /** The catalogue changed (commissioning bound or unbound equipment): central gets it now if it is connected. */
+  catalogueChanged(): void {
+    const session = this.session;
+    if (session?.welcomed === true) this.reportCatalogue(session);
+  }
+
   /** What this gateway has, unless central already stored this very catalogue. */
   private reportCatalogue(session: Session): void {
     this.catalogue

@@ -211,12 +211,7 @@ export class ModbusDriver extends FieldDriver {
     points: readonly BoundPoint[],
   ) {
     super();
-    for (const point of points) {
-      if (point.unit === undefined) continue;
-      const set = this.equipmentByUnit.get(point.unit) ?? new Set<string>();
-      set.add(point.equipmentId);
-      this.equipmentByUnit.set(point.unit, set);
-    }
+    this.addPoints(points);
     this.scheduler = new BusScheduler(
       (request, done) => {
         this.link.execute(request, done);
@@ -230,6 +225,27 @@ export class ModbusDriver extends FieldDriver {
       this.scheduler.setConnected(open);
       this.linkStates.next(open ? 'connected' : 'connecting');
     });
+  }
+
+  /**
+   * Equipment bound while the bus runs: its units count in `health()` from now on. Reading needs nothing more (every
+   * read plans the points it is given).
+   */
+  addPoints(points: readonly BoundPoint[]): void {
+    for (const point of points) {
+      if (point.unit === undefined) continue;
+      const set = this.equipmentByUnit.get(point.unit) ?? new Set<string>();
+      set.add(point.equipmentId);
+      this.equipmentByUnit.set(point.unit, set);
+    }
+  }
+
+  /** Equipment unbound while the bus runs: it no longer counts in `health()`. */
+  removeEquipment(equipmentId: string): void {
+    for (const [unit, ids] of this.equipmentByUnit) {
+      ids.delete(equipmentId);
+      if (ids.size === 0) this.equipmentByUnit.delete(unit);
+    }
   }
 
   get busId(): string {
