@@ -29,6 +29,12 @@ export enum GatewayExceptionCode {
   ScanRunning = 'SCAN_RUNNING',
   /** The serial port or endpoint is a bus the gateway polls: scanning it would disturb its polling. */
   BusPolled = 'BUS_POLLED',
+  /** A commissioning test run the gateway does not keep (unknown, or older than the last ten). */
+  UnknownTest = 'UNKNOWN_TEST',
+  /** A commissioning test run already runs on that equipment. */
+  TestRunning = 'TEST_RUNNING',
+  /** An answer to a test run that awaits none (no step shows a prompt). */
+  NoPrompt = 'NO_PROMPT',
 }
 
 export class GatewayException extends Error {
@@ -47,12 +53,15 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.UnknownPoint:
     case GatewayExceptionCode.UnknownEquipment:
     case GatewayExceptionCode.UnknownScan:
+    case GatewayExceptionCode.UnknownTest:
       return HttpStatus.NOT_FOUND;
     case GatewayExceptionCode.NotWritable:
     case GatewayExceptionCode.LockedOut:
     case GatewayExceptionCode.ClockNotAdjustable:
     case GatewayExceptionCode.ScanRunning:
     case GatewayExceptionCode.BusPolled:
+    case GatewayExceptionCode.TestRunning:
+    case GatewayExceptionCode.NoPrompt:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.InvalidRequest:
     case GatewayExceptionCode.InvalidValue:

@@ -13,6 +13,8 @@ import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { CommissioningController } from './commissioning/commissioning.controller';
 import { CommissioningService } from './commissioning/commissioning.service';
+import { TestRunController } from './commissioning/test-run.controller';
+import { TestRunService } from './commissioning/test-run.service';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
 import { LocalWriteService } from './control/local-write.service';
@@ -61,6 +63,7 @@ export class GatewayModule {
         SyncController,
         AlarmsController,
         CommissioningController,
+        TestRunController,
       ],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
@@ -103,6 +106,7 @@ export class GatewayModule {
         PollingMonitor,
         SyncClient,
         CommissioningService,
+        TestRunService,
       ],
     };
   }
