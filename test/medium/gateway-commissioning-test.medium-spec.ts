@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publishedFieldKey, signFieldToken } from '@beffroi/runtime';
+import { runFieldCli } from '../../apps/gateway/src/cli/field.cli';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
@@ -226,4 +227,38 @@ describe('the commissioning test sequence', () => {
     expect(unknown).toMatchObject({ status: 404, body: { code: 'UNKNOWN_EQUIPMENT' } });
     expect((await api(gw.url, 'GET', '/commissioning/tests/nope')).body).toMatchObject({ code: 'UNKNOWN_TEST' });
   });
+
+  it('beffroi test-outputs runs it through the local API: the prompts asked at the terminal, a table of the results', async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const asked: string[] = [];
+    const token = (callers.get('field-engineer') ?? '').replace(/^Bearer /, '');
+    const code = await runFieldCli(['test-outputs', '--gateway', gw.url, '--equipment', 'cabinet'], {
+      out: (line) => out.push(line),
+      err: (line) => err.push(line),
+      ask: (question) => {
+        asked.push(question);
+        return Promise.resolve('s');
+      },
+      env: { BEFFROI_FIELD_TOKEN: token },
+    });
+    expect({ code, err: err.filter((line) => line.includes('failed')) }).toEqual({ code: 0, err: [] });
+    expect(asked).toHaveLength(3);
+    expect(asked[0]).toContain("Porte de l'armoire ouverte");
+    expect(out[0]).toMatch(/^#\s+equipment\s+test\s+point\s+result\s+latency\s+detail$/);
+    expect(
+      out.filter((line) => / circuit\.\d\.command\s+passed\s+(on|off) \d+ ms, (on|off) \d+ ms/.test(line)),
+    ).toHaveLength(4);
+    expect(out.filter((line) => /\s(door\.open|breaker\.tripped|earth_leakage)\s+skipped\s/.test(line))).toHaveLength(
+      3,
+    );
+    expect(out.at(-1)).toMatch(/^run [0-9a-f-]+ passed: 8 passed, 0 failed, 3 skipped \(by tech@useda\)$/);
+
+    const usage = await runFieldCli(['test-outputs', '--gateway', gw.url], {
+      out: () => undefined,
+      err: (line) => err.push(line),
+    });
+    expect(usage).toBe(2);
+    expect(err.at(-1)).toBe('beffroi test-outputs: give --equipment <id> or --all (one of them)');
+  }, 60_000);
 });
