@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,8 @@ interface Run {
 }
 
 let sim: SimulatorHarness;
+/** The run of the first test, with circuit 3's feedback broken: the procès-verbal is made from it. */
+let brokenRun = '';
 let gw: GatewayHarness;
 /** Authorization header values, by who calls: field tokens signed with central's key, which the gateway knows. */
 const callers = new Map<string, string>();
@@ -109,6 +112,7 @@ describe('the commissioning test sequence', () => {
     const started = await api(gw.url, 'POST', '/commissioning/tests', { all: true }, as('field-engineer'));
     expect(started.status).toBe(202);
     const { id } = started.body as Run;
+    brokenRun = id;
     expect(started.body).toMatchObject({ state: 'running', startedBy: ENGINEER, equipment: ['cabinet', 'bells'] });
 
     // The door check waits for someone at the cabinet: meanwhile the outputs are locked out in the engineer's name.
@@ -261,4 +265,82 @@ describe('the commissioning test sequence', () => {
     expect(usage).toBe(2);
     expect(err.at(-1)).toBe('beffroi test-outputs: give --equipment <id> or --all (one of them)');
   }, 60_000);
+
+  it('makes the procès-verbal from the finished run: stored, listed, as HTML and PDF, the failed step shown failed', async () => {
+    const fields = {
+      insulationResistanceMOhm: 250,
+      earthResistanceOhm: 12.5,
+      rcdTripTimeMs: 28,
+      remarks: 'RAS',
+      engineer: 'Jeanne Dupont',
+    };
+    const made = await api(gw.url, 'POST', '/commissioning/reports', { run: brokenRun, fields }, as('field-engineer'));
+    expect(made.status).toBe(201);
+    const report = made.body as { id: string; run: { state: string; steps: Step[] }; central: { reachable: boolean } };
+    expect(report.run.state).toBe('failed');
+    expect(report.central.reachable).toBe(false);
+    expect(report.run.steps.find((s) => s.kind === 'circuit' && s.key === CIRCUIT(3))?.state).toBe('failed');
+
+    const list = await api(gw.url, 'GET', '/commissioning/reports', undefined, as('read-only'));
+    expect(list.body).toEqual([
+      expect.objectContaining({
+        id: report.id,
+        run: { id: brokenRun, state: 'failed', startedBy: ENGINEER },
+        links: {
+          json: `/commissioning/reports/${report.id}`,
+          html: `/commissioning/reports/${report.id}.html`,
+          pdf: `/commissioning/reports/${report.id}.pdf`,
+        },
+      }),
+    ]);
+    const auth = { authorization: as('field-engineer') ?? '' };
+    const page = await fetch(`${gw.url}/commissioning/reports/${report.id}.html`, { headers: auth });
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const html = await page.text();
+    expect(html).toContain('<tr class="failed"><td>cabinet</td><td>Départ</td><td>Départ 3');
+    const pdf = await fetch(`${gw.url}/commissioning/reports/${report.id}.pdf`, { headers: auth });
+    expect(pdf.headers.get('content-type')).toBe('application/pdf');
+    const text = await textOf(Buffer.from(await pdf.arrayBuffer()));
+    expect(text).toContain('cabinet Départ circuit.3.command non conforme');
+    expect(text).toContain('cabinet Départ circuit.1.command conforme');
+    expect(text).toContain('Central injoignable lors de la recette');
+    expect(text).toContain(`Essai ${brokenRun} par ${ENGINEER}`);
+  });
+
+  it('refuses a report naming the field: a measure missing, an unknown run; a read-only token may not make one', async () => {
+    const missing = await api(gw.url, 'POST', '/commissioning/reports', {
+      run: brokenRun,
+      fields: { insulationResistanceMOhm: 250, rcdTripTimeMs: 28, engineer: 'Jeanne Dupont' },
+    });
+    expect(missing).toMatchObject({ status: 400, body: { code: 'INVALID_REQUEST' } });
+    expect(missing.body.problems).toEqual([
+      {
+        path: 'fields.earthResistanceOhm',
+        message: 'expected the earth resistance in Ω, a number 0..10000, got nothing',
+      },
+    ]);
+    const fields = { insulationResistanceMOhm: 1, earthResistanceOhm: 1, rcdTripTimeMs: 1, engineer: 'J. D.' };
+    const unknown = await api(gw.url, 'POST', '/commissioning/reports', { run: 'nope', fields });
+    expect(unknown).toMatchObject({ status: 400, body: { problems: [{ path: 'run' }] } });
+    const readOnly = await api(gw.url, 'POST', '/commissioning/reports', { run: brokenRun, fields }, as('read-only'));
+    expect(readOnly.status).toBe(403);
+    expect((await api(gw.url, 'GET', '/commissioning/reports/nope.pdf')).body).toMatchObject({
+      code: 'UNKNOWN_REPORT',
+    });
+  });
 });
+
+/** The text layer of a PDF, as Debian's pdftotext (poppler-utils) reads it, spaces collapsed. */
+async function textOf(pdf: Buffer): Promise<string> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const child = execFile('pdftotext', ['-layout', '-enc', 'UTF-8', '-', '-'], (error, stdout) => {
+      if (error === null) resolve(stdout);
+      else reject(new Error(`pdftotext: ${error.message}`));
+    });
+    child.stdin?.end(pdf);
+  });
+  return text
+    .split('\n')
+    .map((line) => line.replace(/\s+/g, ' ').trim())
+    .join('\n');
+}

@@ -35,6 +35,8 @@ export enum GatewayExceptionCode {
   TestRunning = 'TEST_RUNNING',
   /** An answer to a test run that awaits none (no step shows a prompt). */
   NoPrompt = 'NO_PROMPT',
+  /** A procès-verbal de recette the gateway does not have. */
+  UnknownReport = 'UNKNOWN_REPORT',
 }
 
 export class GatewayException extends Error {
@@ -54,6 +56,7 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.UnknownEquipment:
     case GatewayExceptionCode.UnknownScan:
     case GatewayExceptionCode.UnknownTest:
+    case GatewayExceptionCode.UnknownReport:
       return HttpStatus.NOT_FOUND;
     case GatewayExceptionCode.NotWritable:
     case GatewayExceptionCode.LockedOut:

@@ -13,6 +13,8 @@ import { PollingMonitor } from './alarms/polling-monitor.service';
 import { AdjustableClock, Clock, SystemClock } from './clock/clock';
 import { CommissioningController } from './commissioning/commissioning.controller';
 import { CommissioningService } from './commissioning/commissioning.service';
+import { ReportController } from './commissioning/report.controller';
+import { ReportService } from './commissioning/report.service';
 import { TestRunController } from './commissioning/test-run.controller';
 import { TestRunService } from './commissioning/test-run.service';
 import { BellService } from './control/bell.service';
@@ -64,6 +66,7 @@ export class GatewayModule {
         AlarmsController,
         CommissioningController,
         TestRunController,
+        ReportController,
       ],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
@@ -107,6 +110,7 @@ export class GatewayModule {
         SyncClient,
         CommissioningService,
         TestRunService,
+        ReportService,
       ],
     };
   }

@@ -5,10 +5,12 @@ import { serializeSqliteAccess } from '@beffroi/runtime';
 import { AlarmEntity } from './alarm.entity';
 import { BellRingEntity } from './bell-ring.entity';
 import { CommandLedgerEntity } from './command-ledger.entity';
+import { CommissioningReportEntity } from './commissioning-report.entity';
 import { InitialGatewaySchema1795300000000 } from './migrations/1795300000000-initial-gateway-schema';
 import { ControlAndSchedules1795400000000 } from './migrations/1795400000000-control-and-schedules';
 import { Sync1795500000000 } from './migrations/1795500000000-sync';
 import { Alarms1795610000000 } from './migrations/1795610000000-alarms';
+import { CommissioningReports1796350000000 } from './migrations/1796350000000-commissioning-reports';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutputControlEntity } from './output-control.entity';
 import { PointValueEntity } from './point-value.entity';
@@ -26,12 +28,14 @@ export const GATEWAY_ENTITIES = [
   SyncStateEntity,
   CommandLedgerEntity,
   AlarmEntity,
+  CommissioningReportEntity,
 ];
 export const GATEWAY_MIGRATIONS = [
   InitialGatewaySchema1795300000000,
   ControlAndSchedules1795400000000,
   Sync1795500000000,
   Alarms1795610000000,
+  CommissioningReports1796350000000,
 ];
 
 /** A prepared statement of better-sqlite3, as the gateway uses it. */
