@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SystemClock } from '../../apps/simulator/src/clock';
+import { openGatewayDatabase } from '../../apps/gateway/src/store/gateway-data-source';
+import { OutputControlEntity } from '../../apps/gateway/src/store/output-control.entity';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { waitFor } from '../support/wait-for';
@@ -23,6 +25,8 @@ interface Step {
 let pkiDir: string;
 let sim: SimulatorHarness;
 let gw: GatewayHarness;
+/** The last test stops the gateway itself. */
+let stopped = false;
 
 beforeAll(async () => {
   pkiDir = mkdtempSync(join(tmpdir(), 'beffroi-commissioning-pki-'));
@@ -48,7 +52,8 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await gw.close();
+  if (stopped) rmSync(gw.dir, { recursive: true, force: true });
+  else await gw.close();
   await sim.close();
   rmSync(pkiDir, { recursive: true, force: true });
 });
@@ -95,5 +100,26 @@ describe('the commissioning test sequence on a heating controller (OPC UA)', () 
       list.every((point, index) => point.value === before[index]?.value),
     );
     expect(after.map((point) => point.value)).toEqual(before.map((point) => point.value));
+  }, 90_000);
+
+  it('stopping the gateway during a run lifts its lock-outs before the database closes', async () => {
+    const started = await api(gw.url, 'POST', '/commissioning/tests', { equipment: 'heating' });
+    const id = started.body.id as string;
+    await waitFor(
+      'the controller fault check to ask the engineer',
+      async () => (await api(gw.url, 'GET', `/commissioning/tests/${id}`)).body,
+      (run) => run.prompt !== null,
+      { timeoutMs: 60_000 },
+    );
+    const locked = (await api(gw.url, 'GET', '/outputs')).body as { slot: number }[];
+    expect(locked.filter((output) => output.slot === 8)).toHaveLength(8);
+
+    stopped = true;
+    await gw.app.close();
+    const database = await openGatewayDatabase(join(gw.dir, 'gateway.sqlite'));
+    const rows = await database.getRepository(OutputControlEntity).find();
+    await database.destroy();
+    expect(rows).toHaveLength(8);
+    expect(rows.filter((row) => '8' in (JSON.parse(row.arrayJson) as { slots: object }).slots)).toEqual([]);
   }, 90_000);
 });

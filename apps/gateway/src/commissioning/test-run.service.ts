@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { conditionHolds, type PointScalar, PRIORITY_SLOTS, type PriorityEntry } from '@beffroi/domain';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
@@ -74,7 +74,7 @@ interface Run {
  * equipment.
  */
 @Injectable()
-export class TestRunService implements OnApplicationShutdown {
+export class TestRunService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(TestRunService.name);
   private readonly runs = new Map<string, Run>();
 
@@ -185,7 +185,8 @@ export class TestRunService implements OnApplicationShutdown {
     return this.get(id);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Stopping: runs under way are aborted, their lock-outs lifted while the database is still open. */
+  async beforeApplicationShutdown(): Promise<void> {
     for (const run of this.runs.values()) run.abort.abort();
     await Promise.all([...this.runs.values()].map((run) => run.ended));
   }
