@@ -35,6 +35,14 @@ export enum GatewayExceptionCode {
   ConfigRefused = 'CONFIG_REFUSED',
   /** Commissioning: the config file could not be written; it is unchanged. */
   ConfigNotWritten = 'CONFIG_NOT_WRITTEN',
+  /** A commissioning test run the gateway does not keep (unknown, or older than the last ten). */
+  UnknownTest = 'UNKNOWN_TEST',
+  /** A commissioning test run already runs on that equipment. */
+  TestRunning = 'TEST_RUNNING',
+  /** An answer to a test run that awaits none (no step shows a prompt). */
+  NoPrompt = 'NO_PROMPT',
+  /** A procès-verbal de recette the gateway does not have. */
+  UnknownReport = 'UNKNOWN_REPORT',
 }
 
 export class GatewayException extends Error {
@@ -53,6 +61,8 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.UnknownPoint:
     case GatewayExceptionCode.UnknownEquipment:
     case GatewayExceptionCode.UnknownScan:
+    case GatewayExceptionCode.UnknownTest:
+    case GatewayExceptionCode.UnknownReport:
       return HttpStatus.NOT_FOUND;
     case GatewayExceptionCode.NotWritable:
     case GatewayExceptionCode.LockedOut:
@@ -60,6 +70,8 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.ScanRunning:
     case GatewayExceptionCode.BusPolled:
     case GatewayExceptionCode.ConfigRefused:
+    case GatewayExceptionCode.TestRunning:
+    case GatewayExceptionCode.NoPrompt:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.LiveCheckFailed:
       return HttpStatus.UNPROCESSABLE_ENTITY;

@@ -16,6 +16,10 @@ import { BindService } from './commissioning/bind.service';
 import { CheckService } from './commissioning/check.service';
 import { CommissioningController } from './commissioning/commissioning.controller';
 import { CommissioningService } from './commissioning/commissioning.service';
+import { ReportController } from './commissioning/report.controller';
+import { ReportService } from './commissioning/report.service';
+import { TestRunController } from './commissioning/test-run.controller';
+import { TestRunService } from './commissioning/test-run.service';
 import { BellService } from './control/bell.service';
 import { ControlController } from './control/control.controller';
 import { LocalWriteService } from './control/local-write.service';
@@ -66,6 +70,8 @@ export class GatewayModule {
         AlarmsController,
         CommissioningController,
         BindController,
+        TestRunController,
+        ReportController,
       ],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },
@@ -111,6 +117,8 @@ export class GatewayModule {
         CommissioningService,
         CheckService,
         BindService,
+        TestRunService,
+        ReportService,
       ],
     };
   }

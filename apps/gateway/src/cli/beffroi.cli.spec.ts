@@ -76,7 +76,7 @@ describe('beffroi sun', () => {
   it('refuses an unknown command', () => {
     expect(run('moon')).toMatchObject({
       code: 2,
-      err: ['beffroi moon: unknown command "moon" (expected: sun, schedule preview, scan, identify)'],
+      err: ['beffroi moon: unknown command "moon" (expected: sun, schedule preview, scan, identify, test-outputs)'],
     });
   });
 });

@@ -9,9 +9,10 @@ const USAGE = [
   '       beffroi scan tcp --host <host> [--port 502] [--units 1-247] [--timeout ms] [--stop-after N] [--profiles dir] [--json]',
   '       beffroi scan opcua --endpoint <opc.tcp://…> [--depth 3] [--timeout ms] [--pki dir] [--profiles dir] [--json]',
   '       beffroi identify rtu|tcp --unit N <the scan options> | beffroi identify opcua --endpoint <opc.tcp://…>',
+  '       beffroi test-outputs --equipment <id> | --all [--gateway https://<host>:8081] [--cacert local-api.crt] [--no-alarms] [--prompt-timeout s] [--json]',
 ].join('\n');
 
-const COMMANDS = 'sun, schedule preview, scan, identify';
+const COMMANDS = 'sun, schedule preview, scan, identify, test-outputs';
 
 /** Runs one `beffroi` command; returns the exit code (2 for a usage error, printed on one line). */
 export function runCli(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): number {

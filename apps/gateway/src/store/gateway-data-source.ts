@@ -5,11 +5,14 @@ import { serializeSqliteAccess } from '@beffroi/runtime';
 import { AlarmEntity } from './alarm.entity';
 import { BellRingEntity } from './bell-ring.entity';
 import { CommandLedgerEntity } from './command-ledger.entity';
+import { CommissioningReportEntity } from './commissioning-report.entity';
 import { InitialGatewaySchema1795300000000 } from './migrations/1795300000000-initial-gateway-schema';
 import { ControlAndSchedules1795400000000 } from './migrations/1795400000000-control-and-schedules';
 import { Sync1795500000000 } from './migrations/1795500000000-sync';
 import { Alarms1795610000000 } from './migrations/1795610000000-alarms';
 import { TelemetryBuckets1796340000001 } from './migrations/1796340000001-telemetry-buckets';
+
+import { CommissioningReports1796350000000 } from './migrations/1796350000000-commissioning-reports';
 import { OutboxMessageEntity } from './outbox-message.entity';
 import { OutputControlEntity } from './output-control.entity';
 import { PointValueEntity } from './point-value.entity';
@@ -29,6 +32,7 @@ export const GATEWAY_ENTITIES = [
   CommandLedgerEntity,
   AlarmEntity,
   TelemetryBucketEntity,
+  CommissioningReportEntity,
 ];
 export const GATEWAY_MIGRATIONS = [
   InitialGatewaySchema1795300000000,
@@ -36,6 +40,7 @@ export const GATEWAY_MIGRATIONS = [
   Sync1795500000000,
   Alarms1795610000000,
   TelemetryBuckets1796340000001,
+  CommissioningReports1796350000000,
 ];
 
 /** A prepared statement of better-sqlite3, as the gateway uses it. */

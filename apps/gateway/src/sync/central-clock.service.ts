@@ -28,6 +28,12 @@ export class CentralClock {
     return best === undefined ? undefined : Math.round(best.offsetMs);
   }
 
+  /** The round trip to central of the sample the offset comes from, in milliseconds, once measured. */
+  roundTripMs(): number | undefined {
+    const best = bestClockSample(this.samples);
+    return best === undefined ? undefined : Math.round(best.roundTripMs);
+  }
+
   /** Central's time now, as well as the gateway can tell (its own clock until an offset is measured). */
   now(): Date {
     return new Date(this.clock.now().getTime() + (this.offsetMs() ?? 0));
