@@ -29,6 +29,16 @@ export enum GatewayExceptionCode {
   ScanRunning = 'SCAN_RUNNING',
   /** The serial port or endpoint is a bus the gateway polls: scanning it would disturb its polling. */
   BusPolled = 'BUS_POLLED',
+  /** Enrolment from the commissioning page: central refused the code (unknown, used, expired). */
+  EnrolmentCodeRefused = 'ENROLMENT_CODE_REFUSED',
+  /** Enrolment from the commissioning page: the gateway (or its id, at central) is enrolled already. */
+  AlreadyEnrolled = 'ALREADY_ENROLLED',
+  /** Enrolment from the commissioning page: the config has no `central` section to enrol with. */
+  NoCentral = 'NO_CENTRAL',
+  /** Enrolment from the commissioning page: a code is being exchanged with central already. */
+  EnrolmentRunning = 'ENROLMENT_RUNNING',
+  /** Central could not be reached, or failed (network, TLS, timeout, 5xx): nothing was changed. */
+  CentralUnreachable = 'CENTRAL_UNREACHABLE',
 }
 
 export class GatewayException extends Error {
@@ -53,10 +63,16 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.ClockNotAdjustable:
     case GatewayExceptionCode.ScanRunning:
     case GatewayExceptionCode.BusPolled:
+    case GatewayExceptionCode.AlreadyEnrolled:
+    case GatewayExceptionCode.NoCentral:
+    case GatewayExceptionCode.EnrolmentRunning:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.InvalidRequest:
     case GatewayExceptionCode.InvalidValue:
+    case GatewayExceptionCode.EnrolmentCodeRefused:
       return HttpStatus.BAD_REQUEST;
+    case GatewayExceptionCode.CentralUnreachable:
+      return HttpStatus.BAD_GATEWAY;
     case GatewayExceptionCode.Unauthenticated:
       return HttpStatus.UNAUTHORIZED;
     case GatewayExceptionCode.Forbidden:
