@@ -3,7 +3,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { ReadyMessage } from '@beffroi/runtime';
 import { RunConfigs } from '../../tools/run-configs';
 import {
@@ -22,6 +22,7 @@ const ADMIN = { login: 'admin@useda', password: 'demo-admin-useda' };
 const READY_TIMEOUT_MS = 90_000;
 
 interface Running {
+  readonly app: string;
   readonly child: ChildProcess;
   readonly exited: Promise<void>;
   readonly ready: ReadyMessage;
@@ -41,6 +42,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   let gateway: string;
   let central: string;
   let ports: Record<string, number>;
+  let centralConfig: string;
   const secret = () => process.env[LOCAL_CREDENTIAL_ENV] ?? '';
 
   async function start(app: 'simulator' | 'central' | 'gateway', config: string): Promise<ReadyMessage> {
@@ -64,8 +66,18 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
         reject(new Error(`${app} exited:\n${tail(logFile)}`));
       });
     });
-    running.push({ child, exited, ready });
+    running.push({ app, child, exited, ready });
     return ready;
+  }
+
+  /** SIGKILL: central is gone at once, as when the cabinet's 4G link drops. */
+  async function kill(app: string): Promise<void> {
+    const index = running.findIndex((entry) => entry.app === app);
+    const entry = running[index];
+    if (entry === undefined) throw new Error(`${app} is not running`);
+    running.splice(index, 1);
+    entry.child.kill('SIGKILL');
+    await entry.exited;
   }
 
   function tail(file: string): string {
@@ -134,8 +146,15 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       }),
     );
     ports = simulator.ports ?? {};
-    const centralReady = await start('central', runConfigs.central());
+    centralConfig = runConfigs.central();
+    const centralReady = await start('central', centralConfig);
     central = `http://${centralReady.http.host}:${centralReady.http.port}`;
+    // Started again, central listens where the gateway's config says it is.
+    const pinned = parse(readFileSync(centralConfig, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      centralConfig,
+      stringify({ ...pinned, http: { ...(pinned.http as object), port: centralReady.http.port } }),
+    );
     const gatewayReady = await start(
       'gateway',
       writeYaml('gateway.yaml', {
@@ -267,7 +286,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     }
   });
 
-  it('enrols the gateway with the code typed on the page: a wrong code is refused in French, the right one starts the sync', async () => {
+  it('enrols the gateway with the code typed on the page: a wrong code refused, central out of reach said without using the code up, then the sync started', async () => {
     const shot = await context(DESKTOP);
     try {
       const page = await shot.newPage();
@@ -290,6 +309,16 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       });
       const { code } = (await made.json()) as { code: string };
+
+      // Central out of reach: the pages still work (they are the gateway's), and the page says why nothing changed.
+      await kill('central');
+      await page.reload();
+      await waitForText(page.getByTestId('sync-state'), 'non enrôlée');
+      await page.getByLabel('Code d’enrôlement').fill(code);
+      await page.getByRole('button', { name: 'Enrôler' }).click();
+      await waitForText(page.getByRole('alert'), /Le central est injoignable : rien n’a été changé/);
+
+      await start('central', centralConfig);
       await page.getByLabel('Code d’enrôlement').fill(code);
       await page.getByRole('button', { name: 'Enrôler' }).click();
       await waitForText(
