@@ -44,6 +44,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   let ports: Record<string, number>;
   let centralConfig: string;
   const secret = () => process.env[LOCAL_CREDENTIAL_ENV] ?? '';
+  const authorization = `Basic ${Buffer.from(`local:${secret()}`).toString('base64')}`;
 
   async function start(app: 'simulator' | 'central' | 'gateway', config: string): Promise<ReadyMessage> {
     const logFile = join(dir, `${app}.log`);
@@ -230,7 +231,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     } finally {
       await shot.close();
     }
-  });
+  }, 120_000);
 
   it('logs in with the local credential, refuses a bus it polls in French, scans the spare endpoint and identifies a unit', async () => {
     const shot = await context(DESKTOP);
@@ -268,7 +269,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     } finally {
       await shot.close();
     }
-  });
+  }, 120_000);
 
   it('works on a 375 px phone: the scan and its results fit the screen', async () => {
     const shot = await context(PHONE);
@@ -284,7 +285,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     } finally {
       await shot.close();
     }
-  });
+  }, 120_000);
 
   it('enrols the gateway with the code typed on the page: a wrong code refused, central out of reach said without using the code up, then the sync started', async () => {
     const shot = await context(DESKTOP);
@@ -327,15 +328,19 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       );
       await waitFor(
         'the gateway connected to central',
-        async () => {
-          await page.reload();
-          return (await page.getByTestId('sync-state').textContent())?.trim();
-        },
-        (state) => state === 'connectée au central',
+        async () =>
+          (
+            (await (await shot.request.get(`${gateway}/sync`, { headers: { authorization } })).json()) as {
+              state: string;
+            }
+          ).state,
+        (state) => state === 'connected',
         { timeoutMs: 30_000, context: () => tail(join(dir, 'gateway.log')) },
       );
+      await page.reload();
+      await waitForText(page.getByTestId('sync-state'), 'connectée au central');
     } finally {
       await shot.close();
     }
-  });
+  }, 180_000);
 });
