@@ -43,6 +43,16 @@ export enum GatewayExceptionCode {
   NoPrompt = 'NO_PROMPT',
   /** A procès-verbal de recette the gateway does not have. */
   UnknownReport = 'UNKNOWN_REPORT',
+  /** Enrolment from the commissioning page: central refused the code (unknown, used, expired). */
+  EnrolmentCodeRefused = 'ENROLMENT_CODE_REFUSED',
+  /** Enrolment from the commissioning page: the gateway (or its id, at central) is enrolled already. */
+  AlreadyEnrolled = 'ALREADY_ENROLLED',
+  /** Enrolment from the commissioning page: the config has no `central` section to enrol with. */
+  NoCentral = 'NO_CENTRAL',
+  /** Enrolment from the commissioning page: a code is being exchanged with central already. */
+  EnrolmentRunning = 'ENROLMENT_RUNNING',
+  /** Central could not be reached, or failed (network, TLS, timeout, 5xx): nothing was changed. */
+  CentralUnreachable = 'CENTRAL_UNREACHABLE',
 }
 
 export class GatewayException extends Error {
@@ -72,6 +82,9 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
     case GatewayExceptionCode.ConfigRefused:
     case GatewayExceptionCode.TestRunning:
     case GatewayExceptionCode.NoPrompt:
+    case GatewayExceptionCode.AlreadyEnrolled:
+    case GatewayExceptionCode.NoCentral:
+    case GatewayExceptionCode.EnrolmentRunning:
       return HttpStatus.CONFLICT;
     case GatewayExceptionCode.LiveCheckFailed:
       return HttpStatus.UNPROCESSABLE_ENTITY;
@@ -79,7 +92,10 @@ function statusOf(code: GatewayExceptionCode): HttpStatus {
       return HttpStatus.INTERNAL_SERVER_ERROR;
     case GatewayExceptionCode.InvalidRequest:
     case GatewayExceptionCode.InvalidValue:
+    case GatewayExceptionCode.EnrolmentCodeRefused:
       return HttpStatus.BAD_REQUEST;
+    case GatewayExceptionCode.CentralUnreachable:
+      return HttpStatus.BAD_GATEWAY;
     case GatewayExceptionCode.Unauthenticated:
       return HttpStatus.UNAUTHORIZED;
     case GatewayExceptionCode.Forbidden:

@@ -44,6 +44,7 @@ import { CredentialStore } from './sync/credential.store';
 import { CatalogueReporter } from './sync/catalogue.reporter';
 import { DesiredStateService } from './sync/desired-state.service';
 import { EnrolmentClient } from './sync/enrolment.client';
+import { EnrolmentController } from './sync/enrolment.controller';
 import { HealthReporter } from './sync/health.reporter';
 import { OutboxService } from './sync/outbox.service';
 import { SyncClient } from './sync/sync-client.service';
@@ -72,6 +73,7 @@ export class GatewayModule {
         BindController,
         TestRunController,
         ReportController,
+        EnrolmentController,
       ],
       providers: [
         { provide: LoadedGatewayConfig, useValue: loaded },

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { argValue, launch } from '@beffroi/runtime';
 import { LocalApiTransport, localTls } from './access/local-tls';
+import { commissioningPages, consoleDir } from './commissioning/commissioning-pages';
 import { loadGatewayConfig } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
@@ -20,6 +21,8 @@ launch('gateway', async (logger) => {
     logger,
     ...(tls === undefined ? {} : { httpsOptions: { key: tls.key, cert: tls.cert } }),
   });
+  const pages = commissioningPages(consoleDir(__dirname));
+  if (pages !== undefined) app.use(pages);
   await app.listen(config.http.port, config.http.host);
   return { app };
 });

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import express from 'express';
-import { contentSecurityPolicy, serveConsole } from './console-static';
+import { contentSecurityPolicy } from '@beffroi/runtime';
+import { serveConsole } from './console-static';
 
 describe("central serving the console's files", () => {
   const script = `export const greeting = ${JSON.stringify('bonjour '.repeat(500))};\n`;

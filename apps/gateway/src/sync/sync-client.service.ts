@@ -26,7 +26,7 @@ import { CentralClock } from './central-clock.service';
 import { CommandExecutor } from './command-executor.service';
 import { CredentialStore } from './credential.store';
 import { DesiredStateService } from './desired-state.service';
-import { centralEndpoint, EnrolmentClient } from './enrolment.client';
+import { centralEndpoint, type EnrolmentAnswer, EnrolmentClient } from './enrolment.client';
 import { OutboxService } from './outbox.service';
 import { SyncSocketFactory } from './sync-socket.factory';
 import { gatewaySoftware } from './software-version';
@@ -74,6 +74,17 @@ interface Session {
   badFrames: number;
 }
 
+/**
+ * What an enrolment asked for on the commissioning page gave: central's answer, or why none was asked for (no
+ * `central` section in the config, a credential already there, an exchange already under way).
+ */
+export type PageEnrolment =
+  | EnrolmentAnswer
+  | { outcome: 'not-configured' }
+  | { outcome: 'already-enrolled'; credentialFile: string }
+  | { outcome: 'busy' }
+  | { outcome: 'unwritable'; message: string };
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -104,6 +115,8 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly backoff: Backoff;
   private stopped = false;
   private badFrames = 0;
+  /** An enrolment code is being exchanged with central (from the config or the commissioning page). */
+  private exchanging = false;
   private lastBadFrame: { at: string; reason: string } | undefined;
   /** The last problem logged, so a retry storm of the same failure logs once. */
   private lastLogged: string | undefined;
@@ -207,9 +220,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
 
   private async enrol(code: string): Promise<void> {
     if (this.stopped) return;
-    this.setPhase('enrolling');
-    const gatewayId = this.loaded.config.gateway.id;
-    const answer = await this.enrolment.exchange(this.central.url, code, gatewayId);
+    const answer = await this.exchange(code);
     if (this.isStopped()) return;
     switch (answer.outcome) {
       case 'refused':
@@ -222,27 +233,76 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         return;
       }
       case 'enrolled':
-        try {
-          this.credentials.write(answer.credential);
-        } catch (error) {
-          this.notEnrolled(`enrolled, but cannot write ${this.credentials.path}: ${(error as Error).message}`);
-          return;
-        }
-        this.credential = answer.credential;
-        this.backoff.reset();
-        this.logger.log(
-          `enrolled with central as ${answer.gatewayId}` +
-            (answer.communeInsee === undefined ? '' : ` for commune ${answer.communeInsee}`) +
-            `; credential written to ${this.credentials.path}`,
-        );
-        if (answer.communeInsee !== undefined && answer.communeInsee !== this.loaded.config.commune.insee) {
-          this.logger.warn(
-            `central enrolled this gateway for commune ${answer.communeInsee}, the config says ${this.loaded.config.commune.insee}`,
-          );
-        }
-        this.connect();
+        this.enrolled(answer);
         return;
     }
+  }
+
+  /**
+   * An enrolment code typed on the commissioning page (`POST /sync/enrolment`): exchanged with central at once, and
+   * central's answer given back rather than retried — the engineer in front of the cabinet reads it and types again.
+   * Enrolled, the credential is written and the sync starts, exactly as with `central.enrolmentCode`. A code of the
+   * config still waiting to be tried again is tried again after a failure here.
+   */
+  async enrolFromPage(code: string): Promise<PageEnrolment> {
+    if (this.loaded.config.central === undefined) return { outcome: 'not-configured' };
+    if (this.credential !== undefined) return { outcome: 'already-enrolled', credentialFile: this.credentials.path };
+    if (this.exchanging) return { outcome: 'busy' };
+    clearTimeout(this.retryTimer);
+    this.nextAttempt = undefined;
+    const answer = await this.exchange(code);
+    if (this.isStopped()) return answer;
+    switch (answer.outcome) {
+      case 'refused':
+        this.notEnrolled(`enrolment refused: ${answer.message}`);
+        break;
+      case 'unreachable':
+        this.fail('not-enrolled', `enrolment failed: ${answer.message}`, 'warn', true);
+        break;
+      case 'enrolled': {
+        const unwritable = this.enrolled(answer);
+        return unwritable === undefined ? answer : { outcome: 'unwritable', message: unwritable };
+      }
+    }
+    const configured = this.central.enrolmentCode;
+    if (configured !== undefined) this.retryIn(this.backoff.next(), () => void this.enrol(configured));
+    return answer;
+  }
+
+  /** One exchange of an enrolment code with central, at a time. */
+  private async exchange(code: string): Promise<EnrolmentAnswer> {
+    this.exchanging = true;
+    this.setPhase('enrolling');
+    try {
+      return await this.enrolment.exchange(this.central.url, code, this.loaded.config.gateway.id);
+    } finally {
+      this.exchanging = false;
+    }
+  }
+
+  /** Keeps the credential central gave and connects; what went wrong writing it, if it could not be kept. */
+  private enrolled(answer: Extract<EnrolmentAnswer, { outcome: 'enrolled' }>): string | undefined {
+    try {
+      this.credentials.write(answer.credential);
+    } catch (error) {
+      const message = `enrolled, but cannot write ${this.credentials.path}: ${(error as Error).message}`;
+      this.notEnrolled(message);
+      return message;
+    }
+    this.credential = answer.credential;
+    this.backoff.reset();
+    this.logger.log(
+      `enrolled with central as ${answer.gatewayId}` +
+        (answer.communeInsee === undefined ? '' : ` for commune ${answer.communeInsee}`) +
+        `; credential written to ${this.credentials.path}`,
+    );
+    if (answer.communeInsee !== undefined && answer.communeInsee !== this.loaded.config.commune.insee) {
+      this.logger.warn(
+        `central enrolled this gateway for commune ${answer.communeInsee}, the config says ${this.loaded.config.commune.insee}`,
+      );
+    }
+    this.connect();
+    return undefined;
   }
 
   /** Opens the one socket (any previous one is gone: sessions end before a retry is armed). */

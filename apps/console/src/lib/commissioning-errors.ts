@@ -1,0 +1,38 @@
+import { frCommissioning } from '../i18n/fr-commissioning';
+import { GatewayFailure } from './gateway-client';
+
+const WORDS = frCommissioning.errors;
+
+/** What went wrong with a call of the gateway's local API, said in French, and the gateway's own detail if any. */
+export interface FailureText {
+  readonly text: string;
+  readonly detail: string | undefined;
+}
+
+const BY_CODE: Readonly<Record<string, string>> = {
+  ENROLMENT_CODE_REFUSED: WORDS.codeRefused,
+  ALREADY_ENROLLED: WORDS.alreadyEnrolled,
+  NO_CENTRAL: WORDS.noCentral,
+  ENROLMENT_RUNNING: WORDS.enrolmentRunning,
+  CENTRAL_UNREACHABLE: WORDS.centralUnreachable,
+  BUS_POLLED: WORDS.busPolled,
+  SCAN_RUNNING: WORDS.scanRunning,
+  UNKNOWN_SCAN: WORDS.unknownScan,
+  FORBIDDEN: WORDS.forbidden,
+};
+
+/**
+ * A failure in the engineer's words: the gateway's refusals by their code (the 409s of a scan, an enrolment's
+ * outcome…), a request it finds invalid with the fields it names, a network failure. The gateway's message (English,
+ * naming the bus, the scan, who started it) is kept as the detail.
+ */
+export function failureText(error: unknown): FailureText {
+  if (!(error instanceof GatewayFailure)) return { text: WORDS.network, detail: undefined };
+  const known = BY_CODE[error.code];
+  if (known !== undefined) return { text: known, detail: error.message };
+  if (error.code === 'INVALID_REQUEST') {
+    const fields = error.problems.map((problem) => `${problem.path} : ${problem.message}`).join(' ; ');
+    return { text: `${WORDS.invalid} ${fields === '' ? error.message : fields}`, detail: undefined };
+  }
+  return { text: `${WORDS.other} ${error.status}`, detail: error.message };
+}

@@ -1,0 +1,346 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { parse, stringify } from 'yaml';
+import type { ReadyMessage } from '@beffroi/runtime';
+import { RunConfigs } from '../../tools/run-configs';
+import {
+  BrowserHarness,
+  DESKTOP,
+  PHONE,
+  seriousViolations,
+  waitForText,
+  waitVisible,
+} from '../support/browser-harness';
+import { LOCAL_CREDENTIAL_ENV } from '../support/local-credential';
+import { waitFor } from '../support/wait-for';
+
+const ROOT = resolve(__dirname, '..', '..');
+const ADMIN = { login: 'admin@useda', password: 'demo-admin-useda' };
+const READY_TIMEOUT_MS = 90_000;
+
+interface Running {
+  readonly app: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  readonly ready: ReadyMessage;
+}
+
+/**
+ * The commissioning journey in Debian's Chromium (issue 17, item 5) against processes from dist/: a simulator with a
+ * street cabinet the gateway polls and, on a spare Modbus TCP endpoint, a new cabinet (unit 1) and a bell controller
+ * (unit 3) the gateway does not know yet; the gateway serving its commissioning pages over HTTPS (its generated
+ * certificate), not enrolled; and central, for the enrolment typed on the page.
+ */
+describe('commissioning a cabinet from the pages the gateway serves', () => {
+  let dir: string;
+  let runConfigs: RunConfigs;
+  const running: Running[] = [];
+  let browser: BrowserHarness | undefined;
+  let gateway: string;
+  let central: string;
+  let ports: Record<string, number>;
+  let centralConfig: string;
+  const secret = () => process.env[LOCAL_CREDENTIAL_ENV] ?? '';
+  const authorization = `Basic ${Buffer.from(`local:${secret()}`).toString('base64')}`;
+
+  async function start(app: 'simulator' | 'central' | 'gateway', config: string): Promise<ReadyMessage> {
+    const logFile = join(dir, `${app}.log`);
+    const log = openSync(logFile, 'a');
+    const child = fork(join(ROOT, 'dist', 'apps', app, 'src', 'main.js'), ['--config', config], {
+      cwd: ROOT,
+      stdio: ['ignore', log, log, 'ipc'],
+      env: { ...process.env, TZ: 'UTC' },
+    });
+    closeSync(log);
+    const exited = new Promise<void>((done) => child.once('exit', () => done()));
+    const ready = await new Promise<ReadyMessage>((resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${app} not ready:\n${tail(logFile)}`)), READY_TIMEOUT_MS);
+      child.once('message', (message: ReadyMessage) => {
+        clearTimeout(timer);
+        resolveReady(message);
+      });
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`${app} exited:\n${tail(logFile)}`));
+      });
+    });
+    running.push({ app, child, exited, ready });
+    return ready;
+  }
+
+  /** SIGKILL: central is gone at once, as when the cabinet's 4G link drops. */
+  async function kill(app: string): Promise<void> {
+    const index = running.findIndex((entry) => entry.app === app);
+    const entry = running[index];
+    if (entry === undefined) throw new Error(`${app} is not running`);
+    running.splice(index, 1);
+    entry.child.kill('SIGKILL');
+    await entry.exited;
+  }
+
+  function tail(file: string): string {
+    try {
+      return readFileSync(file, 'utf8').split('\n').slice(-30).join('\n');
+    } catch {
+      return '(no output)';
+    }
+  }
+
+  function writeYaml(name: string, config: unknown): string {
+    const path = join(dir, name);
+    writeFileSync(path, stringify(config));
+    return path;
+  }
+
+  /** A browser context that trusts the gateway's self-signed certificate, as the engineer did the first time. */
+  async function context(viewport: { width: number; height: number }): Promise<BrowserContext> {
+    return browser!.browser.newContext({ viewport, locale: 'fr-FR', timezoneId: 'UTC', ignoreHTTPSErrors: true });
+  }
+
+  async function logInLocally(page: Page, password: string): Promise<void> {
+    await page.getByLabel('Secret local (utilisateur « local »)').fill(password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+  }
+
+  async function expectAxeClean(page: Page, what: string): Promise<void> {
+    expect({ page: what, violations: await seriousViolations(page) }).toEqual({ page: what, violations: [] });
+  }
+
+  const menu = (page: Page) => page.getByRole('navigation', { name: 'Navigation de la mise en service' });
+
+  async function scanSpare(page: Page): Promise<void> {
+    await menu(page).getByRole('link', { name: 'Scanner un bus' }).click();
+    await page.waitForURL('**/mise-en-service/scan');
+    await page.getByLabel('Modbus TCP').check();
+    await page.getByLabel('Adresse IP ou nom').fill('127.0.0.1');
+    await page.getByLabel('Port TCP').fill(String(ports.spare));
+    await page.getByLabel('Unités', { exact: true }).fill('1-4');
+    await page.getByRole('button', { name: 'Lancer le scan' }).click();
+    await waitForText(page.getByTestId('scan-result').getByRole('heading', { level: 2 }), /^Scan terminé/, 30_000);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'beffroi-commissioning-'));
+    runConfigs = new RunConfigs({ configDir: join(ROOT, 'config'), ephemeral: true, keep: false }, ROOT);
+    const simulator = await start(
+      'simulator',
+      writeYaml('simulator.yaml', {
+        control: { host: '127.0.0.1', port: 0 },
+        modbus: [
+          {
+            id: 'street',
+            transport: { type: 'tcp', host: '127.0.0.1', port: 0 },
+            devices: [{ id: 'cabinet', kind: 'lighting-cabinet', unit: 1, circuits: 4 }],
+          },
+          {
+            id: 'spare',
+            transport: { type: 'tcp', host: '127.0.0.1', port: 0 },
+            devices: [
+              { id: 'new-cabinet', kind: 'lighting-cabinet', unit: 1, circuits: 4 },
+              { id: 'new-bells', kind: 'bell-controller', unit: 3, bells: 3 },
+            ],
+          },
+        ],
+      }),
+    );
+    ports = simulator.ports ?? {};
+    centralConfig = runConfigs.central();
+    const centralReady = await start('central', centralConfig);
+    central = `http://${centralReady.http.host}:${centralReady.http.port}`;
+    // Started again, central listens where the gateway's config says it is.
+    const pinned = parse(readFileSync(centralConfig, 'utf8')) as Record<string, unknown>;
+    writeFileSync(
+      centralConfig,
+      stringify({ ...pinned, http: { ...(pinned.http as object), port: centralReady.http.port } }),
+    );
+    const gatewayReady = await start(
+      'gateway',
+      writeYaml('gateway.yaml', {
+        gateway: { id: 'gw-mise-en-service' },
+        commune: { insee: '02691', name: 'Saint-Quentin' },
+        sites: [{ id: 'mairie', name: 'Mairie', latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' }],
+        http: { host: '127.0.0.1', port: 0, tls: {} },
+        storage: { path: join(dir, 'gateway.sqlite') },
+        localAccess: { passwordEnv: LOCAL_CREDENTIAL_ENV },
+        profilesDir: join(ROOT, 'config', 'profiles'),
+        central: {
+          url: central,
+          credentialFile: join(dir, 'gateway-credential'),
+          reconnectMin: '100ms',
+          reconnectMax: '1s',
+        },
+        buses: [
+          {
+            id: 'street',
+            protocol: 'modbus-tcp',
+            host: '127.0.0.1',
+            port: ports.street,
+            equipment: [{ id: 'cabinet', profile: 'beffroi-sim-cabinet', unit: 1 }],
+          },
+        ],
+      }),
+    );
+    gateway = `https://127.0.0.1:${gatewayReady.http.port}`;
+    browser = await BrowserHarness.start();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const { child, exited } of running.reverse()) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    runConfigs.cleanUp();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses the local API without a credential, and the pages send to their login, which refuses a wrong secret', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const answer = await shot.request.get(`${gateway}/commissioning/scans`);
+      expect([answer.status(), ((await answer.json()) as { code: string }).code]).toEqual([401, 'UNAUTHENTICATED']);
+
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/`);
+      await page.waitForURL('**/mise-en-service/connexion?retour=%2Fmise-en-service%2F');
+      await waitForText(page.getByRole('heading', { level: 1 }), 'Connexion à la passerelle');
+      await waitForText(page.getByText('gw-mise-en-service · Saint-Quentin (02691)'), /gw-mise-en-service/);
+      await expectAxeClean(page, 'connexion');
+      await logInLocally(page, 'not the secret');
+      await waitForText(page.getByRole('alert'), /La passerelle refuse ces identifiants\./);
+      await page.getByLabel('un jeton de terrain').check();
+      await page.getByRole('textbox', { name: 'Jeton de terrain' }).fill('Wq3Zk');
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await waitForText(page.getByRole('alert'), /n’est pas un jeton de terrain/);
+
+      // A session the gateway no longer accepts (its secret changed): back to the login, saying why.
+      const stale = JSON.stringify({
+        via: 'local-credential',
+        authorization: `Basic ${Buffer.from('local:old secret').toString('base64')}`,
+        login: 'local',
+      });
+      await page.evaluate(`sessionStorage.setItem('beffroi.gateway-session', ${JSON.stringify(stale)})`);
+      await page.goto(`${gateway}/mise-en-service/scan`);
+      await page.getByLabel('Adresse IP ou nom').fill('127.0.0.1');
+      await page.getByRole('button', { name: 'Lancer le scan' }).click();
+      await page.waitForURL('**/mise-en-service/connexion?retour=%2Fmise-en-service%2Fscan&motif=expiree');
+      await waitForText(page.getByRole('status'), /ne reconnaît plus vos identifiants/);
+    } finally {
+      await shot.close();
+    }
+  }, 120_000);
+
+  it('logs in with the local credential, refuses a bus it polls in French, scans the spare endpoint and identifies a unit', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/scan`);
+      await page.waitForURL('**/mise-en-service/connexion?**');
+      await logInLocally(page, secret());
+      // Back where the engineer was going; the menu is the commissioning pages only.
+      await page.waitForURL('**/mise-en-service/scan');
+      expect(await menu(page).getByRole('link').allInnerTexts()).toEqual(['Mise en service', 'Scanner un bus']);
+
+      await page.getByLabel('Modbus TCP').check();
+      await page.getByLabel('Adresse IP ou nom').fill('127.0.0.1');
+      await page.getByLabel('Port TCP').fill(String(ports.street));
+      await page.getByRole('button', { name: 'Lancer le scan' }).click();
+      await waitForText(page.getByRole('alert'), /un bus que la passerelle interroge déjà/);
+      await waitForText(page.getByRole('alert'), /is bus street, which the gateway polls/);
+
+      await scanSpare(page);
+      await waitForText(page.getByTestId('scan-found'), '2 équipements trouvés');
+      const cabinet = page.getByTestId('unit-1');
+      await waitForText(cabinet, /Beffroi · SIM-AEP · révision .* · SIM-AEP-4/);
+      await waitForText(page.getByTestId('unit-1-profile'), /\(beffroi-sim-cabinet\)/);
+      await waitForText(page.getByTestId('unit-3-profile'), /\(beffroi-sim-bells\)/);
+      await expectAxeClean(page, 'scan');
+
+      await cabinet.getByRole('button', { name: 'Identifier' }).click();
+      await waitForText(page.getByTestId('unit-1-identified'), /^Identifié à nouveau : Beffroi · SIM-AEP/);
+      const dirShots = process.env.BEFFROI_CONSOLE_SCREENSHOTS;
+      if (dirShots !== undefined) {
+        mkdirSync(dirShots, { recursive: true });
+        await page.screenshot({ path: join(dirShots, 'console-commissioning.png'), fullPage: true });
+      }
+    } finally {
+      await shot.close();
+    }
+  }, 120_000);
+
+  it('works on a 375 px phone: the scan and its results fit the screen', async () => {
+    const shot = await context(PHONE);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/`);
+      await logInLocally(page, secret());
+      await page.waitForURL('**/mise-en-service/');
+      await scanSpare(page);
+      await waitVisible(page.getByTestId('unit-3'));
+      expect(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+      await expectAxeClean(page, 'scan (375 px)');
+    } finally {
+      await shot.close();
+    }
+  }, 120_000);
+
+  it('enrols the gateway with the code typed on the page: a wrong code refused, central out of reach said without using the code up, then the sync started', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/`);
+      await logInLocally(page, secret());
+      await waitForText(page.getByTestId('sync-state'), 'non enrôlée');
+      await expectAxeClean(page, 'mise en service');
+      await page.getByLabel('Code d’enrôlement').fill('NOT-A-CODE');
+      await page.getByRole('button', { name: 'Enrôler' }).click();
+      await waitForText(page.getByRole('alert'), /Le central refuse ce code/);
+
+      const login = await fetch(`${central}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(ADMIN),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const made = await fetch(`${central}/api/communes/02691/enrolment-codes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
+      const { code } = (await made.json()) as { code: string };
+
+      // Central out of reach: the pages still work (they are the gateway's), and the page says why nothing changed.
+      await kill('central');
+      await page.reload();
+      await waitForText(page.getByTestId('sync-state'), 'non enrôlée');
+      await page.getByLabel('Code d’enrôlement').fill(code);
+      await page.getByRole('button', { name: 'Enrôler' }).click();
+      await waitForText(page.getByRole('alert'), /Le central est injoignable : rien n’a été changé/);
+
+      await start('central', centralConfig);
+      await page.getByLabel('Code d’enrôlement').fill(code);
+      await page.getByRole('button', { name: 'Enrôler' }).click();
+      await waitForText(
+        page.getByRole('status'),
+        'Passerelle enrôlée pour la commune 02691 : la synchronisation démarre.',
+      );
+      await waitFor(
+        'the gateway connected to central',
+        async () =>
+          (
+            (await (await shot.request.get(`${gateway}/sync`, { headers: { authorization } })).json()) as {
+              state: string;
+            }
+          ).state,
+        (state) => state === 'connected',
+        { timeoutMs: 30_000, context: () => tail(join(dir, 'gateway.log')) },
+      );
+      await page.reload();
+      await waitForText(page.getByTestId('sync-state'), 'connectée au central');
+    } finally {
+      await shot.close();
+    }
+  }, 180_000);
+});
