@@ -64,7 +64,7 @@ export function loadContract(): Promise<typeof Contract> {
 /**
  * An answer the page may show before the contract's schemas have arrived: `unchecked` is central's JSON as it came,
  * `checked` the same answer parsed by the contract, which rejects (saying what is wrong) if central broke it. A page
- * that shows `unchecked` replaces it with `checked`, or with the error, as soon as that settles.
+ * that shows `unchecked` keeps it once `checked` resolves, and drops it for the error if `checked` rejects.
  */
 export interface EarlyAnswer<T> {
   readonly unchecked: T;
