@@ -16,7 +16,14 @@ function budget(): Plugin {
     generateBundle(_options, bundle) {
       const files: OutputFile[] = Object.values(bundle).map((item) =>
         item.type === 'chunk'
-          ? { fileName: item.fileName, kind: 'chunk', isEntry: item.isEntry, imports: item.imports, source: item.code }
+          ? {
+              fileName: item.fileName,
+              kind: 'chunk',
+              isEntry: item.isEntry,
+              imports: item.imports,
+              source: item.code,
+              modules: item.moduleIds,
+            }
           : { fileName: item.fileName, kind: 'asset', isEntry: false, imports: [], source: item.source },
       );
       const report = checkBudget(files);

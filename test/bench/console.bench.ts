@@ -20,6 +20,8 @@ import { BrowserHarness, DESKTOP } from '../support/browser-harness';
 import { ProcessHarness, request } from '../support/process-harness';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 50);
+/** `BENCH_TIMINGS=1`: also prints where each throttled load spent its time (the page's resource timings). */
+const TIMINGS = process.env.BENCH_TIMINGS === '1';
 const LOADS = Number(process.env.BENCH_LOADS ?? 5);
 const WARM_UP = 3;
 const GATEWAY = 'gw-saint-quentin-centre';
@@ -120,6 +122,27 @@ async function usable(page: Page, url: string): Promise<number> {
 }
 
 /**
+ * Where a load spent its time, read in the page once it is usable: when each response ended (the HTML, each script,
+ * stylesheet and API answer, with its size on the wire) and when the document's script had run (`DOMContentLoaded`).
+ */
+const LOAD_TIMINGS = `(() => {
+  const short = (name) => new URL(name).pathname.replace(/-[A-Za-z0-9_-]{8}\\.(js|css)$/, '.$1');
+  const navigation = performance.getEntriesByType('navigation')[0];
+  const rows = [['document', navigation.responseEnd, navigation.transferSize]];
+  for (const entry of performance.getEntriesByType('resource')) rows.push([short(entry.name), entry.responseEnd, entry.transferSize]);
+  rows.push(['DOMContentLoaded', navigation.domContentLoadedEventEnd, 0]);
+  return rows.map(([what, at, bytes]) => ({ what, at: Math.round(at), bytes }));
+})()`;
+
+async function printTimings(page: Page, usableAt: number): Promise<void> {
+  const rows = await page.evaluate<{ what: string; at: number; bytes: number }[]>(LOAD_TIMINGS);
+  const listed = rows.map(
+    (row) => `${row.what} ${row.at}${row.bytes > 0 ? ` (${(row.bytes / 1024).toFixed(1)} kB)` : ''}`,
+  );
+  console.log(`  load: ${[...listed, `usable ${usableAt.toFixed(0)}`].join(', ')}`);
+}
+
+/**
  * Clicks the button of the output page whose text starts with `label` and measures, in the page, until a new command
  * row says `applied` (a MutationObserver, so the time is the page's own, without the driver's round trips).
  */
@@ -182,7 +205,9 @@ async function main(): Promise<void> {
           await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
           await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
         }
-        samples.push(await usable(page, communeUrl));
+        const at = await usable(page, communeUrl);
+        if (throttled && TIMINGS) await printTimings(page, at);
+        samples.push(at);
         await context.close();
       }
       return samples;

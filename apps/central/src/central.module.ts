@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { AuditLog } from './audit.service';
@@ -51,9 +51,15 @@ import { TemplateService } from './templates/template.service';
 import { TemplatesController } from './templates/templates.controller';
 import { TenantService } from './tenants/tenant.service';
 import { UnsafeTextPipe } from './unsafe-text.pipe';
+import { compressJsonAnswers } from './json-compression';
 
 @Module({})
-export class CentralModule {
+export class CentralModule implements NestModule {
+  /** Every route: large JSON answers go gzipped (json-compression.ts). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(compressJsonAnswers()).forRoutes('{*path}');
+  }
+
   /** Central from its config; the database is opened (and migrated) before anything else starts. */
   static forConfig(config: CentralConfig, clock: Clock = new Clock()): DynamicModule {
     return {

@@ -40,4 +40,17 @@ describe("the console's size budget", () => {
       expect.stringMatching(/^console: CSS is 2\d\.\d kB gzipped, over its budget of 20\.0 kB$/),
     ]);
   });
+
+  it('fails a build whose initial JavaScript carries zod, naming the chunk; zod in a chunk loaded later is fine', () => {
+    const zod = '/repo/node_modules/zod/v4/classic/schemas.js';
+    const files = (entryModules: string[]): OutputFile[] => [
+      { ...chunk('assets/index.js', 'x', true, ['assets/shared.js']), modules: ['/repo/apps/console/src/main.ts'] },
+      { ...chunk('assets/shared.js', 'y', false), modules: entryModules },
+      { ...chunk('assets/contract.js', 'z', false), modules: [zod, '/repo/libs/api/src/schemas.ts'] },
+    ];
+    expect(checkBudget(files(['/repo/libs/api/src/first-screen.ts'])).problems).toEqual([]);
+    expect(checkBudget(files(['/repo/libs/api/src/first-screen.ts', zod])).problems).toEqual([
+      'console: the initial JavaScript carries zod (assets/shared.js)',
+    ]);
+  });
 });

@@ -1,18 +1,7 @@
 import { z } from 'zod';
 import { COMMAND_STATUSES, instant, outputExplanation, quality, SWITCHING_RESULTS } from './schemas';
 
-/** The kinds of live updates central sends on `GET /api/events` (Server-Sent Events). */
-export const LIVE_EVENT_TYPES = [
-  'point',
-  'output',
-  'switching',
-  'alarm',
-  'command',
-  'gateway',
-  'desired',
-  'push',
-] as const;
-export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
+export { LIVE_EVENT_TYPES, type LiveEventType } from './first-screen';
 
 /** Every event names the gateway it is about. */
 export const liveEvent = z.looseObject({ gatewayId: z.string() });

@@ -44,6 +44,7 @@ import {
   schedulePreview,
 } from './planning';
 import { communeOverview } from './commune-page';
+import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, fillPath } from './first-screen';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -64,7 +65,7 @@ export const API_ROUTES = {
   me: { method: 'get', path: '/api/auth/me', response: account },
   communes: { method: 'get', path: '/api/communes', response: z.array(communeSummary) },
   commune: { method: 'get', path: '/api/communes/{insee}', response: commune },
-  communeOverview: { method: 'get', path: '/api/communes/{insee}/overview', response: communeOverview },
+  communeOverview: { method: 'get', path: COMMUNE_OVERVIEW_PATH, response: communeOverview },
   points: { method: 'get', path: '/api/gateways/{id}/points', response: equipmentPoints },
   equipment: { method: 'get', path: '/api/gateways/{id}/equipment', response: equipmentCatalogue },
   explain: { method: 'get', path: '/api/gateways/{id}/outputs/{key}', response: outputExplanation },
@@ -83,7 +84,7 @@ export const API_ROUTES = {
   energy: { method: 'get', path: '/api/energy', response: syndicateEnergyReport },
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
-  events: { method: 'get', path: '/api/events' },
+  events: { method: 'get', path: EVENTS_PATH },
   // The syndicate's pages: templates by tag, pushes and their progress, the fleet.
   templates: { method: 'get', path: '/api/templates', response: z.array(templateSummary) },
   template: { method: 'get', path: '/api/templates/{id}/versions', response: template },
@@ -122,9 +123,5 @@ export type ApiRouteName = keyof typeof API_ROUTES;
 
 /** The request path of a route: `{name}` replaced by its parameter, URI-encoded. */
 export function routePath(route: ApiRoute, params: Readonly<Record<string, string>> = {}): string {
-  return route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`${route.path}: missing parameter ${name}`);
-    return encodeURIComponent(value);
-  });
+  return fillPath(route.path, params);
 }

@@ -82,4 +82,47 @@ describe("the console's client of central", () => {
     const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
     await expect(client.communes()).rejects.toThrow(/name/);
   });
+
+  describe("the first screen's overview, shown before the contract's schemas have arrived", () => {
+    const overview = {
+      commune: { insee: '02691', name: 'Saint-Quentin', department: '02', syndicateId: 'useda', gateways: [] },
+      catalogues: {},
+      alarms: [],
+    };
+
+    it("gives central's JSON at once and the same answer checked by the contract", async () => {
+      const server = central({ 'GET /api/communes/02691/overview': { status: 200, body: overview } });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+      const answer = await client.communeOverviewEarly('02691');
+      expect(answer.unchecked).toEqual(overview);
+      await expect(answer.checked).resolves.toEqual(overview);
+      expect(server.requests).toEqual([
+        { url: '/api/communes/02691/overview', method: 'GET', authorization: 'Bearer tok', body: undefined },
+      ]);
+    });
+
+    it('still catches an answer that breaks the contract, and says which field', async () => {
+      const broken = { ...overview, commune: { ...overview.commune, name: 42 } };
+      const server = central({ 'GET /api/communes/02691/overview': { status: 200, body: broken } });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+      const answer = await client.communeOverviewEarly('02691');
+      await expect(answer.checked).rejects.toThrow(/"name"/);
+    });
+
+    it('rejects an error answer as every route does', async () => {
+      let expired = 0;
+      const server = central({
+        'GET /api/communes/02691/overview': {
+          status: 401,
+          body: { code: 'UNAUTHENTICATED', message: 'session expired' },
+        },
+      });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => expired++, fetch: server.fetch });
+      await expect(client.communeOverviewEarly('02691')).rejects.toEqual(
+        new ApiFailure(401, 'UNAUTHENTICATED', 'session expired'),
+      );
+      await expect(client.communeOverviewEarly('80021')).rejects.toMatchObject({ status: 404, denied: true });
+      expect(expired).toBe(1);
+    });
+  });
 });

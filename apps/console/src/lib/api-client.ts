@@ -1,49 +1,75 @@
-import {
-  type Account,
-  type AccountCreated,
-  type EnrolmentCode,
-  type ManagedAccount,
-  type Role,
-  type Alarm,
-  type BellEventAnswer,
-  type BellEventRequest,
-  type BellSchedules,
-  API_ROUTES,
-  type ApiRoute,
-  apiError,
-  type Command,
-  type CommandRequest,
-  type Commune,
-  type CommuneOverview,
-  type CommuneSummary,
-  type CommuneSelection,
-  type EquipmentPoints,
-  type FleetCommune,
-  type FleetMap,
-  type DesiredState,
-  type GatewaySchedules,
-  type NightsRequest,
-  type NightsResponse,
-  type ScheduleChange,
-  type ScheduleLint,
-  type SchedulePreview,
-  type EquipmentCatalogue,
-  type Health,
-  type HistoryKind,
-  type HistoryPage,
-  type LoginResponse,
-  type OutputExplanation,
-  type PushProgress,
-  type PushSummary,
-  routePath,
-  type Switching,
-  type Template,
-  type TemplateBinding,
-  type TemplateCreateRequest,
-  type TemplateSummary,
-  type TemplateVersionRequest,
+import type {
+  Account,
+  AccountCreated,
+  EnrolmentCode,
+  ManagedAccount,
+  Role,
+  Alarm,
+  BellEventAnswer,
+  BellEventRequest,
+  BellSchedules,
+  Command,
+  CommandRequest,
+  Commune,
+  CommuneOverview,
+  CommuneSummary,
+  CommuneSelection,
+  EquipmentPoints,
+  FleetCommune,
+  FleetMap,
+  DesiredState,
+  GatewaySchedules,
+  NightsRequest,
+  NightsResponse,
+  ScheduleChange,
+  ScheduleLint,
+  SchedulePreview,
+  EquipmentCatalogue,
+  Health,
+  HistoryKind,
+  HistoryPage,
+  LoginResponse,
+  OutputExplanation,
+  PushProgress,
+  PushSummary,
+  Switching,
+  Template,
+  TemplateBinding,
+  TemplateCreateRequest,
+  TemplateSummary,
+  TemplateVersionRequest,
 } from '@beffroi/api';
+import type * as Contract from '@beffroi/api';
+import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, fillPath } from '@beffroi/api/first-screen';
 import type { z } from 'zod';
+
+/** The contract's routes by name, and what a route answers once parsed by its schema (`undefined` without one). */
+type Routes = typeof Contract.API_ROUTES;
+export type RouteName = keyof Routes;
+type Answer<N extends RouteName> = Routes[N] extends { readonly response: z.ZodType }
+  ? z.output<Routes[N]['response']>
+  : undefined;
+
+let contract: Promise<typeof Contract> | undefined;
+
+/**
+ * The contract's schemas (zod, most of the contract's weight), in a chunk of their own: the console's entry script does
+ * not carry them, so "Ma commune" is shown before they have arrived. Loaded once, on the first call that needs them.
+ */
+export function loadContract(): Promise<typeof Contract> {
+  contract ??= import('@beffroi/api');
+  return contract;
+}
+
+/**
+ * An answer the page may show before the contract's schemas have arrived: `unchecked` is central's JSON as it came,
+ * `checked` the same answer parsed by the contract, which rejects (saying what is wrong) if central broke it. A page
+ * that shows `unchecked` keeps it once `checked` resolves, and drops it for the error if `checked` rejects.
+ */
+export interface EarlyAnswer<T> {
+  readonly unchecked: T;
+  readonly checked: Promise<T>;
+}
 
 /** A site a gateway reported, where central plans a document. */
 export interface GatewaySite {
@@ -90,122 +116,138 @@ export class ApiClient {
   }
 
   login(login: string, password: string): Promise<LoginResponse> {
-    return this.call(API_ROUTES.login, API_ROUTES.login.response, {}, { login, password });
+    return this.call('login', {}, { login, password });
   }
 
   async logout(): Promise<void> {
-    await this.call(API_ROUTES.logout, undefined);
+    await this.call('logout');
   }
 
   me(): Promise<Account> {
-    return this.call(API_ROUTES.me, API_ROUTES.me.response);
+    return this.call('me');
   }
 
   communes(): Promise<CommuneSummary[]> {
-    return this.call(API_ROUTES.communes, API_ROUTES.communes.response);
+    return this.call('communes');
   }
 
   commune(insee: string): Promise<Commune> {
-    return this.call(API_ROUTES.commune, API_ROUTES.commune.response, { insee });
+    return this.call('commune', { insee });
   }
 
   /** "Ma commune" in one answer: the commune, its gateways' catalogues (null before the first) and its alarms. */
   communeOverview(insee: string): Promise<CommuneOverview> {
-    return this.call(API_ROUTES.communeOverview, API_ROUTES.communeOverview.response, { insee });
+    return this.call('communeOverview', { insee });
+  }
+
+  /**
+   * The same overview for the first screen: asked for without waiting for the contract's schemas (its path is in the
+   * entry script), answered as soon as central's JSON is in; its `checked` parses it once the schemas have arrived.
+   * An error answer (401, 404…) rejects as with every other route.
+   */
+  async communeOverviewEarly(insee: string): Promise<EarlyAnswer<CommuneOverview>> {
+    const json = await this.send(
+      'get',
+      fillPath(COMMUNE_OVERVIEW_PATH, { insee }),
+      undefined,
+      `GET ${COMMUNE_OVERVIEW_PATH}`,
+    );
+    const checked = loadContract().then(({ API_ROUTES }) => API_ROUTES.communeOverview.response.parse(json));
+    return { unchecked: json as CommuneOverview, checked };
   }
 
   points(gatewayId: string): Promise<EquipmentPoints> {
-    return this.call(API_ROUTES.points, API_ROUTES.points.response, { id: gatewayId });
+    return this.call('points', { id: gatewayId });
   }
 
   /** What the gateway has, with names and units; a 409 while it has not reported its catalogue. */
   equipment(gatewayId: string): Promise<EquipmentCatalogue> {
-    return this.call(API_ROUTES.equipment, API_ROUTES.equipment.response, { id: gatewayId });
+    return this.call('equipment', { id: gatewayId });
   }
 
   /** Whether central is up, and whether it runs a demonstration. */
   health(): Promise<Health> {
-    return this.call(API_ROUTES.health, API_ROUTES.health.response);
+    return this.call('health');
   }
 
   explain(gatewayId: string, key: string): Promise<OutputExplanation> {
-    return this.call(API_ROUTES.explain, API_ROUTES.explain.response, { id: gatewayId, key });
+    return this.call('explain', { id: gatewayId, key });
   }
 
   switchings(gatewayId: string, pointKey: string, limit: number): Promise<Switching[]> {
     const query = `?${new URLSearchParams({ pointKey, limit: String(limit) }).toString()}`;
-    return this.call(API_ROUTES.switchings, API_ROUTES.switchings.response, { id: gatewayId }, undefined, query);
+    return this.call('switchings', { id: gatewayId }, undefined, query);
   }
 
   command(gatewayId: string, request: CommandRequest): Promise<Command> {
-    return this.call(API_ROUTES.command, API_ROUTES.command.response, { id: gatewayId }, request);
+    return this.call('command', { id: gatewayId }, request);
   }
 
   /** The bell schedules the gateway runs: sequences by name, daily rings, one-off events. */
   bells(gatewayId: string): Promise<BellSchedules> {
-    return this.call(API_ROUTES.bells, API_ROUTES.bells.response, { id: gatewayId });
+    return this.call('bells', { id: gatewayId });
   }
 
   /** Adds a one-off ring (glas, mariage, baptême, tocsin) to a bell schedule of the gateway. */
   addBellEvent(gatewayId: string, scheduleId: string, request: BellEventRequest): Promise<BellEventAnswer> {
-    return this.call(API_ROUTES.bellEvent, API_ROUTES.bellEvent.response, { id: gatewayId, scheduleId }, request);
+    return this.call('bellEvent', { id: gatewayId, scheduleId }, request);
   }
 
   /** One page of a commune's switchings, commands or audit log, newest first. */
   history(insee: string, kind: HistoryKind, offset: number, limit: number): Promise<HistoryPage> {
     const query = `?${new URLSearchParams({ kind, offset: String(offset), limit: String(limit) }).toString()}`;
-    return this.call(API_ROUTES.history, API_ROUTES.history.response, { insee }, undefined, query);
+    return this.call('history', { insee }, undefined, query);
   }
 
   alarms(insee: string): Promise<Alarm[]> {
     const query = `?${new URLSearchParams({ commune: insee, all: 'true', limit: '200' }).toString()}`;
-    return this.call(API_ROUTES.alarms, API_ROUTES.alarms.response, {}, undefined, query);
+    return this.call('alarms', {}, undefined, query);
   }
 
   acknowledge(id: number): Promise<Alarm> {
-    return this.call(API_ROUTES.acknowledge, API_ROUTES.acknowledge.response, { id: String(id) });
+    return this.call('acknowledge', { id: String(id) });
   }
 
   // The syndicate's pages.
 
   fleet(): Promise<FleetCommune[]> {
-    return this.call(API_ROUTES.fleet, API_ROUTES.fleet.response);
+    return this.call('fleet');
   }
 
   /** The tiles of central's config and every site of the caller's fleet, for the map. */
   fleetMap(): Promise<FleetMap> {
-    return this.call(API_ROUTES.fleetMap, API_ROUTES.fleetMap.response);
+    return this.call('fleetMap');
   }
 
   /** The open alarms of every commune of the caller's tenant. */
   openAlarms(): Promise<Alarm[]> {
     const query = `?${new URLSearchParams({ limit: '500' }).toString()}`;
-    return this.call(API_ROUTES.alarms, API_ROUTES.alarms.response, {}, undefined, query);
+    return this.call('alarms', {}, undefined, query);
   }
 
   templates(): Promise<TemplateSummary[]> {
-    return this.call(API_ROUTES.templates, API_ROUTES.templates.response);
+    return this.call('templates');
   }
 
   template(id: string): Promise<Template> {
-    return this.call(API_ROUTES.template, API_ROUTES.template.response, { id });
+    return this.call('template', { id });
   }
 
   createTemplate(request: TemplateCreateRequest): Promise<Template> {
-    return this.call(API_ROUTES.createTemplate, API_ROUTES.createTemplate.response, {}, request);
+    return this.call('createTemplate', {}, request);
   }
 
   templateVersion(id: string, request: TemplateVersionRequest): Promise<Template> {
-    return this.call(API_ROUTES.templateVersion, API_ROUTES.templateVersion.response, { id }, request);
+    return this.call('templateVersion', { id }, request);
   }
 
   pushTemplate(id: string, communes: CommuneSelection): Promise<PushProgress> {
-    return this.call(API_ROUTES.pushTemplate, API_ROUTES.pushTemplate.response, { id }, { communes });
+    return this.call('pushTemplate', { id }, { communes });
   }
 
   /** The accounts of the caller's tenant (a syndicate admin's). */
   accounts(): Promise<ManagedAccount[]> {
-    return this.call(API_ROUTES.accounts, API_ROUTES.accounts.response);
+    return this.call('accounts');
   }
 
   createAccount(request: {
@@ -215,59 +257,58 @@ export class ApiClient {
     tenant: string;
     password: string;
   }): Promise<AccountCreated> {
-    return this.call(API_ROUTES.createAccount, API_ROUTES.createAccount.response, {}, request);
+    return this.call('createAccount', {}, request);
   }
 
   /** Disables (`true`) or enables again (`false`) an account; disabling ends its sessions. */
   setAccountDisabled(login: string, disabled: boolean): Promise<ManagedAccount> {
-    const route = disabled ? API_ROUTES.disableAccount : API_ROUTES.enableAccount;
-    return this.call(route, route.response, { login });
+    return this.call(disabled ? 'disableAccount' : 'enableAccount', { login });
   }
 
   async resetPassword(login: string, password: string): Promise<void> {
-    await this.call(API_ROUTES.resetPassword, undefined, { login }, { password });
+    await this.call('resetPassword', { login }, { password });
   }
 
   /** A one-time code for a gateway to enrol into the commune, shown once. */
   enrolmentCode(insee: string): Promise<EnrolmentCode> {
-    return this.call(API_ROUTES.enrolmentCode, API_ROUTES.enrolmentCode.response, { insee });
+    return this.call('enrolmentCode', { insee });
   }
 
   /** What a template would bind to on each gateway of one commune, and where it would run: its preview. */
   templateBinding(id: string, insee: string): Promise<TemplateBinding> {
-    return this.call(API_ROUTES.templateBinding, API_ROUTES.templateBinding.response, { id, insee });
+    return this.call('templateBinding', { id, insee });
   }
 
   pushes(): Promise<PushSummary[]> {
-    return this.call(API_ROUTES.pushes, API_ROUTES.pushes.response);
+    return this.call('pushes');
   }
 
   push(id: string): Promise<PushProgress> {
-    return this.call(API_ROUTES.push, API_ROUTES.push.response, { id });
+    return this.call('push', { id });
   }
 
   retryPush(id: string): Promise<PushProgress> {
-    return this.call(API_ROUTES.retryPush, API_ROUTES.retryPush.response, { id });
+    return this.call('retryPush', { id });
   }
 
   schedules(gatewayId: string): Promise<GatewaySchedules> {
-    return this.call(API_ROUTES.gatewaySchedules, API_ROUTES.gatewaySchedules.response, { id: gatewayId });
+    return this.call('gatewaySchedules', { id: gatewayId });
   }
 
   desired(gatewayId: string): Promise<DesiredState> {
-    return this.call(API_ROUTES.desired, API_ROUTES.desired.response, { id: gatewayId });
+    return this.call('desired', { id: gatewayId });
   }
 
   /** Puts a schedule (what it drives and its document) into the gateway's desired state. */
   putSchedule(gatewayId: string, scheduleId: string, item: Record<string, unknown>): Promise<ScheduleChange> {
     const params = { id: gatewayId, scheduleId };
-    return this.call(API_ROUTES.putSchedule, API_ROUTES.putSchedule.response, params, item);
+    return this.call('putSchedule', params, item);
   }
 
   /** Removes the console's version of a schedule from the desired state (a config schedule of that id runs again). */
   removeSchedule(gatewayId: string, scheduleId: string): Promise<ScheduleChange> {
     const params = { id: gatewayId, scheduleId };
-    return this.call(API_ROUTES.removeSchedule, API_ROUTES.removeSchedule.response, params);
+    return this.call('removeSchedule', params);
   }
 
   /** Checks a schedule document; with a gateway's site, over a year from `from` (a night `YYYY-MM-DD`). */
@@ -279,12 +320,12 @@ export class ApiClient {
     to: string,
   ): Promise<ScheduleLint> {
     const body = { kind, schedule, gatewaySite, from, to };
-    return this.call(API_ROUTES.scheduleLint, API_ROUTES.scheduleLint.response, {}, body);
+    return this.call('scheduleLint', {}, body);
   }
 
   previewSchedule(schedule: unknown, gatewaySite: GatewaySite, from: string, to: string): Promise<SchedulePreview> {
     const body = { kind: 'lighting', schedule, gatewaySite, from, to };
-    return this.call(API_ROUTES.schedulePreview, API_ROUTES.schedulePreview.response, {}, body);
+    return this.call('schedulePreview', {}, body);
   }
 
   /** What a heating or bell document does at a gateway's site in `[from, to)` (days `YYYY-MM-DD`): changes or rings. */
@@ -296,29 +337,37 @@ export class ApiClient {
     to: string,
   ): Promise<SchedulePreview> {
     const body = { kind, schedule, gatewaySite, from, to };
-    return this.call(API_ROUTES.schedulePreview, API_ROUTES.schedulePreview.response, {}, body);
+    return this.call('schedulePreview', {}, body);
   }
 
   nights(request: NightsRequest): Promise<NightsResponse> {
-    return this.call(API_ROUTES.scheduleNights, API_ROUTES.scheduleNights.response, {}, request);
+    return this.call('scheduleNights', {}, request);
   }
 
   /** The address of the live updates stream (EventSource cannot send headers: the token goes in the query). */
   eventsUrl(): string {
     const token = this.options.token() ?? '';
-    return `${this.options.baseUrl ?? ''}${routePath(API_ROUTES.events)}?${new URLSearchParams({ access_token: token }).toString()}`;
+    return `${this.options.baseUrl ?? ''}${EVENTS_PATH}?${new URLSearchParams({ access_token: token }).toString()}`;
   }
 
-  private async call<S extends z.ZodType | undefined>(
-    route: ApiRoute,
-    schema: S,
+  private async call<N extends RouteName>(
+    name: N,
     params: Record<string, string> = {},
     body?: unknown,
     query = '',
-  ): Promise<S extends z.ZodType ? z.output<S> : undefined> {
+  ): Promise<Answer<N>> {
+    const { API_ROUTES, routePath } = await loadContract();
+    const route: Contract.ApiRoute = API_ROUTES[name];
+    const what = `${route.method.toUpperCase()} ${route.path}`;
+    const json = await this.send(route.method, `${routePath(route, params)}${query}`, body, what);
+    return (route.response === undefined ? undefined : route.response.parse(json)) as Answer<N>;
+  }
+
+  /** Sends a request to central and reads its JSON; an error answer becomes an {@link ApiFailure} (`what` names it). */
+  private async send(method: string, path: string, body: unknown, what: string): Promise<unknown> {
     const token = this.options.token();
-    const response = await this.fetch(`${this.options.baseUrl ?? ''}${routePath(route, params)}${query}`, {
-      method: route.method.toUpperCase(),
+    const response = await this.fetch(`${this.options.baseUrl ?? ''}${path}`, {
+      method: method.toUpperCase(),
       headers: {
         accept: 'application/json',
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -329,14 +378,14 @@ export class ApiClient {
     const text = await response.text();
     const json: unknown = text === '' ? undefined : JSON.parse(text);
     if (!response.ok) {
+      const { apiError } = await loadContract();
       const error = apiError.safeParse(json);
       const failure = error.success
         ? new ApiFailure(response.status, error.data.code, error.data.message)
-        : new ApiFailure(response.status, 'HTTP', `${route.method.toUpperCase()} ${route.path}: ${response.status}`);
+        : new ApiFailure(response.status, 'HTTP', `${what}: ${response.status}`);
       if (response.status === 401) this.options.onUnauthenticated();
       throw failure;
     }
-    if (schema === undefined) return undefined as S extends z.ZodType ? z.output<S> : undefined;
-    return schema.parse(json) as S extends z.ZodType ? z.output<S> : undefined;
+    return json;
   }
 }

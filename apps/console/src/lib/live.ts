@@ -1,4 +1,4 @@
-import { LIVE_EVENT_TYPES, type LiveEventType } from '@beffroi/api';
+import { LIVE_EVENT_TYPES, type LiveEventType } from '@beffroi/api/first-screen';
 
 /** The part of `EventSource` the live connection uses (a test gives its own). */
 export interface EventSourceLike {
