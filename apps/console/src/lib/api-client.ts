@@ -13,6 +13,8 @@ import {
   apiError,
   type Command,
   type CommandRequest,
+  type CommuneEnergyMonths,
+  type CommuneEnergyReport,
   type Commune,
   type CommuneOverview,
   type CommuneSummary,
@@ -36,6 +38,7 @@ import {
   type PushProgress,
   type PushSummary,
   routePath,
+  type SyndicateEnergyReport,
   type Switching,
   type Template,
   type TemplateBinding,
@@ -155,6 +158,46 @@ export class ApiClient {
   history(insee: string, kind: HistoryKind, offset: number, limit: number): Promise<HistoryPage> {
     const query = `?${new URLSearchParams({ kind, offset: String(offset), limit: String(limit) }).toString()}`;
     return this.call(API_ROUTES.history, API_ROUTES.history.response, { insee }, undefined, query);
+  }
+
+  /** A commune's energy report over a period (`month=2027-03`, or `from=…&to=…`), per cabinet and output. */
+  communeEnergy(insee: string, period: URLSearchParams): Promise<CommuneEnergyReport> {
+    return this.call(
+      API_ROUTES.communeEnergy,
+      API_ROUTES.communeEnergy.response,
+      { insee },
+      undefined,
+      `?${period.toString()}`,
+    );
+  }
+
+  /** A commune's kWh month by month over the period, against the same days a year earlier. */
+  communeEnergyMonths(insee: string, period: URLSearchParams): Promise<CommuneEnergyMonths> {
+    const route = API_ROUTES.communeEnergyMonths;
+    return this.call(route, route.response, { insee }, undefined, `?${period.toString()}`);
+  }
+
+  /** The energy report of every commune the account sees, and their total. */
+  energy(period: URLSearchParams): Promise<SyndicateEnergyReport> {
+    return this.call(API_ROUTES.energy, API_ROUTES.energy.response, {}, undefined, `?${period.toString()}`);
+  }
+
+  /**
+   * An energy report as a file (the token goes in a header, so a plain link cannot fetch it): its bytes and the name
+   * central gives it.
+   */
+  async energyFile(
+    route: typeof API_ROUTES.communeEnergyCsv | typeof API_ROUTES.communeEnergyPdf | typeof API_ROUTES.energyCsv,
+    params: Record<string, string>,
+    period: URLSearchParams,
+  ): Promise<{ blob: Blob; filename: string }> {
+    const token = this.options.token();
+    const response = await this.fetch(`${this.options.baseUrl ?? ''}${routePath(route, params)}?${period}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw await this.failure(route, response);
+    const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+    return { blob: await response.blob(), filename: disposition?.[1] ?? 'energie' };
   }
 
   alarms(insee: string): Promise<Alarm[]> {
@@ -326,17 +369,20 @@ export class ApiClient {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
+    if (!response.ok) throw await this.failure(route, response);
     const text = await response.text();
     const json: unknown = text === '' ? undefined : JSON.parse(text);
-    if (!response.ok) {
-      const error = apiError.safeParse(json);
-      const failure = error.success
-        ? new ApiFailure(response.status, error.data.code, error.data.message)
-        : new ApiFailure(response.status, 'HTTP', `${route.method.toUpperCase()} ${route.path}: ${response.status}`);
-      if (response.status === 401) this.options.onUnauthenticated();
-      throw failure;
-    }
     if (schema === undefined) return undefined as S extends z.ZodType ? z.output<S> : undefined;
     return schema.parse(json) as S extends z.ZodType ? z.output<S> : undefined;
+  }
+
+  /** The error of a route that failed, as central said it; a 401 ends the session. */
+  private async failure(route: ApiRoute, response: Response): Promise<ApiFailure> {
+    const text = await response.text();
+    const error = apiError.safeParse(text === '' ? undefined : (JSON.parse(text) as unknown));
+    if (response.status === 401) this.options.onUnauthenticated();
+    return error.success
+      ? new ApiFailure(response.status, error.data.code, error.data.message)
+      : new ApiFailure(response.status, 'HTTP', `${route.method.toUpperCase()} ${route.path}: ${response.status}`);
   }
 }
