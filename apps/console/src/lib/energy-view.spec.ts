@@ -1,5 +1,6 @@
 import type { EnergyFiguresDto, SyndicateEnergyReport } from '@beffroi/api';
 import {
+  costAndCo2,
   currentMonth,
   formatEuros,
   formatKwh,
@@ -66,6 +67,16 @@ describe("the Énergie page's figures", () => {
     expect(formatKwh(null)).toBe('non calculable');
     expect(formatEuros(302.5)).toBe('302,50\u00a0€');
     expect(kwhWithSource(12.5, 'estimated')).toBe('12,5 kWh (estimé)');
+  });
+
+  it('says the cost and kgCO2e of unknown kWh are unknown, not 0', () => {
+    expect(costAndCo2(figures({}))).toEqual({ cost: '302,50\u00a0€', kgCo2e: '89,16' });
+    expect(
+      costAndCo2(figures({ kwh: null, source: 'none', cost: { subscription: 0, energy: 0, total: 0 }, kgCo2e: 0 })),
+    ).toEqual({
+      cost: 'non calculable',
+      kgCo2e: 'non calculable',
+    });
   });
 
   it('gives each saving with what it is compared to, or why it cannot be computed', () => {

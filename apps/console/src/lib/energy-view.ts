@@ -87,6 +87,13 @@ export function formatPeriod(period: { from: string; to: string; month: string |
     : formatMonth(period.month);
 }
 
+/** The cost and kgCO2e of a level whose kWh are unknown are unknown too, never 0 € (the report carries 0). */
+export function costAndCo2(figures: EnergyFiguresDto): { cost: string; kgCo2e: string } {
+  return figures.kwh === null
+    ? { cost: fr.energy.unknown, kgCo2e: fr.energy.unknown }
+    : { cost: formatEuros(figures.cost.total), kgCo2e: formatFigure(figures.kgCo2e, 2) };
+}
+
 /** A figure with its source always beside it: `1 486 kWh (mesuré)`. */
 export function kwhWithSource(kwh: number | null, source: EnergyFiguresDto['source']): string {
   return kwh === null ? fr.energy.unknown : `${formatKwh(kwh)} ${fr.energy.sourceOf(fr.energy.sources[source])}`;
