@@ -35,7 +35,6 @@ export const energy = {
   incomplete: (quarters: number) =>
     `Des relevés manquent sur la période (${quarters} quarts d’heure sans relevé) : les kWh mesurés sont incomplets.`,
   estimatesNote: 'Les kWh estimés sont calculés (puissance installée × heures de fonctionnement), pas mesurés.',
-  demoData: 'Données de démonstration : historique simulé, aucun compteur réel.',
   monthlyTitle: 'kWh par mois, comparés à l’année précédente',
   thisPeriod: 'Période choisie',
   previousYear: 'Un an plus tôt',
@@ -45,7 +44,6 @@ export const energy = {
   cabinetsTitle: 'Armoires et départs',
   cabinet: 'Armoire',
   output: 'Départ',
-  source: 'Source',
   kwh: 'kWh',
   hours: 'Heures',
   costEuros: 'Coût (€)',
@@ -63,5 +61,4 @@ export const energy = {
   ascending: 'ordre croissant',
   descending: 'ordre décroissant',
   syndicateCsv: 'Télécharger le rapport des communes (CSV)',
-  openCommune: (name: string) => `Énergie de ${name}`,
 };
