@@ -364,6 +364,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     request: (t) => ({ path: `/api/communes/${t.insee}/energy?month=2027-03` }),
   },
+  'GET /api/communes/{insee}/energy/months': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/energy/months?month=2027-03` }),
+  },
   'GET /api/energy': { access: 'read', scope: 'caller', request: () => ({ path: '/api/energy?month=2027-03' }) },
   'GET /api/communes/{insee}/energy/csv': {
     access: 'read',

@@ -220,6 +220,28 @@ describe("a commune's energy report", () => {
     });
   });
 
+  it('gives the kWh month by month against a year earlier, a month without readings unknown rather than 0', async () => {
+    const reader = await central.login('lecteur@02691');
+    const answer = await central.api(reader, 'GET', '/api/communes/02691/energy/months?from=2027-03-16&to=2027-04-30');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      period: { from: '2027-03-16', to: '2027-04-30', month: null },
+      months: [
+        {
+          month: '2027-03',
+          kwh: (16 * 24 - 1) * KW,
+          source: 'metered',
+          previousYearKwh: (16 * 24 - 1) * LAST_YEAR_KW,
+          previousYearSource: 'metered',
+        },
+        { month: '2027-04', kwh: null, source: 'none', previousYearKwh: null, previousYearSource: 'none' },
+      ],
+    });
+    const bad = await central.api(reader, 'GET', '/api/communes/02691/energy/months?month=2027-3');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/month.*expected a month such as/);
+  });
+
   it("gives the syndicate's report per commune, the communes without a meter known as such", async () => {
     const admin = await central.login('admin@useda');
     const answer = await central.api(admin, 'GET', '/api/energy?month=2027-03');

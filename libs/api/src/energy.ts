@@ -124,3 +124,21 @@ export const syndicateEnergyReport = z.looseObject({
   communes: z.array(energyCommune.omit({ cabinets: true })),
 });
 export type SyndicateEnergyReport = z.output<typeof syndicateEnergyReport>;
+
+/** One month of a period (clipped to it): its kWh beside those of the same days a year earlier, each with its source. */
+export const energyMonth = z.looseObject({
+  /** `2027-03`. */
+  month: z.string(),
+  kwh: z.number().nullable(),
+  source: z.enum(ENERGY_SOURCES),
+  previousYearKwh: z.number().nullable(),
+  previousYearSource: z.enum(ENERGY_SOURCES),
+});
+export type EnergyMonthDto = z.output<typeof energyMonth>;
+
+/** `GET /api/communes/{insee}/energy/months`: a commune's kWh month by month over the period, against a year earlier. */
+export const communeEnergyMonths = z.looseObject({
+  period: energyReportHead.period,
+  months: z.array(energyMonth),
+});
+export type CommuneEnergyMonths = z.output<typeof communeEnergyMonths>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { communeEnergyReport, syndicateEnergyReport } from './energy';
+import { communeEnergyMonths, communeEnergyReport, syndicateEnergyReport } from './energy';
 import {
   alarm,
   bellEventAnswer,
@@ -82,6 +82,11 @@ export const API_ROUTES = {
   history: { method: 'get', path: '/api/communes/{insee}/history', response: historyPage },
   communeEnergy: { method: 'get', path: '/api/communes/{insee}/energy', response: communeEnergyReport },
   energy: { method: 'get', path: '/api/energy', response: syndicateEnergyReport },
+  communeEnergyMonths: { method: 'get', path: '/api/communes/{insee}/energy/months', response: communeEnergyMonths },
+  // The energy reports as files (CSV for a spreadsheet, PDF for the conseil municipal): downloads, not JSON.
+  communeEnergyCsv: { method: 'get', path: '/api/communes/{insee}/energy/csv' },
+  communeEnergyPdf: { method: 'get', path: '/api/communes/{insee}/energy/pdf' },
+  energyCsv: { method: 'get', path: '/api/energy/csv' },
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: EVENTS_PATH },

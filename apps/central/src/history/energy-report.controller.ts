@@ -1,4 +1,4 @@
-import { communeEnergyReport, energyQuery, syndicateEnergyReport } from '@beffroi/api';
+import { communeEnergyMonths, communeEnergyReport, energyQuery, syndicateEnergyReport } from '@beffroi/api';
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { inseeCode } from '@beffroi/domain';
 import { CurrentCaller } from '../auth/auth.guard';
@@ -46,6 +46,30 @@ export class EnergyReportController {
       parseInput(inseeCode, insee, 'INSEE code'),
       parseInput(energyQuery, query, 'query'),
     );
+  }
+
+  @Get('communes/:insee/energy/months')
+  @ApiDoc({
+    tag: 'communes',
+    summary: "A commune's kWh month by month, against the same days a year earlier",
+    description:
+      `Each month the period touches, clipped to it, with its kWh and their source beside those of the same days one ` +
+      `year earlier (what the console's and the PDF's bar charts draw). ${PERIOD}`,
+    params: { insee: { description: 'The INSEE code of the commune.' } },
+    query: energyQuery,
+    returns:
+      '`{period {from, to, month}, months: [{month, kwh, source, previousYearKwh, previousYearSource}]}`, in ' +
+      'calendar order; an unknown kWh is `null` with source `none`.',
+    response: communeEnergyMonths,
+    errors: ['forbidden', 'notFound'],
+  })
+  async communeEnergyMonths(@CurrentCaller() caller: Caller, @Param('insee') insee: string, @Query() query: unknown) {
+    const { report, months } = await this.service.communeWithMonths(
+      caller,
+      parseInput(inseeCode, insee, 'INSEE code'),
+      parseInput(energyQuery, query, 'query'),
+    );
+    return { period: report.period, months };
   }
 
   @Get('energy')

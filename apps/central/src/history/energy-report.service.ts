@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { CommuneEnergyReport, EnergyFiguresDto, EnergyQuery, SyndicateEnergyReport } from '@beffroi/api';
+import type {
+  CommuneEnergyReport,
+  EnergyFiguresDto,
+  EnergyMonthDto,
+  EnergyQuery,
+  SyndicateEnergyReport,
+} from '@beffroi/api';
 import {
   addDays,
   type CabinetInput,
@@ -28,7 +34,6 @@ import { CentralConfig } from '../central.config';
 import { GatewayCatalogueEntity } from '../store/catalogue.entities';
 import { type CommuneEntity, GatewayEntity, SwitchingEntity } from '../store/entities';
 import { TenantService } from '../tenants/tenant.service';
-import type { MonthBar } from './energy-pdf';
 import { HistoryStore } from './history-store.service';
 
 /** kWh per unit of the energy counters central rolls up (the same units as the history store's counters). */
@@ -98,14 +103,14 @@ export class EnergyReportService {
 
   /**
    * A commune's report and, when `byMonth`, its kWh month by month against the previous year (each month clipped to
-   * the period), for the PDF's chart.
+   * the period), for the PDF's chart and `GET /api/communes/:insee/energy/months`.
    */
   async communeWithMonths(
     caller: Caller,
     insee: string,
     query: EnergyQuery,
     byMonth = true,
-  ): Promise<{ report: CommuneEnergyReport; months: MonthBar[] }> {
+  ): Promise<{ report: CommuneEnergyReport; months: EnergyMonthDto[] }> {
     const commune = await this.tenants.commune(caller, insee, 'read');
     const period = periodOf(query);
     const built = await this.input(commune, period);
@@ -113,7 +118,13 @@ export class EnergyReportService {
     const estimable = allKnown(built.input.cabinets);
     const months = (byMonth ? monthsOf(period) : []).map(({ month, part }) => {
       const figures = figuresOf(energyReport([built.input], part, this.options()).figures, estimable);
-      return { month, kwh: figures.kwh, previousYearKwh: figures.previousYearKwh };
+      return {
+        month,
+        kwh: figures.kwh,
+        source: figures.source,
+        previousYearKwh: figures.previousYearKwh,
+        previousYearSource: figures.previousYearSource,
+      };
     });
     const [reported] = report.communes;
     if (reported === undefined) throw new Error(`no report of commune ${commune.insee}`);

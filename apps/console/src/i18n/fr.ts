@@ -1,3 +1,5 @@
+import { energy } from './fr-energy';
+
 /** Every text of the console, in French. Components and modules take their words from here, never inline. */
 export const fr = {
   app: {
@@ -787,4 +789,5 @@ export const fr = {
     atInstant: (when: string) => `jusqu’au ${when}`,
     asked: (form: string) => `Demandé : ${form}.`,
   },
+  energy,
 } as const;

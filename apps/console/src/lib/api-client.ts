@@ -11,6 +11,8 @@ import type {
   Command,
   CommandRequest,
   Commune,
+  CommuneEnergyMonths,
+  CommuneEnergyReport,
   CommuneOverview,
   CommuneSummary,
   CommuneSelection,
@@ -32,6 +34,7 @@ import type {
   OutputExplanation,
   PushProgress,
   PushSummary,
+  SyndicateEnergyReport,
   Switching,
   Template,
   TemplateBinding,
@@ -70,6 +73,9 @@ export interface EarlyAnswer<T> {
   readonly unchecked: T;
   readonly checked: Promise<T>;
 }
+
+/** The routes that answer a file (CSV or PDF) rather than JSON. */
+export type EnergyFileRoute = 'communeEnergyCsv' | 'communeEnergyPdf' | 'energyCsv';
 
 /** A site a gateway reported, where central plans a document. */
 export interface GatewaySite {
@@ -197,6 +203,45 @@ export class ApiClient {
   history(insee: string, kind: HistoryKind, offset: number, limit: number): Promise<HistoryPage> {
     const query = `?${new URLSearchParams({ kind, offset: String(offset), limit: String(limit) }).toString()}`;
     return this.call('history', { insee }, undefined, query);
+  }
+
+  /** A commune's energy report over a period (`month=2027-03`, or `from=…&to=…`), per cabinet and output. */
+  communeEnergy(insee: string, period: URLSearchParams): Promise<CommuneEnergyReport> {
+    return this.call('communeEnergy', { insee }, undefined, `?${period.toString()}`);
+  }
+
+  /** A commune's kWh month by month over the period, against the same days a year earlier. */
+  communeEnergyMonths(insee: string, period: URLSearchParams): Promise<CommuneEnergyMonths> {
+    return this.call('communeEnergyMonths', { insee }, undefined, `?${period.toString()}`);
+  }
+
+  /** The energy report of every commune the account sees, and their total. */
+  energy(period: URLSearchParams): Promise<SyndicateEnergyReport> {
+    return this.call('energy', {}, undefined, `?${period.toString()}`);
+  }
+
+  /**
+   * An energy report as a file (the token goes in a header, so a plain link cannot fetch it): its bytes and the name
+   * central gives it.
+   */
+  async energyFile(
+    name: EnergyFileRoute,
+    params: Record<string, string>,
+    period: URLSearchParams,
+  ): Promise<{ blob: Blob; filename: string }> {
+    const { API_ROUTES, routePath } = await loadContract();
+    const route: Contract.ApiRoute = API_ROUTES[name];
+    const token = this.options.token();
+    const response = await this.fetch(`${this.options.baseUrl ?? ''}${routePath(route, params)}?${period.toString()}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      const text = await response.text();
+      const json: unknown = text === '' ? undefined : JSON.parse(text);
+      throw await this.failure(response.status, json, `${route.method.toUpperCase()} ${route.path}`);
+    }
+    const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+    return { blob: await response.blob(), filename: disposition?.[1] ?? 'energie' };
   }
 
   alarms(insee: string): Promise<Alarm[]> {
@@ -377,15 +422,17 @@ export class ApiClient {
     });
     const text = await response.text();
     const json: unknown = text === '' ? undefined : JSON.parse(text);
-    if (!response.ok) {
-      const { apiError } = await loadContract();
-      const error = apiError.safeParse(json);
-      const failure = error.success
-        ? new ApiFailure(response.status, error.data.code, error.data.message)
-        : new ApiFailure(response.status, 'HTTP', `${what}: ${response.status}`);
-      if (response.status === 401) this.options.onUnauthenticated();
-      throw failure;
-    }
+    if (!response.ok) throw await this.failure(response.status, json, what);
     return json;
+  }
+
+  /** The error of a request that failed, as central said it (`what` names the request); a 401 ends the session. */
+  private async failure(status: number, json: unknown, what: string): Promise<ApiFailure> {
+    const { apiError } = await loadContract();
+    const error = apiError.safeParse(json);
+    if (status === 401) this.options.onUnauthenticated();
+    return error.success
+      ? new ApiFailure(status, error.data.code, error.data.message)
+      : new ApiFailure(status, 'HTTP', `${what}: ${status}`);
   }
 }

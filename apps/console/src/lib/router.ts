@@ -7,6 +7,7 @@ export type Page =
   | { readonly name: 'bells'; readonly insee: string }
   | { readonly name: 'heating'; readonly insee: string }
   | { readonly name: 'history'; readonly insee: string }
+  | { readonly name: 'energy'; readonly insee: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
   | { readonly name: 'fleet' }
   | { readonly name: 'templates' }
@@ -15,6 +16,7 @@ export type Page =
   | { readonly name: 'map' }
   | { readonly name: 'accounts' }
   | { readonly name: 'enrolment' }
+  | { readonly name: 'syndicate-energy' }
   | { readonly name: 'planning'; readonly insee: string }
   | { readonly name: 'schedule'; readonly insee: string; readonly gatewayId: string; readonly scheduleId: string }
   | { readonly name: 'not-found' };
@@ -61,6 +63,7 @@ export function pageOf(pathname: string, search = ''): Page {
   if (parts.length === 3 && section === 'cloches') return { name: 'bells', insee };
   if (parts.length === 3 && section === 'chauffage') return { name: 'heating', insee };
   if (parts.length === 3 && section === 'historique') return { name: 'history', insee };
+  if (parts.length === 3 && section === 'energie') return { name: 'energy', insee };
   if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
     return { name: 'output', insee, gatewayId, key };
   }
@@ -90,6 +93,8 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}/chauffage`;
     case 'history':
       return `/communes/${e(page.insee)}/historique`;
+    case 'energy':
+      return `/communes/${e(page.insee)}/energie`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
     case 'fleet':
@@ -106,6 +111,8 @@ export function pathOf(page: Page): string {
       return '/syndicat/comptes';
     case 'enrolment':
       return '/syndicat/enrolement';
+    case 'syndicate-energy':
+      return '/syndicat/energie';
     case 'planning':
       return `/communes/${e(page.insee)}/planning`;
     case 'schedule':
@@ -125,6 +132,7 @@ function syndicatePage(parts: readonly string[]): Page {
   if (parts.length === 1 && section === 'carte') return { name: 'map' };
   if (parts.length === 1 && section === 'comptes') return { name: 'accounts' };
   if (parts.length === 1 && section === 'enrolement') return { name: 'enrolment' };
+  if (parts.length === 1 && section === 'energie') return { name: 'syndicate-energy' };
   return { name: 'not-found' };
 }
 
