@@ -1,6 +1,7 @@
 export * from './app-lifecycle';
 export * from './console-files';
 export * from './console-logs';
+export * from './error-message';
 export * from './field-token';
 export * from './http-errors';
 export * from './load-yaml-file';

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { writeSecretFile } from '@beffroi/runtime';
+import { writeSecretFile, messageOf } from '@beffroi/runtime';
 import { DocumentException, DocumentExceptionCode } from '@beffroi/domain';
 import { LoadedGatewayConfig } from '../gateway.config';
 
@@ -68,7 +68,7 @@ export class LocalCredential implements OnModuleInit {
       text = readFileSync(this.path, 'utf8').trim();
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`localAccess.credentialFile: cannot read ${this.path} (${(error as Error).message})`);
+      throw new Error(`localAccess.credentialFile: cannot read ${this.path} (${messageOf(error)})`);
     }
     const [scheme, hash] = text.split('$');
     const bytes = Buffer.from(hash ?? '', 'base64url');

@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { type AlarmCondition, evaluateAlarm, heldLongEnough, type PointScalar, type Profile } from '@beffroi/domain';
 import { pointKey } from '@beffroi/fieldbus';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { ControlService } from '../control/control.service';
 import { FieldService, type GatewayPoint } from '../field/field.service';
@@ -150,7 +151,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
     this.running = this.running
       .then(job)
       .catch((error: unknown) => {
-        this.logger.error(`cannot update the alarms: ${(error as Error).message}`);
+        this.logger.error(`cannot update the alarms: ${messageOf(error)}`);
       })
       .finally(() => {
         this.busy = false;

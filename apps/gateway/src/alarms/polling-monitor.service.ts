@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { messageOf } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { PollerService, type PollGroupStats, RECENT_PERIODS } from '../points/poller.service';
 import { AlarmService } from './alarm.service';
@@ -52,7 +53,7 @@ export class PollingMonitor implements OnApplicationBootstrap, BeforeApplication
     this.running = this.running
       .then(job)
       .catch((error: unknown) => {
-        this.logger.error(`cannot update the polling alarms: ${(error as Error).message}`);
+        this.logger.error(`cannot update the polling alarms: ${messageOf(error)}`);
       })
       .finally(() => {
         this.busy = false;

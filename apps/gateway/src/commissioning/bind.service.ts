@@ -8,7 +8,7 @@ import {
   gatewayConfigSchema,
   problemsFromIssues,
 } from '@beffroi/domain';
-import { problemsWithin } from '@beffroi/runtime';
+import { problemsWithin, messageOf } from '@beffroi/runtime';
 import { AlarmMonitor } from '../alarms/alarm-monitor.service';
 import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
@@ -235,7 +235,7 @@ export class BindService {
       if (error instanceof GatewayException) throw error;
       throw new GatewayException(
         GatewayExceptionCode.ConfigNotWritten,
-        `${this.loaded.path} was not changed: ${(error as Error).message}`,
+        `${this.loaded.path} was not changed: ${messageOf(error)}`,
       );
     }
     if (config === undefined) throw new Error('the config written was not loaded');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { conditionHolds, type PointScalar, PRIORITY_SLOTS, type PriorityEntry } from '@beffroi/domain';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
 import { ControlService, type SwitchOutcome } from '../control/control.service';
@@ -142,7 +143,7 @@ export class TestRunService implements BeforeApplicationShutdown {
     this.forget();
     this.logger.log(`test run ${id} of ${view.equipment.join(', ')} started by ${login}`);
     run.ended = this.execute(run, outputs).catch((error: unknown) => {
-      this.logger.error(`test run ${id} failed: ${(error as Error).message}`);
+      this.logger.error(`test run ${id} failed: ${messageOf(error)}`);
     });
     return this.summarised(view);
   }
@@ -197,7 +198,7 @@ export class TestRunService implements BeforeApplicationShutdown {
         try {
           await this.lock(run, key);
         } catch (error) {
-          this.logger.warn(`test run ${run.view.id}: ${key} not locked out: ${(error as Error).message}`);
+          this.logger.warn(`test run ${run.view.id}: ${key} not locked out: ${messageOf(error)}`);
         }
       }
       for (const { step, planned } of run.plan) {
@@ -208,7 +209,7 @@ export class TestRunService implements BeforeApplicationShutdown {
           await this.runStep(run, step, planned);
         } catch (error) {
           step.state = 'failed';
-          step.detail = `erreur : ${(error as Error).message}`;
+          step.detail = `erreur : ${messageOf(error)}`;
         }
         step.endedAt = this.clock.now().toISOString();
         delete step.prompt;

@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit }
 import { type BellMotion, bellInterlock, type BellRelayAction } from '@beffroi/domain';
 import { type Ring, ringActions, type RingSequence } from '@beffroi/schedule';
 import { DataSource } from 'typeorm';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -85,7 +86,7 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     belfry.queue = finished.then(
       () => undefined,
       (error: unknown) => {
-        this.logger.error(`ring ${ring.key} of ${scheduleId} failed: ${(error as Error).message}`);
+        this.logger.error(`ring ${ring.key} of ${scheduleId} failed: ${messageOf(error)}`);
       },
     );
     return { finished };
@@ -145,7 +146,7 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
       });
       return true;
     } catch (error) {
-      if ((error as Error).message.includes('UNIQUE constraint failed')) return false;
+      if (messageOf(error).includes('UNIQUE constraint failed')) return false;
       throw error;
     }
   }

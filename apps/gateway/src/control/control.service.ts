@@ -27,6 +27,7 @@ import {
   winnerOf,
 } from '@beffroi/domain';
 import { DataSource } from 'typeorm';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { FieldService, type GatewayPoint } from '../field/field.service';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
@@ -410,7 +411,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       if (expired) {
         output.array = pruned;
         this.save(key, output).catch((error: unknown) => {
-          this.logger.error(`cannot store the priority array of ${key}: ${(error as Error).message}`);
+          this.logger.error(`cannot store the priority array of ${key}: ${messageOf(error)}`);
         });
       }
       if (expired || retry) this.reconcile(key);
@@ -450,7 +451,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       try {
         await this.switchIfNeeded(key, output);
       } catch (error) {
-        const message = (error as Error).message;
+        const message = messageOf(error);
         const attempts = (output.failed?.attempts ?? 0) + 1;
         const value = winningValue(withoutHold(output.array), this.clock.now());
         output.failed = { value, attempts, retryAtMs: this.clock.monotonicMs() + retryDelayMs(attempts) };

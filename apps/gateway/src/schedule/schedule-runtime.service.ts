@@ -15,6 +15,7 @@ import {
   stateAt,
   type SwitchValue,
 } from '@beffroi/schedule';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
 import { ControlService } from '../control/control.service';
@@ -92,15 +93,13 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
         try {
           await this.control.release(gone.key, gone.slot, gone.owner);
         } catch (error) {
-          this.logger.warn(
-            `cannot release ${gone.key} slot ${gone.slot} of ${gone.owner}: ${(error as Error).message}`,
-          );
+          this.logger.warn(`cannot release ${gone.key} slot ${gone.slot} of ${gone.owner}: ${messageOf(error)}`);
         }
       }
       try {
         await this.replan('desired state');
       } catch (error) {
-        this.logger.error(`re-planning for the desired state failed: ${(error as Error).message}`);
+        this.logger.error(`re-planning for the desired state failed: ${messageOf(error)}`);
       }
       this.arm();
     });
@@ -249,7 +248,7 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
       try {
         await this.runDue();
       } catch (error) {
-        this.logger.error(`schedule wake failed: ${(error as Error).message}`);
+        this.logger.error(`schedule wake failed: ${messageOf(error)}`);
       }
       this.arm();
     });

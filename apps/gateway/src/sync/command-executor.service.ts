@@ -16,6 +16,7 @@ import {
 } from '@beffroi/sync';
 import type { ResolvedUntil } from '@beffroi/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { BellService } from '../control/bell.service';
 import { type UntilRequest, UntilService } from '../control/until.service';
@@ -94,7 +95,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
   /** Admits and runs a command; resolves once its result is queued (at once for a copy of one still running). */
   handle(command: CommandV1): Promise<void> {
     const run = this.admitAndRun(command).catch((error: unknown) => {
-      this.logger.error(`command ${command.id} failed unexpectedly: ${(error as Error).message}`);
+      this.logger.error(`command ${command.id} failed unexpectedly: ${messageOf(error)}`);
     });
     this.running.add(run);
     void run.finally(() => this.running.delete(run));
@@ -132,7 +133,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
     } catch (error) {
       await this.complete(command, {
         status: 'failed',
-        reason: `not executed: cannot record it (${(error as Error).message})`,
+        reason: `not executed: cannot record it (${messageOf(error)})`,
       });
       return;
     }
@@ -140,7 +141,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
     try {
       outcome = await this.execute(command);
     } catch (error) {
-      outcome = { status: 'failed', reason: reportText((error as Error).message) ?? 'failed' };
+      outcome = { status: 'failed', reason: reportText(messageOf(error)) ?? 'failed' };
     }
     await this.complete(command, outcome);
   }
@@ -282,7 +283,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         };
         this.logger.log(`command ${command.id} (${command.action} ${command.pointKey}): held until ${held.applyAt}`);
         this.outbox.append({ class: 'commandResult', payload: held }).catch((error: unknown) => {
-          this.logger.error(`cannot queue the hold of command ${command.id}: ${(error as Error).message}`);
+          this.logger.error(`cannot queue the hold of command ${command.id}: ${messageOf(error)}`);
         });
       },
     };

@@ -25,6 +25,7 @@ import {
   receiveDesired,
 } from '@beffroi/sync';
 import { z } from 'zod';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { CentralClock } from './central-clock.service';
 import { ControlService } from '../control/control.service';
@@ -291,7 +292,7 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
           'local',
         );
       } catch (error) {
-        problem(key, [{ path: '', message: (error as Error).message }]);
+        problem(key, [{ path: '', message: messageOf(error) }]);
       }
     }
     for (const [key, item] of Object.entries(previous.overrides)) {
@@ -308,7 +309,7 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
     try {
       await this.control.release(key, PRIORITY_SLOTS.manual, override.owner);
     } catch (error) {
-      this.logger.warn(`cannot release the desired override of ${key}: ${(error as Error).message}`);
+      this.logger.warn(`cannot release the desired override of ${key}: ${messageOf(error)}`);
     }
   }
 }

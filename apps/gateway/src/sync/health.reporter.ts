@@ -1,4 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { messageOf } from '@beffroi/runtime';
 import { LocalApiTransport } from '../access/local-tls';
 import { equipmentHealth } from '../alarms/equipment-health';
 import { Clock } from '../clock/clock';
@@ -65,7 +66,7 @@ export class HealthReporter implements OnApplicationBootstrap, BeforeApplication
 
   private serially(job: () => Promise<void>): void {
     this.running = this.running.then(job).catch((error: unknown) => {
-      this.logger.error(`cannot queue health for central: ${(error as Error).message}`);
+      this.logger.error(`cannot queue health for central: ${messageOf(error)}`);
     });
   }
 

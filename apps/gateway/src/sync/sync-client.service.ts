@@ -19,6 +19,7 @@ import {
   type WelcomeV1,
 } from '@beffroi/sync';
 import WebSocket from 'ws';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CatalogueReporter } from './catalogue.reporter';
@@ -200,7 +201,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       credential = this.credentials.read();
     } catch (error) {
-      this.notEnrolled(`cannot read ${this.credentials.path}: ${(error as Error).message}`);
+      this.notEnrolled(`cannot read ${this.credentials.path}: ${messageOf(error)}`);
       return;
     }
     if (credential !== undefined) {
@@ -285,7 +286,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       this.credentials.write(answer.credential);
     } catch (error) {
-      const message = `enrolled, but cannot write ${this.credentials.path}: ${(error as Error).message}`;
+      const message = `enrolled, but cannot write ${this.credentials.path}: ${messageOf(error)}`;
       this.notEnrolled(message);
       return message;
     }
@@ -315,7 +316,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     try {
       socket = this.sockets.open(url, this.credential);
     } catch (error) {
-      this.fail('disconnected', `cannot open ${url}: ${(error as Error).message}`, 'warn');
+      this.fail('disconnected', `cannot open ${url}: ${messageOf(error)}`, 'warn');
       this.retryIn(this.backoff.next(), () => this.connect());
       return;
     }
@@ -344,7 +345,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     });
     socket.on('open', () => {
       this.hello(session).catch((error: unknown) => {
-        session.problem = `cannot say hello: ${(error as Error).message}`;
+        session.problem = `cannot say hello: ${messageOf(error)}`;
         socket.terminate();
       });
     });
@@ -414,7 +415,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         return;
       case 'catalogue.stored':
         this.catalogue.stored(message).catch((error: unknown) => {
-          this.logger.error(`cannot record the catalogue central stored: ${(error as Error).message}`);
+          this.logger.error(`cannot record the catalogue central stored: ${messageOf(error)}`);
         });
         return;
       case 'clock.ping':
@@ -424,7 +425,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         try {
           this.centralClock.add(clockSample(message, this.clock.now()));
         } catch (error) {
-          this.logger.debug(`clock sample ignored: ${(error as Error).message}`);
+          this.logger.debug(`clock sample ignored: ${messageOf(error)}`);
         }
         return;
     }
@@ -509,7 +510,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         if (reply?.type === 'desired.applied' && result?.version === reply.version) this.send(session, result);
       })
       .catch((error: unknown) => {
-        this.logger.error(`applying desired version ${message.version} failed: ${(error as Error).message}`);
+        this.logger.error(`applying desired version ${message.version} failed: ${messageOf(error)}`);
       });
   }
 
@@ -527,7 +528,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         if (catalogue !== undefined && this.live(session)) this.send(session, catalogue);
       })
       .catch((error: unknown) => {
-        this.logger.error(`cannot report the catalogue: ${(error as Error).message}`);
+        this.logger.error(`cannot report the catalogue: ${messageOf(error)}`);
       });
   }
 
@@ -538,7 +539,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         this.lastAckAt = this.clock.now().toISOString();
       })
       .catch((error: unknown) => {
-        this.logger.error(`cannot delete acknowledged messages: ${(error as Error).message}`);
+        this.logger.error(`cannot delete acknowledged messages: ${messageOf(error)}`);
       });
   }
 
@@ -595,7 +596,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         if (batch.retryInMs > 0) await sleep(Math.max(MIN_DRAIN_WAIT_MS, batch.retryInMs));
       }
     } catch (error) {
-      this.logger.error(`draining the outbox failed: ${(error as Error).message}`);
+      this.logger.error(`draining the outbox failed: ${messageOf(error)}`);
     } finally {
       session.pumping = false;
     }

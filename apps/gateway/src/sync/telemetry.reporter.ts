@@ -1,6 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PointValue } from '@beffroi/domain';
 import type { OutboxMessage } from '@beffroi/sync';
+import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -134,7 +135,7 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
     }
     this.running = this.queue(messages)
       .catch((error: unknown) => {
-        this.logger.error(`cannot queue telemetry: ${(error as Error).message}`);
+        this.logger.error(`cannot queue telemetry: ${messageOf(error)}`);
       })
       .finally(() => {
         this.running = undefined;
