@@ -21,6 +21,9 @@ export type LiveEventType = (typeof LIVE_EVENT_TYPES)[number];
 /** `GET`: "Ma commune" in one answer (the route `communeOverview`). */
 export const COMMUNE_OVERVIEW_PATH = '/api/communes/{insee}/overview';
 
+/** `GET`: the syndicate's fleet (the route `fleet`), which the Parc asks for before the schemas have arrived. */
+export const FLEET_PATH = '/api/fleet';
+
 /** `GET`: the live updates (the route `events`). */
 export const EVENTS_PATH = '/api/events';
 

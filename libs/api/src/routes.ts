@@ -44,7 +44,7 @@ import {
   schedulePreview,
 } from './planning';
 import { communeOverview } from './commune-page';
-import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, fillPath } from './first-screen';
+import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, FLEET_PATH, fillPath } from './first-screen';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -104,7 +104,7 @@ export const API_ROUTES = {
   pushes: { method: 'get', path: '/api/pushes', response: z.array(pushSummary) },
   push: { method: 'get', path: '/api/pushes/{id}', response: pushProgress },
   retryPush: { method: 'post', path: '/api/pushes/{id}/retry', response: pushProgress },
-  fleet: { method: 'get', path: '/api/fleet', response: fleet },
+  fleet: { method: 'get', path: FLEET_PATH, response: fleet },
   fleetMap: { method: 'get', path: '/api/fleet/map', response: fleetMap },
   templateBinding: { method: 'get', path: '/api/templates/{id}/bindings/{insee}', response: templateBinding },
   // The syndicate's accounts and its gateways' enrolment codes.

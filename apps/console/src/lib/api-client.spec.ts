@@ -125,4 +125,81 @@ describe("the console's client of central", () => {
       expect(expired).toBe(1);
     });
   });
+
+  describe("the Parc's fleet, shown before the contract's schemas have checked it", () => {
+    const gateway = (id: string) => ({
+      id,
+      online: true,
+      since: '2026-12-03T20:00:00.000Z',
+      lastSeenAt: '2026-12-03T20:00:00.000Z',
+      desiredVersion: 2,
+      appliedVersion: 2,
+      upToDate: true,
+      clockOffsetMs: 12,
+      softwareVersion: 'beffroi-gateway 0.1.0',
+      alarms: { info: 0, warning: 0, critical: 0 },
+    });
+    /** More communes than one slice of the check holds, so that the check runs over several tasks. */
+    const fleet = Array.from({ length: 250 }, (_, i) => {
+      const insee = String(2001 + i).padStart(5, '0');
+      return {
+        insee,
+        name: `Commune ${insee}`,
+        department: '02',
+        gateways: [gateway(`gw-${insee}`)],
+        alarms: { info: 0, warning: 0, critical: 0 },
+      };
+    });
+
+    it("asks for it without waiting for the contract, gives central's JSON at once and checks every commune", async () => {
+      const server = central({ 'GET /api/fleet': { status: 200, body: fleet } });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+      const answer = await client.fleetEarly();
+      expect(answer.unchecked).toEqual(fleet);
+      await expect(answer.checked).resolves.toEqual(fleet);
+      expect(server.requests).toEqual([
+        { url: '/api/fleet', method: 'GET', authorization: 'Bearer tok', body: undefined },
+      ]);
+    });
+
+    it('checks it in tasks of their own, the first after the one that got the answer', async () => {
+      const server = central({ 'GET /api/fleet': { status: 200, body: fleet } });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+      await client.communes().catch(() => undefined);
+      const answer = await client.fleetEarly();
+      let checked = false;
+      void answer.checked.then(() => (checked = true));
+      for (let i = 0; i < 20; i++) await Promise.resolve();
+      expect(checked).toBe(false);
+      await answer.checked;
+      expect(checked).toBe(true);
+    });
+
+    it('still catches a commune that breaks the contract, and says which one and which field', async () => {
+      const broken = fleet.map((commune, i) =>
+        i === 180 ? { ...commune, gateways: [{ ...gateway('gw-x'), online: 'oui' }] } : commune,
+      );
+      const server = central({ 'GET /api/fleet': { status: 200, body: broken } });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: server.fetch });
+      const answer = await client.fleetEarly();
+      await expect(answer.checked).rejects.toThrow(/180,\s*"gateways",\s*0,\s*"online"/);
+    });
+
+    it('rejects an answer that is no list, and an error answer as every route does', async () => {
+      let expired = 0;
+      const notAList = central({ 'GET /api/fleet': { status: 200, body: { communes: fleet } } });
+      const client = new ApiClient({ token: () => 'tok', onUnauthenticated: () => undefined, fetch: notAList.fetch });
+      await expect((await client.fleetEarly()).checked).rejects.toThrow(/expected array/);
+      const expiredServer = central({
+        'GET /api/fleet': { status: 401, body: { code: 'UNAUTHENTICATED', message: 'session expired' } },
+      });
+      const other = new ApiClient({
+        token: () => 'tok',
+        onUnauthenticated: () => expired++,
+        fetch: expiredServer.fetch,
+      });
+      await expect(other.fleetEarly()).rejects.toEqual(new ApiFailure(401, 'UNAUTHENTICATED', 'session expired'));
+      expect(expired).toBe(1);
+    });
+  });
 });

@@ -43,7 +43,7 @@ import type {
   TemplateVersionRequest,
 } from '@beffroi/api';
 import type * as Contract from '@beffroi/api';
-import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, fillPath } from '@beffroi/api/first-screen';
+import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, FLEET_PATH, fillPath } from '@beffroi/api/first-screen';
 import type { z } from 'zod';
 
 /** The contract's routes by name, and what a route answers once parsed by its schema (`undefined` without one). */
@@ -76,6 +76,33 @@ export interface EarlyAnswer<T> {
 
 /** The routes that answer a file (CSV or PDF) rather than JSON. */
 export type EnergyFileRoute = 'communeEnergyCsv' | 'communeEnergyPdf' | 'energyCsv';
+
+/** How many items of a long list answer {@link checkInSlices} parses in one task. */
+const ITEMS_PER_SLICE = 100;
+
+/** Resolves in a task of its own, after the page has had its turn (its render, a frame, an input). */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * A list answer parsed by its schema item by item, in tasks of {@link ITEMS_PER_SLICE} items, the first after the page
+ * has rendered what it already shows: a thousand communes take zod a few hundred milliseconds, which would otherwise
+ * hold the page in one long task. Gives the items as the schema outputs them; an answer that breaks the contract is
+ * parsed whole again, so it rejects with the same error as one parse (the item's index and field in its path).
+ */
+async function checkInSlices<E extends z.ZodType>(schema: z.ZodArray<E>, json: unknown): Promise<z.output<E>[]> {
+  if (!Array.isArray(json)) return schema.parse(json);
+  const items: unknown[] = json;
+  const checked: z.output<E>[] = [];
+  for (let start = 0; start < items.length; start += ITEMS_PER_SLICE) {
+    await nextTask();
+    for (const item of items.slice(start, start + ITEMS_PER_SLICE)) {
+      const result = schema.element.safeParse(item);
+      if (!result.success) return schema.parse(json);
+      checked.push(result.data);
+    }
+  }
+  return checked;
+}
 
 /** A site a gateway reported, where central plans a document. */
 export interface GatewaySite {
@@ -257,6 +284,17 @@ export class ApiClient {
 
   fleet(): Promise<FleetCommune[]> {
     return this.call('fleet');
+  }
+
+  /**
+   * The fleet for the Parc's first render, as {@link communeOverviewEarly}: asked for without waiting for the contract's
+   * schemas, given as central's JSON as soon as it is in; `checked` parses it by slices of communes in tasks of their
+   * own once the schemas have arrived, so checking a thousand communes never delays nor blocks the rows' render.
+   */
+  async fleetEarly(): Promise<EarlyAnswer<FleetCommune[]>> {
+    const json = await this.send('get', FLEET_PATH, undefined, `GET ${FLEET_PATH}`);
+    const checked = loadContract().then(({ API_ROUTES }) => checkInSlices(API_ROUTES.fleet.response, json));
+    return { unchecked: json as FleetCommune[], checked };
   }
 
   /** The tiles of central's config and every site of the caller's fleet, for the map. */

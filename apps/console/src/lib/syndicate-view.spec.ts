@@ -1,6 +1,14 @@
 import type { Account, FleetCommune, FleetGateway, PushProgress } from '@beffroi/api';
 import { pageOf, pathOf } from './router';
-import { applyPushEvent, fleetCounts, fleetView, inseeList, isSyndicateAccount, mayRetry } from './syndicate-view';
+import {
+  applyPushEvent,
+  fleetCounts,
+  fleetShowable,
+  fleetView,
+  inseeList,
+  isSyndicateAccount,
+  mayRetry,
+} from './syndicate-view';
 
 const NO_ALARM = { info: 0, warning: 0, critical: 0 };
 
@@ -66,6 +74,26 @@ describe('the fleet page', () => {
     expect(names(fleetView(FLEET, { ...query, filter: 'alarm' }))).toEqual(['Laon', 'Soissons']);
     expect(names(fleetView(FLEET, { ...query, filter: 'outdated' }))).toEqual(['Laon']);
     expect(fleetCounts(FLEET)).toEqual({ communes: 4, gateways: 3, offline: 1, alarm: 2, outdated: 1 });
+  });
+});
+
+describe("the fleet's answer before the contract has checked it", () => {
+  it('is shown when the Parc can draw it', () => {
+    expect(fleetShowable(FLEET)).toBe(true);
+    expect(fleetShowable([])).toBe(true);
+  });
+
+  it('is not shown when a commune lacks what the Parc reads, whatever the commune', () => {
+    const broken: unknown[][] = [
+      [...FLEET, { ...FLEET[0], gateways: undefined }],
+      [...FLEET, { ...FLEET[0], name: 42 }],
+      [...FLEET, { ...FLEET[0], insee: null }],
+      [...FLEET, { ...FLEET[0], alarms: null }],
+      [...FLEET, { ...FLEET[0], gateways: [{ online: true }] }],
+      [...FLEET, null],
+    ];
+    expect(broken.map((answer) => fleetShowable(answer))).toEqual(broken.map(() => false));
+    expect(fleetShowable({ communes: FLEET })).toBe(false);
   });
 });
 

@@ -73,6 +73,29 @@ export function fleetView(communes: readonly FleetCommune[], query: FleetQuery):
   return [...matches].sort(compare[query.sort]);
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/**
+ * Whether the fleet's answer, before the contract has checked it, can be shown: a list of communes each with a name,
+ * an INSEE code, alarm counts and a list of gateways, each with an id. What the Parc reads to sort, filter and draw its
+ * rows must be there for it not to throw; the contract's full check follows and has the last word. A cheap walk over
+ * a thousand communes, not the check itself.
+ */
+export function fleetShowable(json: unknown): json is FleetCommune[] {
+  return (
+    Array.isArray(json) &&
+    json.every(
+      (commune: unknown) =>
+        isRecord(commune) &&
+        typeof commune.insee === 'string' &&
+        typeof commune.name === 'string' &&
+        isRecord(commune.alarms) &&
+        Array.isArray(commune.gateways) &&
+        commune.gateways.every((gateway: unknown) => isRecord(gateway) && typeof gateway.id === 'string'),
+    )
+  );
+}
+
 /**
  * The Parc's rows have fixed heights, in pixels, so that the page knows where every row of a thousand sits without
  * rendering it (lib/row-window.ts): a row is its padding and border, then two lines of text per gateway (its state and
