@@ -109,4 +109,28 @@ describe("the console page's Content-Security-Policy", () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+  it('allows the inline entry module by its hash, and follows a rebuilt index.html', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beffroi-console-'));
+    const built = (entry: string) =>
+      `<!doctype html><head><script>${inline}</script><script type="module">${entry}</script></head>`;
+    writeFileSync(join(dir, 'index.html'), built('mount(1)'));
+    const app = express();
+    app.use(serveConsole(dir));
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const policy = async () => (await fetch(`${base}/communes/02691`)).headers.get('content-security-policy');
+      expect(await policy()).toBe(
+        `script-src 'self' ${sha256(inline)} ${sha256('mount(1)')}; object-src 'none'; base-uri 'self'`,
+      );
+      writeFileSync(join(dir, 'index.html'), built('mount(2)'));
+      expect(await policy()).toBe(
+        `script-src 'self' ${sha256(inline)} ${sha256('mount(2)')}; object-src 'none'; base-uri 'self'`,
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
