@@ -50,7 +50,7 @@ export interface ConsoleServing {
 /**
  * Serves the console's built files: hashed assets (`/assets/…`) with a long immutable cache, gzipped, compressed once,
  * to a browser that accepts it (on a slow mobile network the entry script is a third of its size so); index.html
- * without a cache and with its {@link contentSecurityPolicy}, for any GET of a page address under `base` (the
+ * without a cache, gzipped likewise (it carries the entry script), with its {@link contentSecurityPolicy}, for any GET of a page address under `base` (the
  * console's router reads the address). Everything else goes on to the server's API.
  */
 export function serveConsole(dir: string, serving: ConsoleServing = {}) {
@@ -60,12 +60,13 @@ export function serveConsole(dir: string, serving: ConsoleServing = {}) {
   const isServerPath = serving.isServerPath ?? (() => false);
   const page = serving.page ?? ((html: string) => html);
   const gzipped = new Map<string, Buffer>();
-  // The page and its policy, hashed once per build (the inline entry module is about 100 kB).
-  let served: { readonly file: string; readonly html: string; readonly policy: string } | undefined;
+  // The page, its policy and its gzipped body, made once per build (the inline entry module is about 100 kB).
+  let served:
+    { readonly file: string; readonly html: string; readonly policy: string; readonly gzip: Buffer } | undefined;
   const pageOf = (file: string) => {
     if (served?.file !== file) {
       const html = page(file);
-      served = { file, html, policy: contentSecurityPolicy(html) };
+      served = { file, html, policy: contentSecurityPolicy(html), gzip: gzipSync(html, { level: 9 }) };
     }
     return served;
   };
@@ -107,7 +108,9 @@ export function serveConsole(dir: string, serving: ConsoleServing = {}) {
         return;
       }
     }
-    const { html, policy } = pageOf(readFileSync(index, 'utf8'));
-    response.type('html').set({ 'cache-control': NO_CACHE, 'content-security-policy': policy }).send(html);
+    const { html, policy, gzip } = pageOf(readFileSync(index, 'utf8'));
+    response.type('html').vary('Accept-Encoding').set({ 'cache-control': NO_CACHE, 'content-security-policy': policy });
+    if (request.acceptsEncodings('gzip') === 'gzip') response.set('content-encoding', 'gzip').send(gzip);
+    else response.send(html);
   };
 }

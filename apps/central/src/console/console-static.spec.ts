@@ -63,10 +63,17 @@ describe("central serving the console's files", () => {
     expect(body.toString('utf8')).toBe(script);
   });
 
-  it('still answers index.html, uncached, for an address of the console', async () => {
+  it('still answers index.html, uncached, for an address of the console, gzipped to a browser that accepts it', async () => {
     const { headers, body } = await raw('/communes/02691', 'gzip');
-    expect([headers['cache-control'], body.toString('utf8')]).toEqual([
+    expect([headers['cache-control'], headers['content-encoding'], gunzipSync(body).toString('utf8')]).toEqual([
       'no-cache',
+      'gzip',
+      '<!doctype html><title>Beffroi</title>',
+    ]);
+    const plain = await raw('/communes/02691', 'identity');
+    expect([plain.headers['content-encoding'], plain.headers.vary, plain.body.toString('utf8')]).toEqual([
+      undefined,
+      'Accept-Encoding',
       '<!doctype html><title>Beffroi</title>',
     ]);
   });
