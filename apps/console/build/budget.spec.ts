@@ -53,4 +53,27 @@ describe("the console's size budget", () => {
       'console: the initial JavaScript carries zod (assets/shared.js)',
     ]);
   });
+  it('counts the scripts and stylesheets inlined into index.html: a page carrying its entry is over budget', () => {
+    const html = (script: string, style: string) =>
+      `<html><head><script type="module">${script}</script><style>${style}</style>` +
+      '<script type="module" src="/assets/other.js"></script></head></html>';
+    const page = (script: string, style: string): OutputFile => ({
+      fileName: 'index.html',
+      kind: 'asset',
+      isEntry: false,
+      imports: [],
+      source: html(script, style),
+    });
+    const small = checkBudget([page('a'.repeat(1000), 'b'.repeat(1000)), chunk('assets/index.js', 'c', true)]);
+    expect(small.problems).toEqual([]);
+    expect(small.initialJsBytes).toBeGreaterThan(0);
+    expect(small.cssBytes).toBeGreaterThan(0);
+    const heavy = checkBudget([
+      page(randomBytes(BUDGET.initialJsBytes).toString('base64'), randomBytes(BUDGET.cssBytes).toString('base64')),
+      chunk('assets/index.js', 'c', true),
+    ]);
+    expect(heavy.initialJsBytes).toBeGreaterThan(BUDGET.initialJsBytes);
+    expect(heavy.cssBytes).toBeGreaterThan(BUDGET.cssBytes);
+    expect(heavy.problems).toHaveLength(2);
+  });
 });

@@ -20,8 +20,9 @@ const INLINE_SCRIPT = /<script\b(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/g;
 
 /**
  * The Content-Security-Policy of the console's page: scripts only from the server itself, plus the inline scripts of
- * that very index.html, each allowed by the sha256 of its text (the "Ma commune" prefetch; never 'unsafe-inline').
- * Computed from the file being served, so a rebuilt index.html is allowed as it is.
+ * that very index.html, each allowed by the sha256 of its text (the "Ma commune" prefetch and the console's entry
+ * module, which the build puts into the page; never 'unsafe-inline'). Computed from the file being served, so a
+ * rebuilt index.html is allowed as it is.
  */
 export function contentSecurityPolicy(html: string): string {
   const hashes = [...html.matchAll(INLINE_SCRIPT)].map(
@@ -49,7 +50,7 @@ export interface ConsoleServing {
 /**
  * Serves the console's built files: hashed assets (`/assets/…`) with a long immutable cache, gzipped, compressed once,
  * to a browser that accepts it (on a slow mobile network the entry script is a third of its size so); index.html
- * without a cache and with its {@link contentSecurityPolicy}, for any GET of a page address under `base` (the
+ * without a cache, gzipped likewise (it carries the entry script), with its {@link contentSecurityPolicy}, for any GET of a page address under `base` (the
  * console's router reads the address). Everything else goes on to the server's API.
  */
 export function serveConsole(dir: string, serving: ConsoleServing = {}) {
@@ -59,6 +60,16 @@ export function serveConsole(dir: string, serving: ConsoleServing = {}) {
   const isServerPath = serving.isServerPath ?? (() => false);
   const page = serving.page ?? ((html: string) => html);
   const gzipped = new Map<string, Buffer>();
+  // The page, its policy and its gzipped body, made once per build (the inline entry module is about 100 kB).
+  let served:
+    { readonly file: string; readonly html: string; readonly policy: string; readonly gzip: Buffer } | undefined;
+  const pageOf = (file: string) => {
+    if (served?.file !== file) {
+      const html = page(file);
+      served = { file, html, policy: contentSecurityPolicy(html), gzip: gzipSync(html, { level: 9 }) };
+    }
+    return served;
+  };
   return (request: Request, response: Response, next: NextFunction): void => {
     const path = request.path;
     if ((request.method !== 'GET' && request.method !== 'HEAD') || isServerPath(path)) {
@@ -97,10 +108,9 @@ export function serveConsole(dir: string, serving: ConsoleServing = {}) {
         return;
       }
     }
-    const html = page(readFileSync(index, 'utf8'));
-    response
-      .type('html')
-      .set({ 'cache-control': NO_CACHE, 'content-security-policy': contentSecurityPolicy(html) })
-      .send(html);
+    const { html, policy, gzip } = pageOf(readFileSync(index, 'utf8'));
+    response.type('html').vary('Accept-Encoding').set({ 'cache-control': NO_CACHE, 'content-security-policy': policy });
+    if (request.acceptsEncodings('gzip') === 'gzip') response.set('content-encoding', 'gzip').send(gzip);
+    else response.send(html);
   };
 }

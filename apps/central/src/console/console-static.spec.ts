@@ -63,10 +63,17 @@ describe("central serving the console's files", () => {
     expect(body.toString('utf8')).toBe(script);
   });
 
-  it('still answers index.html, uncached, for an address of the console', async () => {
+  it('still answers index.html, uncached, for an address of the console, gzipped to a browser that accepts it', async () => {
     const { headers, body } = await raw('/communes/02691', 'gzip');
-    expect([headers['cache-control'], body.toString('utf8')]).toEqual([
+    expect([headers['cache-control'], headers['content-encoding'], gunzipSync(body).toString('utf8')]).toEqual([
       'no-cache',
+      'gzip',
+      '<!doctype html><title>Beffroi</title>',
+    ]);
+    const plain = await raw('/communes/02691', 'identity');
+    expect([plain.headers['content-encoding'], plain.headers.vary, plain.body.toString('utf8')]).toEqual([
+      undefined,
+      'Accept-Encoding',
       '<!doctype html><title>Beffroi</title>',
     ]);
   });
@@ -105,6 +112,30 @@ describe("the console page's Content-Security-Policy", () => {
           html,
         ]);
       }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+  it('allows the inline entry module by its hash, and follows a rebuilt index.html', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'beffroi-console-'));
+    const built = (entry: string) =>
+      `<!doctype html><head><script>${inline}</script><script type="module">${entry}</script></head>`;
+    writeFileSync(join(dir, 'index.html'), built('mount(1)'));
+    const app = express();
+    app.use(serveConsole(dir));
+    const server = await new Promise<Server>((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const policy = async () => (await fetch(`${base}/communes/02691`)).headers.get('content-security-policy');
+      expect(await policy()).toBe(
+        `script-src 'self' ${sha256(inline)} ${sha256('mount(1)')}; object-src 'none'; base-uri 'self'`,
+      );
+      writeFileSync(join(dir, 'index.html'), built('mount(2)'));
+      expect(await policy()).toBe(
+        `script-src 'self' ${sha256(inline)} ${sha256('mount(2)')}; object-src 'none'; base-uri 'self'`,
+      );
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
