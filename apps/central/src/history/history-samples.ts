@@ -1,3 +1,4 @@
+import type { Bucket } from '@beffroi/schedule';
 import type { EntityManager } from 'typeorm';
 
 /** Rows per INSERT: at most 17 parameters each, far below SQLite's limit on parameters. */
@@ -52,15 +53,8 @@ async function markPending(
 }
 
 /** A quarter of a point's readings that its gateway folded while central was out of reach (epoch milliseconds). */
-export interface HistoryBucket {
+export interface HistoryBucket extends Bucket {
   readonly pointKey: string;
-  readonly start: number;
-  readonly count: number;
-  readonly min: number;
-  readonly max: number;
-  readonly sum: number;
-  readonly last: number;
-  readonly lastAt: number;
 }
 
 /**

@@ -1,17 +1,11 @@
 import { withSqliteConnection } from '@beffroi/runtime';
+import type { Bucket } from '@beffroi/schedule';
 import type { DataSource } from 'typeorm';
 import { type SqliteConnection, type SqliteStatement, sqliteConnectionOf } from './gateway-data-source';
 
 /** An open bucket's row (table `telemetry_buckets`, see {@link TelemetryBucketEntity}). */
-export interface BucketRow {
+export interface BucketRow extends Bucket {
   readonly pointKey: string;
-  readonly start: number;
-  readonly count: number;
-  readonly min: number;
-  readonly max: number;
-  readonly sum: number;
-  readonly last: number;
-  readonly lastAt: number;
 }
 
 interface BucketStatements {
