@@ -279,6 +279,28 @@ describe('the syndicate admin in a real browser', () => {
     expect(await page.getByTestId('code').count()).toBe(0);
   });
 
+  it('a page the admin opens while the console is still looking up their home commune is not taken away by the landing', async () => {
+    // An account without a commune of its own lands on the first commune of central's list, which takes a round trip;
+    // the person may click elsewhere meanwhile (on a slow line, or with a thousand communes to list).
+    let answerCommunes: () => void = () => undefined;
+    const communesHeld = new Promise<void>((resolve) => (answerCommunes = resolve));
+    await page.route(`${central()}/api/communes`, async (route) => {
+      await communesHeld;
+      await route.continue();
+    });
+    await page.goto(`${central()}/`);
+    await logIn(page, ADMIN);
+    await page.getByRole('link', { name: 'Parc' }).click();
+    await page.waitForURL('**/syndicat/parc');
+    const communes = page.waitForResponse(`${central()}/api/communes`);
+    answerCommunes();
+    await (await communes).finished();
+    // The console acts on the list in the tasks that follow its arrival: let the page run them before looking.
+    await page.evaluate(() => new Promise((done) => setTimeout(done, 100)));
+    expect(new URL(page.url()).pathname).toBe('/syndicat/parc');
+    await waitForText(page.getByRole('heading', { level: 1 }), 'Parc du syndicat');
+  });
+
   it('a commune account cannot reach the syndicate pages', async () => {
     await page.goto(`${central()}/`);
     await logIn(page, AGENT);
