@@ -9,7 +9,8 @@
  *   browser context each time), over `BENCH_LOADS` loads (default 5); and until its heading is shown (the console
  *   started, before the data). Baselines: `GET /api/fleet` by a bare script, and the same JSON fetched and rendered as
  *   a plain list of 1,000 rows by a minimal script in the page. `BENCH_PROFILE=1` adds one cold load under Chrome's
- *   profiler and prints where its time goes; `BENCH_PARC_ONLY=1` stops after the Parc.
+ *   profiler and prints where its time goes; `BENCH_TIMINGS=1` prints, for each cold load, when each request of the
+ *   page started and ended and when its heading and rows were shown; `BENCH_PARC_ONLY=1` stops after the Parc.
  * - Parc, filter "hors ligne" and back to "tout le parc", and sort by INSEE code and back by name: from the change of
  *   the select until the next frame is painted (the rows in view changed), over `BENCH_ROUNDS` changes each (default 10).
  * - Carte: from navigation until its 1,000 sites are on the map (markers or clusters counting them all); then a pan
@@ -38,6 +39,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const WARM_UP = 2;
 /** `BENCH_PROFILE=1`: one more cold load of the Parc under Chrome's profiler, its breakdown printed (see `profiled`). */
 const PROFILE = process.env.BENCH_PROFILE === '1';
+/** `BENCH_TIMINGS=1`: where each cold load of the Parc spent its time (see `LOAD_TIMINGS`). */
+const TIMINGS = process.env.BENCH_TIMINGS === '1';
 /** `BENCH_PARC_ONLY=1`: the Parc's measures only, without the map and the push. */
 const PARC_ONLY = process.env.BENCH_PARC_ONLY === '1';
 const FIRST_RENDER_BUDGET_MS = 500;
@@ -131,6 +134,29 @@ const PARC_TITLED = `(() => {
   const title = document.querySelector('h1');
   return title !== null && title.textContent.trim() === 'Parc du syndicat' ? performance.now() : false;
 })()`;
+
+/**
+ * Where a cold load of the Parc went, read in the page once its rows are shown: for the HTML and each request (scripts,
+ * stylesheets, API answers), when it was asked for and when its answer ended, in milliseconds from navigation, with
+ * its size on the wire; and when the document's scripts had run (`DOMContentLoaded`).
+ */
+const LOAD_TIMINGS = `(() => {
+  const short = (name) => new URL(name).pathname.replace(/-[A-Za-z0-9_-]{8}\\.(js|css)$/, '.$1');
+  const navigation = performance.getEntriesByType('navigation')[0];
+  const rows = [['document', navigation.requestStart, navigation.responseEnd, navigation.transferSize]];
+  for (const entry of performance.getEntriesByType('resource'))
+    rows.push([short(entry.name), entry.startTime, entry.responseEnd, entry.transferSize]);
+  rows.push(['DOMContentLoaded', navigation.domContentLoadedEventStart, navigation.domContentLoadedEventEnd, 0]);
+  return rows.map(([what, from, to, bytes]) => ({ what, from: Math.round(from), to: Math.round(to), bytes }));
+})()`;
+
+async function printTimings(page: Page, titled: number, shown: number): Promise<void> {
+  const rows = await page.evaluate<{ what: string; from: number; to: number; bytes: number }[]>(LOAD_TIMINGS);
+  const listed = rows.map(
+    (row) => `${row.what} ${row.from}→${row.to}${row.bytes > 0 ? ` (${(row.bytes / 1024).toFixed(1)} kB)` : ''}`,
+  );
+  console.log(`  load: ${[...listed, `heading ${titled.toFixed(0)}`, `rows ${shown.toFixed(0)}`].join(', ')}`);
+}
 
 /** The baseline of the first render: the same JSON fetched and rendered as a bare list by a minimal script. */
 const MINIMAL_RENDER = `(async () => {
@@ -327,6 +353,7 @@ async function main(): Promise<void> {
       if (i > 0) titles.push(titled);
       if (i > 0) firstRenders.push(shown);
       counting = false;
+      if (i > 0 && TIMINGS) await printTimings(page, titled, shown);
       minimal.push(Number(await page.evaluate(MINIMAL_RENDER)));
       await page.context().close();
     }
