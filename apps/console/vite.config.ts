@@ -81,11 +81,13 @@ function inline(): Plugin {
 }
 
 /**
- * Inlines the script that asks for "Ma commune"'s overview while the console's own script is still on its way
- * (src/lib/prefetch.ts). Central's Content-Security-Policy allows it by the hash of its text, computed when serving.
+ * Inlines the script that asks for "Ma commune"'s overview, or the Parc's fleet, while the console's own script is
+ * still on its way (src/lib/prefetch.ts). Central's Content-Security-Policy allows it by the hash of its text, computed
+ * when serving.
  */
 function prefetch(): Plugin {
-  const script = `<script>${prefetchScript(API_ROUTES.communeOverview.path, SESSION_KEY)}</script>`;
+  const routes = { overview: API_ROUTES.communeOverview.path, fleet: API_ROUTES.fleet.path };
+  const script = `<script>${prefetchScript(routes, SESSION_KEY)}</script>`;
   return {
     name: 'beffroi-prefetch',
     transformIndexHtml: {

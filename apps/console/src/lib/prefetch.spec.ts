@@ -1,51 +1,65 @@
 import { runInNewContext } from 'node:vm';
 import { API_ROUTES } from '@beffroi/api';
-import {
-  fetchWithPrefetch,
-  overviewToPrefetch,
-  prefetchScript,
-  takePrefetch,
-  type PrefetchedRequest,
-} from './prefetch';
+import { fetchWithPrefetch, prefetchScript, requestToPrefetch, takePrefetch, type PrefetchedRequest } from './prefetch';
 import { SESSION_KEY } from './session';
 
-const ROUTE = API_ROUTES.communeOverview.path;
+const ROUTES = { overview: API_ROUTES.communeOverview.path, fleet: API_ROUTES.fleet.path };
+const decide = (pathname: string, session: string | null) => requestToPrefetch(pathname, session, ROUTES);
 const stored = (communeInsee: string | null) =>
-  JSON.stringify({ token: 'jeton', account: { login: 'agent@02691', role: 'commune-staff', communeInsee } });
+  JSON.stringify({
+    token: 'jeton',
+    account: { login: 'agent@02691', role: 'commune-staff', communeInsee, syndicateId: 'useda' },
+  });
+/** A syndicate's account: no commune of its own. */
+const syndicate = JSON.stringify({
+  token: 'jeton',
+  account: { login: 'admin@useda', role: 'syndicate-admin', communeInsee: null, syndicateId: 'useda' },
+});
 
-describe("the inline script's decision: which overview to ask for before the console's script arrives", () => {
+describe("the inline script's decision: which request to ask for before the console's script arrives", () => {
   it("asks for the commune's overview on its page, with the stored token", () => {
-    expect(overviewToPrefetch('/communes/02691', stored('02691'), ROUTE)).toEqual({
+    expect(decide('/communes/02691', stored('02691'))).toEqual({
       url: '/api/communes/02691/overview',
       token: 'jeton',
     });
-    expect(overviewToPrefetch('/communes/02691/', stored('02691'), ROUTE)?.url).toBe('/api/communes/02691/overview');
+    expect(decide('/communes/02691/', stored('02691'))?.url).toBe('/api/communes/02691/overview');
   });
 
   it('asks for the overview of the commune the address names, even another one (central decides who may see it)', () => {
-    expect(overviewToPrefetch('/communes/80021', stored('02691'), ROUTE)?.url).toBe('/api/communes/80021/overview');
-    expect(overviewToPrefetch('/communes/a%20b', stored('02691'), ROUTE)?.url).toBe('/api/communes/a%20b/overview');
+    expect(decide('/communes/80021', stored('02691'))?.url).toBe('/api/communes/80021/overview');
+    expect(decide('/communes/a%20b', stored('02691'))?.url).toBe('/api/communes/a%20b/overview');
   });
 
   it("at / asks for the account's own commune, where the console lands", () => {
-    expect(overviewToPrefetch('/', stored('02691'), ROUTE)?.url).toBe('/api/communes/02691/overview');
+    expect(decide('/', stored('02691'))?.url).toBe('/api/communes/02691/overview');
   });
 
   it("at / asks for nothing for an account without a commune of its own (the syndicate's)", () => {
-    expect(overviewToPrefetch('/', stored(null), ROUTE)).toBeUndefined();
+    expect(decide('/', stored(null))).toBeUndefined();
+  });
+
+  it("asks for the syndicate's fleet on the Parc, for a syndicate's account only", () => {
+    expect(decide('/syndicat/parc', syndicate)).toEqual({ url: '/api/fleet', token: 'jeton' });
+    expect(decide('/syndicat/parc/', syndicate)?.url).toBe('/api/fleet');
+    expect(decide('/syndicat/parc', stored('02691'))).toBeUndefined();
+    const withoutSyndicate = JSON.stringify({ token: 'jeton', account: { communeInsee: null, syndicateId: null } });
+    expect(decide('/syndicat/parc', withoutSyndicate)).toBeUndefined();
   });
 
   it('asks for nothing on any other page', () => {
     for (const path of ['/connexion', '/communes/02691/alarmes', '/communes/02691/planning', '/syndicat/parc', '/x']) {
-      expect(overviewToPrefetch(path, stored('02691'), ROUTE)).toBeUndefined();
+      expect(decide(path, stored('02691'))).toBeUndefined();
+    }
+    for (const path of ['/syndicat/carte', '/syndicat/modeles', '/syndicat', '/syndicat/parc/x', '/parc']) {
+      expect(decide(path, syndicate)).toBeUndefined();
     }
   });
 
   it('asks for nothing without a usable stored session', () => {
     for (const text of [null, '', 'not json', 'null', '{"account":{}}', '{"token":3,"account":{}}', '{"token":"t"}']) {
-      expect(overviewToPrefetch('/communes/02691', text, ROUTE)).toBeUndefined();
+      expect(decide('/communes/02691', text)).toBeUndefined();
     }
-    expect(overviewToPrefetch('/communes/%E0%A4%A', stored('02691'), ROUTE)).toBeUndefined();
+    expect(decide('/communes/%E0%A4%A', stored('02691'))).toBeUndefined();
   });
 });
 
@@ -76,7 +90,7 @@ describe('the inline script', () => {
         return answer;
       },
     };
-    runInNewContext(prefetchScript(ROUTE, SESSION_KEY), { window, Intl });
+    runInNewContext(prefetchScript(ROUTES, SESSION_KEY), { window, Intl });
     return { window, requests, answer, timers, formats };
   }
 
@@ -91,6 +105,17 @@ describe('the inline script', () => {
     const left = takePrefetch(window);
     expect(left).toEqual({ url: '/api/communes/02691/overview', authorization: 'Bearer jeton', response: answer });
     expect(takePrefetch(window)).toBeUndefined();
+  });
+
+  it("fires the fleet request on the Parc with the console's headers and leaves it for the console", () => {
+    const { window, requests, answer } = run('/syndicat/parc', syndicate);
+    expect(requests).toEqual([
+      {
+        url: '/api/fleet',
+        init: { method: 'GET', headers: { accept: 'application/json', authorization: 'Bearer jeton' } },
+      },
+    ]);
+    expect(takePrefetch(window)).toEqual({ url: '/api/fleet', authorization: 'Bearer jeton', response: answer });
   });
 
   it('fires nothing and leaves nothing on the login page', () => {

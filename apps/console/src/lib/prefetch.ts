@@ -1,10 +1,11 @@
 /**
  * The first screen's data asked for before the console's script has arrived. On a slow mobile network every request
  * costs half a second of latency; "Ma commune" would otherwise wait for the HTML, then the script, then its overview,
- * one after the other. A tiny script inlined in index.html (built from {@link startPrefetch} and
- * {@link overviewToPrefetch}, no framework) fires the overview request as soon as the HTML is read, and leaves the
- * pending answer on `window` for the console to take, once ({@link takePrefetch}); the console then reads it exactly
- * as it reads any answer of central (errors, expired session and all).
+ * one after the other; and the Parc, for the HTML, the script, then its page's chunk, then the fleet. A tiny script
+ * inlined in index.html (built from {@link startPrefetch} and {@link requestToPrefetch}, no framework) fires that
+ * request as soon as the HTML is read, and leaves the pending answer on `window` for the console to take, once
+ * ({@link takePrefetch}); the console then reads it exactly as it reads any answer of central (errors, expired session
+ * and all).
  *
  * Both functions are inlined by their source text: they use nothing but their parameters and the browser's globals.
  */
@@ -19,16 +20,24 @@ export interface PrefetchedRequest {
 /** The global the inline script writes and {@link takePrefetch} removes. */
 export const PREFETCH_GLOBAL = 'beffroiPrefetch';
 
+/** The paths of the requests the inline script may anticipate (the contract's, without zod). */
+export interface PrefetchRoutes {
+  /** "Ma commune"'s overview, a template (`/api/communes/{insee}/overview`). */
+  readonly overview: string;
+  /** The syndicate's fleet, which the Parc asks for first (`/api/fleet`). */
+  readonly fleet: string;
+}
+
 /**
- * The overview request the page at `pathname` will make first, or undefined when there is none to anticipate: no
- * stored session (the login comes first), a page other than "Ma commune", or `/` for an account without a commune of
- * its own (the console must ask central which commune is its home). `stored` is the session as sessionStorage keeps
- * it; `route` is the overview's path template (`/api/communes/{insee}/overview`).
+ * The request the page at `pathname` will make first, or undefined when there is none to anticipate: no stored session
+ * (the login comes first), a page other than "Ma commune" and the Parc, `/` for an account without a commune of its
+ * own (the console must ask central which commune is its home), or the Parc for an account that is not the
+ * syndicate's (the console says "accès refusé" without asking). `stored` is the session as sessionStorage keeps it.
  */
-export function overviewToPrefetch(
+export function requestToPrefetch(
   pathname: string,
   stored: string | null,
-  route: string,
+  routes: PrefetchRoutes,
 ): { readonly url: string; readonly token: string } | undefined {
   if (stored === null) return undefined;
   let session: unknown;
@@ -42,12 +51,16 @@ export function overviewToPrefetch(
   }
   const token = session.token;
   const account = session.account;
-  if (typeof token !== 'string') return undefined;
+  if (typeof token !== 'string' || typeof account !== 'object' || account === null) return undefined;
+  const home = 'communeInsee' in account ? account.communeInsee : undefined;
   const parts = pathname.split('/').filter((part) => part !== '');
+  if (parts.length === 2 && parts[0] === 'syndicat' && parts[1] === 'parc') {
+    // The syndicate's accounts only (isSyndicateAccount): no commune of their own, a syndicate.
+    const syndicate = 'syndicateId' in account ? account.syndicateId : null;
+    return home === null && typeof syndicate === 'string' ? { url: routes.fleet, token } : undefined;
+  }
   let insee: string | undefined;
   if (parts.length === 0) {
-    const home =
-      typeof account === 'object' && account !== null && 'communeInsee' in account ? account.communeInsee : null;
     insee = typeof home === 'string' ? home : undefined;
   } else if (parts.length === 2 && parts[0] === 'communes') {
     try {
@@ -57,7 +70,7 @@ export function overviewToPrefetch(
     }
   }
   if (insee === undefined || insee === '') return undefined;
-  return { url: route.replace('{insee}', encodeURIComponent(insee)), token };
+  return { url: routes.overview.replace('{insee}', encodeURIComponent(insee)), token };
 }
 
 /**
@@ -73,15 +86,15 @@ export function warmUpFormats(): void {
 }
 
 /**
- * The inline script's body: decides with `decide` (that is {@link overviewToPrefetch}) and fires the request with the
+ * The inline script's body: decides with `decide` (that is {@link requestToPrefetch}) and fires the request with the
  * headers the console's client sends, so that central's answer is the one the console would have had; then, once the
  * HTML is read (a timer, so the page's script and stylesheet are asked for first), runs `warm` (that is
  * {@link warmUpFormats}) while the page waits for them.
  */
 export function startPrefetch(
-  decide: typeof overviewToPrefetch,
+  decide: typeof requestToPrefetch,
   warm: typeof warmUpFormats,
-  route: string,
+  routes: PrefetchRoutes,
   sessionKey: string,
   global: string,
 ): void {
@@ -91,7 +104,7 @@ export function startPrefetch(
   } catch {
     return;
   }
-  const target = decide(window.location.pathname, stored, route);
+  const target = decide(window.location.pathname, stored, routes);
   if (target === undefined) return;
   const authorization = 'Bearer ' + target.token;
   const response = window.fetch(target.url, { method: 'GET', headers: { accept: 'application/json', authorization } });
@@ -100,12 +113,12 @@ export function startPrefetch(
   window.setTimeout(warm, 0);
 }
 
-/** The inline script's source: {@link startPrefetch} called with its decision, its warm-up and the overview's route. */
-export function prefetchScript(route: string, sessionKey: string): string {
+/** The inline script's source: {@link startPrefetch} called with its decision, its warm-up and the routes' paths. */
+export function prefetchScript(routes: PrefetchRoutes, sessionKey: string): string {
   const args = [
-    overviewToPrefetch.toString(),
+    requestToPrefetch.toString(),
     warmUpFormats.toString(),
-    JSON.stringify(route),
+    JSON.stringify(routes),
     JSON.stringify(sessionKey),
     JSON.stringify(PREFETCH_GLOBAL),
   ];
