@@ -24,6 +24,12 @@ export const COMMUNE_OVERVIEW_PATH = '/api/communes/{insee}/overview';
 /** `GET`: the syndicate's fleet (the route `fleet`), which the Parc asks for before the schemas have arrived. */
 export const FLEET_PATH = '/api/fleet';
 
+/**
+ * `GET`: whether central is up and runs a demonstration (the route `health`), which every page asks for at start for
+ * the demonstration banner without loading the schemas for it.
+ */
+export const HEALTH_PATH = '/health';
+
 /** `GET`: the live updates (the route `events`). */
 export const EVENTS_PATH = '/api/events';
 

@@ -44,7 +44,7 @@ import {
   schedulePreview,
 } from './planning';
 import { communeOverview } from './commune-page';
-import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, FLEET_PATH, fillPath } from './first-screen';
+import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, FLEET_PATH, HEALTH_PATH, fillPath } from './first-screen';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
@@ -122,7 +122,7 @@ export const API_ROUTES = {
   scheduleLint: { method: 'post', path: '/api/schedules/lint', response: scheduleLint },
   schedulePreview: { method: 'post', path: '/api/schedules/preview', response: schedulePreview },
   scheduleNights: { method: 'post', path: '/api/schedules/nights', body: nightsRequest, response: nightsResponse },
-  health: { method: 'get', path: '/health', response: health },
+  health: { method: 'get', path: HEALTH_PATH, response: health },
 } as const satisfies Record<string, ApiRoute>;
 export type ApiRouteName = keyof typeof API_ROUTES;
 

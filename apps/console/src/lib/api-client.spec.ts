@@ -202,4 +202,58 @@ describe("the console's client of central", () => {
       expect(expired).toBe(1);
     });
   });
+
+  describe("the demonstration banner's health, without loading the contract for it", () => {
+    /** The client of a fresh module: the contract not loaded yet by any call, as when the console starts. */
+    async function freshClient(answers: Parameters<typeof central>[0]) {
+      let module: typeof import('./api-client') | undefined;
+      await jest.isolateModulesAsync(async () => {
+        module = await import('./api-client');
+      });
+      if (module === undefined) throw new Error('api-client did not load');
+      const server = central(answers);
+      const client = new module.ApiClient({
+        token: () => 'tok',
+        onUnauthenticated: () => undefined,
+        fetch: server.fetch,
+      });
+      return { client, server, loadContract: module.loadContract, ApiFailure: module.ApiFailure };
+    }
+
+    /** Lets the promises and timers of the moment run. */
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    };
+
+    it("gives central's JSON at once, and checks it only once a call of the page has loaded the contract", async () => {
+      const health = { status: 'ok', demo: true };
+      const { client, server } = await freshClient({
+        'GET /health': { status: 200, body: health },
+        'GET /api/communes': { status: 200, body: [] },
+      });
+      const answer = await client.healthEarly();
+      expect(answer.unchecked).toEqual(health);
+      let checked: unknown;
+      void answer.checked.then((value) => (checked = value));
+      await settle();
+      expect(checked).toBeUndefined();
+      await client.communes();
+      await settle();
+      expect(checked).toEqual(health);
+      expect(server.requests.map((r) => r.url)).toEqual(['/health', '/api/communes']);
+    });
+
+    it('still catches an answer that breaks the contract, and rejects an error answer', async () => {
+      const broken = await freshClient({ 'GET /health': { status: 200, body: { status: 'ok', demo: 'oui' } } });
+      const answer = await broken.client.healthEarly();
+      await broken.loadContract();
+      await expect(answer.checked).rejects.toThrow(/"demo"/);
+      const failing = await freshClient({
+        'GET /health': { status: 503, body: { code: 'UNAVAILABLE', message: 'arrêt en cours' } },
+      });
+      await expect(failing.client.healthEarly()).rejects.toEqual(
+        new failing.ApiFailure(503, 'UNAVAILABLE', 'arrêt en cours'),
+      );
+    });
+  });
 });

@@ -43,7 +43,7 @@ import type {
   TemplateVersionRequest,
 } from '@beffroi/api';
 import type * as Contract from '@beffroi/api';
-import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, FLEET_PATH, fillPath } from '@beffroi/api/first-screen';
+import { COMMUNE_OVERVIEW_PATH, EVENTS_PATH, FLEET_PATH, HEALTH_PATH, fillPath } from '@beffroi/api/first-screen';
 import type { z } from 'zod';
 
 /** The contract's routes by name, and what a route answers once parsed by its schema (`undefined` without one). */
@@ -54,13 +54,21 @@ type Answer<N extends RouteName> = Routes[N] extends { readonly response: z.ZodT
   : undefined;
 
 let contract: Promise<typeof Contract> | undefined;
+let contractAsked: ((loading: Promise<typeof Contract>) => void) | undefined;
+/** The contract once a call has loaded it, without loading it: see {@link ApiClient.healthEarly}. */
+const contractLoadedByOthers = new Promise<typeof Contract>((resolve) => {
+  contractAsked = resolve;
+});
 
 /**
  * The contract's schemas (zod, most of the contract's weight), in a chunk of their own: the console's entry script does
  * not carry them, so "Ma commune" is shown before they have arrived. Loaded once, on the first call that needs them.
  */
 export function loadContract(): Promise<typeof Contract> {
-  contract ??= import('@beffroi/api');
+  if (contract === undefined) {
+    contract = import('@beffroi/api');
+    contractAsked?.(contract);
+  }
   return contract;
 }
 
@@ -198,9 +206,18 @@ export class ApiClient {
     return this.call('equipment', { id: gatewayId });
   }
 
-  /** Whether central is up, and whether it runs a demonstration. */
-  health(): Promise<Health> {
-    return this.call('health');
+  /**
+   * Whether central is up, and whether it runs a demonstration, for the banner every page shows: asked for and given
+   * as central's JSON
+   * without the contract's schemas, whose chunk (zod building its schemas for about 100 ms on the main thread) would
+   * otherwise be loaded at start for this answer alone and delay the page's first render. `checked` parses it once a
+   * call of the page has loaded the contract, and stays pending until one has (the login page, before its form is
+   * sent). An error answer rejects as with every other route.
+   */
+  async healthEarly(): Promise<EarlyAnswer<Health>> {
+    const json = await this.send('get', HEALTH_PATH, undefined, `GET ${HEALTH_PATH}`);
+    const checked = contractLoadedByOthers.then(({ API_ROUTES }) => API_ROUTES.health.response.parse(json));
+    return { unchecked: json as Health, checked };
   }
 
   explain(gatewayId: string, key: string): Promise<OutputExplanation> {
