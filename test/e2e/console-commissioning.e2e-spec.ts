@@ -42,6 +42,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   let gateway: string;
   let central: string;
   let ports: Record<string, number>;
+  let simulatorControl: string;
   let centralConfig: string;
   const secret = () => process.env[LOCAL_CREDENTIAL_ENV] ?? '';
   const authorization = `Basic ${Buffer.from(`local:${secret()}`).toString('base64')}`;
@@ -147,6 +148,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       }),
     );
     ports = simulator.ports ?? {};
+    simulatorControl = `http://${simulator.http.host}:${simulator.http.port}`;
     centralConfig = runConfigs.central();
     const centralReady = await start('central', centralConfig);
     central = `http://${centralReady.http.host}:${centralReady.http.port}`;
@@ -165,6 +167,8 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
         http: { host: '127.0.0.1', port: 0, tls: {} },
         storage: { path: join(dir, 'gateway.sqlite') },
         localAccess: { passwordEnv: LOCAL_CREDENTIAL_ENV },
+        // The test sequence switches each circuit on and back off at once.
+        control: { minimumOnOff: '0s' },
         profilesDir: join(ROOT, 'config', 'profiles'),
         central: {
           url: central,
@@ -242,7 +246,13 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await logInLocally(page, secret());
       // Back where the engineer was going; the menu is the commissioning pages only.
       await page.waitForURL('**/mise-en-service/scan');
-      expect(await menu(page).getByRole('link').allInnerTexts()).toEqual(['Mise en service', 'Scanner un bus']);
+      expect(await menu(page).getByRole('link').allInnerTexts()).toEqual([
+        'Mise en service',
+        'Scanner un bus',
+        'Raccorder',
+        'Essais',
+        'Procès-verbal',
+      ]);
 
       await page.getByLabel('Modbus TCP').check();
       await page.getByLabel('Adresse IP ou nom').fill('127.0.0.1');
@@ -282,6 +292,144 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await waitVisible(page.getByTestId('unit-3'));
       expect(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
       await expectAxeClean(page, 'scan (375 px)');
+    } finally {
+      await shot.close();
+    }
+  }, 120_000);
+
+  it('binds a device the scan found: live check, binding, the equipment polled, the backup and history shown', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/`);
+      await logInLocally(page, secret());
+      await page.waitForURL('**/mise-en-service/');
+      await scanSpare(page);
+      await page
+        .getByTestId('unit-1')
+        .getByRole('link', { name: /^Raccorder/ })
+        .click();
+      await page.waitForURL('**/mise-en-service/raccorder?**');
+      await waitForText(page.getByRole('heading', { level: 1 }), 'Raccorder un équipement');
+      expect(await page.getByLabel('Profil').inputValue()).toBe('beffroi-sim-cabinet');
+      expect(await page.getByLabel('Identifiant du nouveau bus').inputValue()).toBe(`tcp-127-0-0-1-${ports.spare}`);
+
+      await page.getByRole('button', { name: 'Vérifier en direct' }).click();
+      await waitForText(page.getByTestId('check-summary'), /Tous les points sont lus et plausibles/);
+      await waitForText(page.getByTestId('check-circuit.1.command'), /conforme/);
+      await expectAxeClean(page, 'raccorder');
+
+      // A wrong id is said next to its field, before anything is sent.
+      await page.getByLabel('Identifiant de l’équipement').fill('Armoire Neuve');
+      await page.getByRole('button', { name: 'Raccorder', exact: true }).click();
+      await waitForText(page.locator('#bind-id-error'), /Indiquez un identifiant/);
+      // The gateway's own refusal (an id the config has already) is said next to the field it names.
+      await page.getByLabel('Identifiant de l’équipement').fill('cabinet');
+      await page.getByRole('button', { name: 'Raccorder', exact: true }).click();
+      await waitForText(page.locator('#bind-id-error'), /cabinet/);
+
+      await page.getByLabel('Identifiant de l’équipement').fill('armoire-neuve');
+      await page.getByLabel('Nom', { exact: true }).fill('Armoire neuve');
+      await page.getByLabel('Site').selectOption('mairie');
+      await page.getByRole('button', { name: 'Raccorder', exact: true }).click();
+      await waitForText(page.getByTestId('bound'), /Équipement armoire-neuve raccordé sur le bus tcp-127-0-0-1-/);
+      await waitForText(page.getByTestId('bound'), /gateway\..*\.yaml/);
+      await waitForText(page.getByTestId('equipment-armoire-neuve'), /en ligne/, 30_000);
+      await waitForText(page.getByTestId('config-history'), /raccordement de armoire-neuve par local/);
+      await expectAxeClean(page, 'raccorder (raccordé)');
+    } finally {
+      await shot.close();
+    }
+  }, 180_000);
+
+  it('runs the test sequence under lock-out: the broken circuit fails, the prompts are answered, then the procès-verbal is made and its PDF downloaded', async () => {
+    const shot = await context(DESKTOP);
+    const inputs = (body: unknown) =>
+      fetch(`${simulatorControl}/devices/cabinet/inputs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    try {
+      // Circuit 3's auxiliary contact no longer follows its contactor.
+      expect((await inputs({ stuckFeedback: [{ circuit: 3, value: false }] })).status).toBeLessThan(300);
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/essais`);
+      await logInLocally(page, secret());
+      await page.waitForURL('**/mise-en-service/essais');
+      await page.getByLabel('Équipement à essayer').selectOption('cabinet');
+      await page.getByRole('button', { name: 'Lancer les essais' }).click();
+      // The first alarm check waits for someone at the cabinet; meanwhile the outputs are locked out in the engineer's name.
+      await waitVisible(page.getByTestId('prompt'), 60_000);
+      await waitForText(page.getByTestId('lockouts'), /consignée par local/);
+      await expectAxeClean(page, 'essais');
+      // Each alarm check in turn asks for someone at the cabinet: the engineer skips them.
+      const prompt = page.getByTestId('prompt');
+      for (let answered = 0; answered < 10; answered += 1) {
+        await page.locator('[data-testid="prompt"], [data-testid="lifted"]').first().waitFor({ timeout: 60_000 });
+        if (await page.getByTestId('lifted').isVisible()) break;
+        const promptText = () =>
+          page.evaluate<string>(`document.querySelector('[data-testid="prompt"]')?.textContent ?? ''`);
+        const asked = await promptText();
+        await prompt.getByRole('button', { name: 'Passer (non réalisable)' }).click();
+        await waitFor('the next prompt or the end of the run', promptText, (text) => text !== asked, {
+          timeoutMs: 60_000,
+        });
+      }
+      await waitVisible(page.getByTestId('lifted'), 60_000);
+      await waitForText(page.getByRole('heading', { level: 2, name: /Essais de cabinet/ }), /non conformes/);
+      // The circuit's own step (not the restore step of the same output).
+      const broken = page
+        .locator('[data-testid^="step-"]')
+        .filter({ hasText: 'cabinet:circuit.3.command' })
+        .filter({ hasText: 'Départ' });
+      await waitForText(broken.first(), /non conforme/);
+      await waitForText(broken.first(), /marche : /);
+      await waitForText(page.getByTestId('lockouts'), /libre/);
+
+      await page.getByRole('link', { name: 'Faire le procès-verbal de ces essais' }).click();
+      await page.waitForURL('**/mise-en-service/proces-verbal?essai=**');
+      await page.getByLabel('Résistance d’isolement (MΩ)').fill('250');
+      await page.getByLabel('Résistance de la prise de terre (Ω)').fill('douze');
+      await page.getByLabel('Temps de déclenchement du différentiel (ms)').fill('28');
+      await page.getByLabel('Technicien').fill('Jeanne Dupont');
+      await page.getByRole('button', { name: 'Créer le procès-verbal' }).click();
+      await waitForText(page.locator('#report-earth-error'), /entre 0 et 10000 Ω/);
+      await page.getByLabel('Résistance de la prise de terre (Ω)').fill('12,5');
+      await page.getByRole('button', { name: 'Créer le procès-verbal' }).click();
+      await waitForText(page.getByRole('status'), 'Procès-verbal créé.');
+      await expectAxeClean(page, 'procès-verbal');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Télécharger le PDF' }).first().click(),
+      ]);
+      const file = await download.path();
+      expect(readFileSync(file).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(download.suggestedFilename()).toMatch(/^proces-verbal-.+\.pdf$/);
+    } finally {
+      await inputs({ stuckFeedback: [] });
+      await shot.close();
+    }
+  }, 300_000);
+
+  it('works on a 375 px phone: the pages Raccorder, Essais and Procès-verbal fit the screen', async () => {
+    const shot = await context(PHONE);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/raccorder`);
+      await logInLocally(page, secret());
+      await page.waitForURL('**/mise-en-service/raccorder');
+      await waitVisible(page.getByTestId('equipment-armoire-neuve'));
+      const wide = () => page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
+      expect(await wide()).toBe(false);
+      await menu(page).getByRole('link', { name: 'Essais' }).click();
+      await page.getByRole('button', { name: 'Afficher' }).first().click();
+      await waitVisible(page.getByTestId('test-run'));
+      expect(await wide()).toBe(false);
+      await expectAxeClean(page, 'essais (375 px)');
+      await menu(page).getByRole('link', { name: 'Procès-verbal' }).click();
+      await waitVisible(page.getByRole('button', { name: 'Télécharger le PDF' }).first());
+      expect(await wide()).toBe(false);
     } finally {
       await shot.close();
     }

@@ -162,6 +162,23 @@ const polledGood = (view: EquipmentView) =>
 const backups = () => (existsSync(join(dir, 'config-history')) ? readdirSync(join(dir, 'config-history')) : []);
 
 describe('live check of a device against a profile', () => {
+  it('lists what a binding may name: the sites of the config and every profile loaded, with its points', async () => {
+    const answer = await api(url, 'GET', '/commissioning/choices', undefined, as('read-only'));
+    expect(answer.status).toBe(200);
+    const choices = answer.body as {
+      sites: { id: string; name: string }[];
+      profiles: { id: string; protocol: string; points: { id: string; kind: string }[] }[];
+    };
+    expect(choices.sites).toEqual([{ id: 'site', name: 'Site' }]);
+    const ids = choices.profiles.map((profile) => profile.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a.localeCompare(b)));
+    const cabinet = choices.profiles.find((profile) => profile.id === 'beffroi-sim-cabinet');
+    expect(cabinet).toMatchObject({ protocol: 'modbus' });
+    expect(cabinet?.points).toContainEqual(expect.objectContaining({ id: 'circuit.1.command', kind: 'command' }));
+    expect(ids).toContain('beffroi-sim-bells');
+    await expect(api(url, 'GET', '/commissioning/choices', undefined, null)).resolves.toMatchObject({ status: 401 });
+  });
+
   it('reads every point of the profile once from a new bus, without touching the config', async () => {
     const before = readFileSync(configPath, 'utf8');
     const answer = await api(

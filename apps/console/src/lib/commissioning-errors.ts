@@ -19,6 +19,15 @@ const BY_CODE: Readonly<Record<string, string>> = {
   SCAN_RUNNING: WORDS.scanRunning,
   UNKNOWN_SCAN: WORDS.unknownScan,
   FORBIDDEN: WORDS.forbidden,
+  LIVE_CHECK_FAILED: WORDS.liveCheckFailed,
+  CONFIG_REFUSED: WORDS.configRefused,
+  CONFIG_NOT_WRITTEN: WORDS.configNotWritten,
+  UNKNOWN_EQUIPMENT: WORDS.unknownEquipment,
+  TEST_RUNNING: WORDS.testRunning,
+  LOCKED_OUT: WORDS.lockedOut,
+  NO_PROMPT: WORDS.noPrompt,
+  UNKNOWN_TEST: WORDS.unknownTest,
+  UNKNOWN_REPORT: WORDS.unknownReport,
 };
 
 /**

@@ -13,9 +13,35 @@ describe('the commissioning pages’ addresses', () => {
         '/mise-en-service/',
         '/mise-en-service/scan',
         '/mise-en-service/raccorder',
+        '/mise-en-service/essais',
+        '/mise-en-service/proces-verbal',
+        '/mise-en-service/raccorder/x',
         '/communes/02691',
       ].map((path) => commissioningPageOf(path).name),
-    ).toEqual(['home', 'home', 'scan', 'not-found', 'not-found']);
+    ).toEqual(['home', 'home', 'scan', 'bind', 'tests', 'report', 'not-found', 'not-found']);
+  });
+
+  it('carries the device a scan found to "Raccorder" in its address, and back', () => {
+    const prefill = { kind: 'tcp', host: '127.0.0.1', port: '1502', unit: '3', profile: 'beffroi-sim-bells' } as const;
+    const path = commissioningPathOf({ name: 'bind', prefill });
+    expect(path).toBe('/mise-en-service/raccorder?type=tcp&hote=127.0.0.1&port=1502&unite=3&profil=beffroi-sim-bells');
+    const [pathname = '', search = ''] = path.split('?');
+    expect(commissioningPageOf(pathname, `?${search}`)).toEqual({ name: 'bind', prefill });
+    expect(commissioningPathOf({ name: 'bind', prefill: {} })).toBe('/mise-en-service/raccorder');
+    expect(commissioningPageOf('/mise-en-service/raccorder', '?type=usb&unite=2')).toEqual({
+      name: 'bind',
+      prefill: { unit: '2' },
+    });
+  });
+
+  it('names the run a procès-verbal is made from', () => {
+    expect(commissioningPathOf({ name: 'report', run: '9f1c' })).toBe('/mise-en-service/proces-verbal?essai=9f1c');
+    expect(commissioningPageOf('/mise-en-service/proces-verbal', '?essai=9f1c')).toEqual({
+      name: 'report',
+      run: '9f1c',
+    });
+    expect(commissioningPageOf('/mise-en-service/proces-verbal')).toEqual({ name: 'report', run: undefined });
+    expect(commissioningPathOf({ name: 'tests' })).toBe('/mise-en-service/essais');
   });
 
   it('keeps the login’s return address and notice, and returns only to a commissioning page', () => {

@@ -1,18 +1,46 @@
+import type { BindPrefill } from './bind-form';
+
 /** The addresses of the commissioning pages the gateway serves, all under {@link COMMISSIONING_BASE}. */
 export const COMMISSIONING_BASE = '/mise-en-service';
 
 /**
- * A commissioning page. The pages to come take their place here, with their address and their menu entry in
- * CommissioningApp.svelte: "Raccorder" (bind a profile to a device found, `/mise-en-service/raccorder`) and "Essais"
- * (the test sequence under lock-out and the acceptance report, `/mise-en-service/essais`).
+ * A commissioning page, each with its address and its menu entry in CommissioningApp.svelte: "Raccorder" binds a
+ * profile to a device found (its address carries the device a scan found), "Essais" runs the test sequence under
+ * lock-out, "Procès-verbal" makes the acceptance report from a finished run (its address may name the run).
  */
 export type CommissioningPage =
   | { readonly name: 'login'; readonly retour: string | undefined; readonly notice?: 'expired' | 'loggedOut' }
   | { readonly name: 'home' }
   | { readonly name: 'scan' }
+  | { readonly name: 'bind'; readonly prefill: BindPrefill }
+  | { readonly name: 'tests' }
+  | { readonly name: 'report'; readonly run: string | undefined }
   | { readonly name: 'not-found' };
 
 const NOTICES = { expired: 'expiree', loggedOut: 'deconnexion' } as const;
+
+/** The query parameters of `/raccorder`, in French like the addresses, by the field of {@link BindPrefill}. */
+const PREFILL_PARAMS = {
+  kind: 'type',
+  host: 'hote',
+  port: 'port',
+  path: 'serie',
+  baud: 'bauds',
+  parity: 'parite',
+  unit: 'unite',
+  profile: 'profil',
+} as const satisfies Record<keyof BindPrefill, string>;
+
+function prefillOf(params: URLSearchParams): BindPrefill {
+  const prefill: Record<string, string> = {};
+  for (const [field, param] of Object.entries(PREFILL_PARAMS)) {
+    const value = params.get(param);
+    if (value !== null && value !== '') prefill[field] = value;
+  }
+  const kind = prefill.kind;
+  if (kind !== undefined && kind !== 'tcp' && kind !== 'rtu') delete prefill.kind;
+  return prefill;
+}
 
 /** The page at `pathname` (`search` carries the login's `?retour=` and `?motif=`). */
 export function commissioningPageOf(pathname: string, search = ''): CommissioningPage {
@@ -23,6 +51,13 @@ export function commissioningPageOf(pathname: string, search = ''): Commissionin
     .filter((part) => part !== '');
   if (parts.length === 0) return { name: 'home' };
   if (parts.length === 1 && parts[0] === 'scan') return { name: 'scan' };
+  if (parts.length === 1 && parts[0] === 'raccorder')
+    return { name: 'bind', prefill: prefillOf(new URLSearchParams(search)) };
+  if (parts.length === 1 && parts[0] === 'essais') return { name: 'tests' };
+  if (parts.length === 1 && parts[0] === 'proces-verbal') {
+    const run = new URLSearchParams(search).get('essai');
+    return { name: 'report', run: run === null || run === '' ? undefined : run };
+  }
   if (parts.length === 1 && parts[0] === 'connexion') {
     const params = new URLSearchParams(search);
     const retour = params.get('retour');
@@ -52,6 +87,19 @@ export function commissioningPathOf(page: CommissioningPage): string {
       return `${COMMISSIONING_BASE}/`;
     case 'scan':
       return `${COMMISSIONING_BASE}/scan`;
+    case 'bind': {
+      const params = new URLSearchParams();
+      for (const [field, param] of Object.entries(PREFILL_PARAMS)) {
+        const value = page.prefill[field as keyof BindPrefill];
+        if (value !== undefined) params.set(param, value);
+      }
+      const search = params.toString();
+      return `${COMMISSIONING_BASE}/raccorder${search === '' ? '' : `?${search}`}`;
+    }
+    case 'tests':
+      return `${COMMISSIONING_BASE}/essais`;
+    case 'report':
+      return `${COMMISSIONING_BASE}/proces-verbal${page.run === undefined ? '' : `?essai=${encodeURIComponent(page.run)}`}`;
   }
 }
 

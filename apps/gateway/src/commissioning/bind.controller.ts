@@ -45,4 +45,9 @@ export class BindController {
   history() {
     return this.binding.history();
   }
+
+  @Get('choices')
+  choices() {
+    return this.binding.choices();
+  }
 }

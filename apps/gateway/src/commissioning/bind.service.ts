@@ -44,6 +44,22 @@ export interface UnbindAnswer {
 }
 
 /**
+ * `GET /commissioning/choices`: what a binding may name, for the commissioning page's lists: the sites of the config
+ * and the profiles the gateway loaded at start, each with its points (a binding's `tags` are given by point id).
+ */
+export interface BindChoices {
+  sites: { id: string; name: string }[];
+  profiles: {
+    id: string;
+    name: string;
+    protocol: 'modbus' | 'opcua';
+    vendor?: string;
+    model?: string;
+    points: { id: string; name?: string; kind: string }[];
+  }[];
+}
+
+/**
  * Binds a device to a new equipment of the gateway's config, and unbinds it, while the gateway runs: the request is
  * validated like the config file (same schema, problems named by the request's fields), the device checked live, the
  * config file written atomically with a dated backup, then the equipment is polled and its alarms watched (or no
@@ -78,6 +94,26 @@ export class BindService {
 
   history(): ConfigBackup[] {
     return this.writer.history();
+  }
+
+  choices(): BindChoices {
+    return {
+      sites: this.loaded.config.sites.map((site) => ({ id: site.id, name: site.name })),
+      profiles: [...this.loaded.profiles.values()]
+        .map((profile) => ({
+          id: profile.id,
+          name: profile.name,
+          protocol: profile.protocol,
+          ...(profile.vendor === undefined ? {} : { vendor: profile.vendor }),
+          ...(profile.model === undefined ? {} : { model: profile.model }),
+          points: profile.points.map((point) => ({
+            id: point.id,
+            ...(point.name === undefined ? {} : { name: point.name }),
+            kind: point.kind,
+          })),
+        }))
+        .sort((a, b) => a.id.localeCompare(b.id)),
+    };
   }
 
   private serially<T>(job: () => Promise<T>): Promise<T> {
