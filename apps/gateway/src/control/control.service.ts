@@ -25,6 +25,8 @@ import {
   valueProblem,
   type Winner,
   winnerOf,
+  winnerValue,
+  winningEntry,
 } from '@beffroi/domain';
 import { DataSource } from 'typeorm';
 import { messageOf } from '@beffroi/runtime';
@@ -310,12 +312,13 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const now = this.clock.now();
     return [...this.outputs.entries()].map(([key, output]) => {
       const winner = winnerOf(output.array, now);
+      const entry = winningEntry(winner);
       return {
         key,
-        value: winner.slot === 16 ? output.array.defaultValue : winner.entry.value,
+        value: winnerValue(output.array, winner),
         slot: winner.slot,
         slotName: winner.name,
-        ...(winner.slot === 16 ? {} : { owner: winner.entry.owner }),
+        ...(entry === undefined ? {} : { owner: entry.owner }),
       };
     });
   }
@@ -548,7 +551,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
   ): Promise<void> {
     const now = this.clock.now();
     const forced = waiting.find((waiter) => waiter.target === 'release' && waiter.cause !== undefined)?.cause;
-    const cause = forced ?? (winner.slot === 16 ? 'default' : winner.entry.owner);
+    const cause = forced ?? winningEntry(winner)?.owner ?? 'default';
     const result = await this.writer.write({
       point: output.point,
       value,
@@ -608,7 +611,8 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
         const by = current === undefined ? 'its release' : current.owner;
         this.drop(output, waiter, { status: 'failed', reason: `${key}: superseded by ${by} before it switched` });
       } else if (winner.slot < slot) {
-        const by = winner.slot === 16 ? '' : ` (${winner.entry.owner})`;
+        const holder = winningEntry(winner)?.owner;
+        const by = holder === undefined ? '' : ` (${holder})`;
         const reason = `${key} is held by the ${winner.name} slot ${winner.slot}${by}`;
         await this.end(key, output, [waiter], { status: 'refused', reason });
       } else if (output.failed !== undefined && waiter.notAfterMs !== undefined && waiter.notAfterMs <= now.getTime()) {
@@ -738,13 +742,12 @@ function withoutHold(array: PriorityArray): PriorityArray {
 
 /** Whether a switching for `winner` is the outcome of `waiter`: its own entry winning, or a release. */
 function concerns(waiter: Waiter, winner: Winner): boolean {
-  return waiter.target === 'release' || (winner.slot !== 16 && waiter.target.entry === winner.entry);
+  return waiter.target === 'release' || waiter.target.entry === winningEntry(winner);
 }
 
 /** The value an output's priority array gives now (its default when no slot holds it). */
 function winningValue(array: PriorityArray, now: Date): PointScalar {
-  const winner = winnerOf(array, now);
-  return winner.slot === 16 ? array.defaultValue : winner.entry.value;
+  return winnerValue(array, winnerOf(array, now));
 }
 
 /** Why a request ends failed at its deadline: the output, the deadline and the last error of its switching. */

@@ -12,6 +12,9 @@ export const PRIORITY_SLOTS = {
 } as const;
 export type PrioritySlotName = keyof typeof PRIORITY_SLOTS;
 export type PrioritySlot = (typeof PRIORITY_SLOTS)[PrioritySlotName];
+/** The default's place, below every slot: the value an output has when no slot holds it. */
+export const DEFAULT_SLOT = 16;
+export type DefaultSlot = typeof DEFAULT_SLOT;
 
 const SLOT_NAMES = new Map<number, PrioritySlotName>(
   Object.entries(PRIORITY_SLOTS).map(([name, slot]) => [slot, name as PrioritySlotName]),
@@ -38,7 +41,7 @@ export interface PriorityArray {
 
 /** Who wins, or the default. */
 export type Winner =
-  { slot: PrioritySlot; name: PrioritySlotName; entry: PriorityEntry } | { slot: 16; name: 'default' };
+  { slot: PrioritySlot; name: PrioritySlotName; entry: PriorityEntry } | { slot: DefaultSlot; name: 'default' };
 
 export interface Explanation {
   value: PointScalar;
@@ -126,15 +129,24 @@ export function pruneExpired(array: PriorityArray, now: Date): PriorityArray {
 
 export function winnerOf(array: PriorityArray, now: Date): Winner {
   const [first] = occupied(array, now);
-  if (!first) return { slot: 16, name: 'default' };
+  if (!first) return { slot: DEFAULT_SLOT, name: 'default' };
   const [slot, entry] = first;
   return { slot, name: SLOT_NAMES.get(slot) ?? 'baseline', entry };
 }
 
 /** The value the output must have now. */
 export function resolvedValue(array: PriorityArray, now: Date): PointScalar {
-  const winner = winnerOf(array, now);
-  return winner.slot === 16 ? array.defaultValue : winner.entry.value;
+  return winnerValue(array, winnerOf(array, now));
+}
+
+/** The entry that wins, or undefined when the default applies. */
+export function winningEntry(winner: Winner): PriorityEntry | undefined {
+  return winner.slot === DEFAULT_SLOT ? undefined : winner.entry;
+}
+
+/** The value `winner` gives the output of `array`: its entry's, or the array's default. */
+export function winnerValue(array: PriorityArray, winner: Winner): PointScalar {
+  return winner.slot === DEFAULT_SLOT ? array.defaultValue : winner.entry.value;
 }
 
 /** "Why is it in this state?": the winning slot, its owner and expiry, and what would apply underneath. */
@@ -149,8 +161,8 @@ export function explain(array: PriorityArray, now: Date): Explanation {
     ...(entry.expiresAt === undefined ? {} : { expiresAt: entry.expiresAt }),
     ...(entry.until === undefined ? {} : { until: entry.until }),
   }));
-  underneath.push({ slot: 16, name: 'default', value: array.defaultValue });
-  if (!first) return { value: array.defaultValue, winner: { slot: 16, name: 'default' }, underneath: [] };
+  underneath.push({ slot: DEFAULT_SLOT, name: 'default', value: array.defaultValue });
+  if (!first) return { value: array.defaultValue, winner: { slot: DEFAULT_SLOT, name: 'default' }, underneath: [] };
   const [slot, entry] = first;
   return {
     value: entry.value,
