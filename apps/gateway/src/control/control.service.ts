@@ -20,6 +20,7 @@ import {
   type PrioritySlot,
   pruneExpired,
   releaseSlot,
+  resolvedValue,
   retryDelayMs,
   setSlot,
   valueProblem,
@@ -456,7 +457,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       } catch (error) {
         const message = messageOf(error);
         const attempts = (output.failed?.attempts ?? 0) + 1;
-        const value = winningValue(withoutHold(output.array), this.clock.now());
+        const value = resolvedValue(withoutHold(output.array), this.clock.now());
         output.failed = { value, attempts, retryAtMs: this.clock.monotonicMs() + retryDelayMs(attempts) };
         output.lastError = message;
         this.logger.error(`reconciling ${key} failed: ${message}`);
@@ -473,7 +474,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const nowMs = this.clock.monotonicMs();
     const array = withoutHold(output.array);
     const winner = winnerOf(array, now);
-    const target = winningValue(array, now);
+    const target = winnerValue(array, winner);
     await this.settleOutrun(key, output, winner, now);
     const waiting = [...output.waiters];
     const seen = output.restored ? this.store.get(key) : undefined;
@@ -743,11 +744,6 @@ function withoutHold(array: PriorityArray): PriorityArray {
 /** Whether a switching for `winner` is the outcome of `waiter`: its own entry winning, or a release. */
 function concerns(waiter: Waiter, winner: Winner): boolean {
   return waiter.target === 'release' || waiter.target.entry === winningEntry(winner);
-}
-
-/** The value an output's priority array gives now (its default when no slot holds it). */
-function winningValue(array: PriorityArray, now: Date): PointScalar {
-  return winnerValue(array, winnerOf(array, now));
 }
 
 /** Why a request ends failed at its deadline: the output, the deadline and the last error of its switching. */

@@ -134,7 +134,7 @@ export function winnerOf(array: PriorityArray, now: Date): Winner {
   return { slot, name: SLOT_NAMES.get(slot) ?? 'baseline', entry };
 }
 
-/** The value the output must have now. */
+/** The value the output must have now: the winner's, or the default when no slot holds it. */
 export function resolvedValue(array: PriorityArray, now: Date): PointScalar {
   return winnerValue(array, winnerOf(array, now));
 }
