@@ -1,6 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { CentralConfig } from '@beffroi/domain';
-import { Backoff } from '@beffroi/fieldbus';
 import {
   type AckV1,
   type CentralMessage,
@@ -19,7 +18,7 @@ import {
   type WelcomeV1,
 } from '@beffroi/sync';
 import WebSocket from 'ws';
-import { messageOf } from '@beffroi/runtime';
+import { Backoff, messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CatalogueReporter } from './catalogue.reporter';
