@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { CentralConfig } from '@beffroi/domain';
+import { type CentralConfig, DEFAULT_CENTRAL_RECONNECT_MS } from '@beffroi/domain';
 import {
   type AckV1,
   type CentralMessage,
@@ -139,7 +139,10 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     this.pointCount = loaded.config.buses
       .flatMap((bus) => bus.equipment)
       .reduce((count, equipment) => count + (loaded.profiles.get(equipment.profile)?.points.length ?? 0), 0);
-    this.backoff = new Backoff(central?.reconnectMin ?? 1000, central?.reconnectMax ?? 60_000);
+    this.backoff = new Backoff(
+      central?.reconnectMin ?? DEFAULT_CENTRAL_RECONNECT_MS.min,
+      central?.reconnectMax ?? DEFAULT_CENTRAL_RECONNECT_MS.max,
+    );
   }
 
   private get central(): CentralConfig {
