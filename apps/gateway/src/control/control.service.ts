@@ -8,6 +8,7 @@ import {
 import {
   decideSwitch,
   emptyPriorityArray,
+  type EntryKind,
   isPermanentWriteFailure,
   explain,
   lockOut,
@@ -204,14 +205,14 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
 
   /**
    * Puts `entry` in `slot` of output `key` (created with `defaultValue` if new) and switches if the winner changed;
-   * the switching it causes is the outcome of the returned request. Remote commands are refused under a maintenance
-   * lock-out; local schedules keep their slot current under it.
+   * the switching it causes is the outcome of the returned request. One-off requests are refused under a maintenance
+   * lock-out; standing ones (schedules, central's desired overrides) keep their slot current under it (`EntryKind`).
    */
   async command(
     key: string,
     slot: PrioritySlot,
     entry: PriorityEntry,
-    source: 'remote' | 'local',
+    kind: EntryKind,
     defaultValue?: PointScalar,
     options: SwitchOptions = {},
   ): Promise<PendingSwitch> {
@@ -219,7 +220,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const problem = valueProblem(key, output.point.bound.definition, entry.value);
     if (problem !== undefined) throw new GatewayException(GatewayExceptionCode.InvalidValue, `value: ${problem}`);
     try {
-      output.array = setSlot(output.array, slot, entry, this.clock.now(), source);
+      output.array = setSlot(output.array, slot, entry, this.clock.now(), kind);
     } catch (error) {
       if (error instanceof PriorityException) {
         throw new GatewayException(
@@ -270,7 +271,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
         `${key}: already locked out for maintenance by ${lock.owner} since ${lock.setAt}`,
       );
     }
-    return this.command(key, PRIORITY_SLOTS.maintenance, entry, 'remote');
+    return this.command(key, PRIORITY_SLOTS.maintenance, entry, 'one-off');
   }
 
   /**

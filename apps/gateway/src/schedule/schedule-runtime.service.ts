@@ -308,7 +308,7 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
     if (loaded.config.kind === 'lighting') {
       for (const key of loaded.config.outputs) {
         const type = this.field.points.get(key)?.bound.definition.type;
-        await this.control.command(key, slot, entry(lightingValue(value, type === 'bool')), 'local');
+        await this.control.command(key, slot, entry(lightingValue(value, type === 'bool')), 'standing');
       }
       return;
     }
@@ -321,10 +321,10 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
           `${equipmentId}:${pointId}`,
           slot,
           entry(setpoints[level as keyof typeof setpoints]),
-          'local',
+          'standing',
         );
       }
-      await this.control.command(`${equipmentId}:${points.mode}`, slot, entry(value), 'local', 'frost');
+      await this.control.command(`${equipmentId}:${points.mode}`, slot, entry(value), 'standing', 'frost');
     }
   }
 

@@ -228,7 +228,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         command.pointKey,
         PRIORITY_SLOTS.manual,
         entry,
-        'remote',
+        'one-off',
         undefined,
         this.options(command, until),
       ),

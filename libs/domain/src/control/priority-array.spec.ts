@@ -106,7 +106,7 @@ describe('priority array', () => {
       PRIORITY_SLOTS.calendar,
       { value: true, owner: 'schedule:eclairage', setAt: now.toISOString() },
       now,
-      'local',
+      'standing',
     );
     expect(resolvedValue(scheduled, now)).toBe(false);
     expect(resolvedValue(releaseSlot(scheduled, PRIORITY_SLOTS.maintenance), now)).toBe(true);

@@ -87,23 +87,32 @@ export function lockOut(array: PriorityArray, now: Date): PriorityEntry | undefi
 }
 
 /**
- * Puts a value in a slot (replacing what was there). Remote commands below the maintenance slot are refused while a
- * field engineer holds the lock-out; the gateway's own schedules (`source: 'local'`) keep their slot current under
- * it, so the right value applies the moment the lock-out is lifted. An entry that has already expired is refused
- * rather than silently ignored.
+ * What kind of request puts an entry in a slot, which decides whether a maintenance lock-out refuses it — not where it
+ * comes from: a write on the gateway's own console is as refused as a command from central.
+ * - `one-off`: someone asks once (a command from central, an override or a write from the console, a commissioning
+ *   step); refused below the maintenance slot while the lock-out holds.
+ * - `standing`: a state the gateway keeps applying by itself (its schedules, central's desired overrides); it keeps
+ *   its slot current under the lock-out, so the right value applies the moment the lock-out is lifted.
+ */
+export type EntryKind = 'one-off' | 'standing';
+
+/**
+ * Puts a value in a slot (replacing what was there). One-off requests below the maintenance slot are refused while a
+ * field engineer holds the lock-out; standing ones are kept (see `EntryKind`). An entry that has already expired is
+ * refused rather than silently ignored.
  */
 export function setSlot(
   array: PriorityArray,
   slot: PrioritySlot,
   entry: PriorityEntry,
   now: Date,
-  source: 'remote' | 'local' = 'remote',
+  kind: EntryKind = 'one-off',
 ): PriorityArray {
   if (entry.expiresAt !== undefined && Date.parse(entry.expiresAt) <= now.getTime()) {
     throw new PriorityException(PriorityExceptionCode.AlreadyExpired, `expiry ${entry.expiresAt} is already past`);
   }
   const lock = lockOut(array, now);
-  if (lock && slot > PRIORITY_SLOTS.maintenance && source === 'remote') {
+  if (lock && slot > PRIORITY_SLOTS.maintenance && kind === 'one-off') {
     throw new PriorityException(
       PriorityExceptionCode.LockedOut,
       `locked out for maintenance by ${lock.owner} since ${lock.setAt}: slot ${slot} commands are refused`,
