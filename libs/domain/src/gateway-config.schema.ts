@@ -40,13 +40,16 @@ const tcpEquipment = z.strictObject({ ...equipmentCommon, unit: intIn(0, 255) })
 const serialEquipment = z.strictObject({ ...equipmentCommon, unit: intIn(1, 247) });
 const opcuaEquipment = z.strictObject(equipmentCommon);
 
+/** How long a verified write waits for its feedback to match, when the bus does not say (`verifyTimeout`). */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 5000;
+
 const busCommon = {
   id: identifier,
   name: nonEmptyText.optional(),
   /** How long to wait for one answer. */
   timeout: duration(10, 60_000).default(1000),
   /** How long a verified write waits for its feedback to match. */
-  verifyTimeout: duration(100, 600_000).default(5000),
+  verifyTimeout: duration(100, 600_000).default(DEFAULT_VERIFY_TIMEOUT_MS),
 };
 
 /** Request scheduling and fault handling of a Modbus bus. */
@@ -318,6 +321,9 @@ export function isSecureCentralUrl(url: string): boolean {
   return url.startsWith('https:') || url.startsWith('wss:');
 }
 
+/** `central.reconnectMin` / `central.reconnectMax` when the config does not say. */
+export const DEFAULT_CENTRAL_RECONNECT_MS = { min: 1000, max: 60_000 } as const;
+
 /** How the gateway reaches central (docs/architecture.md "Sync"); without this section it runs alone. */
 export const centralConfigSchema = z
   .strictObject({
@@ -341,8 +347,8 @@ export const centralConfigSchema = z
     /** One-time code exchanged for the credential when `credentialFile` does not exist yet. */
     enrolmentCode: nonEmptyText.optional(),
     /** First and longest delay before reconnecting (exponential backoff with jitter in between). */
-    reconnectMin: duration(10, 600_000).default(1000),
-    reconnectMax: duration(10, 3_600_000).default(60_000),
+    reconnectMin: duration(10, 600_000).default(DEFAULT_CENTRAL_RECONNECT_MS.min),
+    reconnectMax: duration(10, 3_600_000).default(DEFAULT_CENTRAL_RECONNECT_MS.max),
     /** At most one telemetry message per point per interval; an unchanged value is sent again after it. */
     telemetryInterval: duration(50, 3_600_000).default(10_000),
     /** Health report (equipment online, outbox sizes, clock offset) and clock exchange with central. */

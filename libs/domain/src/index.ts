@@ -2,6 +2,7 @@ export * from './alarm/alarm-condition';
 export * from './common.schema';
 export * from './gateway-config.schema';
 export * from './point.schema';
+export * from './point-key';
 export * from './profile.schema';
 export * from './profile-identification';
 export * from './site.schema';

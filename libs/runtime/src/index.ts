@@ -1,4 +1,5 @@
 export * from './app-lifecycle';
+export * from './backoff';
 export * from './console-files';
 export * from './console-logs';
 export * from './error-message';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { desiredScheduleItemSchema, type DocumentProblem } from '@beffroi/domain';
+import { desiredScheduleItemSchema, type DocumentProblem, splitPointKey } from '@beffroi/domain';
 import { parseUntil, ScheduleException, type UntilForm } from '@beffroi/schedule';
 import type { CatalogueSchedule, DesiredSections } from '@beffroi/sync';
 import type { Caller } from '../auth/caller';
@@ -114,7 +114,7 @@ function describe(point: KnownPoint): string {
 }
 
 function unknownPoint(key: string, gatewayId: string, catalogue: StoredCatalogue): string {
-  const [equipmentId = ''] = key.split(':');
+  const equipmentId = splitPointKey(key)?.equipmentId ?? key;
   const equipment = catalogue.equipment.find((e) => e.id === equipmentId);
   if (equipment === undefined) {
     const known = catalogue.equipment.map((e) => e.id).join(', ');

@@ -1,3 +1,4 @@
+import { parsePointKey } from '@beffroi/domain';
 import { Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
@@ -33,7 +34,7 @@ export class HistoryService {
       .find({ where: { gatewayId }, order: { pointKey: 'ASC' } });
     const equipment = new Map<string, unknown[]>();
     for (const row of rows) {
-      const [equipmentId = '', pointId = ''] = row.pointKey.split(':');
+      const { equipmentId, pointId } = parsePointKey(row.pointKey);
       const points = equipment.get(equipmentId) ?? [];
       points.push({
         key: row.pointKey,

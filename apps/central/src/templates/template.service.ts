@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { CommuneSelection, TemplateItem } from '@beffroi/api';
-import { departmentOf } from '@beffroi/domain';
+import { departmentOf, splitPointKey } from '@beffroi/domain';
 import { type CatalogueEquipment, type DesiredItems, healthPayloadSchema } from '@beffroi/sync';
 import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
@@ -173,7 +173,7 @@ export class TemplateService {
         }
         const binding = bindTemplate(item, equipment);
         const bound = binding.kind === 'bound' ? binding.bound : [];
-        const first = bound[0]?.split(':')[0];
+        const first = splitPointKey(bound[0] ?? '')?.equipmentId;
         const siteId = equipment.find((e) => e.id === first)?.site;
         const site = sites.find((s) => s.id === siteId) ?? sites[0];
         return {

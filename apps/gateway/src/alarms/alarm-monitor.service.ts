@@ -1,5 +1,12 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { type AlarmCondition, evaluateAlarm, heldLongEnough, type PointScalar, type Profile } from '@beffroi/domain';
+import {
+  type AlarmCondition,
+  DEFAULT_SLOT,
+  evaluateAlarm,
+  heldLongEnough,
+  type PointScalar,
+  type Profile,
+} from '@beffroi/domain';
 import { pointKey } from '@beffroi/fieldbus';
 import { messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
@@ -19,8 +26,6 @@ const EQUIPMENT_CONFIRM_MS = 3000;
  * (the reading that shows the change may come that much later), plus this margin, before the mismatch is an alarm.
  */
 const FEEDBACK_MARGIN_MS = 1000;
-/** The priority array's default, below every slot. */
-const DEFAULT_SLOT = 16;
 
 /** A profile's alarm condition on one point of one equipment. */
 interface WatchedCondition {

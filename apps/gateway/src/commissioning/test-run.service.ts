@@ -246,7 +246,7 @@ export class TestRunService implements BeforeApplicationShutdown {
       setAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + TEST_LOCKOUT_MS).toISOString(),
     };
-    const pending = await this.control.command(key, PRIORITY_SLOTS.maintenance, entry, 'remote', current);
+    const pending = await this.control.command(key, PRIORITY_SLOTS.maintenance, entry, 'one-off', current);
     run.locked.set(key, previous);
     await pending.outcome;
   }
@@ -395,7 +395,7 @@ export class TestRunService implements BeforeApplicationShutdown {
       key,
       PRIORITY_SLOTS.maintenance,
       { ...lock, value },
-      'remote',
+      'one-off',
       undefined,
       { once: true },
     );
@@ -415,7 +415,7 @@ export class TestRunService implements BeforeApplicationShutdown {
     const pending =
       previous === undefined
         ? await this.control.release(step.key, PRIORITY_SLOTS.maintenance, run.view.startedBy)
-        : await this.control.command(step.key, PRIORITY_SLOTS.maintenance, previous, 'remote');
+        : await this.control.command(step.key, PRIORITY_SLOTS.maintenance, previous, 'one-off');
     const outcome = await pending.outcome;
     const state = this.control.state(step.key);
     const latency = latencyOf(outcome);

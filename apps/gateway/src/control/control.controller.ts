@@ -73,7 +73,7 @@ export class ControlController {
       key,
       PRIORITY_SLOTS.manual,
       { ...entry, ...(until === null ? {} : { expiresAt: until.toISOString() }), until: form },
-      'remote',
+      'one-off',
     );
     return this.control.explain(key);
   }

@@ -8,6 +8,7 @@ import {
 import {
   decideSwitch,
   emptyPriorityArray,
+  type EntryKind,
   isPermanentWriteFailure,
   explain,
   lockOut,
@@ -20,11 +21,14 @@ import {
   type PrioritySlot,
   pruneExpired,
   releaseSlot,
+  resolvedValue,
   retryDelayMs,
   setSlot,
   valueProblem,
   type Winner,
   winnerOf,
+  winnerValue,
+  winningEntry,
 } from '@beffroi/domain';
 import { DataSource } from 'typeorm';
 import { messageOf } from '@beffroi/runtime';
@@ -201,14 +205,14 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
 
   /**
    * Puts `entry` in `slot` of output `key` (created with `defaultValue` if new) and switches if the winner changed;
-   * the switching it causes is the outcome of the returned request. Remote commands are refused under a maintenance
-   * lock-out; local schedules keep their slot current under it.
+   * the switching it causes is the outcome of the returned request. One-off requests are refused under a maintenance
+   * lock-out; standing ones (schedules, central's desired overrides) keep their slot current under it (`EntryKind`).
    */
   async command(
     key: string,
     slot: PrioritySlot,
     entry: PriorityEntry,
-    source: 'remote' | 'local',
+    kind: EntryKind,
     defaultValue?: PointScalar,
     options: SwitchOptions = {},
   ): Promise<PendingSwitch> {
@@ -216,7 +220,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const problem = valueProblem(key, output.point.bound.definition, entry.value);
     if (problem !== undefined) throw new GatewayException(GatewayExceptionCode.InvalidValue, `value: ${problem}`);
     try {
-      output.array = setSlot(output.array, slot, entry, this.clock.now(), source);
+      output.array = setSlot(output.array, slot, entry, this.clock.now(), kind);
     } catch (error) {
       if (error instanceof PriorityException) {
         throw new GatewayException(
@@ -267,7 +271,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
         `${key}: already locked out for maintenance by ${lock.owner} since ${lock.setAt}`,
       );
     }
-    return this.command(key, PRIORITY_SLOTS.maintenance, entry, 'remote');
+    return this.command(key, PRIORITY_SLOTS.maintenance, entry, 'one-off');
   }
 
   /**
@@ -310,12 +314,13 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const now = this.clock.now();
     return [...this.outputs.entries()].map(([key, output]) => {
       const winner = winnerOf(output.array, now);
+      const entry = winningEntry(winner);
       return {
         key,
-        value: winner.slot === 16 ? output.array.defaultValue : winner.entry.value,
+        value: winnerValue(output.array, winner),
         slot: winner.slot,
         slotName: winner.name,
-        ...(winner.slot === 16 ? {} : { owner: winner.entry.owner }),
+        ...(entry === undefined ? {} : { owner: entry.owner }),
       };
     });
   }
@@ -453,7 +458,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
       } catch (error) {
         const message = messageOf(error);
         const attempts = (output.failed?.attempts ?? 0) + 1;
-        const value = winningValue(withoutHold(output.array), this.clock.now());
+        const value = resolvedValue(withoutHold(output.array), this.clock.now());
         output.failed = { value, attempts, retryAtMs: this.clock.monotonicMs() + retryDelayMs(attempts) };
         output.lastError = message;
         this.logger.error(`reconciling ${key} failed: ${message}`);
@@ -470,7 +475,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const nowMs = this.clock.monotonicMs();
     const array = withoutHold(output.array);
     const winner = winnerOf(array, now);
-    const target = winningValue(array, now);
+    const target = winnerValue(array, winner);
     await this.settleOutrun(key, output, winner, now);
     const waiting = [...output.waiters];
     const seen = output.restored ? this.store.get(key) : undefined;
@@ -548,7 +553,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
   ): Promise<void> {
     const now = this.clock.now();
     const forced = waiting.find((waiter) => waiter.target === 'release' && waiter.cause !== undefined)?.cause;
-    const cause = forced ?? (winner.slot === 16 ? 'default' : winner.entry.owner);
+    const cause = forced ?? winningEntry(winner)?.owner ?? 'default';
     const result = await this.writer.write({
       point: output.point,
       value,
@@ -608,7 +613,8 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
         const by = current === undefined ? 'its release' : current.owner;
         this.drop(output, waiter, { status: 'failed', reason: `${key}: superseded by ${by} before it switched` });
       } else if (winner.slot < slot) {
-        const by = winner.slot === 16 ? '' : ` (${winner.entry.owner})`;
+        const holder = winningEntry(winner)?.owner;
+        const by = holder === undefined ? '' : ` (${holder})`;
         const reason = `${key} is held by the ${winner.name} slot ${winner.slot}${by}`;
         await this.end(key, output, [waiter], { status: 'refused', reason });
       } else if (output.failed !== undefined && waiter.notAfterMs !== undefined && waiter.notAfterMs <= now.getTime()) {
@@ -738,13 +744,7 @@ function withoutHold(array: PriorityArray): PriorityArray {
 
 /** Whether a switching for `winner` is the outcome of `waiter`: its own entry winning, or a release. */
 function concerns(waiter: Waiter, winner: Winner): boolean {
-  return waiter.target === 'release' || (winner.slot !== 16 && waiter.target.entry === winner.entry);
-}
-
-/** The value an output's priority array gives now (its default when no slot holds it). */
-function winningValue(array: PriorityArray, now: Date): PointScalar {
-  const winner = winnerOf(array, now);
-  return winner.slot === 16 ? array.defaultValue : winner.entry.value;
+  return waiter.target === 'release' || waiter.target.entry === winningEntry(winner);
 }
 
 /** Why a request ends failed at its deadline: the output, the deadline and the last error of its switching. */

@@ -73,7 +73,7 @@ export class LocalWriteService {
         key,
         PRIORITY_SLOTS.maintenance,
         { ...lock, value: request.value },
-        'remote',
+        'one-off',
         undefined,
         { once: true },
       );
@@ -104,7 +104,7 @@ export class LocalWriteService {
         ...(until.at === null ? {} : { expiresAt: until.at }),
         until: resolved.form,
       },
-      'remote',
+      'one-off',
       undefined,
       {
         notAfter: request.notAfter,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { PointScalar } from '@beffroi/domain';
+import { DEFAULT_VERIFY_TIMEOUT_MS, type PointScalar } from '@beffroi/domain';
 import type { PointSample } from '@beffroi/fieldbus';
 import { DataSource } from 'typeorm';
 import { FieldService, type GatewayPoint } from '../field/field.service';
@@ -127,7 +127,7 @@ export class WriteService {
     const driver = this.field.driverOf(check);
     const bus = this.loaded.config.buses.find((b) => b.id === check.busId);
     const started = this.clock.monotonicMs();
-    const deadline = started + (bus?.verifyTimeout ?? 5000);
+    const deadline = started + (bus?.verifyTimeout ?? DEFAULT_VERIFY_TIMEOUT_MS);
     let last: PointSample | undefined;
     for (;;) {
       [last] = await driver.read([check.bound]);

@@ -5,9 +5,12 @@ import {
   DocumentExceptionCode,
   type DocumentProblem,
   type GatewayConfig,
+  parsePointKey,
+  pointKeyOf,
   type Profile,
   type ScheduleEntry,
   type Site,
+  splitPointKey,
 } from '@beffroi/domain';
 import { fieldOf, loadYamlFile, problemsWithin } from '@beffroi/runtime';
 import {
@@ -75,7 +78,7 @@ export function checkSchedule(
 ): LoadedSchedule | undefined {
   const equipment = new Map(config.buses.flatMap((bus) => bus.equipment.map((e) => [e.id, e] as const)));
   const pointOf = (key: string) => {
-    const [equipmentId = '', pointId = ''] = key.split(':');
+    const { equipmentId, pointId } = parsePointKey(key);
     const owner = equipment.get(equipmentId);
     const profile = owner === undefined ? undefined : profiles.get(owner.profile);
     return { equipmentId, pointId, owner, point: profile?.points.find((p) => p.id === pointId) };
@@ -98,7 +101,7 @@ export function checkSchedule(
   const firstEquipment =
     entry.kind === 'bells'
       ? entry.equipment
-      : (entry.kind === 'lighting' ? entry.outputs[0] : entry.zones[0])?.split(':')[0];
+      : splitPointKey((entry.kind === 'lighting' ? entry.outputs[0] : entry.zones[0]) ?? '')?.equipmentId;
   const siteId = entry.site ?? equipment.get(firstEquipment ?? '')?.site ?? config.sites[0]?.id;
   const site = config.sites.find((s) => s.id === siteId);
   if (site === undefined) {
@@ -116,10 +119,10 @@ export function checkSchedule(
       return { config: entry, schedule: readDocument(scheduleSchema), site };
     case 'heating':
       entry.zones.forEach((zoneKey, i) => {
-        const [equipmentId = '', zone = ''] = zoneKey.split(':');
+        const { equipmentId, pointId: zone } = parsePointKey(zoneKey);
         const points = heatingZonePoints(zone);
         for (const pointId of [points.mode, ...Object.values(points.setpoints)]) {
-          checkWritable(`${equipmentId}:${pointId}`, pathOf(`zones[${i}]`));
+          checkWritable(pointKeyOf(equipmentId, pointId), pathOf(`zones[${i}]`));
         }
       });
       return { config: entry, schedule: readDocument(heatingScheduleSchema), site };

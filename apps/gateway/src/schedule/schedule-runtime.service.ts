@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { PRIORITY_SLOTS, type PointScalar, type PrioritySlot } from '@beffroi/domain';
+import { parsePointKey, pointKeyOf, PRIORITY_SLOTS, type PointScalar, type PrioritySlot } from '@beffroi/domain';
 import {
   addDays,
   isOn,
@@ -308,23 +308,23 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
     if (loaded.config.kind === 'lighting') {
       for (const key of loaded.config.outputs) {
         const type = this.field.points.get(key)?.bound.definition.type;
-        await this.control.command(key, slot, entry(lightingValue(value, type === 'bool')), 'local');
+        await this.control.command(key, slot, entry(lightingValue(value, type === 'bool')), 'standing');
       }
       return;
     }
     const { setpoints } = (loaded as Extract<StateSchedule, { config: { kind: 'heating' } }>).schedule;
     for (const zoneKey of loaded.config.zones) {
-      const [equipmentId = '', zone = ''] = zoneKey.split(':');
+      const { equipmentId, pointId: zone } = parsePointKey(zoneKey);
       const points = heatingZonePoints(zone);
       for (const [level, pointId] of Object.entries(points.setpoints)) {
         await this.control.command(
-          `${equipmentId}:${pointId}`,
+          pointKeyOf(equipmentId, pointId),
           slot,
           entry(setpoints[level as keyof typeof setpoints]),
-          'local',
+          'standing',
         );
       }
-      await this.control.command(`${equipmentId}:${points.mode}`, slot, entry(value), 'local', 'frost');
+      await this.control.command(pointKeyOf(equipmentId, points.mode), slot, entry(value), 'standing', 'frost');
     }
   }
 
@@ -361,10 +361,10 @@ function drivenSlots(schedules: readonly LoadedSchedule[]): DrivenSlot[] {
       case 'heating': {
         const slot = PRIORITY_SLOTS[loaded.config.slot];
         return loaded.config.zones.flatMap((zoneKey) => {
-          const [equipmentId = '', zone = ''] = zoneKey.split(':');
+          const { equipmentId, pointId: zone } = parsePointKey(zoneKey);
           const points = heatingZonePoints(zone);
           return [points.mode, ...Object.values(points.setpoints)].map((pointId) => ({
-            key: `${equipmentId}:${pointId}`,
+            key: pointKeyOf(equipmentId, pointId),
             slot,
             owner,
           }));

@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { PRIORITY_SLOTS, type PointScalar } from '@beffroi/domain';
+import { parsePointKey, PRIORITY_SLOTS, type PointScalar } from '@beffroi/domain';
 import { localHourOf } from '@beffroi/schedule';
 import {
   admitCommand,
@@ -175,7 +175,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async execute(command: CommandV1): Promise<CommandOutcome> {
-    const pointId = command.pointKey.split(':')[1] ?? '';
+    const { pointId } = parsePointKey(command.pointKey);
     switch (command.action) {
       case 'ring':
         return this.ring(command, command.value);
@@ -228,7 +228,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
         command.pointKey,
         PRIORITY_SLOTS.manual,
         entry,
-        'remote',
+        'one-off',
         undefined,
         this.options(command, until),
       ),
@@ -307,7 +307,7 @@ export class CommandExecutor implements OnModuleInit, BeforeApplicationShutdown 
 
   /** Rings a sequence (by id) of a bell schedule of the command's equipment, now, through the interlocks. */
   private async ring(command: CommandV1, value: PointScalar): Promise<CommandOutcome> {
-    const [equipmentId = ''] = command.pointKey.split(':');
+    const { equipmentId } = parsePointKey(command.pointKey);
     if (![...this.field.points.values()].some((point) => point.bound.equipmentId === equipmentId)) {
       return { status: 'refused', reason: `no equipment "${equipmentId}" on this gateway` };
     }

@@ -289,7 +289,7 @@ export class DesiredStateService implements OnModuleInit, OnApplicationBootstrap
             setAt: now.toISOString(),
             ...(expiresAt === undefined ? {} : { expiresAt }),
           },
-          'local',
+          'standing',
         );
       } catch (error) {
         problem(key, [{ path: '', message: messageOf(error) }]);

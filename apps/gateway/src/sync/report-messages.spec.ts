@@ -72,7 +72,7 @@ describe('report messages', () => {
 
   it('explains an output: winner with owner and expiry, and what lies underneath', () => {
     let array = emptyPriorityArray(false);
-    array = setSlot(array, 12, { value: false, owner: 'schedule:eclairage', setAt: AT.toISOString() }, AT, 'local');
+    array = setSlot(array, 12, { value: false, owner: 'schedule:eclairage', setAt: AT.toISOString() }, AT, 'standing');
     array = setSlot(
       array,
       10,

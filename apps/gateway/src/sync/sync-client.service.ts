@@ -1,6 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { CentralConfig } from '@beffroi/domain';
-import { Backoff } from '@beffroi/fieldbus';
+import { type CentralConfig, DEFAULT_CENTRAL_RECONNECT_MS } from '@beffroi/domain';
 import {
   type AckV1,
   type CentralMessage,
@@ -19,7 +18,7 @@ import {
   type WelcomeV1,
 } from '@beffroi/sync';
 import WebSocket from 'ws';
-import { messageOf } from '@beffroi/runtime';
+import { Backoff, messageOf } from '@beffroi/runtime';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CatalogueReporter } from './catalogue.reporter';
@@ -140,7 +139,10 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     this.pointCount = loaded.config.buses
       .flatMap((bus) => bus.equipment)
       .reduce((count, equipment) => count + (loaded.profiles.get(equipment.profile)?.points.length ?? 0), 0);
-    this.backoff = new Backoff(central?.reconnectMin ?? 1000, central?.reconnectMax ?? 60_000);
+    this.backoff = new Backoff(
+      central?.reconnectMin ?? DEFAULT_CENTRAL_RECONNECT_MS.min,
+      central?.reconnectMax ?? DEFAULT_CENTRAL_RECONNECT_MS.max,
+    );
   }
 
   private get central(): CentralConfig {

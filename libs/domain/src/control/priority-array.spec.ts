@@ -10,6 +10,8 @@ import {
   resolvedValue,
   setSlot,
   winnerOf,
+  winnerValue,
+  winningEntry,
 } from './priority-array';
 
 const at = (iso: string) => new Date(iso);
@@ -37,6 +39,14 @@ describe('priority array', () => {
     );
     expect(resolvedValue(manual, now)).toBe(false);
     expect(resolvedValue(releaseSlot(manual, PRIORITY_SLOTS.manual), now)).toBe(true);
+  });
+
+  it("answers a winner's entry and value, the array's default when no slot holds it", () => {
+    const empty = emptyPriorityArray(false);
+    expect(winningEntry(winnerOf(empty, now))).toBeUndefined();
+    expect(winnerValue(empty, winnerOf(empty, now))).toBe(false);
+    expect(winningEntry(winnerOf(base, now))).toBe(base.slots[PRIORITY_SLOTS.baseline]);
+    expect(winnerValue(base, winnerOf(base, now))).toBe(true);
   });
 
   it('ignores an expired entry: "on until 02:00" ends at 02:00', () => {
@@ -96,7 +106,7 @@ describe('priority array', () => {
       PRIORITY_SLOTS.calendar,
       { value: true, owner: 'schedule:eclairage', setAt: now.toISOString() },
       now,
-      'local',
+      'standing',
     );
     expect(resolvedValue(scheduled, now)).toBe(false);
     expect(resolvedValue(releaseSlot(scheduled, PRIORITY_SLOTS.maintenance), now)).toBe(true);

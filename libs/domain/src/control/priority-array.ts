@@ -12,6 +12,9 @@ export const PRIORITY_SLOTS = {
 } as const;
 export type PrioritySlotName = keyof typeof PRIORITY_SLOTS;
 export type PrioritySlot = (typeof PRIORITY_SLOTS)[PrioritySlotName];
+/** The default's place, below every slot: the value an output has when no slot holds it. */
+export const DEFAULT_SLOT = 16;
+export type DefaultSlot = typeof DEFAULT_SLOT;
 
 const SLOT_NAMES = new Map<number, PrioritySlotName>(
   Object.entries(PRIORITY_SLOTS).map(([name, slot]) => [slot, name as PrioritySlotName]),
@@ -38,7 +41,7 @@ export interface PriorityArray {
 
 /** Who wins, or the default. */
 export type Winner =
-  { slot: PrioritySlot; name: PrioritySlotName; entry: PriorityEntry } | { slot: 16; name: 'default' };
+  { slot: PrioritySlot; name: PrioritySlotName; entry: PriorityEntry } | { slot: DefaultSlot; name: 'default' };
 
 export interface Explanation {
   value: PointScalar;
@@ -84,23 +87,32 @@ export function lockOut(array: PriorityArray, now: Date): PriorityEntry | undefi
 }
 
 /**
- * Puts a value in a slot (replacing what was there). Remote commands below the maintenance slot are refused while a
- * field engineer holds the lock-out; the gateway's own schedules (`source: 'local'`) keep their slot current under
- * it, so the right value applies the moment the lock-out is lifted. An entry that has already expired is refused
- * rather than silently ignored.
+ * What kind of request puts an entry in a slot, which decides whether a maintenance lock-out refuses it — not where it
+ * comes from: a write on the gateway's own console is as refused as a command from central.
+ * - `one-off`: someone asks once (a command from central, an override or a write from the console, a commissioning
+ *   step); refused below the maintenance slot while the lock-out holds.
+ * - `standing`: a state the gateway keeps applying by itself (its schedules, central's desired overrides); it keeps
+ *   its slot current under the lock-out, so the right value applies the moment the lock-out is lifted.
+ */
+export type EntryKind = 'one-off' | 'standing';
+
+/**
+ * Puts a value in a slot (replacing what was there). One-off requests below the maintenance slot are refused while a
+ * field engineer holds the lock-out; standing ones are kept (see `EntryKind`). An entry that has already expired is
+ * refused rather than silently ignored.
  */
 export function setSlot(
   array: PriorityArray,
   slot: PrioritySlot,
   entry: PriorityEntry,
   now: Date,
-  source: 'remote' | 'local' = 'remote',
+  kind: EntryKind = 'one-off',
 ): PriorityArray {
   if (entry.expiresAt !== undefined && Date.parse(entry.expiresAt) <= now.getTime()) {
     throw new PriorityException(PriorityExceptionCode.AlreadyExpired, `expiry ${entry.expiresAt} is already past`);
   }
   const lock = lockOut(array, now);
-  if (lock && slot > PRIORITY_SLOTS.maintenance && source === 'remote') {
+  if (lock && slot > PRIORITY_SLOTS.maintenance && kind === 'one-off') {
     throw new PriorityException(
       PriorityExceptionCode.LockedOut,
       `locked out for maintenance by ${lock.owner} since ${lock.setAt}: slot ${slot} commands are refused`,
@@ -126,15 +138,24 @@ export function pruneExpired(array: PriorityArray, now: Date): PriorityArray {
 
 export function winnerOf(array: PriorityArray, now: Date): Winner {
   const [first] = occupied(array, now);
-  if (!first) return { slot: 16, name: 'default' };
+  if (!first) return { slot: DEFAULT_SLOT, name: 'default' };
   const [slot, entry] = first;
   return { slot, name: SLOT_NAMES.get(slot) ?? 'baseline', entry };
 }
 
-/** The value the output must have now. */
+/** The value the output must have now: the winner's, or the default when no slot holds it. */
 export function resolvedValue(array: PriorityArray, now: Date): PointScalar {
-  const winner = winnerOf(array, now);
-  return winner.slot === 16 ? array.defaultValue : winner.entry.value;
+  return winnerValue(array, winnerOf(array, now));
+}
+
+/** The entry that wins, or undefined when the default applies. */
+export function winningEntry(winner: Winner): PriorityEntry | undefined {
+  return winner.slot === DEFAULT_SLOT ? undefined : winner.entry;
+}
+
+/** The value `winner` gives the output of `array`: its entry's, or the array's default. */
+export function winnerValue(array: PriorityArray, winner: Winner): PointScalar {
+  return winner.slot === DEFAULT_SLOT ? array.defaultValue : winner.entry.value;
 }
 
 /** "Why is it in this state?": the winning slot, its owner and expiry, and what would apply underneath. */
@@ -149,8 +170,8 @@ export function explain(array: PriorityArray, now: Date): Explanation {
     ...(entry.expiresAt === undefined ? {} : { expiresAt: entry.expiresAt }),
     ...(entry.until === undefined ? {} : { until: entry.until }),
   }));
-  underneath.push({ slot: 16, name: 'default', value: array.defaultValue });
-  if (!first) return { value: array.defaultValue, winner: { slot: 16, name: 'default' }, underneath: [] };
+  underneath.push({ slot: DEFAULT_SLOT, name: 'default', value: array.defaultValue });
+  if (!first) return { value: array.defaultValue, winner: { slot: DEFAULT_SLOT, name: 'default' }, underneath: [] };
   const [slot, entry] = first;
   return {
     value: entry.value,

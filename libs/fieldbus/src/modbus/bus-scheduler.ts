@@ -1,4 +1,4 @@
-import { Backoff } from '../backoff';
+import { Backoff } from '@beffroi/runtime/backoff';
 import type { ModbusOutcome, ModbusRequest } from './modbus-link';
 
 export type ModbusReadRequest = Extract<ModbusRequest, { kind: 'read' }>;

@@ -7,7 +7,7 @@ import {
   type ModbusTable,
   type ModbusTcpBusConfig,
 } from '@beffroi/domain';
-import { Backoff } from '../backoff';
+import { Backoff } from '@beffroi/runtime/backoff';
 
 export type ModbusBusConfig = ModbusTcpBusConfig | ModbusRtuBusConfig | ModbusRtuOverTcpBusConfig;
 

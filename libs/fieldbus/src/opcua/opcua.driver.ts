@@ -22,7 +22,7 @@ import {
   type VariantOptions,
 } from 'node-opcua-client';
 import { BehaviorSubject, distinctUntilChanged, type Observable, Subject } from 'rxjs';
-import { Backoff } from '../backoff';
+import { Backoff } from '@beffroi/runtime/backoff';
 import {
   type BoundPoint,
   type BusHealth,

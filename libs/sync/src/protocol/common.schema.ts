@@ -1,4 +1,4 @@
-import { identifier, pointId } from '@beffroi/domain';
+import { identifier, pointId, splitPointKey } from '@beffroi/domain';
 import { z } from 'zod';
 
 /** Version of the sync protocol this library speaks; each message also carries its own `v`. */
@@ -29,8 +29,10 @@ const POINT_KEY_ERROR = 'expected a point key "equipmentId:pointId" such as "arm
 /** A point of one gateway: `equipmentId:pointId`, as the gateway's local API names it. */
 export const pointKey = z.string({ error: POINT_KEY_ERROR }).refine(
   (key) => {
-    const [equipment, point, ...rest] = key.split(':');
-    return rest.length === 0 && identifier.safeParse(equipment).success && pointId.safeParse(point).success;
+    const parts = splitPointKey(key);
+    return (
+      parts !== undefined && identifier.safeParse(parts.equipmentId).success && pointId.safeParse(parts.pointId).success
+    );
   },
   { error: POINT_KEY_ERROR },
 );
