@@ -213,6 +213,9 @@ export class EnergyReportService {
       .find({ where: { communeInsee: commune.insee }, order: { id: 'ASC' } });
     const site = this.siteOf(gateways);
     const span = daysSpan(yearBefore(period.first), period.last, site.timeZone);
+    // Only the period and the same days a year earlier are read, not the months between them: a monthly report of
+    // 800 communes otherwise reads 13 months of quarters per meter (docs/energy.md, "Report benchmark").
+    const windows = readWindows(period, site.timeZone);
     const catalogues = new Map(
       (
         await this.dataSource
@@ -228,8 +231,14 @@ export class EnergyReportService {
         const outputs = equipment.points.filter((point) => point.kind === 'command' && point.type === 'bool');
         if (meter === undefined && !outputs.some((output) => output.installedWatts !== undefined)) continue;
         const meterKey = meter === undefined ? null : `${equipment.id}:${meter.id}`;
-        const quarters =
-          meterKey === null ? [] : await this.history.rollups(gateway.id, meterKey, 'quarter', span.start, span.end);
+        let quarters: Rollup[] = [];
+        if (meterKey !== null) {
+          for (const window of windows) {
+            quarters = quarters.concat(
+              await this.history.rollups(gateway.id, meterKey, 'quarter', window.start, window.end),
+            );
+          }
+        }
         const perUnit = KWH_PER_UNIT[meter?.unit ?? 'kWh'] ?? 1;
         const switchings = await this.switchings(
           gateway.id,
@@ -341,6 +350,17 @@ function withoutEstimates(figures: EnergyFigures): EnergyFiguresDto {
 function metered(source: EnergySource, kwh: number | null): { source: EnergySource; kwh: number | null } {
   if (source === 'estimated' || source === 'none') return { source: 'none', kwh: null };
   return { source: 'metered', kwh };
+}
+
+/**
+ * The spans of quarters a report reads: the same days a year earlier and the period, in time order, as one span when
+ * they touch or overlap (a period longer than a year).
+ */
+function readWindows(period: ReportPeriod, timeZone: string): { start: number; end: number }[] {
+  const before = daysSpan(yearBefore(period.first), yearBefore(period.last), timeZone);
+  const current = daysSpan(period.first, period.last, timeZone);
+  if (before.end >= current.start) return [{ start: before.start, end: Math.max(before.end, current.end) }];
+  return [before, current];
 }
 
 /** The same day one year earlier; 29 February becomes the 28th (as the report compares). */
