@@ -380,6 +380,17 @@ const EXPECTATIONS: Record<string, Expectation> = {
     scope: 'tenant',
     request: (t) => ({ path: `/api/communes/${t.insee}/energy/pdf?month=2027-03` }),
   },
+  'GET /api/communes/{insee}/commissioning-reports': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/commissioning-reports` }),
+  },
+  // No gateway of the probes sends a procès-verbal: the commune's own readers get a 404 naming the id.
+  'GET /api/communes/{insee}/commissioning-reports/{id}': {
+    access: 'read',
+    scope: 'tenant',
+    request: (t) => ({ path: `/api/communes/${t.insee}/commissioning-reports/00000000-0000-4000-8000-00000000cafe` }),
+  },
   'GET /api/energy/csv': {
     access: 'read',
     scope: 'caller',

@@ -122,7 +122,7 @@ describe('enrolment and refusals', () => {
     expect(peer.enrolments).toEqual([{ code: 'K7QX-2M4P', gatewayId: GATEWAY, status: 201 }]);
     expect(statSync(credentialPath(dir)).mode & 0o777).toBe(0o600);
     expect(readFileSync(credentialPath(dir), 'utf8').trim()).toBe(CREDENTIAL);
-    expect(peer.hellos[0]).toMatchObject({ gatewayId: GATEWAY, protocolVersion: 1, desiredVersion: 0 });
+    expect(peer.hellos[0]).toMatchObject({ gatewayId: GATEWAY, protocolVersion: 2, desiredVersion: 0 });
 
     // Restarted, it uses the file and does not enrol again.
     await gw.app.close();

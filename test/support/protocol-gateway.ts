@@ -50,6 +50,7 @@ const QUOTAS = {
   commandResult: 10_000,
   health: 10,
   bucket: 10_000,
+  commissioningReport: 10_000,
 };
 
 /**

@@ -32,6 +32,8 @@ import { GatewaysController } from './gateways/gateways.controller';
 import { FleetService } from './fleet/fleet.service';
 import { HealthController } from './health.controller';
 import { CommuneHistoryController } from './history/commune-history.controller';
+import { CommissioningReportController } from './commissioning/commissioning-report.controller';
+import { CommissioningReportService } from './commissioning/commissioning-report.service';
 import { EnergyReportController } from './history/energy-report.controller';
 import { EnergyReportService } from './history/energy-report.service';
 import { CommuneOverviewController } from './tenants/commune-overview.controller';
@@ -80,6 +82,7 @@ export class CentralModule implements NestModule {
         BellsController,
         CommuneHistoryController,
         EnergyReportController,
+        CommissioningReportController,
         CommuneOverviewController,
       ],
       providers: [
@@ -117,6 +120,7 @@ export class CentralModule implements NestModule {
         BellsService,
         CommuneHistoryService,
         EnergyReportService,
+        CommissioningReportService,
         HistoryStore,
       ],
     };

@@ -1,3 +1,4 @@
+export * from './commissioning';
 export * from './commune-page';
 export * from './energy';
 export * from './events';

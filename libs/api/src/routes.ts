@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { commissioningReportSummary } from './commissioning';
 import { communeEnergyMonths, communeEnergyReport, syndicateEnergyReport } from './energy';
 import {
   alarm,
@@ -87,6 +88,13 @@ export const API_ROUTES = {
   communeEnergyCsv: { method: 'get', path: '/api/communes/{insee}/energy/csv' },
   communeEnergyPdf: { method: 'get', path: '/api/communes/{insee}/energy/pdf' },
   energyCsv: { method: 'get', path: '/api/energy/csv' },
+  // The procès-verbaux de recette gateways sent: a list, and each one as an HTML page or a PDF download.
+  commissioningReports: {
+    method: 'get',
+    path: '/api/communes/{insee}/commissioning-reports',
+    response: z.array(commissioningReportSummary),
+  },
+  commissioningReport: { method: 'get', path: '/api/communes/{insee}/commissioning-reports/{id}' },
   alarms: { method: 'get', path: '/api/alarms', response: z.array(alarm) },
   acknowledge: { method: 'post', path: '/api/alarms/{id}/acknowledge', response: alarm },
   events: { method: 'get', path: EVENTS_PATH },

@@ -377,6 +377,8 @@ export const centralConfigSchema = z
         health: outboxQuota(1000),
         /** 15-minute buckets folded while central is out of reach: 7 days of 500 numeric points is 336,000. */
         bucket: outboxQuota(1_000_000),
+        /** Procès-verbaux de recette not yet acknowledged by central: one per commissioning, a few per year. */
+        commissioningReport: outboxQuota(1000),
       })
       .prefault({}),
   })

@@ -10,3 +10,5 @@ export * from './process-args';
 export * from './secret-file';
 export * from './sqlite-access';
 export * from './tls-files';
+export * from './acceptance-report/report-html';
+export * from './acceptance-report/report-pdf';

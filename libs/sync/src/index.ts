@@ -32,6 +32,7 @@ export * from './outbox/outbox';
 export * from './protocol/bucket.message';
 export * from './protocol/clock.message';
 export * from './protocol/command.message';
+export * from './protocol/commissioning-report.message';
 export * from './protocol/common.schema';
 export * from './protocol/desired.message';
 export * from './protocol/hello.message';

@@ -1,3 +1,4 @@
+import type { AcceptanceReport } from './protocol/commissioning-report.message';
 import type { CommandV1 } from './protocol/command.message';
 import type { CatalogueV1, DesiredResultV1 } from './protocol/report.message';
 import type { HelloV1 } from './protocol/hello.message';
@@ -42,6 +43,68 @@ export function health(): OutboxMessage {
   };
 }
 
+/** A procès-verbal de recette as a gateway makes it: one circuit tested, passed. */
+export function acceptanceReport(overrides: Partial<AcceptanceReport> = {}): AcceptanceReport {
+  return {
+    id: '3f1d2c4b-5a6e-4f70-8a9b-0c1d2e3f4a5b',
+    createdAt: AT,
+    timeZone: 'Europe/Paris',
+    commune: { insee: '02691', name: 'Saint-Quentin' },
+    sites: [{ id: 'centre', name: 'Centre', latitude: 49.85, longitude: 3.29 }],
+    gateway: { id: 'gw-test', version: '0.1.0', node: 'v20.20.0' },
+    buses: [
+      {
+        id: 'street',
+        protocol: 'modbus-tcp',
+        target: '127.0.0.1:502',
+        equipment: [
+          {
+            id: 'armoire-1',
+            unit: 1,
+            site: 'centre',
+            profile: 'armoire',
+            vendor: null,
+            model: null,
+            identification: {},
+          },
+        ],
+      },
+    ],
+    run: {
+      id: 'run-1',
+      state: 'passed',
+      startedBy: 'technicien',
+      startedAt: AT,
+      endedAt: AT,
+      summary: { passed: 1, failed: 0, skipped: 0, pending: 0 },
+      steps: [
+        {
+          equipment: 'armoire-1',
+          kind: 'circuit',
+          key: 'armoire-1:circuit.1.command',
+          name: 'Départ 1',
+          state: 'passed',
+          latencyMs: { on: 120, off: 110 },
+        },
+      ],
+    },
+    schedules: { fingerprint: '0123456789abcdef', next24h: [] },
+    central: { reachable: false, clockOffsetMs: null, roundTripMs: null, status: 'connecting' },
+    fields: {
+      insulationResistanceMOhm: 500,
+      earthResistanceOhm: 12,
+      rcdTripTimeMs: 25,
+      remarks: '',
+      engineer: 'Jeanne Technicienne',
+    },
+    ...overrides,
+  };
+}
+
+export function commissioningReportMessage(overrides: Partial<AcceptanceReport> = {}): OutboxMessage {
+  return { class: 'commissioningReport', payload: acceptanceReport(overrides) };
+}
+
 export function quotas(overrides: Partial<OutboxQuotas> = {}): OutboxQuotas {
   return {
     telemetry: 100,
@@ -51,6 +114,7 @@ export function quotas(overrides: Partial<OutboxQuotas> = {}): OutboxQuotas {
     commandResult: 100,
     health: 100,
     bucket: 100,
+    commissioningReport: 100,
     ...overrides,
   };
 }

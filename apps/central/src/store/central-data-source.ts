@@ -15,6 +15,8 @@ import { TEMPLATE_ENTITIES } from './template.entities';
 import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-ends-at';
 import { History1796330000000 } from './migrations/1796330000000-history';
 import { HistoryBuckets1796340000000 } from './migrations/1796340000000-history-buckets';
+import { CommissioningReports1796361000000 } from './migrations/1796361000000-commissioning-reports';
+import { CommissioningReportEntity } from './commissioning-report.entity';
 import { HistoryBucketEntity } from './history-bucket.entity';
 import { HISTORY_ENTITIES } from './history.entities';
 
@@ -37,6 +39,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       ...TEMPLATE_ENTITIES,
       ...HISTORY_ENTITIES,
       HistoryBucketEntity,
+      CommissioningReportEntity,
     ],
     migrations: [
       InitialCentralSchema1795600000000,
@@ -49,6 +52,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       CommandEndsAt1796200000000,
       History1796330000000,
       HistoryBuckets1796340000000,
+      CommissioningReports1796361000000,
     ],
     migrationsRun: true,
     synchronize: false,

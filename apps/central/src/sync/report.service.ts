@@ -14,6 +14,8 @@ import {
 } from '@beffroi/sync';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
+import { Clock } from '../clock';
+import { CommissioningReportEntity } from '../store/commissioning-report.entity';
 import { type CentralEvent, EventBus } from '../events.service';
 import { recordHistoryBuckets, recordHistorySamples } from '../history/history-samples';
 import {
@@ -38,6 +40,7 @@ export class ReportService {
     private readonly dataSource: DataSource,
     private readonly events: EventBus,
     private readonly audit: AuditLog,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -247,6 +250,31 @@ export class ReportService {
             lastAt: Date.parse(b.lastAt),
           },
         ]);
+        return undefined;
+      }
+      case 'commissioningReport': {
+        // Keyed by the report's id: the same report twice (sent again under another seq, or by a restored gateway)
+        // is stored once.
+        const report = envelope.payload;
+        const reports = manager.getRepository(CommissioningReportEntity);
+        if (await reports.existsBy({ id: report.id })) {
+          this.logger.log(`${gatewayId}: procès-verbal ${report.id} already stored`);
+          return undefined;
+        }
+        await reports.insert({
+          id: report.id,
+          gatewayId,
+          communeInsee: commune.insee,
+          createdAt: utc(report.createdAt),
+          receivedAt: this.clock.now().toISOString(),
+          engineer: report.fields.engineer,
+          runState: report.run.state,
+          ...report.run.summary,
+          equipment: [...new Set(report.run.steps.map((step) => step.equipment))].join(','),
+          sites: report.sites.map((site) => site.name).join(', '),
+          reportJson: JSON.stringify(report),
+        });
+        this.logger.log(`${gatewayId}: procès-verbal ${report.id} stored for commune ${commune.insee}`);
         return undefined;
       }
       case 'health':

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { BusConfig, GatewayConfig, Profile } from '@beffroi/domain';
+import type { AcceptanceReport } from '@beffroi/sync';
 import type { ReportFields } from './report-request';
 import type { TestRunView } from './test-run.service';
 
@@ -23,30 +24,8 @@ export interface ReportSwitching {
   what: string;
 }
 
-/**
- * The procès-verbal de recette as stored and sent: everything it prints, fixed at the time it was made, so the HTML
- * and the PDF made later from it are the same document.
- */
-export interface AcceptanceReport {
-  id: string;
-  createdAt: string;
-  /** The time zone dates are printed in (the first site's). */
-  timeZone: string;
-  commune: { insee: string; name: string };
-  sites: { id: string; name: string; latitude: number; longitude: number }[];
-  gateway: { id: string; version: string; node: string };
-  buses: { id: string; protocol: string; target: string; equipment: ReportEquipment[] }[];
-  run: Pick<TestRunView, 'id' | 'state' | 'startedBy' | 'startedAt' | 'endedAt' | 'summary'> & {
-    steps: Pick<
-      TestRunView['steps'][number],
-      'equipment' | 'kind' | 'key' | 'name' | 'state' | 'latencyMs' | 'detail'
-    >[];
-  };
-  schedules: { fingerprint: string; next24h: ReportSwitching[] };
-  /** `reachable: false`: central could not be reached when the report was made ("central injoignable"). */
-  central: { reachable: boolean; clockOffsetMs: number | null; roundTripMs: number | null; status: string };
-  fields: ReportFields;
-}
+/** The procès-verbal de recette as stored and sent: its schema is the sync protocol's (libs/sync). */
+export type { AcceptanceReport };
 
 /** What the report is made from, gathered by the gateway at the time it is made. */
 export interface ReportInputs {

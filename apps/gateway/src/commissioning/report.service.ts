@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { acceptanceReportHtml, acceptanceReportPdf } from '@beffroi/runtime';
+import { commissioningReportBytes, MAX_COMMISSIONING_REPORT_BYTES } from '@beffroi/sync';
 import { DataSource } from 'typeorm';
 import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -7,11 +9,10 @@ import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { CommissioningReportEntity } from '../store/commissioning-report.entity';
 import { CentralClock } from '../sync/central-clock.service';
+import { OutboxService } from '../sync/outbox.service';
 import { gatewaySoftware } from '../sync/software-version';
 import { SyncClient } from '../sync/sync-client.service';
 import { type AcceptanceReport, buildAcceptanceReport, type ReportSwitching } from './report-content';
-import { acceptanceReportHtml } from './report-html';
-import { acceptanceReportPdf } from './report-pdf';
 import type { ReportRequest } from './report-request';
 import { TestRunService } from './test-run.service';
 
@@ -41,6 +42,7 @@ export class ReportService {
     private readonly centralClock: CentralClock,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly outbox: OutboxService,
   ) {}
 
   async create(request: ReportRequest): Promise<AcceptanceReport> {
@@ -65,12 +67,24 @@ export class ReportService {
       },
       fields: request.fields,
     });
-    await this.dataSource.getRepository(CommissioningReportEntity).insert({
-      id: report.id,
-      createdAt: report.createdAt,
-      runId: run.id,
-      reportJson: JSON.stringify(report),
-    });
+    const bytes = commissioningReportBytes(report);
+    if (bytes > MAX_COMMISSIONING_REPORT_BYTES) {
+      // Refused rather than kept on the gateway only: every report made goes to central (docs/sync.md).
+      throw new GatewayException(
+        GatewayExceptionCode.InvalidRequest,
+        `the procès-verbal would be ${bytes} bytes of JSON, more than central accepts (${MAX_COMMISSIONING_REPORT_BYTES}): ` +
+          'shorten the remarks, or test fewer equipment per run',
+      );
+    }
+    // Stored and queued for central in one transaction: a report the gateway keeps is a report central will get.
+    await this.outbox.append({ class: 'commissioningReport', payload: report }, (manager) =>
+      manager.getRepository(CommissioningReportEntity).insert({
+        id: report.id,
+        createdAt: report.createdAt,
+        runId: run.id,
+        reportJson: JSON.stringify(report),
+      }),
+    );
     this.logger.log(`procès-verbal ${report.id} made from test run ${run.id} by ${request.fields.engineer}`);
     return report;
   }

@@ -107,11 +107,11 @@ export class OutboxService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** The next report to send on this connection, within the drain rate (see libs/sync `Outbox.nextBatch`). */
-  nextBatch(limit: number, rate: DrainRate, now: Date): Promise<Batch> {
+  nextBatch(limit: number, rate: DrainRate, now: Date, protocol?: number): Promise<Batch> {
     return this.inLane(() => {
       const outbox = this.outbox;
       return Promise.resolve(
-        outbox === undefined ? { rate, retryInMs: undefined } : outbox.nextBatch(limit, rate, now),
+        outbox === undefined ? { rate, retryInMs: undefined } : outbox.nextBatch(limit, rate, now, protocol),
       );
     });
   }

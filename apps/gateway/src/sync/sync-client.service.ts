@@ -60,6 +60,10 @@ interface Session {
   readonly id: number;
   readonly socket: WebSocket;
   welcomed: boolean;
+  /** The protocol version agreed in the welcome: what central can read (docs/sync.md). */
+  protocol?: number;
+  /** The seq of the message held back because central's protocol is too old for it, once logged. */
+  heldSeq?: number;
   helloSentAt?: Date;
   /** Why central refused this connection (welcome or HTTP status at upgrade). */
   refusal?: { reason: WelcomeRefusal; message: string };
@@ -466,6 +470,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       return;
     }
     session.welcomed = true;
+    session.protocol = welcome.protocolVersion;
     this.backoff.reset();
     this.connectedSince = this.clock.now().toISOString();
     this.lastLogged = undefined;
@@ -591,8 +596,15 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         }
         const rate = session.rate ?? this.newDrainRate();
         const limit = Math.min(BATCH_LIMIT, rate.burst);
-        const batch = await this.outbox.nextBatch(limit, rate, this.drainNow());
+        const batch = await this.outbox.nextBatch(limit, rate, this.drainNow(), session.protocol);
         session.rate = batch.rate;
+        if (batch.heldBy !== undefined && batch.heldBy.seq !== session.heldSeq) {
+          session.heldSeq = batch.heldBy.seq;
+          this.logger.warn(
+            `central speaks sync protocol ${session.protocol ?? 1}, too old for ${batch.heldBy.class} messages: ` +
+              `message ${batch.heldBy.seq} and those after it wait until central is upgraded`,
+          );
+        }
         if (batch.report !== undefined && this.live(session)) this.send(session, batch.report);
         if (batch.retryInMs === undefined) break;
         if (batch.retryInMs > 0) await sleep(Math.max(MIN_DRAIN_WAIT_MS, batch.retryInMs));

@@ -1,5 +1,15 @@
 import { SyncExceptionCode } from '../sync.exception';
-import { alarm, commandResultMessage, GATEWAY, health, quotas, switching, telemetry } from '../sync.fixtures';
+import { outboxEnvelopeSchema } from '../protocol/report.message';
+import {
+  alarm,
+  commandResultMessage,
+  commissioningReportMessage,
+  GATEWAY,
+  health,
+  quotas,
+  switching,
+  telemetry,
+} from '../sync.fixtures';
 import { drainRate } from './drain-rate';
 import { Outbox } from './outbox';
 
@@ -133,6 +143,65 @@ describe('Outbox', () => {
       expect(early.retryInMs).toBe(150);
       const later = outbox.nextBatch(100, early.rate, new Date(now.getTime() + 500));
       expect(seqs(later.report?.messages ?? [])).toEqual([4, 5]);
+    });
+
+    it('holds the drain at a procès-verbal while central speaks protocol 1, and sends it at protocol 2', () => {
+      const outbox = new Outbox(GATEWAY, quotas());
+      outbox.append(switching());
+      outbox.append(commissioningReportMessage());
+      outbox.append(switching());
+      const old = outbox.nextBatch(100, drainRate(200, 500, now), now, 1);
+      expect(seqs(old.report?.messages ?? [])).toEqual([1]);
+      expect(old.heldBy?.seq).toBe(2);
+      expect(old.retryInMs).toBeUndefined();
+      const stuck = outbox.nextBatch(100, old.rate, now, 1);
+      expect(stuck.report).toBeUndefined();
+      expect(stuck.heldBy?.seq).toBe(2);
+      // Nothing after it was acknowledged, so nothing is lost: a central that speaks protocol 2 gets all of it.
+      expect(outbox.ack({ upTo: 1, seqs: [] }).map((e) => e.seq)).toEqual([1]);
+      outbox.rewind();
+      const upgraded = outbox.nextBatch(100, stuck.rate, now, 2);
+      expect(seqs(upgraded.report?.messages ?? [])).toEqual([2, 3]);
+      expect(upgraded.heldBy).toBeUndefined();
+    });
+
+    it('leaves the commissioningReport class out of the health sizes a central of protocol 1 reads', () => {
+      const outbox = new Outbox(GATEWAY, quotas());
+      const message = health();
+      if (message.class !== 'health') throw new Error('expected a health message');
+      outbox.append({
+        ...message,
+        payload: { ...message.payload, outbox: { ...message.payload.outbox, commissioningReport: 1 } },
+      });
+      const [old] = outbox.nextBatch(100, drainRate(200, 500, now), now, 1).report?.messages ?? [];
+      expect(old?.class === 'health' && old.payload.outbox).toEqual(message.payload.outbox);
+      outbox.rewind();
+      const [current] = outbox.nextBatch(100, drainRate(200, 500, now), now, 2).report?.messages ?? [];
+      expect(current?.class === 'health' && current.payload.outbox.commissioningReport).toBe(1);
+    });
+
+    it('refuses a procès-verbal over the size central takes, saying so', () => {
+      const envelope = { ...commissioningReportMessage(), gatewayId: GATEWAY, seq: 1 };
+      expect(outboxEnvelopeSchema.safeParse(envelope).success).toBe(true);
+      const steps = Array.from({ length: 2000 }, (_, i) => ({
+        equipment: 'armoire-1',
+        kind: 'circuit' as const,
+        key: `armoire-1:circuit.${i}.command`,
+        name: 'x'.repeat(250),
+        state: 'passed' as const,
+        latencyMs: {},
+      }));
+      const large = commissioningReportMessage();
+      if (large.class !== 'commissioningReport') throw new Error('expected a report');
+      const result = outboxEnvelopeSchema.safeParse({
+        ...large,
+        payload: { ...large.payload, run: { ...large.payload.run, steps } },
+        gatewayId: GATEWAY,
+        seq: 1,
+      });
+      expect(result.error?.issues[0]?.message).toMatch(
+        /^expected a procès-verbal of at most 524288 bytes of JSON, got \d+$/,
+      );
     });
 
     it('spends tokens only for the messages it sends: a lone message leaves the burst for the next ones', () => {

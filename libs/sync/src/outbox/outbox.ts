@@ -3,10 +3,12 @@ import {
   type AckV1,
   type OutboxEnvelope,
   type OutboxMessage,
+  PROTOCOL_FOR_CLASS,
   REPORT_CLASSES,
   type ReportClass,
   type ReportV1,
 } from '../protocol/report.message';
+import { PROTOCOL_VERSION } from '../protocol/common.schema';
 import { SyncException, SyncExceptionCode } from '../sync.exception';
 import { type DrainRate, msUntilToken, takeTokens } from './drain-rate';
 
@@ -36,6 +38,19 @@ export interface Batch {
   rate: DrainRate;
   /** When to ask again: 0 now, a delay for the drain rate, `undefined` when everything has been sent. */
   retryInMs: number | undefined;
+  /** The message that stops the drain: central's protocol is too old for its class (see `nextBatch`). */
+  heldBy?: OutboxEnvelope;
+}
+
+/** A health report as a central of `protocol` reads it: without the sizes of classes it does not know. */
+function readableAt(envelope: OutboxEnvelope, protocol: number): OutboxEnvelope {
+  if (envelope.class !== 'health') return envelope;
+  const unknown = REPORT_CLASSES.filter((cls) => (PROTOCOL_FOR_CLASS[cls] ?? 1) > protocol);
+  if (!unknown.some((cls) => cls in envelope.payload.outbox)) return envelope;
+  const outbox = Object.fromEntries(
+    Object.entries(envelope.payload.outbox).filter(([cls]) => !unknown.includes(cls as ReportClass)),
+  );
+  return { ...envelope, payload: { ...envelope.payload, outbox } };
 }
 
 /** What the gateway's store holds, to rebuild the outbox at boot. */
@@ -146,11 +161,18 @@ export class Outbox {
   /**
    * The next messages not yet sent on this connection, at most `limit` and no more than the drain rate allows, in
    * seq order. They count as sent: a lost connection is followed by {@link rewind}, not by a timed resend.
+   *
+   * `protocol` is the version agreed with central. A message of a class it cannot read ({@link PROTOCOL_FOR_CLASS})
+   * is never skipped — central would acknowledge the seqs after it, and so it — but holds the drain: `heldBy` says
+   * which, and nothing after it is sent on this connection. Health reports leave such classes out of their sizes.
    */
-  nextBatch(limit: number, rate: DrainRate, now: Date): Batch {
+  nextBatch(limit: number, rate: DrainRate, now: Date, protocol: number = PROTOCOL_VERSION): Batch {
     const start = this.firstIndexAbove(this.sentUpTo);
-    const waiting = this.liveFrom(start, limit);
-    if (waiting.length === 0) return { rate, retryInMs: undefined };
+    const live = this.liveFrom(start, limit);
+    const held = live.findIndex((envelope) => (PROTOCOL_FOR_CLASS[envelope.class] ?? 1) > protocol);
+    const heldBy = held === -1 ? undefined : live[held];
+    const waiting = (held === -1 ? live : live.slice(0, held)).map((envelope) => readableAt(envelope, protocol));
+    if (waiting.length === 0) return { rate, retryInMs: undefined, ...(heldBy === undefined ? {} : { heldBy }) };
     // Tokens for the messages there are, not for the limit: a lone message must not spend a whole burst.
     const { granted, rate: left } = takeTokens(rate, waiting.length, now);
     if (granted === 0) return { rate: left, retryInMs: msUntilToken(left) };
@@ -158,11 +180,12 @@ export class Outbox {
     const after = this.liveBefore(start);
     const last = messages[messages.length - 1];
     this.sentUpTo = last?.seq ?? this.sentUpTo;
-    const more = this.liveFrom(this.firstIndexAbove(this.sentUpTo), 1).length > 0;
+    const more = heldBy === undefined && this.liveFrom(this.firstIndexAbove(this.sentUpTo), 1).length > 0;
     return {
       report: { type: 'report', v: 1, after, messages },
       rate: left,
       retryInMs: more ? msUntilToken(left) : undefined,
+      ...(heldBy === undefined || messages.length < waiting.length ? {} : { heldBy }),
     };
   }
 

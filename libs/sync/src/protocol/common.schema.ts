@@ -1,8 +1,11 @@
 import { identifier, pointId, splitPointKey } from '@beffroi/domain';
 import { z } from 'zod';
 
-/** Version of the sync protocol this library speaks; each message also carries its own `v`. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Version of the sync protocol this library speaks; each message also carries its own `v`. Version 2 adds the outbox
+ * class `commissioningReport` (docs/sync.md): a session both sides agree at 1 never carries it.
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Outbox sequence numbers: assigned by the gateway from 1, strictly increasing, never reused. */
 export const seq = z

@@ -2,12 +2,15 @@ import { dataType, identifier, pointId, pointKind, pointValueSchema, siteSchema,
 import { z } from 'zod';
 import { bucketPayloadSchema } from './bucket.message';
 import { commandResultSchema } from './command.message';
+import { commissioningReportPayloadSchema } from './commissioning-report.message';
 import { commandId, desiredVersion, instant, pointKey, pointScalar, reasonText, seq } from './common.schema';
 import { DESIRED_SECTIONS } from './desired.message';
 
 /**
  * Classes of reported messages. Telemetry may be downsampled when the outbox is full; the others are never dropped.
- * `bucket` carries the readings a gateway folded into a quarter of an hour while central was out of reach.
+ * `bucket` carries the readings a gateway folded into a quarter of an hour while central was out of reach;
+ * `commissioningReport` a procès-verbal de recette, sent only to a central that speaks protocol 2
+ * ({@link PROTOCOL_FOR_CLASS}).
  */
 export const REPORT_CLASSES = [
   'telemetry',
@@ -17,8 +20,16 @@ export const REPORT_CLASSES = [
   'commandResult',
   'health',
   'bucket',
+  'commissioningReport',
 ] as const;
 export type ReportClass = (typeof REPORT_CLASSES)[number];
+
+/**
+ * The protocol version a central must speak (its `welcome`) to read a class, for the classes added after version 1.
+ * A central of version 1 refuses a whole `report` holding an unknown class, and a health report listing one in its
+ * `outbox` sizes: the gateway holds such messages back and leaves the class out of the sizes (docs/sync.md).
+ */
+export const PROTOCOL_FOR_CLASS: Readonly<Partial<Record<ReportClass, number>>> = { commissioningReport: 2 };
 
 /** A point's latest reading. */
 export const telemetryPayloadSchema = pointValueSchema.extend({ pointKey });
@@ -132,6 +143,11 @@ export const outboxEnvelopeSchema = z.discriminatedUnion('class', [
   z.strictObject({ ...envelopeCommon, class: z.literal('commandResult'), payload: commandResultSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('health'), payload: healthPayloadSchema }),
   z.strictObject({ ...envelopeCommon, class: z.literal('bucket'), payload: bucketPayloadSchema }),
+  z.strictObject({
+    ...envelopeCommon,
+    class: z.literal('commissioningReport'),
+    payload: commissioningReportPayloadSchema,
+  }),
 ]);
 export type OutboxEnvelope = z.output<typeof outboxEnvelopeSchema>;
 type Unkeyed<E> = E extends unknown ? Omit<E, 'gatewayId' | 'seq'> : never;

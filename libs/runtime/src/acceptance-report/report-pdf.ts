@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import type { AcceptanceReport } from './report-content';
+import type { AcceptanceReport } from '@beffroi/sync';
 import {
   centralFr,
   dateFr,

@@ -1,4 +1,4 @@
-import type { AcceptanceReport } from './report-content';
+import type { AcceptanceReport } from '@beffroi/sync';
 import {
   centralFr,
   dateFr,

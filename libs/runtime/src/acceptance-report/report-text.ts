@@ -1,4 +1,4 @@
-import type { AcceptanceReport } from './report-content';
+import type { AcceptanceReport } from '@beffroi/sync';
 
 /** The words of the procès-verbal, shared by its HTML and its PDF. */
 export const TITLE = 'Procès-verbal de recette — mise en service';
