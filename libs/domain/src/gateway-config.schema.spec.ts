@@ -186,6 +186,7 @@ describe('central section', () => {
         commandResult: 100_000,
         health: 1000,
         bucket: 1_000_000,
+        commissioningReport: 1000,
       },
     });
   });
