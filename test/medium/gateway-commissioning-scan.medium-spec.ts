@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRtuProbeLine, readDeviceIdentification } from '@beffroi/fieldbus';
@@ -247,6 +248,72 @@ describe('an RTU scan through the local API', () => {
       status: 200,
       body: { kind: 'rtu', answered: true, unit: 5, identity: { productCode: 'SIM-CLOCHES' } },
     });
+  });
+});
+
+describe('the per-port lock of a live check on a new bus', () => {
+  it('refuses a live check of a new bus on a port a scan holds, naming the scan', async () => {
+    const request = { kind: 'rtu', port: pty.master, units: '1-247', timeout: 200 };
+    const started = await api(gw.url, 'POST', '/commissioning/scans', request, as('field engineer'));
+    expect(started.status).toBe(202);
+    const { id } = started.body as { id: string };
+    await waitFor(
+      'unit 5 to be found',
+      () => scan(id),
+      (view) => view.found.some((found) => found.unit === 5),
+    );
+
+    const bus = { id: 'belfry', protocol: 'modbus-rtu', path: pty.master, baudRate: 19200 };
+    const check = await api(gw.url, 'POST', '/commissioning/checks', { bus, unit: 5, profile: 'beffroi-sim-bells' });
+    expect(check).toMatchObject({ status: 409, body: { code: 'SCAN_RUNNING' } });
+    expect((check.body as { message: string }).message).toBe(
+      `scan ${id} started by tech@useda is running on ${pty.master}; wait for it or stop it (DELETE /commissioning/scans/${id})`,
+    );
+    const stopped = await api(gw.url, 'DELETE', `/commissioning/scans/${id}`, undefined, as('field engineer'));
+    expect(stopped).toMatchObject({ status: 200, body: { state: 'stopped' } });
+
+    const afterwards = await api(gw.url, 'POST', '/commissioning/checks', {
+      bus,
+      unit: 5,
+      profile: 'beffroi-sim-bells',
+    });
+    expect(afterwards).toMatchObject({ status: 200, body: { busState: 'new', ok: true } });
+  });
+
+  it('refuses a scan or an identification of a port a live check of a new bus holds, until the check ends', async () => {
+    // A device that accepts the connection and never answers: the check waits on each read while it holds the port.
+    const sockets: Socket[] = [];
+    let asked!: () => void;
+    const requested = new Promise<void>((resolve) => (asked = resolve));
+    const silent = createServer((socket) => {
+      sockets.push(socket);
+      socket.once('data', () => asked());
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const bus = { id: 'silent', protocol: 'modbus-tcp', host: '127.0.0.1', port, timeout: '500ms' };
+      const checking = api(gw.url, 'POST', '/commissioning/checks', { bus, unit: 1, profile: 'beffroi-sim-bells' });
+      await requested;
+
+      const at = { kind: 'tcp', host: '127.0.0.1', port };
+      const refused = await api(gw.url, 'POST', '/commissioning/scans', { ...at, units: '1-3' }, as('field engineer'));
+      expect(refused).toMatchObject({ status: 409, body: { code: 'SCAN_RUNNING' } });
+      expect((refused.body as { message: string }).message).toBe(
+        `a live check of unit 1 (profile beffroi-sim-bells) is running on 127.0.0.1:${port}; try again once it has ended`,
+      );
+      const identify = await api(gw.url, 'POST', '/commissioning/identify', { ...at, unit: 1 });
+      expect(identify).toMatchObject({ status: 409, body: { code: 'SCAN_RUNNING' } });
+
+      const checked = await checking;
+      expect(checked).toMatchObject({ status: 200, body: { busState: 'new', ok: false } });
+      const free = await api(gw.url, 'POST', '/commissioning/scans', { ...at, units: '1', timeout: 100 });
+      expect(free.status).toBe(202);
+      await ended((free.body as { id: string }).id, 'local credential');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
 

@@ -15,6 +15,7 @@ import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import type { CheckRequest, NewBus } from './bind-request';
+import { CommissioningService } from './commissioning.service';
 
 /** What the live check found at one point of the profile. */
 export interface PointCheck {
@@ -61,7 +62,8 @@ const CHECK_EQUIPMENT = 'check';
  * The live check of commissioning: reads every point of a profile once from one device, over the real driver, and
  * says point by point whether it is good, in error or implausible. It never changes the running config. On a bus the
  * gateway polls it reads through that bus's driver (its scheduler orders the check's requests among the polls, so the
- * bus is never opened twice); a new bus gets a connection of its own for the time of the check.
+ * bus is never opened twice); a new bus gets a connection of its own for the time of the check, holding its port or
+ * endpoint as a scan does (a scan of it meanwhile is refused, and the check is refused while a scan runs there).
  */
 @Injectable()
 export class CheckService {
@@ -69,6 +71,7 @@ export class CheckService {
     private readonly loaded: LoadedGatewayConfig,
     private readonly field: FieldService,
     private readonly clock: Clock,
+    private readonly scans: CommissioningService,
   ) {}
 
   /** The bus, unit and profile a request names, or a 400 naming each field that is wrong (409: a polled port). */
@@ -112,8 +115,11 @@ export class CheckService {
     const equipment = { id: equipmentId, profile: target.profile.id, ...unitOf(target) };
     const probed = { ...target.bus, equipment: [equipment] } as BusConfig;
     const bound = bindBusPoints(probed, this.loaded.profiles);
+    const what = `a live check of ${target.unit === undefined ? 'the device' : `unit ${target.unit}`} (profile ${target.profile.id})`;
     const samples = target.isNew
-      ? await this.readOnce(await this.field.standaloneDriver(probed, bound), (driver) => driver.read(bound))
+      ? await this.scans.holding(target.bus, what, async () =>
+          this.readOnce(await this.field.standaloneDriver(probed, bound), (driver) => driver.read(bound)),
+        )
       : await this.readRunning(target.bus, (driver) => driver.read(bound));
     const byKey = new Map<string, PointSample | string>(
       typeof samples === 'string' ? bound.map((point) => [point.key, samples]) : samples.map((s) => [s.key, s]),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { identificationProbes, type ProfileProposal, proposeProfiles } from '@beffroi/domain';
+import { type BusConfig, identificationProbes, type ProfileProposal, proposeProfiles } from '@beffroi/domain';
 import {
   type FoundUnit,
   type GarbledUnit,
@@ -66,15 +66,15 @@ interface Scan {
 }
 
 /**
- * Commissioning scans started from the local API: at most one scan (or identification) at a time per serial port or
- * endpoint, never on a bus the gateway polls, with live progress and the units found so far. Stopping a scan keeps
- * what it found. The last {@link KEPT_SCANS} scans are kept in memory, with who started them.
+ * Commissioning scans started from the local API: at most one scan (or identification, or live check of a new bus) at a
+ * time per serial port or endpoint, never on a bus the gateway polls, with live progress and the units found so far.
+ * Stopping a scan keeps what it found. The last {@link KEPT_SCANS} scans are kept in memory, with who started them.
  */
 @Injectable()
 export class CommissioningService implements OnApplicationShutdown {
   private readonly scans = new Map<string, Scan>();
-  /** Locks held by identifications, which are not kept as scans. */
-  private readonly identifying = new Set<string>();
+  /** Locks held by identifications and live checks, which are not kept as scans: what holds each, in words. */
+  private readonly holders = new Map<string, string>();
 
   constructor(
     private readonly loaded: LoadedGatewayConfig,
@@ -129,10 +129,25 @@ export class CommissioningService implements OnApplicationShutdown {
     return scan.view;
   }
 
+  /**
+   * Runs `work` holding the port or endpoint of a bus the gateway does not poll yet, as a scan holds it: a live check
+   * (or binding) of a device on a new bus opens that line itself, so it waits for no scan and no scan waits for it —
+   * each is refused while the other runs (409 `SCAN_RUNNING`, naming what holds the line). `what` says the holder.
+   */
+  async holding<T>(bus: BusConfig, what: string, work: () => Promise<T>): Promise<T> {
+    const lock = this.claim(busTargetOf(bus));
+    this.holders.set(lock, what);
+    try {
+      return await work();
+    } finally {
+      this.holders.delete(lock);
+    }
+  }
+
   async identify(request: IdentifyRequest): Promise<IdentifyAnswer> {
     const target = targetOf(request);
     const lock = this.claim(target);
-    this.identifying.add(lock);
+    this.holders.set(lock, 'an identification');
     try {
       if (request.kind === 'opcua') {
         const result = await this.opcua(request.endpoint, 1, request.timeout);
@@ -153,7 +168,7 @@ export class CommissioningService implements OnApplicationShutdown {
         reason: garbled ?? `no answer within ${request.timeout} ms`,
       };
     } finally {
-      this.identifying.delete(lock);
+      this.holders.delete(lock);
     }
   }
 
@@ -239,8 +254,12 @@ export class CommissioningService implements OnApplicationShutdown {
           `wait for it or stop it (DELETE /commissioning/scans/${running.view.id})`,
       );
     }
-    if (this.identifying.has(target.lock)) {
-      throw new GatewayException(GatewayExceptionCode.ScanRunning, `an identification is running on ${target.name}`);
+    const holder = this.holders.get(target.lock);
+    if (holder !== undefined) {
+      throw new GatewayException(
+        GatewayExceptionCode.ScanRunning,
+        `${holder} is running on ${target.name}; try again once it has ended`,
+      );
     }
     return target.lock;
   }
@@ -290,32 +309,55 @@ function realPath(path: string): string {
 
 function targetOf(request: ScanRequest | IdentifyRequest): Target {
   switch (request.kind) {
-    case 'rtu': {
-      const device = realPath(request.port);
-      return {
-        name: request.port,
-        lock: `serial:${device}`,
-        polledBy: (bus) => bus.protocol === 'modbus-rtu' && realPath(bus.path) === device,
-      };
-    }
-    case 'tcp': {
-      const host = request.host.toLowerCase();
-      return {
-        name: `${request.host}:${request.port}`,
-        lock: `tcp:${host}:${request.port}`,
-        polledBy: (bus) =>
-          (bus.protocol === 'modbus-tcp' || bus.protocol === 'modbus-rtu-over-tcp') &&
-          bus.host.toLowerCase() === host &&
-          bus.port === request.port,
-      };
-    }
+    case 'rtu':
+      return serialTarget(request.port);
+    case 'tcp':
+      return tcpTarget(request.host, request.port);
     case 'opcua':
-      return {
-        name: request.endpoint,
-        lock: `opcua:${request.endpoint}`,
-        polledBy: (bus) => bus.protocol === 'opcua' && bus.endpointUrl === request.endpoint,
-      };
+      return opcuaTarget(request.endpoint);
   }
+}
+
+/** The line of a bus of the config's shape, under the same lock as a scan of it. */
+function busTargetOf(bus: BusConfig): Target {
+  switch (bus.protocol) {
+    case 'modbus-rtu':
+      return serialTarget(bus.path);
+    case 'modbus-tcp':
+    case 'modbus-rtu-over-tcp':
+      return tcpTarget(bus.host, bus.port);
+    case 'opcua':
+      return opcuaTarget(bus.endpointUrl);
+  }
+}
+
+function serialTarget(port: string): Target {
+  const device = realPath(port);
+  return {
+    name: port,
+    lock: `serial:${device}`,
+    polledBy: (bus) => bus.protocol === 'modbus-rtu' && realPath(bus.path) === device,
+  };
+}
+
+function tcpTarget(hostName: string, port: number): Target {
+  const host = hostName.toLowerCase();
+  return {
+    name: `${hostName}:${port}`,
+    lock: `tcp:${host}:${port}`,
+    polledBy: (bus) =>
+      (bus.protocol === 'modbus-tcp' || bus.protocol === 'modbus-rtu-over-tcp') &&
+      bus.host.toLowerCase() === host &&
+      bus.port === port,
+  };
+}
+
+function opcuaTarget(endpoint: string): Target {
+  return {
+    name: endpoint,
+    lock: `opcua:${endpoint}`,
+    polledBy: (bus) => bus.protocol === 'opcua' && bus.endpointUrl === endpoint,
+  };
 }
 
 /** Every baud rate × parity asked for. */
