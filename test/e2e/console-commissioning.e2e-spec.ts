@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,7 @@ import { waitFor } from '../support/wait-for';
 
 const ROOT = resolve(__dirname, '..', '..');
 const ADMIN = { login: 'admin@useda', password: 'demo-admin-useda' };
+const AGENT = { login: 'agent@02691', password: 'demo-agent-02691' };
 const READY_TIMEOUT_MS = 90_000;
 
 interface Running {
@@ -111,6 +112,28 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   }
 
   const menu = (page: Page) => page.getByRole('navigation', { name: 'Navigation de la mise en service' });
+
+  async function centralToken(account: { login: string; password: string }): Promise<string> {
+    const login = await fetch(`${central}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(account),
+    });
+    return ((await login.json()) as { token: string }).token;
+  }
+
+  /** The procès-verbaux central lists for Saint-Quentin, as the commune's agent sees them. */
+  async function centralReports(): Promise<{ id: string; gatewayId: string; engineer: string }[]> {
+    const answer = await fetch(`${central}/api/communes/02691/commissioning-reports`, {
+      headers: { authorization: `Bearer ${await centralToken(AGENT)}` },
+    });
+    return (await answer.json()) as { id: string; gatewayId: string; engineer: string }[];
+  }
+
+  interface GatewaySync {
+    state: string;
+    outbox: { commissioningReport: number };
+  }
 
   async function scanSpare(page: Page): Promise<void> {
     await menu(page).getByRole('link', { name: 'Scanner un bus' }).click();
@@ -491,4 +514,154 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await shot.close();
     }
   }, 180_000);
+
+  it('keeps a procès-verbal made while central is down in the outbox, then delivers it once central is back, once', async () => {
+    const shot = await context(DESKTOP);
+    const sync = async () =>
+      (await (await shot.request.get(`${gateway}/sync`, { headers: { authorization } })).json()) as GatewaySync;
+    try {
+      // The procès-verbal made before the enrolment has come through the outbox since.
+      const before = await waitFor('the first procès-verbal at central', centralReports, (list) => list.length === 1, {
+        timeoutMs: 30_000,
+        context: () => tail(join(dir, 'gateway.log')),
+      });
+      const runs = (await (
+        await shot.request.get(`${gateway}/commissioning/tests`, { headers: { authorization } })
+      ).json()) as {
+        id: string;
+        state: string;
+      }[];
+      const run = runs.find((each) => each.state !== 'running');
+      expect(run).toBeDefined();
+
+      await kill('central');
+      await waitFor('the gateway seeing central gone', sync, (state) => state.state !== 'connected', {
+        timeoutMs: 30_000,
+      });
+      const made = await shot.request.post(`${gateway}/commissioning/reports`, {
+        headers: { authorization },
+        data: {
+          run: run?.id,
+          fields: {
+            insulationResistanceMOhm: 300,
+            earthResistanceOhm: 9.5,
+            rcdTripTimeMs: 31,
+            remarks: 'Recette faite sans liaison avec le central.',
+            engineer: 'Paul Martin',
+          },
+        },
+      });
+      expect(made.status()).toBe(201);
+      const { id } = (await made.json()) as { id: string };
+      expect((await sync()).outbox.commissioningReport).toBe(1);
+
+      await start('central', centralConfig);
+      const after = await waitFor(
+        'the procès-verbal made during the outage at central',
+        centralReports,
+        (list) => list.some((report) => report.id === id),
+        { timeoutMs: 60_000, context: () => tail(join(dir, 'gateway.log')) },
+      );
+      await waitFor('the outbox emptied', sync, (state) => state.outbox.commissioningReport === 0, {
+        timeoutMs: 30_000,
+      });
+      expect(after.map((report) => report.id).sort()).toEqual([...before.map((report) => report.id), id].sort());
+      expect(after.find((report) => report.id === id)).toMatchObject({
+        gatewayId: 'gw-mise-en-service',
+        engineer: 'Paul Martin',
+      });
+
+      // Nothing lost on the way: central's PDF says what the gateway's says.
+      const pdfText = (pdf: Buffer) => execFileSync('pdftotext', ['-', '-'], { input: pdf }).toString('utf8');
+      const atGateway = await shot.request.get(`${gateway}/commissioning/reports/${id}.pdf`, {
+        headers: { authorization },
+      });
+      const atCentral = await fetch(`${central}/api/communes/02691/commissioning-reports/${id}?format=pdf`, {
+        headers: { authorization: `Bearer ${await centralToken(AGENT)}` },
+      });
+      expect(atCentral.status).toBe(200);
+      const centralText = pdfText(Buffer.from(await atCentral.arrayBuffer()));
+      expect(centralText).toBe(pdfText(await atGateway.body()));
+      expect(centralText).toContain('Recette faite sans liaison avec le central.');
+    } finally {
+      await shot.close();
+    }
+  }, 180_000);
+
+  it("lists the commune's procès-verbaux in the console's Recettes page, each downloadable as HTML and PDF", async () => {
+    const shot = await browser!.browser.newContext({
+      viewport: { width: 360, height: 740 },
+      locale: 'fr-FR',
+      timezoneId: 'UTC',
+      acceptDownloads: true,
+    });
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${central}/communes/02691`);
+      await page.getByLabel('Identifiant').fill(AGENT.login);
+      await page.getByLabel('Mot de passe').fill(AGENT.password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page
+        .getByRole('navigation', { name: 'Navigation principale' })
+        .getByRole('link', { name: 'Recettes' })
+        .click();
+      await page.waitForURL('**/communes/02691/recettes');
+      await waitForText(page.getByRole('heading', { level: 1 }), 'Recettes : Saint-Quentin');
+      await waitForText(page.getByRole('heading', { level: 2 }), '2 procès-verbaux');
+      const newest = page.locator('[data-testid^="report-"]').first();
+      await waitForText(newest, /Paul Martin/);
+      await waitForText(newest, /gw-mise-en-service/);
+      await waitForText(page.locator('[data-testid^="report-"]').nth(1), /essais non conformes/);
+      expect(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
+      await expectAxeClean(page, 'recettes (360 px)');
+
+      // With the keyboard: the newest one's PDF, then read its text layer.
+      const pdfButton = newest.getByRole('button', { name: /^PDF : télécharger le procès-verbal du / });
+      await pdfButton.focus();
+      const [pdf] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+      expect(pdf.suggestedFilename()).toMatch(/^proces-verbal-.+\.pdf$/);
+      const text = execFileSync('pdftotext', ['-layout', await pdf.path(), '-'], { encoding: 'utf8' });
+      expect(text).toContain('Procès-verbal de recette');
+      expect(text).toContain('gw-mise-en-service');
+      expect(text).toContain('Paul Martin');
+      const [html] = await Promise.all([
+        page.waitForEvent('download'),
+        newest.getByRole('button', { name: /^Page imprimable \(HTML\) : télécharger/ }).click(),
+      ]);
+      expect(html.suggestedFilename()).toMatch(/^proces-verbal-.+\.html$/);
+      expect(readFileSync(await html.path(), 'utf8')).toContain('Paul Martin');
+
+      // One gateway's: the filter, kept in the address; a gateway without any says so in French.
+      await page.getByLabel('Passerelle', { exact: true }).selectOption('gw-mise-en-service');
+      await page.waitForURL('**/communes/02691/recettes?passerelle=gw-mise-en-service');
+      await waitForText(page.getByRole('heading', { level: 2 }), '2 procès-verbaux');
+      await page.goto(`${central}/communes/02691/recettes?passerelle=gw-autre`);
+      await waitForText(page.getByTestId('reports-empty'), 'Aucun procès-verbal de recette de la passerelle gw-autre.');
+      await page.getByLabel('Passerelle', { exact: true }).selectOption('');
+      await waitForText(page.getByRole('heading', { level: 2 }), '2 procès-verbaux');
+      const dirShots = process.env.BEFFROI_CONSOLE_SCREENSHOTS;
+      if (dirShots !== undefined) {
+        await page.setViewportSize(DESKTOP);
+        await page.screenshot({ path: join(dirShots, 'console-recettes.png'), fullPage: true });
+      }
+    } finally {
+      await shot.close();
+    }
+  }, 120_000);
+
+  it('says in French that a commune has no procès-verbal yet', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${central}/communes/02408/recettes`);
+      await page.getByLabel('Identifiant').fill(ADMIN.login);
+      await page.getByLabel('Mot de passe').fill(ADMIN.password);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await waitForText(page.getByRole('heading', { level: 1 }), /^Recettes : /);
+      await waitForText(page.getByTestId('reports-empty'), /^Aucun procès-verbal de recette pour cette commune/);
+      await expectAxeClean(page, 'recettes (vide)');
+    } finally {
+      await shot.close();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,5 @@
 import { energy } from './fr-energy';
+import { reports } from './fr-reports';
 
 /** Every text of the console, in French. Components and modules take their words from here, never inline. */
 export const fr = {
@@ -790,4 +791,5 @@ export const fr = {
     asked: (form: string) => `Demandé : ${form}.`,
   },
   energy,
+  reports,
 } as const;

@@ -16,6 +16,7 @@ import type {
   CommuneOverview,
   CommuneSummary,
   CommuneSelection,
+  CommissioningReportSummary,
   EquipmentPoints,
   FleetCommune,
   FleetMap,
@@ -268,24 +269,31 @@ export class ApiClient {
    * An energy report as a file (the token goes in a header, so a plain link cannot fetch it): its bytes and the name
    * central gives it.
    */
-  async energyFile(
+  energyFile(
     name: EnergyFileRoute,
     params: Record<string, string>,
     period: URLSearchParams,
   ): Promise<{ blob: Blob; filename: string }> {
-    const { API_ROUTES, routePath } = await loadContract();
-    const route: Contract.ApiRoute = API_ROUTES[name];
-    const token = this.options.token();
-    const response = await this.fetch(`${this.options.baseUrl ?? ''}${routePath(route, params)}?${period.toString()}`, {
-      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
-    });
-    if (!response.ok) {
-      const text = await response.text();
-      const json: unknown = text === '' ? undefined : JSON.parse(text);
-      throw await this.failure(response.status, json, `${route.method.toUpperCase()} ${route.path}`);
-    }
-    const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
-    return { blob: await response.blob(), filename: disposition?.[1] ?? 'energie' };
+    return this.file(name, params, period, 'energie');
+  }
+
+  /** The procès-verbaux de recette a commune's gateways sent, newest first. */
+  commissioningReports(insee: string): Promise<CommissioningReportSummary[]> {
+    return this.call('commissioningReports', { insee });
+  }
+
+  /** A procès-verbal de recette as central renders it: the printable page (HTML) or the PDF, with its file name. */
+  commissioningReportFile(
+    insee: string,
+    id: string,
+    format: 'html' | 'pdf',
+  ): Promise<{ blob: Blob; filename: string }> {
+    return this.file(
+      'commissioningReport',
+      { insee, id },
+      new URLSearchParams({ format }),
+      `proces-verbal-${id}.${format}`,
+    );
   }
 
   alarms(insee: string): Promise<Alarm[]> {
@@ -448,6 +456,31 @@ export class ApiClient {
   eventsUrl(): string {
     const token = this.options.token() ?? '';
     return `${this.options.baseUrl ?? ''}${EVENTS_PATH}?${new URLSearchParams({ access_token: token }).toString()}`;
+  }
+
+  /**
+   * A route that answers a file (the token goes in a header, so a plain link cannot fetch it): its bytes and the name
+   * central gives it (`fallback` when it gives none).
+   */
+  private async file(
+    name: RouteName,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    fallback: string,
+  ): Promise<{ blob: Blob; filename: string }> {
+    const { API_ROUTES, routePath } = await loadContract();
+    const route: Contract.ApiRoute = API_ROUTES[name];
+    const token = this.options.token();
+    const response = await this.fetch(`${this.options.baseUrl ?? ''}${routePath(route, params)}?${query.toString()}`, {
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) {
+      const text = await response.text();
+      const json: unknown = text === '' ? undefined : JSON.parse(text);
+      throw await this.failure(response.status, json, `${route.method.toUpperCase()} ${route.path}`);
+    }
+    const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+    return { blob: await response.blob(), filename: disposition?.[1] ?? fallback };
   }
 
   private async call<N extends RouteName>(

@@ -8,6 +8,7 @@ export type Page =
   | { readonly name: 'heating'; readonly insee: string }
   | { readonly name: 'history'; readonly insee: string }
   | { readonly name: 'energy'; readonly insee: string }
+  | { readonly name: 'reports'; readonly insee: string; readonly gatewayId?: string }
   | { readonly name: 'output'; readonly insee: string; readonly gatewayId: string; readonly key: string }
   | { readonly name: 'fleet' }
   | { readonly name: 'templates' }
@@ -34,7 +35,7 @@ function noticeOf(param: string | null): LoginNotice | undefined {
   return (Object.keys(NOTICES) as LoginNotice[]).find((notice) => NOTICES[notice] === param);
 }
 
-/** The page at `pathname` (`search` carries `?retour=` and `?motif=` for the login). */
+/** The page at `pathname` (`search` carries `?retour=` and `?motif=` for the login, `?passerelle=` for Recettes). */
 export function pageOf(pathname: string, search = ''): Page {
   const parts = pathname
     .split('/')
@@ -64,6 +65,7 @@ export function pageOf(pathname: string, search = ''): Page {
   if (parts.length === 3 && section === 'chauffage') return { name: 'heating', insee };
   if (parts.length === 3 && section === 'historique') return { name: 'history', insee };
   if (parts.length === 3 && section === 'energie') return { name: 'energy', insee };
+  if (parts.length === 3 && section === 'recettes') return reportsPage(insee, search);
   if (parts.length === 6 && section === 'passerelles' && gatewayId !== undefined && outputs === 'sorties' && key) {
     return { name: 'output', insee, gatewayId, key };
   }
@@ -95,6 +97,10 @@ export function pathOf(page: Page): string {
       return `/communes/${e(page.insee)}/historique`;
     case 'energy':
       return `/communes/${e(page.insee)}/energie`;
+    case 'reports':
+      return page.gatewayId === undefined
+        ? `/communes/${e(page.insee)}/recettes`
+        : `/communes/${e(page.insee)}/recettes?${new URLSearchParams({ passerelle: page.gatewayId }).toString()}`;
     case 'output':
       return `/communes/${e(page.insee)}/passerelles/${e(page.gatewayId)}/sorties/${e(page.key)}`;
     case 'fleet':
@@ -134,6 +140,12 @@ function syndicatePage(parts: readonly string[]): Page {
   if (parts.length === 1 && section === 'enrolement') return { name: 'enrolment' };
   if (parts.length === 1 && section === 'energie') return { name: 'syndicate-energy' };
   return { name: 'not-found' };
+}
+
+/** Recettes, the commune's procès-verbaux: of one gateway with `?passerelle=`, so that the filter survives a reload. */
+function reportsPage(insee: string, search: string): Page {
+  const gatewayId = new URLSearchParams(search).get('passerelle');
+  return gatewayId === null || gatewayId === '' ? { name: 'reports', insee } : { name: 'reports', insee, gatewayId };
 }
 
 /** Only a path of this console may be returned to after login (never another site). */
