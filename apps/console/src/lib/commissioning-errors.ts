@@ -45,3 +45,16 @@ export function failureText(error: unknown): FailureText {
   }
   return { text: `${WORDS.other} ${error.status}`, detail: error.message };
 }
+
+/**
+ * One call of a page to the gateway, its failure said in French ({@link failureText}) rather than thrown: `undefined`
+ * once it went through. A page sets its failure to the answer (`failure = await attempt(…)`), which clears the last one.
+ */
+export async function attempt(call: () => Promise<unknown>): Promise<FailureText | undefined> {
+  try {
+    await call();
+    return undefined;
+  } catch (error) {
+    return failureText(error);
+  }
+}
