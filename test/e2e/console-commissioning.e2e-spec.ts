@@ -12,9 +12,11 @@ import {
   PHONE,
   seriousViolations,
   waitForText,
+  waitGone,
   waitVisible,
 } from '../support/browser-harness';
 import { LOCAL_CREDENTIAL_ENV } from '../support/local-credential';
+import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { waitFor } from '../support/wait-for';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -45,6 +47,8 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   let ports: Record<string, number>;
   let simulatorControl: string;
   let centralConfig: string;
+  /** A serial line (socat pty pair): the simulator's bell controller on one end, scanned from the page on the other. */
+  let pty: PtyPair | undefined;
   const secret = () => process.env[LOCAL_CREDENTIAL_ENV] ?? '';
   const authorization = `Basic ${Buffer.from(`local:${secret()}`).toString('base64')}`;
 
@@ -149,6 +153,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'beffroi-commissioning-'));
     runConfigs = new RunConfigs({ configDir: join(ROOT, 'config'), ephemeral: true, keep: false }, ROOT);
+    pty = await openPtyPair();
     const simulator = await start(
       'simulator',
       writeYaml('simulator.yaml', {
@@ -166,6 +171,11 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
               { id: 'new-cabinet', kind: 'lighting-cabinet', unit: 1, circuits: 4 },
               { id: 'new-bells', kind: 'bell-controller', unit: 3, bells: 3 },
             ],
+          },
+          {
+            id: 'belfry',
+            transport: { type: 'rtu-serial', path: pty.device, baudRate: 19200 },
+            devices: [{ id: 'rtu-bells', kind: 'bell-controller', unit: 5 }],
           },
         ],
       }),
@@ -220,6 +230,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       child.kill('SIGTERM');
       await exited;
     }
+    await pty?.close();
     runConfigs.cleanUp();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -664,4 +675,81 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await shot.close();
     }
   }, 60_000);
+
+  it('scans a serial line from the page, binds the unit found despite a failed live check, then unbinds it', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/scan`);
+      await logInLocally(page, secret());
+      await page.waitForURL('**/mise-en-service/scan');
+      await page.getByLabel('Modbus RTU (liaison série)').check();
+      await page.getByLabel('Port série').fill(pty!.master);
+      await page.getByLabel('Vitesses (bauds)').fill('19200');
+      await page.getByLabel('Unités', { exact: true }).fill('4-6');
+      await page.getByLabel('Délai de réponse par unité (ms)').fill('200');
+      await page.getByRole('button', { name: 'Lancer le scan' }).click();
+      await waitForText(page.getByTestId('scan-result').getByRole('heading', { level: 2 }), /^Scan terminé/, 60_000);
+      await waitForText(page.getByTestId('scan-found'), '1 équipement trouvé');
+      await waitForText(page.getByTestId('unit-5'), /19200 bauds/);
+      await waitForText(page.getByTestId('unit-5-profile'), /\(beffroi-sim-bells\)/);
+      await expectAxeClean(page, 'scan RTU');
+
+      // The wrong profile on purpose: the live check finds points in error, and the engineer binds anyway.
+      await page
+        .getByTestId('unit-5')
+        .getByRole('link', { name: /^Raccorder/ })
+        .click();
+      await page.waitForURL('**/mise-en-service/raccorder?**');
+      await page.getByLabel('Profil').selectOption('beffroi-sim-cabinet');
+      await page.getByRole('button', { name: 'Vérifier en direct' }).click();
+      await waitForText(page.getByTestId('check-summary'), /Des points ne sont pas conformes/, 30_000);
+      await page.getByLabel('Identifiant de l’équipement').fill('cloches-rtu');
+      await page.getByLabel('Nom', { exact: true }).fill('Cloches sur la liaison série');
+      await page.getByRole('button', { name: 'Raccorder', exact: true }).click();
+      await waitForText(page.getByRole('alert'), /La vérification en direct trouve des points en défaut/, 30_000);
+      await expectAxeClean(page, 'raccorder (vérification en défaut)');
+      await page.getByRole('button', { name: 'Raccorder quand même' }).click();
+      await waitForText(page.getByTestId('bound'), /Équipement cloches-rtu raccordé sur le bus /, 30_000);
+      await waitForText(page.getByTestId('bound'), /Raccordé malgré la vérification/);
+      await waitForText(page.getByTestId('config-history'), /raccordement de cloches-rtu par local · forcé malgré : /);
+
+      // "Délier" asks again, then the equipment leaves the config and the list.
+      const card = page.getByTestId('equipment-cloches-rtu');
+      await card.getByRole('button', { name: 'Délier cloches-rtu' }).click();
+      await waitForText(card, /Délier cloches-rtu \? Il sera retiré de la configuration/);
+      await card.getByRole('button', { name: 'Annuler' }).click();
+      await card.getByRole('button', { name: 'Délier cloches-rtu' }).click();
+      await card.getByRole('button', { name: 'Délier', exact: true }).click();
+      await waitForText(page.getByRole('status').filter({ hasText: 'délié' }), 'Équipement cloches-rtu délié.', 30_000);
+      await waitGone(page.getByTestId('equipment-cloches-rtu'));
+      await waitForText(page.getByTestId('config-history'), /suppression de cloches-rtu par local/);
+      const config = parse(readFileSync(join(dir, 'gateway.yaml'), 'utf8')) as { buses: { id: string }[] };
+      expect(config.buses.map((bus) => bus.id)).toEqual(['street', `tcp-127-0-0-1-${ports.spare}`]);
+    } finally {
+      await shot.close();
+    }
+  }, 180_000);
+
+  it('aborts a test run from the page: the lock-outs are lifted and the run says so', async () => {
+    const shot = await context(DESKTOP);
+    try {
+      const page = await shot.newPage();
+      await page.goto(`${gateway}/mise-en-service/essais`);
+      await logInLocally(page, secret());
+      await page.waitForURL('**/mise-en-service/essais');
+      await page.getByLabel('Équipement à essayer').selectOption('cabinet');
+      await page.getByRole('button', { name: 'Lancer les essais' }).click();
+      await waitForText(page.getByTestId('lockouts'), /consignée par local/, 60_000);
+      await page.getByRole('button', { name: 'Interrompre les essais' }).click();
+      await waitForText(page.getByRole('heading', { level: 2, name: /Essais de cabinet/ }), /interrompus/, 60_000);
+      await waitVisible(page.getByTestId('lifted'));
+      await waitForText(page.getByTestId('lockouts'), /libre/);
+      expect(await page.getByTestId('lockouts').innerText()).not.toMatch(/consignée/);
+      expect(await page.getByRole('button', { name: 'Interrompre les essais' }).count()).toBe(0);
+      await expectAxeClean(page, 'essais (interrompus)');
+    } finally {
+      await shot.close();
+    }
+  }, 180_000);
 });
