@@ -115,6 +115,14 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     expect({ page: what, violations: await seriousViolations(page) }).toEqual({ page: what, violations: [] });
   }
 
+  /** With `BEFFROI_CONSOLE_SCREENSHOTS` naming a folder, the documentation's screenshot `name` of the page as it is. */
+  async function screenshot(page: Page, name: string): Promise<void> {
+    const folder = process.env.BEFFROI_CONSOLE_SCREENSHOTS;
+    if (folder === undefined) return;
+    mkdirSync(folder, { recursive: true });
+    await page.screenshot({ path: join(folder, name), fullPage: true });
+  }
+
   const menu = (page: Page) => page.getByRole('navigation', { name: 'Navigation de la mise en service' });
 
   async function centralToken(account: { login: string; password: string }): Promise<string> {
@@ -305,11 +313,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
 
       await cabinet.getByRole('button', { name: 'Identifier' }).click();
       await waitForText(page.getByTestId('unit-1-identified'), /^Identifié à nouveau : Beffroi · SIM-AEP/);
-      const dirShots = process.env.BEFFROI_CONSOLE_SCREENSHOTS;
-      if (dirShots !== undefined) {
-        mkdirSync(dirShots, { recursive: true });
-        await page.screenshot({ path: join(dirShots, 'console-commissioning.png'), fullPage: true });
-      }
+      await screenshot(page, 'console-commissioning.png');
     } finally {
       await shot.close();
     }
@@ -371,6 +375,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await waitForText(page.getByTestId('equipment-armoire-neuve'), /en ligne/, 30_000);
       await waitForText(page.getByTestId('config-history'), /raccordement de armoire-neuve par local/);
       await expectAxeClean(page, 'raccorder (raccordé)');
+      await screenshot(page, 'console-commissioning-raccorder.png');
     } finally {
       await shot.close();
     }
@@ -420,6 +425,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await waitForText(broken.first(), /non conforme/);
       await waitForText(broken.first(), /marche : /);
       await waitForText(page.getByTestId('lockouts'), /libre/);
+      await screenshot(page, 'console-commissioning-essais.png');
 
       await page.getByRole('link', { name: 'Faire le procès-verbal de ces essais' }).click();
       await page.waitForURL('**/mise-en-service/proces-verbal?essai=**');
@@ -433,6 +439,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await page.getByRole('button', { name: 'Créer le procès-verbal' }).click();
       await waitForText(page.getByRole('status'), 'Procès-verbal créé.');
       await expectAxeClean(page, 'procès-verbal');
+      await screenshot(page, 'console-commissioning-proces-verbal.png');
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('button', { name: 'Télécharger le PDF' }).first().click(),
@@ -650,10 +657,9 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
       await waitForText(page.getByTestId('reports-empty'), 'Aucun procès-verbal de recette de la passerelle gw-autre.');
       await page.getByLabel('Passerelle', { exact: true }).selectOption('');
       await waitForText(page.getByRole('heading', { level: 2 }), '2 procès-verbaux');
-      const dirShots = process.env.BEFFROI_CONSOLE_SCREENSHOTS;
-      if (dirShots !== undefined) {
+      if (process.env.BEFFROI_CONSOLE_SCREENSHOTS !== undefined) {
         await page.setViewportSize(DESKTOP);
-        await page.screenshot({ path: join(dirShots, 'console-recettes.png'), fullPage: true });
+        await screenshot(page, 'console-recettes.png');
       }
     } finally {
       await shot.close();
