@@ -122,22 +122,27 @@ async function usable(page: Page, url: string): Promise<number> {
 }
 
 /**
- * Where a load spent its time, read in the page once it is usable: when each response ended (the HTML, each script,
- * stylesheet and API answer, with its size on the wire) and when the document's script had run (`DOMContentLoaded`).
+ * Where a load spent its time, read in the page once it is usable: when each request started and its response ended
+ * (the HTML, each script, stylesheet and API answer, with its size on the wire) and when the document's script had run
+ * (`DOMContentLoaded`). A request's start shows when the page's main thread got to it: the overview is asked for by
+ * the inline script as soon as the browser has read the page's first bytes, which a busy main thread delays.
  */
 const LOAD_TIMINGS = `(() => {
   const short = (name) => new URL(name).pathname.replace(/-[A-Za-z0-9_-]{8}\\.(js|css)$/, '.$1');
   const navigation = performance.getEntriesByType('navigation')[0];
-  const rows = [['document', navigation.responseEnd, navigation.transferSize]];
-  for (const entry of performance.getEntriesByType('resource')) rows.push([short(entry.name), entry.responseEnd, entry.transferSize]);
-  rows.push(['DOMContentLoaded', navigation.domContentLoadedEventEnd, 0]);
-  return rows.map(([what, at, bytes]) => ({ what, at: Math.round(at), bytes }));
+  const rows = [['document', undefined, navigation.responseEnd, navigation.transferSize]];
+  for (const entry of performance.getEntriesByType('resource')) {
+    rows.push([short(entry.name), entry.startTime, entry.responseEnd, entry.transferSize]);
+  }
+  rows.push(['DOMContentLoaded', undefined, navigation.domContentLoadedEventEnd, 0]);
+  return rows.map(([what, from, at, bytes]) => ({ what, from: from === undefined ? undefined : Math.round(from), at: Math.round(at), bytes }));
 })()`;
 
 async function printTimings(page: Page, usableAt: number): Promise<void> {
-  const rows = await page.evaluate<{ what: string; at: number; bytes: number }[]>(LOAD_TIMINGS);
+  const rows = await page.evaluate<{ what: string; from?: number; at: number; bytes: number }[]>(LOAD_TIMINGS);
   const listed = rows.map(
-    (row) => `${row.what} ${row.at}${row.bytes > 0 ? ` (${(row.bytes / 1024).toFixed(1)} kB)` : ''}`,
+    (row) =>
+      `${row.what} ${row.from === undefined ? '' : `${row.from}→`}${row.at}${row.bytes > 0 ? ` (${(row.bytes / 1024).toFixed(1)} kB)` : ''}`,
   );
   console.log(`  load: ${[...listed, `usable ${usableAt.toFixed(0)}`].join(', ')}`);
 }

@@ -194,7 +194,11 @@ export class ApiClient {
       undefined,
       `GET ${COMMUNE_OVERVIEW_PATH}`,
     );
-    const checked = loadContract().then(({ API_ROUTES }) => API_ROUTES.communeOverview.response.parse(json));
+    // The contract is asked for in a task of its own, once the page has shown the answer: asking for a chunk costs
+    // the main thread (Vite's preloading of its imports), which would otherwise delay the first screen.
+    const checked = nextTask()
+      .then(loadContract)
+      .then(({ API_ROUTES }) => API_ROUTES.communeOverview.response.parse(json));
     return { unchecked: json as CommuneOverview, checked };
   }
 

@@ -68,21 +68,7 @@ describe('the inline script', () => {
   function run(pathname: string, session: string | null) {
     const requests: { url: string; init: RequestInit | undefined }[] = [];
     const answer = Promise.resolve(new Response('{}'));
-    const timers: (() => void)[] = [];
-    /** The formatters the script makes, by the test's own `Intl`. */
-    const formats: string[] = [];
-    const Intl = {
-      NumberFormat: class {
-        constructor(readonly locale: string) {}
-        format = () => formats.push(`number ${this.locale}`);
-      },
-      DateTimeFormat: class {
-        constructor(readonly locale: string) {}
-        format = () => formats.push(`date ${this.locale}`);
-      },
-    };
     const window = {
-      setTimeout: (run: () => void) => timers.push(run),
       location: { pathname },
       sessionStorage: { getItem: (key: string) => (key === SESSION_KEY ? session : null) },
       fetch: (url: string, init?: RequestInit) => {
@@ -90,8 +76,8 @@ describe('the inline script', () => {
         return answer;
       },
     };
-    runInNewContext(prefetchScript(ROUTES, SESSION_KEY), { window, Intl });
-    return { window, requests, answer, timers, formats };
+    runInNewContext(prefetchScript(ROUTES, SESSION_KEY), { window });
+    return { window, requests, answer };
   }
 
   it("fires the overview request at once with the console's headers and leaves it for the console, once", () => {
@@ -119,18 +105,9 @@ describe('the inline script', () => {
   });
 
   it('fires nothing and leaves nothing on the login page', () => {
-    const { window, requests, timers } = run('/connexion', stored('02691'));
+    const { window, requests } = run('/connexion', stored('02691'));
     expect(requests).toEqual([]);
     expect(takePrefetch(window)).toBeUndefined();
-    expect(timers).toEqual([]);
-  });
-
-  it('makes a French number and date formatter once the HTML is read, not while the page is still being read', () => {
-    const { timers, formats } = run('/communes/02691', stored('02691'));
-    expect(formats).toEqual([]);
-    expect(timers).toHaveLength(1);
-    for (const timer of timers) timer();
-    expect(formats).toEqual(['number fr-FR', 'date fr-FR']);
   });
 });
 

@@ -74,26 +74,11 @@ export function requestToPrefetch(
 }
 
 /**
- * Has the browser load its French number and date data while the page waits for the network. The first
- * `Intl.NumberFormat` of a page costs 100 to 400 ms with the CPU slowed 4× (the browser reads its locale data then),
- * later ones almost nothing: done here, it is off the path of "Ma commune", whose render then makes its own formatters
- * (format.ts) at little cost.
- */
-export function warmUpFormats(): void {
-  new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(0.5);
-  const dateTime = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' } as const;
-  new Intl.DateTimeFormat('fr-FR', { ...dateTime, timeZone: 'Europe/Paris' }).format(0);
-}
-
-/**
  * The inline script's body: decides with `decide` (that is {@link requestToPrefetch}) and fires the request with the
- * headers the console's client sends, so that central's answer is the one the console would have had; then, once the
- * HTML is read (a timer, so the page's script and stylesheet are asked for first), runs `warm` (that is
- * {@link warmUpFormats}) while the page waits for them.
+ * headers the console's client sends, so that central's answer is the one the console would have had.
  */
 export function startPrefetch(
   decide: typeof requestToPrefetch,
-  warm: typeof warmUpFormats,
   routes: PrefetchRoutes,
   sessionKey: string,
   global: string,
@@ -110,14 +95,12 @@ export function startPrefetch(
   const response = window.fetch(target.url, { method: 'GET', headers: { accept: 'application/json', authorization } });
   response.catch(() => undefined);
   Object.defineProperty(window, global, { value: { url: target.url, authorization, response }, configurable: true });
-  window.setTimeout(warm, 0);
 }
 
-/** The inline script's source: {@link startPrefetch} called with its decision, its warm-up and the routes' paths. */
+/** The inline script's source: {@link startPrefetch} called with its decision and the routes' paths. */
 export function prefetchScript(routes: PrefetchRoutes, sessionKey: string): string {
   const args = [
     requestToPrefetch.toString(),
-    warmUpFormats.toString(),
     JSON.stringify(routes),
     JSON.stringify(sessionKey),
     JSON.stringify(PREFETCH_GLOBAL),
