@@ -8,8 +8,7 @@ import {
   type Profile,
 } from '@beffroi/domain';
 import { pointKey } from '@beffroi/fieldbus';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, messageOf, type Timer } from '@beffroi/runtime';
 import { ControlService } from '../control/control.service';
 import { FieldService, type GatewayPoint } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -72,7 +71,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(AlarmMonitor.name);
   private readonly conditions: WatchedCondition[] = [];
   private readonly feedbacks = new Map<string, WatchedFeedback>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> = Promise.resolve();
   private busy = false;
   /** Conditions holding, not raised yet: since when (gateway wall-clock time). */
@@ -119,7 +118,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
     for (const [key, watched] of this.feedbacks) {
       if (watched.point.bound.equipmentId === equipmentId) this.feedbacks.delete(key);
     }
-    this.serially(() => this.clearUndeclared());
+    void this.serially(() => this.clearUndeclared());
   }
 
   private watchConditions(equipmentId: string, profile: Profile): void {
@@ -140,18 +139,17 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.serially(() => this.clearUndeclared());
-    this.timer = setInterval(() => {
-      if (!this.busy) this.serially(() => this.check());
-    }, CHECK_MS);
+    void this.serially(() => this.clearUndeclared());
+    this.timer = this.clock.setInterval(() => (this.busy ? undefined : this.serially(() => this.check())), CHECK_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     await this.running;
   }
 
-  private serially(job: () => Promise<void>): void {
+  /** Queues `job` after the one under way; resolves once it ran (a manual clock's advance waits for it). */
+  private serially(job: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.running = this.running
       .then(job)
@@ -161,6 +159,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
       .finally(() => {
         this.busy = false;
       });
+    return this.running;
   }
 
   private async clearUndeclared(): Promise<void> {
