@@ -8,7 +8,7 @@ import {
   type Profile,
 } from '@beffroi/domain';
 import { pointKey } from '@beffroi/fieldbus';
-import { Clock, messageOf, type Timer } from '@beffroi/runtime';
+import { Clock, machineClock, messageOf, type Timer } from '@beffroi/runtime';
 import { ControlService } from '../control/control.service';
 import { FieldService, type GatewayPoint } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -261,9 +261,13 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** Whether the state pending under `key` has lasted `ms` (monotonic time), starting its count if new. */
+  /**
+   * Whether the state pending under `key` has lasted `ms`, starting its count if new. Counted on the machine's
+   * monotonic time: what is confirmed (a link down, a feedback behind its command) happens on the field, whose reads
+   * and time-outs run on the machine's time whatever the gateway's clock does.
+   */
   private confirmed(key: string, ms: number): boolean {
-    const now = this.clock.monotonicMs();
+    const now = machineClock.monotonicMs();
     const since = this.pendingSince.get(key) ?? now;
     this.pendingSince.set(key, since);
     if (!heldLongEnough(new Date(since), ms, new Date(now)).active) return false;
