@@ -84,7 +84,8 @@ export async function startGateway(
   });
   if (options.bootAt !== undefined && options.clock === undefined) {
     const clock = app.get(Clock);
-    if (!(clock instanceof AdjustableClock)) throw new Error('bootAt needs clock: { mode: adjustable } or a manual clock');
+    if (!(clock instanceof AdjustableClock))
+      throw new Error('bootAt needs clock: { mode: adjustable } or a manual clock');
     clock.set(options.bootAt);
   }
   await app.listen(0, '127.0.0.1');
