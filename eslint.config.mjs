@@ -24,7 +24,6 @@ const folderDirection = {
   gateway: {
     access: ['alarms', 'control', 'points', 'schedule', 'store'],
     alarms: ['access', 'schedule'],
-    clock: ['access', 'alarms', 'control', 'points', 'schedule', 'store', 'sync'],
     control: ['alarms'],
     field: ['access', 'alarms', 'control', 'points', 'schedule', 'store', 'sync'],
     points: ['access', 'alarms', 'schedule', 'sync'],

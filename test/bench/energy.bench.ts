@@ -16,7 +16,7 @@ import type { CatalogueEquipment } from '@beffroi/sync';
 import { AuditLog } from '../../apps/central/src/audit.service';
 import type { Caller } from '../../apps/central/src/auth/caller';
 import { centralConfig } from '../../apps/central/src/central.config';
-import { Clock } from '../../apps/central/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { EnergyReportService } from '../../apps/central/src/history/energy-report.service';
 import { HistoryStore } from '../../apps/central/src/history/history-store.service';
 import { openCentralDatabase } from '../../apps/central/src/store/central-data-source';
@@ -225,7 +225,7 @@ async function main(): Promise<void> {
 
     const config = centralConfig({ history: { timeZone: 'Europe/Paris' } });
     const dataSource = await openCentralDatabase(path);
-    const clock = new Clock();
+    const clock = new SystemClock();
     const service = new EnergyReportService(
       dataSource,
       new TenantService(dataSource, new AuditLog(dataSource, clock)),

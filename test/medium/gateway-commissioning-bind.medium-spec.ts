@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { httpAddressOf } from '@beffroi/runtime';
 import type { ModbusDriver } from '@beffroi/fieldbus';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { LocalApiTransport } from '../../apps/gateway/src/access/local-tls';
 import { FieldService } from '../../apps/gateway/src/field/field.service';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';

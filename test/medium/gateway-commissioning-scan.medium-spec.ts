@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openRtuProbeLine, readDeviceIdentification } from '@beffroi/fieldbus';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
 import { type CentralHarness, startCentral } from '../support/central-harness';

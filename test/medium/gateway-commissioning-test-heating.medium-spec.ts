@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { openGatewayDatabase } from '../../apps/gateway/src/store/gateway-data-source';
 import { OutputControlEntity } from '../../apps/gateway/src/store/output-control.entity';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';

@@ -1,5 +1,5 @@
 import { expressRoutes } from '@beffroi/runtime';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { type GatewayHarness, localAuthorization, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 

@@ -1,5 +1,5 @@
 import { type ModbusBoundPoint, planReads } from '@beffroi/fieldbus';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { waitFor } from '../support/wait-for';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expressRoutes, signFieldToken } from '@beffroi/runtime';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { type CentralHarness, startCentral } from '../support/central-harness';
 import { api, type GatewayHarness, localAuthorization, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { mergeRollups, quarterRollups, quarterStart, type Sample } from '@beffroi/schedule';
 import { DataSource } from 'typeorm';
 import { PointStore } from '../../apps/gateway/src/points/point-store.service';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { HistoryStore } from '../../apps/central/src/history/history-store.service';
 import { type CentralHarness, startCentral } from '../support/central-harness';
 import { api, type GatewayHarness, PROFILES_DIR, startGateway } from '../support/gateway-harness';
@@ -62,7 +62,7 @@ async function openBucket(): Promise<OpenBucket | undefined> {
 
 /** Moves both clocks to `at` and waits until the gateway has folded the meter's reading of that moment. */
 async function moveTo(at: number): Promise<Sample> {
-  clock.advance(at - clock.now());
+  await clock.advance(at - clock.now().getTime());
   await api(gw.url, 'PUT', '/clock', { at: new Date(at).toISOString() });
   const kwh = await meterKwh();
   const bucket = await waitFor(

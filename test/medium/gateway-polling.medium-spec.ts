@@ -1,4 +1,4 @@
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import type { PollGroupStats } from '../../apps/gateway/src/points/poller.service';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';

@@ -1,6 +1,6 @@
 import { ModbusDriver } from '@beffroi/fieldbus';
 import { PointStore as PointStoreToken } from '../../apps/gateway/src/points/point-store.service';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';

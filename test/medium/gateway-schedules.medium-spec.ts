@@ -1,11 +1,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ManualClock } from '@beffroi/runtime';
 import { localDate, parseSchedule, planTransitions, resolveLocalTime } from '@beffroi/schedule';
 import { parse as parseYaml } from 'yaml';
 import { BellService } from '../../apps/gateway/src/control/bell.service';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
-import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
+import { api, type GatewayHarness, runClock, runClockUntil, startGateway } from '../support/gateway-harness';
 import {
   cabinetAndBellsBuses,
   control,
@@ -46,6 +47,8 @@ const SITE = { latitude: 49.8467, longitude: 3.2874, timeZone: 'Europe/Paris' };
 const CMD = 'cabinet:circuit.1.command';
 
 let sim: SimulatorHarness;
+/** The gateway's clock: it moves only when a test advances it, so no test waits for schedule time in real seconds. */
+let clock: ManualClock;
 
 function buses() {
   return cabinetAndBellsBuses(sim, {
@@ -57,8 +60,9 @@ function buses() {
 }
 
 function gateway(bootAt: Date, dir?: string): Promise<GatewayHarness> {
+  clock = new ManualClock(bootAt);
   return startGateway(buses(), dir, {
-    bootAt,
+    clock,
     files: { 'lighting.yaml': LIGHTING, 'bells.yaml': BELLS },
     config: {
       clock: { mode: 'adjustable' },
@@ -110,7 +114,12 @@ describe('the gateway runs its lighting schedule', () => {
 
     gw = await gateway(new Date(onAt.getTime() - 3000));
     // Booting before sunset re-asserts "off" (level-triggered), then the one timer fires at the computed instant.
-    expect(await waitFor('circuit1: v', circuit1, (v) => v, { timeoutMs: 8000 })).toBe(true);
+    await gw.app.get(ControlService).settled();
+    expect(await circuit1()).toBe(false);
+    await clock.advance(2999);
+    expect(await circuit1()).toBe(false);
+    await clock.advance(1);
+    expect(await waitFor('circuit1: v', circuit1, (v) => v)).toBe(true);
     const switchings = await waitFor(
       'GET /switchings?key=${CMD}: list.some((s) => s.value)',
       async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}`)).body as { at: string; value: boolean }[],
@@ -131,7 +140,8 @@ describe('the gateway runs its lighting schedule', () => {
     // The fake clock moves to 22:59:57: a jump, a re-plan (still on), then "off" at 23:00 sharp.
     await api(gw.url, 'PUT', '/clock', { at: new Date((off?.at.getTime() ?? 0) - 3000).toISOString() });
     expect(await circuit1()).toBe(true);
-    expect(await waitFor('circuit1: !v', circuit1, (v) => !v, { timeoutMs: 8000 })).toBe(false);
+    await clock.advance(3000);
+    expect(await waitFor('circuit1: !v', circuit1, (v) => !v)).toBe(false);
     const [last] = await waitFor(
       'GET /switchings?key=${CMD}&limit=1: list[0]?.value === false',
       async () => (await api(gw.url, 'GET', `/switchings?key=${CMD}&limit=1`)).body as { at: string; value: boolean }[],
@@ -187,11 +197,13 @@ describe('the gateway rings its bells', () => {
     const ringAt = paris('2027-01-04', 10, 0);
     const before = await bellCounts();
     gw = await gateway(new Date(ringAt.getTime() - 2000));
-    const rings = await waitFor(
+    await clock.advance(2000);
+    const rings = await runClockUntil(
       'GET /rings: list.some((r) => r.state === "done")',
+      clock,
       async () => (await api(gw.url, 'GET', '/rings')).body as { key: string; state: string }[],
       (list) => list.some((r) => r.state === 'done'),
-      { timeoutMs: 10_000 },
+      10_000,
     );
     expect(rings).toEqual([expect.objectContaining({ key: `${ringAt.toISOString()}/court`, state: 'done' })]);
     const after = await bellCounts();
@@ -201,7 +213,7 @@ describe('the gateway rings its bells', () => {
     for (const back of [5 * 60_000, 3_600_000]) {
       await api(gw.url, 'PUT', '/clock', { at: new Date(ringAt.getTime() - back).toISOString() });
       await api(gw.url, 'PUT', '/clock', { at: new Date(ringAt.getTime() - 1000).toISOString() });
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await runClock(clock, 2500);
     }
     await gw.app.get(BellService).idle();
     expect((await bellCounts())[0]?.strikes).toBe(after[0]?.strikes);
@@ -223,16 +235,22 @@ describe('the gateway rings its bells', () => {
   it('holds the interlocks whatever the schedule asks: no hammer on a settling bell, at most 2 swinging', async () => {
     const before = await bellCounts();
     gw = await gateway(new Date(paris('2027-01-04', 10, 30).getTime() - 1000));
-    await waitFor(
+    await clock.advance(1000);
+    await runClockUntil(
       'GET /rings: list.some((r) => r.state === "failed")',
+      clock,
       async () => (await api(gw.url, 'GET', '/rings')).body as { state: string }[],
       (list) => list.some((r) => r.state === 'failed'),
+      10_000,
     );
     await api(gw.url, 'PUT', '/clock', { at: new Date(paris('2027-01-04', 11, 0).getTime() - 1000).toISOString() });
-    const rings = await waitFor(
+    await clock.advance(1000);
+    const rings = await runClockUntil(
       'GET /rings: list.filter((r) => r.state === "failed").length === 2',
+      clock,
       async () => (await api(gw.url, 'GET', '/rings')).body as { sequenceId: string; state: string; detail: string }[],
       (list) => list.filter((r) => r.state === 'failed').length === 2,
+      10_000,
     );
     expect(rings.map((r) => [r.sequenceId, r.state, r.detail])).toEqual([
       ['grande-volee', 'failed', 'swingStart bell 3: 2 bells already swing (at most 2 at once)'],
@@ -253,10 +271,13 @@ describe('the gateway rings its bells', () => {
     // 2026-10-25 02:30 runs once, at its first occurrence (CEST, 00:30Z).
     const firstOccurrence = new Date('2026-10-25T00:30:00Z');
     gw = await gateway(new Date(firstOccurrence.getTime() - 1000), dir);
-    await waitFor(
+    await clock.advance(1000);
+    await runClockUntil(
       'GET /rings: list.some((r) => r.state === "done")',
+      clock,
       async () => (await api(gw.url, 'GET', '/rings')).body as { state: string }[],
       (list) => list.some((r) => r.state === 'done'),
+      10_000,
     );
     await gw.app.get(BellService).idle();
     await gw.app.get(ControlService).settled();
@@ -264,7 +285,7 @@ describe('the gateway rings its bells', () => {
     const strikes = (await bellCounts())[0]?.strikes;
     // Restart at 02:45 CET (01:45Z), the second pass through the repeated hour; 02:30 CET (01:30Z) is not a ring.
     gw = await gateway(new Date('2026-10-25T01:29:59Z'), dir);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await runClock(clock, 2500);
     const next = (await api(gw.url, 'GET', '/schedules')).body.schedules[1].next as { at: string }[];
     expect(next.map((n) => n.at)).not.toContain('2026-10-25T00:30:00.000Z');
     expect(next.map((n) => n.at)).not.toContain('2026-10-25T01:30:00.000Z');

@@ -8,7 +8,7 @@ import { openGatewayDatabase } from '../../apps/gateway/src/store/gateway-data-s
 import { SwitchingEntity } from '../../apps/gateway/src/store/switching.entity';
 import { WriteRecordEntity } from '../../apps/gateway/src/store/write-record.entity';
 import { CommandExecutor } from '../../apps/gateway/src/sync/command-executor.service';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { SyncPeer } from '../support/sync-peer';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
 import { OutboxMessageEntity } from '../../apps/gateway/src/store/outbox-message.entity';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { ControlService } from '../../apps/gateway/src/control/control.service';
 import { api, type GatewayHarness, startGateway } from '../support/gateway-harness';
 import { waitFor } from '../support/wait-for';

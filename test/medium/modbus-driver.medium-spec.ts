@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type ModbusTcpBusConfig, modbusTcpBusSchema } from '@beffroi/domain';
 import { bindBusPoints, ModbusDriver, type BoundPoint } from '@beffroi/fieldbus';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -78,7 +78,7 @@ describe('ModbusDriver against the simulated cabinet over Modbus TCP', () => {
     await expect(driver.write(point('cab-1:circuit.3.command'), true, notAfter)).resolves.toEqual({
       status: 'written',
     });
-    clock.advance(200);
+    await clock.advance(200);
     const [feedback] = await driver.read([point('cab-1:circuit.3.feedback')]);
     expect(feedback).toMatchObject({ value: true, quality: { status: 'good' } });
   });

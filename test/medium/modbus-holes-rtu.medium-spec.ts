@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { modbusRtuBusSchema, type Profile } from '@beffroi/domain';
 import { bindBusPoints, type BoundPoint, ModbusDriver } from '@beffroi/fieldbus';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 import { waitFor } from '../support/wait-for';

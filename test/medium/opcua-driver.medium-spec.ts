@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type OpcuaPointDefinition, parseYaml, profileSchema } from '@beffroi/domain';
 import type { Subscription } from 'rxjs';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
 import type { BoundPoint, PointSample } from '../../libs/fieldbus/src/field-driver';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpcuaPointDefinition } from '@beffroi/domain';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
 import type { BoundPoint, PointSample } from '../../libs/fieldbus/src/field-driver';

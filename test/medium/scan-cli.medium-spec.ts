@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { runFieldCli } from '../../apps/gateway/src/cli/field.cli';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { proposeProfiles } from '@beffroi/domain';
 import { type OpcuaBrowsedNode, scanOpcuaEndpoint } from '@beffroi/fieldbus/opcua';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
 

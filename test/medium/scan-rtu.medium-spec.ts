@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { proposeProfiles } from '@beffroi/domain';
 import { openRtuProbeLine, type RtuLineSettings, type ScanProgress, scanRtuBus } from '@beffroi/fieldbus';
 import { loadProfiles } from '../../apps/gateway/src/gateway.config';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 

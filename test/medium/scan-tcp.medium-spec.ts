@@ -1,5 +1,5 @@
 import { openTcpProbeLink, readDeviceIdentification, scanTcpEndpoint } from '@beffroi/fieldbus';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
 let sim: SimulatorHarness;

@@ -1,5 +1,5 @@
 import ModbusRTU from 'modbus-serial';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
 const clock = new ManualClock(Date.UTC(2027, 0, 1, 17, 0, 0));

@@ -1,5 +1,5 @@
 import ModbusRTU from 'modbus-serial';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { openPtyPair, type PtyPair } from '../support/pty-pair';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
@@ -36,7 +36,7 @@ afterEach(async () => {
   await control(sim, 'DELETE', '/devices/bells/fault');
   client.setID(2);
   await client.writeCoils(0, [false, false, false]);
-  clock.advance(1000);
+  await clock.advance(1000);
 });
 
 afterAll(async () => {
@@ -65,7 +65,7 @@ describe('simulated bell controller over Modbus RTU on a serial line (pty pair)'
     await client.writeCoil(STRIKE + 2, true);
     await client.writeCoil(STRIKE + 2, true);
     expect((await client.readCoils(STRIKE + 2, 1)).data[0]).toBe(true);
-    clock.advance(500);
+    await clock.advance(500);
     expect((await client.readCoils(STRIKE + 2, 1)).data[0]).toBe(false);
     await client.writeCoil(STRIKE + 2, true);
     expect((await client.readInputRegisters(2, 1)).data).toEqual([2]);
@@ -73,9 +73,9 @@ describe('simulated bell controller over Modbus RTU on a serial line (pty pair)'
 
   it('cuts the swing relay after its maximum run time whatever the bus says', async () => {
     await client.writeCoil(1, true);
-    clock.advance(179_999);
+    await clock.advance(179_999);
     expect((await client.readCoils(1, 1)).data[0]).toBe(true);
-    clock.advance(1);
+    await clock.advance(1);
     expect((await client.readCoils(1, 1)).data[0]).toBe(false);
     expect((await client.readDiscreteInputs(1, 1)).data[0]).toBe(false);
   });

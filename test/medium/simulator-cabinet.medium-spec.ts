@@ -1,5 +1,5 @@
 import ModbusRTU from 'modbus-serial';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { control, type SimulatorHarness, startSimulator } from '../support/simulator-harness';
 
 const clock = new ManualClock(Date.UTC(2027, 0, 1, 17, 0, 0));
@@ -63,14 +63,14 @@ describe('simulated lighting cabinet over Modbus TCP', () => {
     await client.writeCoil(0, true);
     expect((await client.readCoils(0, 4)).data.slice(0, 4)).toEqual([true, false, false, false]);
     expect((await client.readDiscreteInputs(0, 4)).data.slice(0, 4)).toEqual([false, false, false, false]);
-    clock.advance(200);
+    await clock.advance(200);
     expect((await client.readDiscreteInputs(0, 4)).data.slice(0, 4)).toEqual([true, false, false, false]);
   });
 
   it('meters the load as float32 words and counts energy while a circuit is on', async () => {
     const before = (await client.readInputRegisters(30, 2)).data;
     await client.writeCoils(0, [true, false, true, false]);
-    clock.advance(3_600_000);
+    await clock.advance(3_600_000);
     const regs = (await client.readInputRegisters(10, 22)).data;
     expect(floatAt(regs, 0)).toBeCloseTo(230, 3);
     // Circuit n is on phase ((n - 1) mod 3) + 1: circuit 1 (1.2 kW) on L1, circuit 3 (1.5 kW) on L3; the cabinet's
@@ -95,19 +95,19 @@ describe('simulated lighting cabinet over Modbus TCP', () => {
 
   it('obeys the local selector over the command coils', async () => {
     await control(sim, 'POST', '/devices/cabinet-1/inputs', { selector: 'forced' });
-    clock.advance(200);
+    await clock.advance(200);
     expect((await client.readDiscreteInputs(0, 4)).data.slice(0, 4)).toEqual([true, true, true, true]);
     expect((await client.readInputRegisters(0, 1)).data).toEqual([1]);
     await client.writeCoil(2, true);
     await control(sim, 'POST', '/devices/cabinet-1/inputs', { selector: 'off' });
-    clock.advance(200);
+    await clock.advance(200);
     expect((await client.readDiscreteInputs(0, 4)).data.slice(0, 4)).toEqual([false, false, false, false]);
   });
 
   it('reports door, breaker and earth leakage contacts', async () => {
     await client.writeCoil(0, true);
     await control(sim, 'POST', '/devices/cabinet-1/inputs', { doorOpen: true, breakerTripped: true });
-    clock.advance(200);
+    await clock.advance(200);
     expect((await client.readDiscreteInputs(100, 3)).data.slice(0, 3)).toEqual([true, true, false]);
     expect((await client.readDiscreteInputs(0, 1)).data[0]).toBe(false);
     await control(sim, 'POST', '/devices/cabinet-1/inputs', { doorOpen: false });

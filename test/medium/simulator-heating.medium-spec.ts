@@ -18,7 +18,7 @@ import {
   TimestampsToReturn,
 } from 'node-opcua-client';
 import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
-import { ManualClock } from '../../apps/simulator/src/clock';
+import { ManualClock } from '@beffroi/runtime';
 import { HeatingController } from '../../apps/simulator/src/devices/heating/heating-controller.device';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';
 
@@ -225,14 +225,14 @@ describe('simulated heating controller over OPC UA', () => {
     expect(await notified(() => true)).toBe(14);
 
     const warmer = notified((value) => value !== 14);
-    clock.advance(30 * MINUTE);
+    await clock.advance(30 * MINUTE);
 
     expect(await warmer).toBeGreaterThan(15);
     expect(await read('zone.1.heater_on')).toBe(true);
   });
 
   it('drops its clients on restart and serves the same state, to reads and subscriptions, back on the same port', async () => {
-    clock.advance(10 * MINUTE);
+    await clock.advance(10 * MINUTE);
     const before = device.state();
     const port = device.port;
     const lost = once(client, 'connection_lost');
@@ -251,7 +251,7 @@ describe('simulated heating controller over OPC UA', () => {
     expect(await read('zone.1.temperature')).toBe(before.zones[0]?.temperature);
     expect(device.state()).toEqual(before);
 
-    clock.advance(MINUTE);
+    await clock.advance(MINUTE);
     const now = device.state().zones[0]?.temperature;
     expect(await notified((value) => value === now)).toBe(now);
   });

@@ -13,11 +13,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { httpAddressOf } from '@beffroi/runtime';
+import { AdjustableClock, httpAddressOf } from '@beffroi/runtime';
 import { centralConfig } from '../../apps/central/src/central.config';
 import { CentralModule } from '../../apps/central/src/central.module';
 import { httpsOptionsOf } from '../../apps/central/src/https-options';
-import { Clock } from '../../apps/central/src/clock';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -42,21 +41,13 @@ export const SEED = {
   ],
 };
 
-/** A clock tests can move. */
-export class TestClock extends Clock {
-  offsetMs = 0;
-
-  override now(): Date {
-    return new Date(Date.now() + this.offsetMs);
-  }
-}
-
 export interface CentralHarness {
   app: INestApplication;
   url: string;
   wsUrl: string;
   dir: string;
-  clock: TestClock;
+  /** Central's clock: tests move it with `set` or by shifting `offsetMs`. */
+  clock: AdjustableClock;
   /** Stops the app; the SQLite file stays, so `startCentral({ dir })` starts it again on the same data. */
   stop(): Promise<void>;
   /** Stops and deletes the folder. */
@@ -128,7 +119,7 @@ export async function startCentral(
     seed: SEED,
     ...options.config,
   });
-  const clock = new TestClock();
+  const clock = new AdjustableClock();
   const app = await NestFactory.create(CentralModule.forConfig(config, clock), {
     logger: ['error', 'warn'],
     ...httpsOptionsOf(config),

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkProfileReferences, gatewayConfigSchema } from '@beffroi/domain';
-import { httpAddressOf } from '@beffroi/runtime';
+import { AdjustableClock, Clock, httpAddressOf, ManualClock } from '@beffroi/runtime';
 import { LocalApiTransport, localTls } from '../../apps/gateway/src/access/local-tls';
-import { AdjustableClock, Clock } from '../../apps/gateway/src/clock/clock';
 import { FieldService } from '../../apps/gateway/src/field/field.service';
 import { LoadedGatewayConfig, loadProfiles } from '../../apps/gateway/src/gateway.config';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
@@ -47,8 +46,13 @@ export interface GatewayOptions {
   config?: Record<string, unknown>;
   /** Files written next to the config file (schedule files), by relative path. */
   files?: Record<string, string>;
-  /** With `clock: { mode: adjustable }`: the gateway's time when it boots. */
+  /** With `clock: { mode: adjustable }` or a manual `clock`: the gateway's time when it boots. */
   bootAt?: Date;
+  /**
+   * The gateway runs on this clock instead of the one its config says: its schedules, bells, alarms and reporters
+   * wait for `clock.advance` (see {@link runClock}), the field and the sync protocol keep the machine's time.
+   */
+  clock?: ManualClock;
   /** Profiles read instead of config/profiles (a profile with a faster poll period, say). */
   profilesDir?: string;
 }
@@ -72,13 +76,16 @@ export async function startGateway(
   const loaded = new LoadedGatewayConfig(configPath, config, profiles, loadSchedules(configPath, config, profiles));
   const silent = { log: () => undefined, warn: () => undefined, error: () => undefined };
   const tls = localTls(loaded, silent, new Date());
-  const app = await NestFactory.create(GatewayModule.forConfig(loaded, new LocalApiTransport(tls?.fingerprint)), {
+  if (options.clock !== undefined && options.bootAt !== undefined) options.clock.set(options.bootAt);
+  const module = GatewayModule.forConfig(loaded, new LocalApiTransport(tls?.fingerprint), options.clock);
+  const app = await NestFactory.create(module, {
     logger: ['error'],
     ...(tls === undefined ? {} : { httpsOptions: { key: tls.key, cert: tls.cert } }),
   });
-  if (options.bootAt !== undefined) {
+  if (options.bootAt !== undefined && options.clock === undefined) {
     const clock = app.get(Clock);
-    if (!(clock instanceof AdjustableClock)) throw new Error('bootAt needs clock: { mode: adjustable }');
+    if (!(clock instanceof AdjustableClock))
+      throw new Error('bootAt needs clock: { mode: adjustable } or a manual clock');
     clock.set(options.bootAt);
   }
   await app.listen(0, '127.0.0.1');
@@ -94,6 +101,57 @@ export async function startGateway(
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The longest step of {@link runClock} and {@link runClockUntil}, and the real time after each step of `runClock`. */
+const CLOCK_STEP_MS = 100;
+const REAL_PAUSE_MS = 10;
+
+/**
+ * Runs a gateway's manual `clock` forward by `ms`, fast: to each timer due on the way in steps of at most 100 ms, with
+ * 10 ms of real time after each so that what the timers started on the field (a write) goes on and arms what comes
+ * next. For stretches where the gateway should do nothing on the field, or only writes whose spacing the equipment
+ * does not care about.
+ */
+export async function runClock(clock: ManualClock, ms: number): Promise<void> {
+  const until = clock.monotonicMs() + ms;
+  while (clock.monotonicMs() < until) {
+    await clock.advance(nextStep(clock, until - clock.monotonicMs()));
+    await new Promise((resolve) => setTimeout(resolve, REAL_PAUSE_MS));
+  }
+}
+
+/**
+ * Runs a gateway's manual `clock` with the machine's time until `accept` holds for what `probe` returns: each step
+ * (to the next timer due, at most 100 ms) comes after as much real time, so equipment simulated on the machine's
+ * time (a bell's hammer that stays down for its pulse) sees the gateway's actions spaced as the sequence says. For a
+ * ring being played; move the clock to its start with `clock.advance`. Throws, naming `what`, when `withinMs` of clock
+ * time pass first.
+ */
+export async function runClockUntil<T>(
+  what: string,
+  clock: ManualClock,
+  probe: () => Promise<T>,
+  accept: (value: T) => boolean,
+  withinMs: number,
+): Promise<T> {
+  const until = clock.monotonicMs() + withinMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    const left = until - clock.monotonicMs();
+    if (left <= 0) {
+      throw new Error(`ran the clock ${withinMs} ms for ${what}; ${JSON.stringify({ last: value }).slice(0, 2000)}`);
+    }
+    const step = nextStep(clock, left);
+    await new Promise((resolve) => setTimeout(resolve, step));
+    await clock.advance(step);
+  }
+}
+
+/** Up to the next timer due, at most 100 ms and `left`. */
+function nextStep(clock: ManualClock, left: number): number {
+  return Math.min(left, CLOCK_STEP_MS, clock.nextDueIn() ?? CLOCK_STEP_MS);
 }
 
 /** A JSON request to a test gateway's local API, with its local credential unless `authorization` says otherwise (null: none). */

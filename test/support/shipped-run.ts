@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { httpAddressOf } from '@beffroi/runtime';
 import { loadGatewayConfig } from '../../apps/gateway/src/gateway.config';
 import { GatewayModule } from '../../apps/gateway/src/gateway.module';
-import { SystemClock } from '../../apps/simulator/src/clock';
+import { SystemClock } from '@beffroi/runtime';
 import { readYaml, RunConfigs } from '../../tools/run-configs';
 import { type SimulatorHarness, startSimulator } from './simulator-harness';
 

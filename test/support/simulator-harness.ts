@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { httpAddressOf } from '@beffroi/runtime';
-import { Clock, SystemClock } from '../../apps/simulator/src/clock';
+import { Clock, SystemClock } from '@beffroi/runtime';
 import { SimulatorExceptionFilter } from '../../apps/simulator/src/control/simulator-exception.filter';
 import { SimulatorService } from '../../apps/simulator/src/control/simulator.service';
 import { simulatorConfigSchema } from '../../apps/simulator/src/simulator.config';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Caller } from './auth/caller';
-import { Clock } from './clock';
+import { Clock } from '@beffroi/runtime';
 import { AuditEntity } from './store/entities';
 
 export interface AuditRecord {

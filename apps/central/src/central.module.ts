@@ -12,7 +12,7 @@ import { BellsController } from './bells/bells.controller';
 import { BellsService } from './bells/bells.service';
 import { CentralConfig } from './central.config';
 import { CentralExceptionFilter } from './central.exception';
-import { Clock } from './clock';
+import { Clock, SystemClock } from '@beffroi/runtime';
 import { CommandService } from './commands/command.service';
 import { DesiredController } from './desired/desired.controller';
 import { DesiredService } from './desired/desired.service';
@@ -63,7 +63,7 @@ export class CentralModule implements NestModule {
   }
 
   /** Central from its config; the database is opened (and migrated) before anything else starts. */
-  static forConfig(config: CentralConfig, clock: Clock = new Clock()): DynamicModule {
+  static forConfig(config: CentralConfig, clock: Clock = new SystemClock()): DynamicModule {
     return {
       module: CentralModule,
       imports: [DiscoveryModule],

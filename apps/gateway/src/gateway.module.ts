@@ -10,7 +10,7 @@ import { AlarmMonitor } from './alarms/alarm-monitor.service';
 import { AlarmService } from './alarms/alarm.service';
 import { AlarmsController } from './alarms/alarms.controller';
 import { PollingMonitor } from './alarms/polling-monitor.service';
-import { AdjustableClock, Clock, SystemClock } from './clock/clock';
+import { AdjustableClock, Clock, SystemClock } from '@beffroi/runtime';
 import { BindController } from './commissioning/bind.controller';
 import { BindService } from './commissioning/bind.service';
 import { CheckService } from './commissioning/check.service';
@@ -58,9 +58,14 @@ import { TelemetryReporter } from './sync/telemetry.reporter';
 export class GatewayModule {
   /**
    * The gateway from its loaded config; the database is opened (and migrated) before anything else starts.
-   * `transport`: how main.ts serves the local API (its TLS certificate's fingerprint), for `/health`.
+   * `transport`: how main.ts serves the local API (its TLS certificate's fingerprint), for `/health`. `clock`: the
+   * one the config's `clock.mode` says unless told (tests pass a `ManualClock`).
    */
-  static forConfig(loaded: LoadedGatewayConfig, transport = new LocalApiTransport()): DynamicModule {
+  static forConfig(
+    loaded: LoadedGatewayConfig,
+    transport = new LocalApiTransport(),
+    clock: Clock = loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),
+  ): DynamicModule {
     return {
       module: GatewayModule,
       controllers: [
@@ -83,10 +88,7 @@ export class GatewayModule {
         LocalCredential,
         FieldKeyStore,
         FieldKeyRefresher,
-        {
-          provide: Clock,
-          useValue: loaded.config.clock.mode === 'adjustable' ? new AdjustableClock() : new SystemClock(),
-        },
+        { provide: Clock, useValue: clock },
         { provide: DataSource, useFactory: () => openGatewayDatabase(loaded.config.storage.path) },
         { provide: FieldService, useFactory: () => FieldService.create(loaded) },
         PointStore,

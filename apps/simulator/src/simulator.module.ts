@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { Clock, SystemClock } from './clock';
+import { Clock, SystemClock } from '@beffroi/runtime';
 import { SimulatorController } from './control/simulator.controller';
 import { SimulatorService } from './control/simulator.service';
 import type { SimulatorConfig } from './simulator.config';

@@ -1,5 +1,6 @@
 export * from './app-lifecycle';
 export * from './backoff';
+export * from './clock';
 export * from './console-files';
 export * from './console-logs';
 export * from './error-message';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager, In, IsNull, Not } from 'typeorm';
 import { AuditLog } from '../audit.service';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { AccountEntity, AlarmEntity } from '../store/entities';
 import type { Caller } from './caller';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { AccountEntity, CommuneEntity } from '../store/entities';
 import { AuthService, requireGoodPassword } from './auth.service';
 import { type Caller, inScope, requireRole } from './caller';

@@ -5,7 +5,7 @@ import { DataSource, type EntityManager, In, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralConfig } from '../central.config';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { AccountEntity, CommuneEntity, SessionEntity, SyndicateEntity } from '../store/entities';
 import { communeName } from '../tenants/commune-directory';
 import type { Caller } from './caller';

@@ -12,7 +12,7 @@ import {
 import { healthPayloadSchema } from '@beffroi/sync';
 import type { Caller } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { CatalogueCheck } from '../gateways/catalogue-check';
 import { CatalogueService } from '../gateways/catalogue.service';
 import { GatewayService } from '../gateways/gateway.service';

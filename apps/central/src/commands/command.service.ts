@@ -5,7 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { CentralException, CentralExceptionCode } from '../central.exception';
 import type { Caller } from '../auth/caller';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { EventBus } from '../events.service';
 import { GatewayService, scopeOf } from '../gateways/gateway.service';
 import { CommandEntity, CommuneEntity } from '../store/entities';

@@ -9,7 +9,7 @@ import {
   planDesiredUpdate,
 } from '@beffroi/sync';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { DesiredChangeEntity, GatewayEntity } from '../store/entities';
 
 /** The change log keeps this many versions per gateway; a gateway further behind gets a snapshot. */

@@ -6,7 +6,7 @@ import { DataSource, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type Caller, inScope, requireAccess, requireRole } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { EventBus } from '../events.service';
 import { CatalogueService } from '../gateways/catalogue.service';
 import { GatewayService, scopeOf } from '../gateways/gateway.service';

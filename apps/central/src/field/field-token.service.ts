@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { signFieldToken } from '@beffroi/runtime';
+import { Clock, signFieldToken } from '@beffroi/runtime';
 import { DataSource } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import type { Caller } from '../auth/caller';
 import { CentralConfig } from '../central.config';
-import { Clock } from '../clock';
 import { GatewayService, scopeOf } from '../gateways/gateway.service';
 import { TenantService } from '../tenants/tenant.service';
 import { CentralException, CentralExceptionCode } from '../central.exception';

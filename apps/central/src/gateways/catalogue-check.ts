@@ -5,7 +5,7 @@ import type { CatalogueSchedule, DesiredSections } from '@beffroi/sync';
 import type { Caller } from '../auth/caller';
 import { CentralConfig } from '../central.config';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import type { CommandRequest } from '../commands/command.dto';
 import type { ScheduleItem } from '../desired/desired.dto';
 import { CatalogueService, type KnownPoint, pointsOf, type StoredCatalogue } from './catalogue.service';

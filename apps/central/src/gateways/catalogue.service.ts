@@ -13,7 +13,7 @@ import {
 import { DataSource, In } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { GatewayCatalogueEntity, GatewayDesiredResultEntity } from '../store/catalogue.entities';
 import { type GatewayEntity, PointValueEntity } from '../store/entities';
 import { GatewayService } from './gateway.service';

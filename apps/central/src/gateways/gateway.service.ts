@@ -7,7 +7,7 @@ import type { Caller } from '../auth/caller';
 import { newEnrolmentCode, newSecret, secretHash } from '../auth/secrets';
 import { CentralConfig } from '../central.config';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { FieldSigningKey } from '../field/field-signing-key';
 import { CommuneEntity, EnrolmentCodeEntity, GatewayEntity } from '../store/entities';
 import { TenantService } from '../tenants/tenant.service';

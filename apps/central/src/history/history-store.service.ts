@@ -14,7 +14,7 @@ import {
 import { type CatalogueEquipment, healthPayloadSchema } from '@beffroi/sync';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CentralConfig } from '../central.config';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { GatewayCatalogueEntity } from '../store/catalogue.entities';
 import { GatewayEntity } from '../store/entities';
 import { ROWS_PER_INSERT } from './history-samples';

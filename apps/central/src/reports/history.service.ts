@@ -6,7 +6,7 @@ import { AccountLockAlarms, accountAlarmSource } from '../auth/account-lock-alar
 import { AuthService } from '../auth/auth.service';
 import type { Caller } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { EventBus } from '../events.service';
 import { GatewayService, scopeOf } from '../gateways/gateway.service';
 import { AlarmEntity, GatewayEntity, OutputEntity, PointValueEntity, SwitchingEntity } from '../store/entities';

@@ -23,7 +23,7 @@ import {
 } from '@beffroi/schedule';
 import shippedSchoolHolidays from '../../../../config/data/school-holidays-fr-2026-2027.json';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import {
   type LintRequest,
   type PreviewRequest,

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { EventBus } from '../events.service';
 import { AlarmEntity, CommuneEntity, GatewayEntity } from '../store/entities';
 import { SyncPresence } from './sync-presence';

@@ -14,7 +14,7 @@ import {
 } from '@beffroi/sync';
 import { DataSource, type EntityManager, IsNull } from 'typeorm';
 import { AuditLog } from '../audit.service';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { CommissioningReportEntity } from '../store/commissioning-report.entity';
 import { type CentralEvent, EventBus } from '../events.service';
 import { recordHistoryBuckets, recordHistorySamples } from '../history/history-samples';

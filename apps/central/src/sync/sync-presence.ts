@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CentralMessage } from '@beffroi/sync';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 
 /** One gateway's live sync connection, as the rest of central may use it. */
 export interface SyncLink {

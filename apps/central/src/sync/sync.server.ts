@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { secretHash } from '../auth/secrets';
 import { CentralConfig } from '../central.config';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { CommandService } from '../commands/command.service';
 import { DesiredService } from '../desired/desired.service';
 import { EventBus } from '../events.service';

@@ -16,7 +16,7 @@ import {
 import type { RawData, WebSocket } from 'ws';
 import type { ScopedCommune } from '../auth/caller';
 import type { CentralConfig } from '../central.config';
-import type { Clock } from '../clock';
+import type { Clock } from '@beffroi/runtime';
 import type { CommandService } from '../commands/command.service';
 import type { DesiredService } from '../desired/desired.service';
 import type { EventBus } from '../events.service';

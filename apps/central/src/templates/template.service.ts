@@ -7,7 +7,7 @@ import { DataSource, type EntityManager, In } from 'typeorm';
 import { AuditLog } from '../audit.service';
 import { type Action, type Caller, requireAccess, requireRole } from '../auth/caller';
 import { CentralException, CentralExceptionCode } from '../central.exception';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { PushService } from '../desired/push.service';
 import { DesiredService } from '../desired/desired.service';
 import { GatewayCatalogueEntity } from '../store/catalogue.entities';

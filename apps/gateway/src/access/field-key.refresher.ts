@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock, type Timer } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CredentialStore } from '../sync/credential.store';
 import { centralRequest } from '../sync/central-http';
@@ -18,23 +19,25 @@ const REQUEST_TIMEOUT_MS = 15_000;
 @Injectable()
 export class FieldKeyRefresher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(FieldKeyRefresher.name);
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
 
   constructor(
     private readonly loaded: LoadedGatewayConfig,
     private readonly credentials: CredentialStore,
     private readonly keys: FieldKeyStore,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
     if (this.loaded.config.central === undefined) return;
     void this.refresh();
-    this.timer = setInterval(() => void this.refresh(), REFRESH_MS);
-    this.timer.unref();
+    this.timer = this.clock.setInterval(async () => {
+      await this.refresh();
+    }, REFRESH_MS);
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.timer?.cancel();
   }
 
   /** Asks central once; true when the keys changed. Never throws: a failure is logged and the known keys stay. */

@@ -8,8 +8,7 @@ import {
   type Profile,
 } from '@beffroi/domain';
 import { pointKey } from '@beffroi/fieldbus';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, machineClock, messageOf, type Timer } from '@beffroi/runtime';
 import { ControlService } from '../control/control.service';
 import { FieldService, type GatewayPoint } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -72,7 +71,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly logger = new Logger(AlarmMonitor.name);
   private readonly conditions: WatchedCondition[] = [];
   private readonly feedbacks = new Map<string, WatchedFeedback>();
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> = Promise.resolve();
   private busy = false;
   /** Conditions holding, not raised yet: since when (gateway wall-clock time). */
@@ -119,7 +118,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
     for (const [key, watched] of this.feedbacks) {
       if (watched.point.bound.equipmentId === equipmentId) this.feedbacks.delete(key);
     }
-    this.serially(() => this.clearUndeclared());
+    void this.serially(() => this.clearUndeclared());
   }
 
   private watchConditions(equipmentId: string, profile: Profile): void {
@@ -140,18 +139,17 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   onApplicationBootstrap(): void {
-    this.serially(() => this.clearUndeclared());
-    this.timer = setInterval(() => {
-      if (!this.busy) this.serially(() => this.check());
-    }, CHECK_MS);
+    void this.serially(() => this.clearUndeclared());
+    this.timer = this.clock.setInterval(() => (this.busy ? undefined : this.serially(() => this.check())), CHECK_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     await this.running;
   }
 
-  private serially(job: () => Promise<void>): void {
+  /** Queues `job` after the one under way; resolves once it ran (a manual clock's advance waits for it). */
+  private serially(job: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.running = this.running
       .then(job)
@@ -161,6 +159,7 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
       .finally(() => {
         this.busy = false;
       });
+    return this.running;
   }
 
   private async clearUndeclared(): Promise<void> {
@@ -262,9 +261,13 @@ export class AlarmMonitor implements OnApplicationBootstrap, BeforeApplicationSh
     }
   }
 
-  /** Whether the state pending under `key` has lasted `ms` (monotonic time), starting its count if new. */
+  /**
+   * Whether the state pending under `key` has lasted `ms`, starting its count if new. Counted on the machine's
+   * monotonic time: what is confirmed (a link down, a feedback behind its command) happens on the field, whose reads
+   * and time-outs run on the machine's time whatever the gateway's clock does.
+   */
   private confirmed(key: string, ms: number): boolean {
-    const now = this.clock.monotonicMs();
+    const now = machineClock.monotonicMs();
     const since = this.pendingSince.get(key) ?? now;
     this.pendingSince.set(key, since);
     if (!heldLongEnough(new Date(since), ms, new Date(now)).active) return false;

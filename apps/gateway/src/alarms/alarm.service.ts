@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { AlarmSeverity, PointScalar } from '@beffroi/domain';
 import { DataSource, IsNull, LessThan, MoreThanOrEqual } from 'typeorm';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { AlarmEntity, type AlarmSource } from '../store/alarm.entity';
 import { OutboxService } from '../sync/outbox.service';
 import { alarmMessage } from '../sync/report-messages';

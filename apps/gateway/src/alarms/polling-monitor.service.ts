@@ -1,5 +1,5 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { messageOf } from '@beffroi/runtime';
+import { Clock, messageOf, type Timer } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { PollerService, type PollGroupStats, RECENT_PERIODS } from '../points/poller.service';
 import { AlarmService } from './alarm.service';
@@ -24,7 +24,7 @@ export function pollingOverrunKey(busId: string): string {
 @Injectable()
 export class PollingMonitor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PollingMonitor.name);
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> = Promise.resolve();
   private busy = false;
   /** Groups (`bus/period`) that were behind and have not read all their last periods since. */
@@ -34,21 +34,21 @@ export class PollingMonitor implements OnApplicationBootstrap, BeforeApplication
     private readonly alarms: AlarmService,
     private readonly poller: PollerService,
     private readonly loaded: LoadedGatewayConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.serially(() => this.clearUndeclared());
-    this.timer = setInterval(() => {
-      if (!this.busy) this.serially(() => this.check());
-    }, CHECK_MS);
+    void this.serially(() => this.clearUndeclared());
+    this.timer = this.clock.setInterval(() => (this.busy ? undefined : this.serially(() => this.check())), CHECK_MS);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     await this.running;
   }
 
-  private serially(job: () => Promise<void>): void {
+  /** Queues `job` after the one under way; resolves once it ran (a manual clock's advance waits for it). */
+  private serially(job: () => Promise<void>): Promise<void> {
     this.busy = true;
     this.running = this.running
       .then(job)
@@ -58,6 +58,7 @@ export class PollingMonitor implements OnApplicationBootstrap, BeforeApplication
       .finally(() => {
         this.busy = false;
       });
+    return this.running;
   }
 
   private async clearUndeclared(): Promise<void> {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { machineClock } from '@beffroi/runtime';
 import type { TestRunView } from '../commissioning/test-run.service';
 import { CliUsageError, numberOption, parseOptions } from './cli-args';
 import { type CliOutput, table } from './scan.command';
@@ -67,7 +68,7 @@ export async function testOutputsCommand(argv: readonly string[], io: TestOutput
   let asked: number | undefined;
   let run = started.body as TestRunView;
   while (run.state === 'running') {
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await machineClock.sleep(POLL_MS);
     const answer = await api('GET', `/commissioning/tests/${id}`);
     if (answer.status !== 200) throw new Error(refusal(answer));
     run = answer.body as TestRunView;

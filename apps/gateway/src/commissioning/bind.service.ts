@@ -8,9 +8,8 @@ import {
   gatewayConfigSchema,
   problemsFromIssues,
 } from '@beffroi/domain';
-import { problemsWithin, messageOf } from '@beffroi/runtime';
+import { Clock, messageOf, problemsWithin } from '@beffroi/runtime';
 import { AlarmMonitor } from '../alarms/alarm-monitor.service';
-import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig, loadGatewayConfig } from '../gateway.config';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';

@@ -10,7 +10,7 @@ import {
 } from '@beffroi/domain';
 import { bindBusPoints, type FieldDriver, type PointSample } from '@beffroi/fieldbus';
 import { filter, firstValueFrom, map, of, timeout } from 'rxjs';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';

@@ -16,7 +16,7 @@ import {
   scanTcpEndpoint,
 } from '@beffroi/fieldbus';
 import type { OpcuaScanResult } from '@beffroi/fieldbus/opcua';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import type { IdentifyRequest, ScanRequest } from './scan-request';

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { acceptanceReportHtml, acceptanceReportPdf } from '@beffroi/runtime';
+import { acceptanceReportHtml, acceptanceReportPdf, Clock } from '@beffroi/runtime';
 import { commissioningReportBytes, MAX_COMMISSIONING_REPORT_BYTES } from '@beffroi/sync';
 import { DataSource } from 'typeorm';
-import { Clock } from '../clock/clock';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';

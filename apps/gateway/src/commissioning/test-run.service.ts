@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { conditionHolds, type PointScalar, PRIORITY_SLOTS, type PriorityEntry } from '@beffroi/domain';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, machineClock, messageOf } from '@beffroi/runtime';
 import { BellService } from '../control/bell.service';
 import { ControlService, type SwitchOutcome } from '../control/control.service';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -305,7 +304,7 @@ export class TestRunService implements BeforeApplicationShutdown {
   /** One hammer strike through the bell interlocks; the bell's strike counter must count it. */
   private async strike(run: Run, step: TestStepView, planned: Extract<PlannedStep, { kind: 'strike' }>) {
     const before = planned.counterKey === undefined ? undefined : this.store.get(planned.counterKey)?.value;
-    const startedMs = this.clock.monotonicMs();
+    const startedMs = machineClock.monotonicMs();
     const now = this.clock.now();
     const ring = await this.bells.ringAndWait(
       'commissioning',
@@ -329,7 +328,7 @@ export class TestRunService implements BeforeApplicationShutdown {
       const now = this.store.get(counterKey);
       return typeof now?.value === 'number' && typeof before === 'number' && now.value > before;
     });
-    step.latencyMs.strike = Math.round(this.clock.monotonicMs() - startedMs);
+    step.latencyMs.strike = Math.round(machineClock.monotonicMs() - startedMs);
     step.state = counted === 'seen' ? 'passed' : 'failed';
     step.detail =
       counted === 'seen'
@@ -340,7 +339,7 @@ export class TestRunService implements BeforeApplicationShutdown {
   /** The engineer provokes the alarm input (the prompt); passed once a reading after the prompt shows it. */
   private async alarm(run: Run, step: TestStepView, planned: Extract<PlannedStep, { kind: 'alarm' }>) {
     const since = this.clock.now().getTime();
-    const startedMs = this.clock.monotonicMs();
+    const startedMs = machineClock.monotonicMs();
     const shows = () => {
       const reading = this.store.get(planned.key);
       return (
@@ -363,7 +362,7 @@ export class TestRunService implements BeforeApplicationShutdown {
     const timeoutMs = run.view.options.promptTimeout * 1000;
     const seen = await this.watch(run, timeoutMs, () => shows() || answered !== undefined);
     delete run.answer;
-    const latency = Math.round(this.clock.monotonicMs() - startedMs);
+    const latency = Math.round(machineClock.monotonicMs() - startedMs);
     if (answered === 'skip' && !shows()) {
       step.state = 'skipped';
       step.detail = 'contrôle passé par le technicien';
@@ -433,12 +432,12 @@ export class TestRunService implements BeforeApplicationShutdown {
 
   /** Looks at `condition` until it holds, the run is aborted or `timeoutMs` passes. */
   private async watch(run: Run, timeoutMs: number, condition: () => boolean): Promise<'seen' | 'timeout' | 'aborted'> {
-    const deadline = this.clock.monotonicMs() + timeoutMs;
+    const deadline = machineClock.monotonicMs() + timeoutMs;
     for (;;) {
       if (condition()) return 'seen';
       if (run.abort.signal.aborted) return 'aborted';
-      if (this.clock.monotonicMs() >= deadline) return 'timeout';
-      await new Promise((resolve) => setTimeout(resolve, WATCH_MS));
+      if (machineClock.monotonicMs() >= deadline) return 'timeout';
+      await machineClock.sleep(WATCH_MS);
     }
   }
 

@@ -2,8 +2,7 @@ import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit }
 import { type BellMotion, bellInterlock, type BellRelayAction } from '@beffroi/domain';
 import { type Ring, ringActions, type RingSequence } from '@beffroi/schedule';
 import { DataSource } from 'typeorm';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, messageOf, type Timer } from '@beffroi/runtime';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { WriteService } from '../points/write.service';
@@ -31,7 +30,7 @@ interface ActionProblem {
 
 interface Belfry {
   readonly motions: Map<number, BellMotion>;
-  readonly safetyStops: Map<number, NodeJS.Timeout>;
+  readonly safetyStops: Map<number, Timer>;
   /** Rings of one belfry play one after the other. */
   queue: Promise<void>;
 }
@@ -126,7 +125,7 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     await this.idle();
     for (const [equipmentId, belfry] of this.belfries) {
       for (const [bell, timer] of belfry.safetyStops) {
-        clearTimeout(timer);
+        timer.cancel();
         await this.act(equipmentId, belfry, bell, 'swingStop', 'safety:gateway-stopping');
       }
     }
@@ -232,11 +231,11 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const wake = (): void => {
-        clearTimeout(timer);
+        timer.cancel();
         this.sleepers.delete(wake);
         resolve();
       };
-      const timer = setTimeout(wake, ms);
+      const timer = this.clock.setTimeout(wake, ms);
       this.sleepers.add(wake);
     });
   }
@@ -247,15 +246,15 @@ export class BellService implements OnModuleInit, BeforeApplicationShutdown {
     const { maxSwing } = this.loaded.config.control.bells;
     belfry.safetyStops.set(
       bell,
-      setTimeout(() => {
+      this.clock.setTimeout(async () => {
         this.logger.warn(`${equipmentId} bell ${bell} reached its maximum swing time (${maxSwing} ms): stopping it`);
-        void this.act(equipmentId, belfry, bell, 'swingStop', `safety:max-swing (${cause})`);
+        await this.act(equipmentId, belfry, bell, 'swingStop', `safety:max-swing (${cause})`);
       }, maxSwing),
     );
   }
 
   private stopSwing(belfry: Belfry, bell: number): void {
-    clearTimeout(belfry.safetyStops.get(bell));
+    belfry.safetyStops.get(bell)?.cancel();
     belfry.safetyStops.delete(bell);
     const motion = belfry.motions.get(bell);
     if (motion === undefined || motion.swingingSince === null) return;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nes
 import { PRIORITY_SLOTS } from '@beffroi/domain';
 import { z } from 'zod';
 import { OwnerIsCaller } from '../access/local-access.guard';
-import { AdjustableClock, Clock } from '../clock/clock';
+import { AdjustableClock, Clock, ManualClock } from '@beffroi/runtime';
 import { GatewayException, GatewayExceptionCode, parseInput } from '../gateway.exception';
 import { ScheduleRuntime } from '../schedule/schedule-runtime.service';
 import { BellService } from './bell.service';
@@ -128,7 +128,7 @@ export class ControlController {
   @Put('clock')
   @HttpCode(200)
   async setClock(@Body() body: unknown) {
-    if (!(this.clock instanceof AdjustableClock)) {
+    if (!(this.clock instanceof AdjustableClock || this.clock instanceof ManualClock)) {
       throw new GatewayException(
         GatewayExceptionCode.ClockNotAdjustable,
         'this gateway runs on the system clock (clock.mode: system); set the machine time instead',

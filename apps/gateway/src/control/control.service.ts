@@ -31,8 +31,7 @@ import {
   winningEntry,
 } from '@beffroi/domain';
 import { DataSource } from 'typeorm';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, machineClock, messageOf } from '@beffroi/runtime';
 import { FieldService, type GatewayPoint } from '../field/field.service';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { LoadedGatewayConfig } from '../gateway.config';
@@ -372,7 +371,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
   /** Resolves once output `key` is at rest (no reconciliation running). */
   async idle(key: string): Promise<void> {
     while (this.outputs.get(key)?.running === true) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await machineClock.sleep(10);
     }
   }
 
@@ -445,7 +444,7 @@ export class ControlService implements OnModuleInit, OnModuleDestroy, BeforeAppl
   /** Resolves once every output is at rest (tests and shutdown). */
   async settled(): Promise<void> {
     while ([...this.outputs.values()].some((output) => output.running)) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
+      await machineClock.sleep(10);
     }
   }
 

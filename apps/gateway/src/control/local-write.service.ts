@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PRIORITY_SLOTS, type PointScalar } from '@beffroi/domain';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { FieldService } from '../field/field.service';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { PointsService } from '../points/points.service';

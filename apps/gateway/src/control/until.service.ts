@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Site } from '@beffroi/domain';
 import { parseUntil, resolveUntil, type ResolvedUntil, ScheduleException, type UntilForm } from '@beffroi/schedule';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { FieldService } from '../field/field.service';
 import { GatewayException, GatewayExceptionCode } from '../gateway.exception';
 import { LoadedGatewayConfig } from '../gateway.config';

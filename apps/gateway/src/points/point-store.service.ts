@@ -1,7 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { PointScalar, PointValue, Quality } from '@beffroi/domain';
 import type { PointSample } from '@beffroi/fieldbus';
-import { withSqliteConnection } from '@beffroi/runtime';
+import { machineClock, type Timer, withSqliteConnection } from '@beffroi/runtime';
 import { DataSource } from 'typeorm';
 import { type SqliteStatement, sqliteConnectionOf } from '../store/gateway-data-source';
 import { PointValueEntity } from '../store/point-value.entity';
@@ -65,7 +65,7 @@ export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(PointStore.name);
   private readonly latest = new Map<string, Entry>();
   private dirty: Entry[] = [];
-  private flushTimer: NodeJS.Timeout | undefined;
+  private flushTimer: Timer | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private upsert: SqliteStatement | undefined;
   private readonly iso = new IsoText();
@@ -91,12 +91,12 @@ export class PointStore implements OnModuleInit, BeforeApplicationShutdown {
         dirty: false,
       });
     }
-    this.flushTimer = setInterval(() => void this.flush(), FLUSH_INTERVAL_MS);
+    this.flushTimer = machineClock.setInterval(() => this.flush(), FLUSH_INTERVAL_MS);
     this.logger.log(`${rows.length} point values restored from storage (stale until read again)`);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.flushTimer);
+    this.flushTimer?.cancel();
     await this.flush();
   }
 

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { parseInput } from '../gateway.exception';
 import { LocalWriteService } from '../control/local-write.service';
 import { PointsService } from './points.service';

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { BoundPoint, FieldDriver, PointSample } from '@beffroi/fieldbus';
 import { filter, type Subscription } from 'rxjs';
-import { Clock } from '../clock/clock';
+import { Clock, machineClock, type Timer } from '@beffroi/runtime';
 import { FieldService, type GatewayPoint } from '../field/field.service';
 import { PointStore } from './point-store.service';
 
@@ -15,7 +15,7 @@ interface PollGroup {
   driver: FieldDriver;
   periodMs: number;
   points: readonly BoundPoint[];
-  timer?: NodeJS.Timeout;
+  timer?: Timer;
   /** Its points were all removed (an equipment unbound): it is polled no more. */
   stopped?: boolean;
   running: boolean;
@@ -53,13 +53,14 @@ export interface PollGroupStats {
 }
 
 /**
- * Polls each bus at each point's period: the points of a bus sharing a period form one group, read in one call
- * (the driver plans the requests). Each group's periods are fixed slots of monotonic time from the moment it is
- * armed; a poll starts at the beginning of each slot. A group whose previous poll is still running skips its slot, so
- * a bus that cannot keep up never builds a backlog, and a slot in which no poll started (skipped, or the gateway was
- * too busy for the timer to fire in time) is counted as missed — nothing is lost from the count because a timer was
- * late. Every group of a bus is also polled as soon as its link comes up — the first poll after start waits for it,
- * and after an outage no group, however slow, keeps showing the bus as not connected until its next period. Values
+ * Polls each bus at each point's period: the points of a bus sharing a period form one group, read in one call (the
+ * driver plans the requests). Each group's periods are fixed slots of the machine's monotonic time (the field's
+ * cadence, whatever the gateway's clock says: see {@link machineClock}) from the moment it is armed; a poll starts at
+ * the beginning of each slot. A group whose previous poll is still running skips its slot, so a bus that cannot keep up
+ * never builds a backlog, and a slot in which no poll started (skipped, or the gateway was too busy for the timer to
+ * fire in time) is counted as missed — nothing is lost from the count because a timer was late. Every group of a bus is
+ * also polled as soon as its link comes up — the first poll after start waits for it, and after an outage no group,
+ * however slow, keeps showing the bus as not connected until its next period. Values
  * pushed by the equipment (OPC UA) go straight to the store.
  */
 @Injectable()
@@ -112,7 +113,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
   track(points: readonly GatewayPoint[], newDriver?: FieldDriver): void {
     if (this.stopped) return;
     const groups = this.groupsOf(points);
-    const armedAt = this.clock.monotonicMs();
+    const armedAt = machineClock.monotonicMs();
     for (const group of groups) {
       this.groups.push(group);
       group.armedAt = armedAt;
@@ -129,14 +130,14 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
       if (kept.length === group.points.length) continue;
       group.points = kept;
       if (kept.length > 0) continue;
-      clearTimeout(group.timer);
+      group.timer?.cancel();
       group.stopped = true;
       this.groups.splice(this.groups.indexOf(group), 1);
     }
   }
 
   onApplicationBootstrap(): void {
-    const armedAt = this.clock.monotonicMs();
+    const armedAt = machineClock.monotonicMs();
     for (const group of this.groups) {
       group.armedAt = armedAt;
       this.arm(group, 1);
@@ -164,13 +165,13 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationShutdown(): void {
     this.stopped = true;
-    for (const group of this.groups) clearTimeout(group.timer);
+    for (const group of this.groups) group.timer?.cancel();
     for (const subscription of this.subscriptions) subscription.unsubscribe();
   }
 
   /** Poll accounting per group, for health, the bus alarm and benchmarks. */
   stats(): PollGroupStats[] {
-    const now = this.clock.monotonicMs();
+    const now = machineClock.monotonicMs();
     return this.groups.map((g) => {
       const current = this.periodAt(g, now);
       const readBefore = g.read - (g.lastRead === current ? 1 : 0);
@@ -200,15 +201,15 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
     };
   }
 
-  private periodAt(group: PollGroup, now = this.clock.monotonicMs()): number {
+  private periodAt(group: PollGroup, now = machineClock.monotonicMs()): number {
     return Math.max(0, Math.floor((now - group.armedAt) / group.periodMs));
   }
 
   /** Starts the timer of `group` for the beginning of period `period`. */
   private arm(group: PollGroup, period: number): void {
     if (this.stopped) return;
-    const delay = group.armedAt + period * group.periodMs - this.clock.monotonicMs();
-    group.timer = setTimeout(() => this.tick(group, period), Math.max(0, delay));
+    const delay = group.armedAt + period * group.periodMs - machineClock.monotonicMs();
+    group.timer = machineClock.setTimeout(() => this.tick(group, period), Math.max(0, delay));
   }
 
   /** The timer of `period`: polls unless the previous poll still runs, then arms the next period to come. */
@@ -223,7 +224,7 @@ export class PollerService implements OnApplicationBootstrap, OnApplicationShutd
   private async poll(group: PollGroup, period: number, onTime: boolean): Promise<void> {
     if (group.running) return;
     group.running = true;
-    const startedAt = this.clock.monotonicMs();
+    const startedAt = machineClock.monotonicMs();
     if (period > group.lastRead) {
       group.lastRead = period;
       group.read++;

@@ -3,7 +3,7 @@ import { DEFAULT_VERIFY_TIMEOUT_MS, type PointScalar } from '@beffroi/domain';
 import type { PointSample } from '@beffroi/fieldbus';
 import { DataSource } from 'typeorm';
 import { FieldService, type GatewayPoint } from '../field/field.service';
-import { Clock } from '../clock/clock';
+import { Clock, machineClock } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { WriteRecordEntity, type WriteStatus } from '../store/write-record.entity';
 import { PointStore } from './point-store.service';
@@ -126,18 +126,18 @@ export class WriteService {
     if (!check) return { status: 'failed', reason: `feedback point ${checkKey} is not configured` };
     const driver = this.field.driverOf(check);
     const bus = this.loaded.config.buses.find((b) => b.id === check.busId);
-    const started = this.clock.monotonicMs();
+    const started = machineClock.monotonicMs();
     const deadline = started + (bus?.verifyTimeout ?? DEFAULT_VERIFY_TIMEOUT_MS);
     let last: PointSample | undefined;
     for (;;) {
       [last] = await driver.read([check.bound]);
       if (last) this.store.update([last]);
       if (last?.quality.status === 'good' && last.value === value) return { status: 'applied', feedback: last.value };
-      if (this.clock.monotonicMs() >= deadline) break;
+      if (machineClock.monotonicMs() >= deadline) break;
       // Stopping: a feedback that cannot be read now will not be before the gateway is gone.
       if (this.field.stopping && last?.quality.status !== 'good') break;
-      const delay = verifyPollDelay(this.clock.monotonicMs() - started);
-      await new Promise((resolve) => setTimeout(resolve, delay));
+      const delay = verifyPollDelay(machineClock.monotonicMs() - started);
+      await machineClock.sleep(delay);
     }
     if (last?.quality.status === 'good') {
       return {

@@ -15,8 +15,7 @@ import {
   stateAt,
   type SwitchValue,
 } from '@beffroi/schedule';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, messageOf, type Timer } from '@beffroi/runtime';
 import { BellService } from '../control/bell.service';
 import { ControlService } from '../control/control.service';
 import { FieldService } from '../field/field.service';
@@ -49,7 +48,7 @@ type Due =
 export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ScheduleRuntime.name);
   private queue: Due[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   /** Wall-clock minus monotonic time at the last plan: it moves only when the wall clock jumps. */
   private anchorMs = 0;
   private lastPlan: { at: Date; reason: string } | null = null;
@@ -138,7 +137,7 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
   /** No new wake; the one under way finishes first. */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     await this.ticking;
   }
 
@@ -229,7 +228,7 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private arm(): void {
-    clearTimeout(this.timer);
+    this.timer?.cancel();
     if (this.stopped) return;
     const now = this.clock.now().getTime();
     const next = Math.min(
@@ -237,9 +236,7 @@ export class ScheduleRuntime implements OnApplicationBootstrap, BeforeApplicatio
       this.control.nextWakeAt()?.getTime() ?? Infinity,
     );
     const delay = Math.max(0, Math.min(MAX_SLEEP_MS, next - now));
-    this.timer = setTimeout(() => {
-      void this.tick();
-    }, delay);
+    this.timer = this.clock.setTimeout(() => this.tick(), delay);
   }
 
   /** One wake: notice a jump, run what is due, arm the timer again. Wakes never overlap. */

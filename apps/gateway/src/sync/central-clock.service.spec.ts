@@ -1,4 +1,4 @@
-import { AdjustableClock } from '../clock/clock';
+import { AdjustableClock } from '@beffroi/runtime';
 import { CentralClock } from './central-clock.service';
 
 describe("CentralClock: an instant of central's clock on the gateway's", () => {

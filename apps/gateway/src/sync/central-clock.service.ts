@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { bestClockSample, type ClockSample } from '@beffroi/sync';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 
 /** Samples kept: the best of the recent ones bounds the offset most tightly while following a drifting clock. */
 const KEEP = 8;

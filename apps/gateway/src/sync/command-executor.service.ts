@@ -16,8 +16,7 @@ import {
 } from '@beffroi/sync';
 import type { ResolvedUntil } from '@beffroi/schedule';
 import { DataSource, type EntityManager } from 'typeorm';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, messageOf } from '@beffroi/runtime';
 import { BellService } from '../control/bell.service';
 import { type UntilRequest, UntilService } from '../control/until.service';
 import { ControlService, isBellRelay, type PendingSwitch, type SwitchOutcome } from '../control/control.service';

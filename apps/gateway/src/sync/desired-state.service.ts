@@ -25,8 +25,7 @@ import {
   receiveDesired,
 } from '@beffroi/sync';
 import { z } from 'zod';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, messageOf } from '@beffroi/runtime';
 import { CentralClock } from './central-clock.service';
 import { ControlService } from '../control/control.service';
 import { LoadedGatewayConfig } from '../gateway.config';

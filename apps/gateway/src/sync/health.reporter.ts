@@ -1,8 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { messageOf } from '@beffroi/runtime';
+import { Clock, messageOf, type Timer } from '@beffroi/runtime';
 import { LocalApiTransport } from '../access/local-tls';
 import { equipmentHealth } from '../alarms/equipment-health';
-import { Clock } from '../clock/clock';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CentralClock } from './central-clock.service';
@@ -28,8 +27,8 @@ function onlineSignature(equipment: Record<string, { online: boolean }>): string
 @Injectable()
 export class HealthReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HealthReporter.name);
-  private healthTimer: NodeJS.Timeout | undefined;
-  private changeTimer: NodeJS.Timeout | undefined;
+  private healthTimer: Timer | undefined;
+  private changeTimer: Timer | undefined;
   private running: Promise<void> = Promise.resolve();
   /** Which equipment was online in the last report, to report again as soon as that changes. */
   private reportedOnline: string | undefined;
@@ -48,10 +47,10 @@ export class HealthReporter implements OnApplicationBootstrap, BeforeApplication
     if (central === undefined) return;
     // One at boot, so central knows the sites and equipment without waiting for the first interval.
     this.serially(() => this.report());
-    this.healthTimer = setInterval(() => this.serially(() => this.report()), central.healthInterval);
+    this.healthTimer = this.clock.setInterval(() => this.serially(() => this.report()), central.healthInterval);
     // The boot report often finds the buses still connecting: without this, central would show every equipment
     // unreachable until the next interval (a minute by default).
-    this.changeTimer = setInterval(() => {
+    this.changeTimer = this.clock.setInterval(() => {
       if (onlineSignature(equipmentHealth(this.loaded.config, this.field)) !== this.reportedOnline) {
         this.serially(() => this.report());
       }
@@ -59,8 +58,8 @@ export class HealthReporter implements OnApplicationBootstrap, BeforeApplication
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.healthTimer);
-    clearInterval(this.changeTimer);
+    this.healthTimer?.cancel();
+    this.changeTimer?.cancel();
     await this.running;
   }
 

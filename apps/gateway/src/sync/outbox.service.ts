@@ -15,7 +15,7 @@ import {
   type ReportClass,
 } from '@beffroi/sync';
 import { DataSource, type EntityManager, In } from 'typeorm';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { OutboxMessageEntity } from '../store/outbox-message.entity';
 import { commitOutboxRows, deleteOutboxRows, insertOutboxRows } from '../store/outbox-rows';

@@ -18,8 +18,7 @@ import {
   type WelcomeV1,
 } from '@beffroi/sync';
 import WebSocket from 'ws';
-import { Backoff, messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Backoff, Clock, machineClock, messageOf, type Timer } from '@beffroi/runtime';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { CatalogueReporter } from './catalogue.reporter';
 import { CentralClock } from './central-clock.service';
@@ -74,7 +73,7 @@ interface Session {
   pumpAgain: boolean;
   lastHeardMs: number;
   pingId: number;
-  timers: NodeJS.Timeout[];
+  timers: Timer[];
   badFrames: number;
 }
 
@@ -88,8 +87,6 @@ export type PageEnrolment =
   | { outcome: 'already-enrolled'; credentialFile: string }
   | { outcome: 'busy' }
   | { outcome: 'unwritable'; message: string };
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The gateway's side of the sync with central (docs/architecture.md "Sync"). The gateway dials out (it sits behind 4G/NAT):
@@ -115,7 +112,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   private session: Session | undefined;
   private sessions = 0;
   private credential: string | undefined;
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
   private readonly backoff: Backoff;
   private stopped = false;
   private badFrames = 0;
@@ -166,7 +163,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     this.unsubscribe?.();
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     const session = this.session;
     if (session !== undefined) await this.closeSession(session);
     if (this.phase !== 'disabled') this.phase = 'stopped';
@@ -255,7 +252,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.loaded.config.central === undefined) return { outcome: 'not-configured' };
     if (this.credential !== undefined) return { outcome: 'already-enrolled', credentialFile: this.credentials.path };
     if (this.exchanging) return { outcome: 'busy' };
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     this.nextAttempt = undefined;
     const answer = await this.exchange(code);
     if (this.isStopped()) return answer;
@@ -333,7 +330,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       welcomed: false,
       pumping: false,
       pumpAgain: false,
-      lastHeardMs: this.clock.monotonicMs(),
+      lastHeardMs: machineClock.monotonicMs(),
       pingId: 0,
       timers: [],
       badFrames: 0,
@@ -357,14 +354,14 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     });
     socket.on('message', (data: WebSocket.RawData) => this.receive(session, data));
     socket.on('pong', () => {
-      session.lastHeardMs = this.clock.monotonicMs();
+      session.lastHeardMs = machineClock.monotonicMs();
     });
     socket.on('error', (error) => {
       session.problem ??= error.message;
     });
     socket.on('close', (code, reason) => this.closed(session, code, reason.toString()));
     session.timers.push(
-      setTimeout(() => {
+      machineClock.setTimeout(() => {
         if (!session.welcomed) {
           session.problem = `no welcome from central within ${WELCOME_TIMEOUT_MS / 1000} s`;
           socket.terminate();
@@ -392,7 +389,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
 
   private receive(session: Session, data: WebSocket.RawData): void {
     if (session !== this.session) return;
-    session.lastHeardMs = this.clock.monotonicMs();
+    session.lastHeardMs = machineClock.monotonicMs();
     let message: CentralMessage;
     try {
       message = parseCentralFrame(rawFrame(data), { maxBytes: MAX_FRAME_BYTES });
@@ -503,9 +500,9 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
     const result = this.desired.result();
     if (result !== undefined) this.send(session, result);
     this.ping(session);
-    session.timers.push(setInterval(() => this.ping(session), healthInterval));
+    session.timers.push(machineClock.setInterval(() => this.ping(session), healthInterval));
     const keepalive = Math.min(KEEPALIVE_MAX_MS, healthInterval);
-    session.timers.push(setInterval(() => this.keepalive(session, keepalive), keepalive));
+    session.timers.push(machineClock.setInterval(() => this.keepalive(session, keepalive), keepalive));
   }
 
   private desiredState(session: Session, message: DesiredSnapshotV1 | DesiredDeltaV1): void {
@@ -556,7 +553,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private keepalive(session: Session, periodMs: number): void {
-    if (this.clock.monotonicMs() - session.lastHeardMs > periodMs * 2.5) {
+    if (machineClock.monotonicMs() - session.lastHeardMs > periodMs * 2.5) {
       session.problem = `central silent for ${Math.round((periodMs * 2.5) / 1000)} s`;
       session.socket.terminate();
       return;
@@ -577,7 +574,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private drainNow(): Date {
-    return new Date(this.clock.monotonicMs());
+    return new Date(machineClock.monotonicMs());
   }
 
   /** Sends the outbox in seq order at the drain rate until it is all sent; an append wakes it again. */
@@ -591,7 +588,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
       while (this.live(session)) {
         session.pumpAgain = false;
         if (session.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
-          await sleep(MIN_DRAIN_WAIT_MS);
+          await machineClock.sleep(MIN_DRAIN_WAIT_MS);
           continue;
         }
         const rate = session.rate ?? this.newDrainRate();
@@ -607,7 +604,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
         }
         if (batch.report !== undefined && this.live(session)) this.send(session, batch.report);
         if (batch.retryInMs === undefined) break;
-        if (batch.retryInMs > 0) await sleep(Math.max(MIN_DRAIN_WAIT_MS, batch.retryInMs));
+        if (batch.retryInMs > 0) await machineClock.sleep(Math.max(MIN_DRAIN_WAIT_MS, batch.retryInMs));
       }
     } catch (error) {
       this.logger.error(`draining the outbox failed: ${messageOf(error)}`);
@@ -634,7 +631,7 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private closed(session: Session, code: number, reason: string): void {
-    for (const timer of session.timers) clearTimeout(timer);
+    for (const timer of session.timers) timer.cancel();
     if (session !== this.session) return;
     this.session = undefined;
     if (this.stopped) return;
@@ -663,23 +660,23 @@ export class SyncClient implements OnApplicationBootstrap, BeforeApplicationShut
   }
 
   private retryIn(delayMs: number, attempt: () => void): void {
-    clearTimeout(this.retryTimer);
+    this.retryTimer?.cancel();
     if (this.stopped) return;
     this.nextAttempt = { at: new Date(this.clock.now().getTime() + delayMs).toISOString(), delayMs };
-    this.retryTimer = setTimeout(() => {
+    this.retryTimer = machineClock.setTimeout(() => {
       this.nextAttempt = undefined;
       attempt();
     }, delayMs);
   }
 
   private async closeSession(session: Session): Promise<void> {
-    for (const timer of session.timers) clearTimeout(timer);
+    for (const timer of session.timers) timer.cancel();
     const { socket } = session;
     if (socket.readyState === WebSocket.CLOSED) return;
     const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
     if (socket.readyState === WebSocket.OPEN) socket.close(1001, 'gateway stopping');
     else socket.terminate();
-    await Promise.race([closed, sleep(1000)]);
+    await Promise.race([closed, machineClock.sleep(1000)]);
     socket.terminate();
   }
 

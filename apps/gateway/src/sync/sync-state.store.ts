@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { Clock } from '../clock/clock';
+import { Clock } from '@beffroi/runtime';
 import { SyncStateEntity } from '../store/sync-state.entity';
 
 /** The sync client's durable facts (table `sync_state`), one JSON value per key. */

@@ -1,8 +1,7 @@
 import { type BeforeApplicationShutdown, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { PointValue } from '@beffroi/domain';
 import type { OutboxMessage } from '@beffroi/sync';
-import { messageOf } from '@beffroi/runtime';
-import { Clock } from '../clock/clock';
+import { Clock, messageOf, type Timer } from '@beffroi/runtime';
 import { FieldService } from '../field/field.service';
 import { LoadedGatewayConfig } from '../gateway.config';
 import { PointStore } from '../points/point-store.service';
@@ -53,7 +52,7 @@ const MIN_TICK_BATCH = 500;
 @Injectable()
 export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(TelemetryReporter.name);
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Timer | undefined;
   private running: Promise<void> | undefined;
   /** Per point sent at least once: the monotonic time of its last message, oldest first. */
   private readonly sentAt = new Map<string, number>();
@@ -79,11 +78,11 @@ export class TelemetryReporter implements OnApplicationBootstrap, BeforeApplicat
       Math.ceil(((this.field.points.size * tickMs) / central.telemetryInterval) * 1.5),
     );
     for (const key of this.field.points.keys()) this.unsent.add(key);
-    this.timer = setInterval(() => this.tick(central.telemetryInterval, limit), tickMs);
+    this.timer = this.clock.setInterval(() => this.tick(central.telemetryInterval, limit), tickMs);
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
+    this.timer?.cancel();
     await this.running;
   }
 

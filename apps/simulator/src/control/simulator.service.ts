@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { problemsFromIssues } from '@beffroi/domain';
 import type { z } from 'zod';
-import { Clock } from '../clock';
+import { Clock } from '@beffroi/runtime';
 import { BellController } from '../devices/bell-controller.device';
 import { HeatingController } from '../devices/heating/heating-controller.device';
 import { LightingCabinet } from '../devices/lighting-cabinet.device';

@@ -1,6 +1,6 @@
 import type { ModbusTable } from '@beffroi/domain';
 import { z } from 'zod';
-import type { Clock } from '../clock';
+import type { Clock } from '@beffroi/runtime';
 import type { DeviceIdentity } from '../modbus/device-identification';
 import { ModbusException, ModbusExceptionCode } from '../modbus/modbus-exception';
 import { ModbusSlaveDevice, type TableSnapshot } from '../modbus/modbus-slave';
@@ -61,7 +61,7 @@ export class BellController extends ModbusSlaveDevice {
   }
 
   state(): Record<string, unknown> {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     return {
       id: this.id,
       kind: this.kind,
@@ -84,7 +84,7 @@ export class BellController extends ModbusSlaveDevice {
   }
 
   protected snapshot(table: ModbusTable): TableSnapshot {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     const map = new Map<number, number | boolean>();
     this.bells.forEach((bell, i) => {
       switch (table) {
@@ -109,7 +109,7 @@ export class BellController extends ModbusSlaveDevice {
   }
 
   protected writeCoil(address: number, value: boolean): void {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     const strike = address >= BELL_MAP.coil.strike;
     const index = address - (strike ? BELL_MAP.coil.strike : BELL_MAP.coil.swing);
     const bell = this.bells[index];

@@ -1,7 +1,7 @@
 import type { ModbusTable } from '@beffroi/domain';
 import { intIn } from '@beffroi/domain';
 import { z } from 'zod';
-import type { Clock } from '../clock';
+import type { Clock } from '@beffroi/runtime';
 import type { DeviceIdentity } from '../modbus/device-identification';
 import { ModbusException, ModbusExceptionCode } from '../modbus/modbus-exception';
 import { ModbusSlaveDevice, type TableSnapshot } from '../modbus/modbus-slave';
@@ -104,7 +104,7 @@ export class LightingCabinet extends ModbusSlaveDevice {
     this.levels = Array.from({ length: config.circuits }, () => 100);
     this.feedback = Array.from({ length: config.circuits }, () => new DelayedSignal(false, config.feedbackDelay));
     this.loadsKw = Array.from({ length: config.circuits }, (_, i) => config.circuitLoadKw[i] ?? 1);
-    this.energySince = clock.now();
+    this.energySince = clock.now().getTime();
   }
 
   /** Whether circuit `index` (0-based) is powered: contactor closed (command or forced) and protections closed. */
@@ -121,7 +121,7 @@ export class LightingCabinet extends ModbusSlaveDevice {
   }
 
   state(): Record<string, unknown> {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     this.integrateEnergy(now);
     return {
       id: this.id,
@@ -159,7 +159,7 @@ export class LightingCabinet extends ModbusSlaveDevice {
   }
 
   protected snapshot(table: ModbusTable): TableSnapshot {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     const map = new Map<number, number | boolean>();
     switch (table) {
       case 'coil':
@@ -204,7 +204,7 @@ export class LightingCabinet extends ModbusSlaveDevice {
 
   /** Applies a change of inputs, accounting energy up to now and moving the feedback contacts. */
   private change(apply: () => void): void {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     this.integrateEnergy(now);
     apply();
     this.feedback.forEach((signal, i) => {

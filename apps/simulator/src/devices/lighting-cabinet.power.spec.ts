@@ -1,4 +1,4 @@
-import { ManualClock } from '../clock';
+import { ManualClock } from '@beffroi/runtime';
 import { CABINET_MAP, driverPowerFactor, LightingCabinet } from './lighting-cabinet.device';
 
 const HOUR = 3_600_000;
@@ -42,10 +42,10 @@ function meter(device: LightingCabinet) {
 }
 
 describe("the simulated cabinet's power", () => {
-  it('draws only its own standby power, at a low power factor, while every circuit is off', () => {
+  it('draws only its own standby power, at a low power factor, while every circuit is off', async () => {
     const clock = new ManualClock(0);
     const device = cabinet(clock);
-    clock.advance(10 * HOUR);
+    await clock.advance(10 * HOUR);
     const { phases, totalKw, wh } = meter(device);
     expect(totalKw).toBeCloseTo(0.03, 6);
     expect(phases[0]).toEqual({
@@ -61,12 +61,12 @@ describe("the simulated cabinet's power", () => {
     expect(wh).toBe(300);
   });
 
-  it('draws installed watts × dimming level per lit circuit, with the current its drivers power factor gives', () => {
+  it('draws installed watts × dimming level per lit circuit, with the current its drivers power factor gives', async () => {
     const clock = new ManualClock(0);
     const device = cabinet(clock);
     device.writeCoils(CABINET_MAP.coil.command, [true, true, false, true]);
     device.writeRegisters(CABINET_MAP.holdingRegister.level, [50, 100, 100, 100]);
-    clock.advance(2 * HOUR);
+    await clock.advance(2 * HOUR);
     const { phases, totalKw, wh } = meter(device);
     // L1: circuit 1 (2 kW at 50 %) and circuit 4 (1 kW) with the 30 W standby; L2: circuit 2 (1.5 kW); L3: circuit 3 off.
     const l1Kva = 1 / driverPowerFactor(50) + 1 / driverPowerFactor(100) + 0.03 / 0.5;

@@ -1,4 +1,4 @@
-import { ManualClock } from '../clock';
+import { ManualClock } from '@beffroi/runtime';
 import { modbusDeviceSchema, type RegisterBankConfig } from '../simulator.config';
 import { RegisterBank } from './register-bank.device';
 
@@ -14,16 +14,16 @@ beforeEach(() => {
 });
 
 describe('the register bank', () => {
-  it('changes every register once a second: register n reads n + seconds since start', () => {
+  it('changes every register once a second: register n reads n + seconds since start', async () => {
     const changing = bank({});
     expect(changing.readRegisters('holding-register', 0, 4)).toEqual([0, 1, 2, 3]);
-    clock.advance(2500);
+    await clock.advance(2500);
     expect(changing.readRegisters('holding-register', 0, 4)).toEqual([2, 3, 4, 5]);
   });
 
-  it('keeps register n at n for ever when frozen', () => {
+  it('keeps register n at n for ever when frozen', async () => {
     const frozen = bank({ frozen: true });
-    clock.advance(60_000);
+    await clock.advance(60_000);
     expect(frozen.readRegisters('holding-register', 0, 4)).toEqual([0, 1, 2, 3]);
   });
 

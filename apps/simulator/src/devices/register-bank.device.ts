@@ -1,6 +1,6 @@
 import type { ModbusTable } from '@beffroi/domain';
 import { z } from 'zod';
-import type { Clock } from '../clock';
+import type { Clock } from '@beffroi/runtime';
 import { ModbusSlaveDevice, type TableSnapshot } from '../modbus/modbus-slave';
 import type { RegisterBankConfig } from '../simulator.config';
 
@@ -21,7 +21,7 @@ export class RegisterBank extends ModbusSlaveDevice {
     private readonly clock: Clock,
   ) {
     super(config.id, config.unit);
-    this.startedAt = clock.now();
+    this.startedAt = clock.now().getTime();
   }
 
   state(): Record<string, unknown> {
@@ -35,7 +35,7 @@ export class RegisterBank extends ModbusSlaveDevice {
   protected snapshot(table: ModbusTable): TableSnapshot {
     const map = new Map<number, number>();
     if (table !== 'holding-register') return map;
-    const tick = this.config.frozen ? 0 : Math.floor((this.clock.now() - this.startedAt) / 1000);
+    const tick = this.config.frozen ? 0 : Math.floor((this.clock.now().getTime() - this.startedAt) / 1000);
     for (let address = 0; address < this.config.registers; address++) {
       map.set(address, this.written.get(address) ?? (address + tick) % 65536);
     }

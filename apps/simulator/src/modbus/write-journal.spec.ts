@@ -1,4 +1,4 @@
-import { ManualClock } from '../clock';
+import { ManualClock } from '@beffroi/runtime';
 import { BellController, BELL_MAP } from '../devices/bell-controller.device';
 import { CABINET_MAP, LightingCabinet } from '../devices/lighting-cabinet.device';
 import { WRITE_JOURNAL_SIZE } from './modbus-slave';
@@ -57,11 +57,11 @@ describe('the journal of accepted writes of a simulated Modbus device', () => {
     expect(device.writes()).toEqual({ total: 0, writes: [] });
   });
 
-  it('records a strike sent while the hammer is still down, which the bell does not strike again', () => {
+  it('records a strike sent while the hammer is still down, which the bell does not strike again', async () => {
     const belfry = bells();
     const strike = BELL_MAP.coil.strike + 2;
     belfry.writeCoils(strike, [true]);
-    clock.advance(100);
+    await clock.advance(100);
     belfry.writeCoils(strike, [true]);
     expect(belfry.writes().total).toBe(2);
     expect(belfry.state()).toMatchObject({ bells: [{}, {}, { strikes: 1 }] });

@@ -7,7 +7,7 @@ import { MessageSecurityMode, SecurityPolicy } from 'node-opcua-client';
 import { OPCUACertificateManager } from 'node-opcua-certificate-manager';
 import { OPCUAServer, type ServerSession } from 'node-opcua-server';
 import { z } from 'zod';
-import type { Clock } from '../../clock';
+import type { Clock } from '@beffroi/runtime';
 import type { HeatingControllerConfig } from '../../simulator.config';
 import type { SimulatedDevice } from '../simulated-device';
 import { addHeatingNodes, HEATING_NAMESPACE_URI } from './heating-address-space';

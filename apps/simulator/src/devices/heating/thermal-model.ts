@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock';
+import type { Clock } from '@beffroi/runtime';
 import type { HeatingControllerConfig, HeatingZoneConfig } from '../../simulator.config';
 
 export const HEATING_MODES = ['comfort', 'eco', 'frost'] as const;
@@ -112,7 +112,7 @@ export class ThermalModel {
     this.zones = config.zones.map((zone) => new ZoneThermal(zone));
     this.timeScale = config.timeScale;
     this.outdoor = config.outdoorTemperature;
-    this.lastUpdate = clock.now();
+    this.lastUpdate = clock.now().getTime();
   }
 
   get zoneCount(): number {
@@ -172,7 +172,7 @@ export class ThermalModel {
   }
 
   private catchUp(): void {
-    const now = this.clock.now();
+    const now = this.clock.now().getTime();
     const hours = (Math.max(0, now - this.lastUpdate) * this.timeScale) / MS_PER_HOUR;
     this.lastUpdate = now;
     for (const zone of this.zones) zone.advance(hours, this.outdoor);
