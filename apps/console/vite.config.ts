@@ -4,6 +4,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { API_ROUTES } from '../../libs/api/src/routes.ts';
 import { checkBudget, type OutputFile } from './build/budget.ts';
 import { inlineEntry } from './build/inline-entry.ts';
+import { type BuiltChunk, pageFiles } from './build/page-files.ts';
 import { prefetchScript } from './src/lib/prefetch.ts';
 import { SESSION_KEY } from './src/lib/session.ts';
 
@@ -80,14 +81,19 @@ function inline(): Plugin {
   };
 }
 
+/** The Parc's page, whose files the inline script has the browser load beside the fleet. */
+const FLEET_PAGE = 'src/pages/syndicate/Fleet.svelte';
+
 /**
  * Inlines the script that asks for "Ma commune"'s overview, or the Parc's fleet, while the console's own script is
  * still on its way (src/lib/prefetch.ts). Central's Content-Security-Policy allows it by the hash of its text, computed
- * when serving.
+ * when serving. Once the chunks are written, the build names the Parc's files in it (build/page-files.ts), which the
+ * script then asks for beside the fleet.
  */
 function prefetch(): Plugin {
   const routes = { overview: API_ROUTES.communeOverview.path, fleet: API_ROUTES.fleet.path };
-  const script = `<script>${prefetchScript(routes, SESSION_KEY)}</script>`;
+  const tag = (fleetPage: readonly string[]) =>
+    `<script>${prefetchScript({ ...routes, fleetPage }, SESSION_KEY)}</script>`;
   return {
     name: 'beffroi-prefetch',
     transformIndexHtml: {
@@ -95,7 +101,30 @@ function prefetch(): Plugin {
       // Right after the title, before the stylesheet: a classic script placed after one waits for it to load.
       handler: (html) => {
         if (!html.includes('</title>')) throw new Error('index.html has no <title> to put the prefetch script after');
-        return html.replace('</title>', `</title>\n    ${script}`);
+        return html.replace('</title>', `</title>\n    ${tag([])}`);
+      },
+    },
+    generateBundle: {
+      order: 'post',
+      handler(_options, bundle) {
+        const page = bundle['index.html'];
+        if (page?.type !== 'asset' || !String(page.source).includes(tag([]))) {
+          this.error('console: the build has no index.html with the prefetch script to name the Parc in');
+        }
+        const chunks: BuiltChunk[] = Object.values(bundle).flatMap((item) =>
+          item.type === 'chunk'
+            ? [
+                {
+                  fileName: item.fileName,
+                  isEntry: item.isEntry,
+                  facadeModuleId: item.facadeModuleId,
+                  imports: item.imports,
+                  css: [...(item.viteMetadata?.importedCss ?? [])],
+                },
+              ]
+            : [],
+        );
+        page.source = String(page.source).replace(tag([]), () => tag(pageFiles(chunks, FLEET_PAGE)));
       },
     },
   };

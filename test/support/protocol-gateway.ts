@@ -77,6 +77,8 @@ export class ProtocolGateway {
   readonly incarnation = randomUUID();
   /** Reported after each welcome (connect waits until central stored it); undefined: a gateway that reports none. */
   catalogue: CatalogueV1 | undefined = simulatorCatalogue();
+  /** The software it names in its hello (`beffroi-gateway 0.1.0`); undefined: a gateway that names none. */
+  software: string | undefined;
 
   constructor(
     readonly gatewayId: string,
@@ -115,6 +117,7 @@ export class ProtocolGateway {
       outbox: this.outbox.range(),
       incarnation: this.incarnation,
       clock: new Date().toISOString(),
+      ...(this.software === undefined ? {} : { software: this.software }),
     });
     await this.waitFor('the welcome or a close', () => this.welcome !== undefined || this.closeCode !== undefined);
     const welcome = this.accepted();

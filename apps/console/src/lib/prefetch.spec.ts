@@ -3,7 +3,11 @@ import { API_ROUTES } from '@beffroi/api';
 import { fetchWithPrefetch, prefetchScript, requestToPrefetch, takePrefetch, type PrefetchedRequest } from './prefetch';
 import { SESSION_KEY } from './session';
 
-const ROUTES = { overview: API_ROUTES.communeOverview.path, fleet: API_ROUTES.fleet.path };
+const ROUTES = {
+  overview: API_ROUTES.communeOverview.path,
+  fleet: API_ROUTES.fleet.path,
+  fleetPage: ['/assets/Fleet-123.js', '/assets/index-abc.js', '/assets/Fleet-789.css'],
+};
 const decide = (pathname: string, session: string | null) => requestToPrefetch(pathname, session, ROUTES);
 const stored = (communeInsee: string | null) =>
   JSON.stringify({
@@ -68,16 +72,27 @@ describe('the inline script', () => {
   function run(pathname: string, session: string | null) {
     const requests: { url: string; init: RequestInit | undefined }[] = [];
     const answer = Promise.resolve(new Response('{}'));
+    /** The requests and the links the script made, in order. */
+    const events: string[] = [];
+    const document = {
+      createElement: (name: string) => ({ name, rel: '', as: '', href: '' }),
+      head: {
+        appendChild: (element: { name: string; rel: string; as: string; href: string }) =>
+          events.push(`<${element.name} rel=${element.rel} as=${element.as} href=${element.href}>`),
+      },
+    };
     const window = {
+      document,
       location: { pathname },
       sessionStorage: { getItem: (key: string) => (key === SESSION_KEY ? session : null) },
       fetch: (url: string, init?: RequestInit) => {
         requests.push({ url, init });
+        events.push(`fetch ${url}`);
         return answer;
       },
     };
     runInNewContext(prefetchScript(ROUTES, SESSION_KEY), { window });
-    return { window, requests, answer };
+    return { window, requests, answer, events };
   }
 
   it("fires the overview request at once with the console's headers and leaves it for the console, once", () => {
@@ -102,6 +117,20 @@ describe('the inline script', () => {
       },
     ]);
     expect(takePrefetch(window)).toEqual({ url: '/api/fleet', authorization: 'Bearer jeton', response: answer });
+  });
+
+  it("has the browser load the Parc's scripts and stylesheet, without running them, before asking for the fleet", () => {
+    expect(run('/syndicat/parc', syndicate).events).toEqual([
+      '<link rel=modulepreload as= href=/assets/Fleet-123.js>',
+      '<link rel=modulepreload as= href=/assets/index-abc.js>',
+      '<link rel=preload as=style href=/assets/Fleet-789.css>',
+      'fetch /api/fleet',
+    ]);
+  });
+
+  it("loads none of the Parc's files on another page, nor on the Parc for an account that is not the syndicate's", () => {
+    expect(run('/communes/02691', stored('02691')).events).toEqual(['fetch /api/communes/02691/overview']);
+    expect(run('/syndicat/parc', stored('02691')).events).toEqual([]);
   });
 
   it('fires nothing and leaves nothing on the login page', () => {

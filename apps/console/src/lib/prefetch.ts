@@ -26,6 +26,11 @@ export interface PrefetchRoutes {
   readonly overview: string;
   /** The syndicate's fleet, which the Parc asks for first (`/api/fleet`). */
   readonly fleet: string;
+  /**
+   * The Parc's own files (`/assets/…`: its page's chunk, the chunks that one imports, its stylesheets), which the
+   * console's router would ask for only once the console's script has run; named by the build, empty without one.
+   */
+  readonly fleetPage: readonly string[];
 }
 
 /**
@@ -75,7 +80,10 @@ export function requestToPrefetch(
 
 /**
  * The inline script's body: decides with `decide` (that is {@link requestToPrefetch}) and fires the request with the
- * headers the console's client sends, so that central's answer is the one the console would have had.
+ * headers the console's client sends, so that central's answer is the one the console would have had. Before the
+ * fleet, it has the browser load the Parc's files (`modulepreload` for its scripts, `preload` for its stylesheets:
+ * loaded, not run nor applied), so that the router's `import()` finds them in; asked for first, they are not served
+ * after central's answer to the fleet.
  */
 export function startPrefetch(
   decide: typeof requestToPrefetch,
@@ -91,6 +99,19 @@ export function startPrefetch(
   }
   const target = decide(window.location.pathname, stored, routes);
   if (target === undefined) return;
+  if (target.url === routes.fleet) {
+    for (const file of routes.fleetPage) {
+      const link = window.document.createElement('link');
+      if (file.endsWith('.css')) {
+        link.rel = 'preload';
+        link.as = 'style';
+      } else {
+        link.rel = 'modulepreload';
+      }
+      link.href = file;
+      window.document.head.appendChild(link);
+    }
+  }
   const authorization = 'Bearer ' + target.token;
   const response = window.fetch(target.url, { method: 'GET', headers: { accept: 'application/json', authorization } });
   response.catch(() => undefined);
