@@ -229,7 +229,6 @@ async function main(): Promise<void> {
     const service = new EnergyReportService(
       dataSource,
       new TenantService(dataSource, new AuditLog(dataSource, clock)),
-      new HistoryStore(dataSource, config, clock),
       config,
     );
     const caller: Caller = {

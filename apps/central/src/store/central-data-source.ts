@@ -16,12 +16,35 @@ import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-e
 import { History1796330000000 } from './migrations/1796330000000-history';
 import { HistoryBuckets1796340000000 } from './migrations/1796340000000-history-buckets';
 import { CommissioningReports1796361000000 } from './migrations/1796361000000-commissioning-reports';
+import { HistoryMeterDays1796364000000 } from './migrations/1796364000000-history-meter-days';
 import { CommissioningReportEntity } from './commissioning-report.entity';
 import { HistoryBucketEntity } from './history-bucket.entity';
 import { HISTORY_ENTITIES } from './history.entities';
 
-interface Pragmas {
+/** A prepared better-sqlite3 statement, as central's hot read paths use it. */
+export interface SqliteStatement {
+  all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): unknown;
+}
+
+/** The better-sqlite3 connection under central's DataSource. */
+export interface SqliteConnection {
   pragma(source: string): unknown;
+  prepare(sql: string): SqliteStatement;
+}
+
+const connections = new WeakMap<DataSource, SqliteConnection>();
+
+/**
+ * The one connection of a DataSource opened by {@link openCentralDatabase}, for the paths that read many rows with
+ * prepared statements rather than through the ORM's entities (the energy reports). Use it only through
+ * `withSqliteConnection` (from `@beffroi/runtime`).
+ */
+export function sqliteConnectionOf(dataSource: DataSource): SqliteConnection {
+  const connection = connections.get(dataSource);
+  if (connection === undefined) throw new Error('sqliteConnectionOf: not a DataSource of openCentralDatabase');
+  return connection;
 }
 
 /**
@@ -30,6 +53,7 @@ interface Pragmas {
  */
 export async function openCentralDatabase(path: string): Promise<DataSource> {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  let connection: SqliteConnection | undefined;
   const dataSource = new DataSource({
     type: 'better-sqlite3',
     database: path,
@@ -53,16 +77,20 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       History1796330000000,
       HistoryBuckets1796340000000,
       CommissioningReports1796361000000,
+      HistoryMeterDays1796364000000,
     ],
     migrationsRun: true,
     synchronize: false,
-    prepareDatabase: (db: Pragmas) => {
+    prepareDatabase: (db: SqliteConnection) => {
+      connection = db;
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
     },
   });
   await dataSource.initialize();
+  if (connection === undefined) throw new Error('openCentralDatabase: the driver opened no connection');
+  connections.set(dataSource, connection);
   serializeSqliteAccess(dataSource);
   return dataSource;
 }
