@@ -25,11 +25,8 @@ interface DayRow {
   key: string | null;
 }
 
-interface SwitchingRow {
-  id: number;
-  at: string;
-  value: string;
-}
+/** A switching as `[point key, id, at, value JSON]` (raw rows: no object per row). */
+type SwitchingRow = [string, number, string, string];
 
 interface ReportStatements {
   gateways: SqliteStatement;
@@ -67,15 +64,21 @@ function statementsOf(connection: SqliteConnection): ReportStatements {
         `SELECT * FROM "history_rollups" WHERE "gateway_id" = ? AND "point_key" = ? AND "period" = 'quarter'
            AND "start" >= ? AND "start" < ? ORDER BY "start"`,
       ),
-      // Instants are stored in UTC (`toISOString`), so their text orders as time does (migration 1796364000000).
-      lastSwitching: connection.prepare(
-        `SELECT "id", "at", "value_json" AS "value" FROM "switchings" WHERE "gateway_id" = ? AND "point_key" = ?
-           AND "result" = 'applied' AND "at" <= ? ORDER BY "at" DESC, "id" DESC LIMIT 1`,
-      ),
-      switchings: connection.prepare(
-        `SELECT "id", "at", "value_json" AS "value" FROM "switchings" WHERE "gateway_id" = ? AND "point_key" = ?
-           AND "result" = 'applied' AND "at" > ? AND "at" < ? ORDER BY "at", "id"`,
-      ),
+      // Instants are stored in UTC (`toISOString`), so their text orders as time does (migration 1796364000000);
+      // the index on gateway, point, result, instant and value covers both reads.
+      lastSwitching: connection
+        .prepare(
+          `SELECT "point_key", "id", "at", "value_json" FROM "switchings" WHERE "gateway_id" = ? AND "point_key" = ?
+             AND "result" = 'applied' AND "at" <= ? ORDER BY "at" DESC, "id" DESC LIMIT 1`,
+        )
+        .raw(true),
+      switchings: connection
+        .prepare(
+          `SELECT "point_key", "id", "at", "value_json" FROM "switchings" WHERE "gateway_id" = ?
+             AND "point_key" IN (SELECT "value" FROM json_each(?)) AND "result" = 'applied' AND "at" > ? AND "at" < ?
+           ORDER BY "point_key", "at", "id"`,
+        )
+        .raw(true),
     };
     prepared.set(connection, statements);
   }
@@ -130,24 +133,35 @@ export class EnergyReportRows {
   }
 
   /**
-   * An output's switchings executed with feedback that a report over `spans` needs: for each span, the last one at or
-   * before its start (the state it began in) and those within it, once each, in time order.
+   * The switchings executed with feedback of a gateway's outputs (`pointKeys`) that a report over `spans` needs, by
+   * point: for each span, the last one at or before its start (the state it began in) and those within it, once
+   * each, in time order.
    */
-  switchings(gatewayId: string, pointKey: string, spans: readonly Span[]): ExecutedSwitching[] {
-    const seen = new Set<number>();
-    const switchings: ExecutedSwitching[] = [];
+  switchings(
+    gatewayId: string,
+    pointKeys: readonly string[],
+    spans: readonly Span[],
+  ): Map<string, ExecutedSwitching[]> {
+    const byPoint = new Map<string, { seen: Set<number>; list: ExecutedSwitching[] }>(
+      pointKeys.map((key) => [key, { seen: new Set(), list: [] }]),
+    );
     const add = (row: SwitchingRow | undefined) => {
-      if (row === undefined || seen.has(row.id)) return;
-      seen.add(row.id);
-      const value = JSON.parse(row.value) as unknown;
-      if (typeof value === 'boolean' || typeof value === 'number') switchings.push({ at: Date.parse(row.at), value });
+      const point = row === undefined ? undefined : byPoint.get(row[0]);
+      if (row === undefined || point === undefined || point.seen.has(row[1])) return;
+      point.seen.add(row[1]);
+      const value = row[3] === 'true' ? true : row[3] === 'false' ? false : (JSON.parse(row[3]) as unknown);
+      if (typeof value === 'boolean' || typeof value === 'number') point.list.push({ at: Date.parse(row[2]), value });
     };
+    const keys = JSON.stringify(pointKeys);
     for (const span of spans) {
       const start = new Date(span.start).toISOString();
-      add(this.statements.lastSwitching.get(gatewayId, pointKey, start) as SwitchingRow | undefined);
-      const end = new Date(span.end).toISOString();
-      for (const row of this.statements.switchings.all(gatewayId, pointKey, start, end) as SwitchingRow[]) add(row);
+      // Each point's last one before the span comes before its switchings within it.
+      const within = this.statements.switchings.all(gatewayId, keys, start, new Date(span.end).toISOString());
+      for (const pointKey of pointKeys) {
+        add(this.statements.lastSwitching.get(gatewayId, pointKey, start) as SwitchingRow | undefined);
+      }
+      for (const row of within as SwitchingRow[]) add(row);
     }
-    return switchings;
+    return new Map([...byPoint].map(([key, point]) => [key, point.list]));
   }
 }

@@ -218,11 +218,18 @@ export class EnergyReportService {
       const rows = new EnergyReportRows(sqliteConnectionOf(this.dataSource));
       const gateways = rows.gateways(communes.map((commune) => commune.insee));
       const catalogues = rows.catalogues(gateways.map((gateway) => gateway.id));
+      const byCommune = new Map<string, ReportGateway[]>();
+      for (const gateway of gateways) byCommune.set(gateway.insee, [...(byCommune.get(gateway.insee) ?? []), gateway]);
+      // Only the period and the same days a year earlier are read, not the months between them; once per time zone.
+      const windowsIn = new Map<string, { start: number; end: number }[]>();
       return communes.map((commune) => {
-        const own = gateways.filter((gateway) => gateway.insee === commune.insee);
+        const own = byCommune.get(commune.insee) ?? [];
         const site = this.siteOf(own);
-        // Only the period and the same days a year earlier are read, not the months between them.
-        const windows = readWindows(period, site.timeZone);
+        let windows = windowsIn.get(site.timeZone);
+        if (windows === undefined) {
+          windows = readWindows(period, site.timeZone);
+          windowsIn.set(site.timeZone, windows);
+        }
         const key = meterDayKey(offPeak, site.timeZone);
         const cabinets: CabinetInput[] = [];
         const refs: CabinetRef[] = [];
@@ -234,6 +241,11 @@ export class EnergyReportService {
             if (meter === undefined && !outputs.some((output) => output.installedWatts !== undefined)) continue;
             const meterKey = meter === undefined ? null : `${equipment.id}:${meter.id}`;
             const perUnit = KWH_PER_UNIT[meter?.unit ?? 'kWh'] ?? 1;
+            const switchings = rows.switchings(
+              gateway.id,
+              outputs.map((output) => `${equipment.id}:${output.id}`),
+              windows,
+            );
             refs.push({ gatewayId: gateway.id, equipmentId: equipment.id, meterKey });
             cabinets.push({
               id: `${gateway.id}/${equipment.id}`,
@@ -250,7 +262,7 @@ export class EnergyReportService {
                   id: pointKey,
                   name: output.name ?? pointKey,
                   installedWatts: output.installedWatts ?? 0,
-                  switchings: rows.switchings(gateway.id, pointKey, windows),
+                  switchings: switchings.get(pointKey) ?? [],
                 };
               }),
             });

@@ -23,6 +23,8 @@ import { HISTORY_ENTITIES } from './history.entities';
 
 /** A prepared better-sqlite3 statement, as central's hot read paths use it. */
 export interface SqliteStatement {
+  /** Rows as arrays of their columns rather than objects (`true`), for reads of many rows. */
+  raw(raw: boolean): SqliteStatement;
   all(...params: unknown[]): unknown[];
   get(...params: unknown[]): unknown;
   run(...params: unknown[]): unknown;

@@ -173,8 +173,9 @@ export function energyReport(
     throw new ScheduleException(ScheduleExceptionCode.MismatchedInputs, 'the period ends before it starts');
   }
   const previousPeriod = { first: yearBefore(period.first), last: yearBefore(period.last) };
-  const now = communes.map((commune) => communeFigures(commune, period, options));
-  const before = communes.map((commune) => communeFigures(commune, previousPeriod, options));
+  const calendars = new Calendars(options);
+  const now = communes.map((commune) => communeFigures(commune, period, options, calendars));
+  const before = communes.map((commune) => communeFigures(commune, previousPeriod, options, calendars));
   const reports = communes.map((commune, c) => {
     const current = at(now, c);
     const previous = at(before, c);
@@ -202,12 +203,43 @@ export function energyReport(
   };
 }
 
-function communeFigures(commune: CommuneInput, period: ReportPeriod, options: ReportOptions) {
-  const { timeZone } = commune.site;
-  const span = daysSpan(period.first, period.last, timeZone);
-  const offPeak = offPeakIntervals(options.tariff.offPeak, period, timeZone, span);
-  const darkMs = darkMilliseconds(commune.site, period, span, options.horizon ?? 'usno');
-  const months = monthsIn(period);
+/**
+ * What the communes of a report share: the instants of a period's days and off-peak windows in a time zone, and the
+ * darkness at a site, each computed once (a syndicate's communes mostly share a time zone, local-time conversions
+ * being the costly part of a report of hundreds of communes).
+ */
+class Calendars {
+  private readonly days = new Map<string, { span: Interval; offPeak: Interval[]; months: number }>();
+  private readonly dark = new Map<string, number>();
+
+  constructor(private readonly options: ReportOptions) {}
+
+  of(period: ReportPeriod, timeZone: string): { span: Interval; offPeak: Interval[]; months: number } {
+    const key = `${timeZone} ${period.first.year}-${period.first.month}-${period.first.day} ${period.last.year}-${period.last.month}-${period.last.day}`;
+    let calendar = this.days.get(key);
+    if (calendar === undefined) {
+      const span = daysSpan(period.first, period.last, timeZone);
+      const offPeak = offPeakIntervals(this.options.tariff.offPeak, period, timeZone, span);
+      calendar = { span, offPeak, months: monthsIn(period) };
+      this.days.set(key, calendar);
+    }
+    return calendar;
+  }
+
+  darkMs(site: SunSite, period: ReportPeriod, span: Interval): number {
+    const key = `${site.latitude} ${site.longitude} ${site.altitude ?? ''} ${site.timeZone} ${span.start} ${span.end}`;
+    let ms = this.dark.get(key);
+    if (ms === undefined) {
+      ms = darkMilliseconds(site, period, span, this.options.horizon ?? 'usno');
+      this.dark.set(key, ms);
+    }
+    return ms;
+  }
+}
+
+function communeFigures(commune: CommuneInput, period: ReportPeriod, options: ReportOptions, calendars: Calendars) {
+  const { span, offPeak, months } = calendars.of(period, commune.site.timeZone);
+  const darkMs = calendars.darkMs(commune.site, period, span);
   const cabinets = commune.cabinets.map((cabinet) => {
     const outputs = cabinet.outputs.map((output) => outputFigures(output, span, offPeak, darkMs, options));
     const estimated = total(outputs);
