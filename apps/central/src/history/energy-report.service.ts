@@ -17,10 +17,11 @@ import {
   type EnergyReport,
   energyReport,
   type EnergySource,
-  type ExecutedSwitching,
   formatLocalDate,
   localDate,
   type LocalDate,
+  type MeterDay,
+  meterDayKey,
   parseLocalDate,
   type ReportPeriod,
   type Rollup,
@@ -28,13 +29,14 @@ import {
 } from '@beffroi/schedule';
 import type { CatalogueEquipment } from '@beffroi/sync';
 import { healthPayloadSchema } from '@beffroi/sync';
-import { DataSource, In } from 'typeorm';
+import { withSqliteConnection } from '@beffroi/runtime';
+import { DataSource } from 'typeorm';
 import type { Caller } from '../auth/caller';
 import { CentralConfig } from '../central.config';
-import { GatewayCatalogueEntity } from '../store/catalogue.entities';
-import { type CommuneEntity, GatewayEntity, SwitchingEntity } from '../store/entities';
+import { sqliteConnectionOf } from '../store/central-data-source';
+import type { CommuneEntity } from '../store/entities';
 import { TenantService } from '../tenants/tenant.service';
-import { HistoryStore } from './history-store.service';
+import { EnergyReportRows, type ReportGateway } from './energy-report-rows';
 
 /** kWh per unit of the energy counters central rolls up (the same units as the history store's counters). */
 const KWH_PER_UNIT: Readonly<Record<string, number>> = { Wh: 0.001, kWh: 1, MWh: 1000 };
@@ -92,7 +94,6 @@ export class EnergyReportService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly tenants: TenantService,
-    private readonly history: HistoryStore,
     private readonly config: CentralConfig,
   ) {}
 
@@ -113,7 +114,8 @@ export class EnergyReportService {
   ): Promise<{ report: CommuneEnergyReport; months: EnergyMonthDto[] }> {
     const commune = await this.tenants.commune(caller, insee, 'read');
     const period = periodOf(query);
-    const built = await this.input(commune, period);
+    const [built] = await this.inputs([commune], period);
+    if (built === undefined) throw new Error(`no input of commune ${commune.insee}`);
     const report = energyReport([built.input], period, this.options());
     const estimable = allKnown(built.input.cabinets);
     const months = (byMonth ? monthsOf(period) : []).map(({ month, part }) => {
@@ -163,7 +165,7 @@ export class EnergyReportService {
   async syndicate(caller: Caller, query: EnergyQuery): Promise<SyndicateEnergyReport> {
     const seen = await this.tenants.communes(caller);
     const period = periodOf(query);
-    const inputs = await Promise.all(seen.map(async (commune) => (await this.input(commune, period)).input));
+    const inputs = (await this.inputs(seen, period)).map((built) => built.input);
     const report = energyReport(inputs, period, this.options());
     return {
       ...this.head(report, query, inputs),
@@ -203,89 +205,76 @@ export class EnergyReportService {
     };
   }
 
-  /** What `energyReport` needs of a commune: its site, its cabinets with their meter's quarters and outputs. */
-  private async input(
-    commune: Pick<CommuneEntity, 'insee' | 'name'>,
+  /**
+   * What `energyReport` needs of each commune: its site, its cabinets with their meter's days (or quarters) and
+   * outputs with their switchings, read as plain rows in one go (docs/energy.md, "Report benchmark").
+   */
+  private async inputs(
+    communes: readonly Pick<CommuneEntity, 'insee' | 'name'>[],
     period: ReportPeriod,
-  ): Promise<{ input: CommuneInput; cabinets: CabinetRef[] }> {
-    const gateways = await this.dataSource
-      .getRepository(GatewayEntity)
-      .find({ where: { communeInsee: commune.insee }, order: { id: 'ASC' } });
-    const site = this.siteOf(gateways);
-    const span = daysSpan(yearBefore(period.first), period.last, site.timeZone);
-    // Only the period and the same days a year earlier are read, not the months between them: a monthly report of
-    // 800 communes otherwise reads 13 months of quarters per meter (docs/energy.md, "Report benchmark").
-    const windows = readWindows(period, site.timeZone);
-    const catalogues = new Map(
-      (
-        await this.dataSource
-          .getRepository(GatewayCatalogueEntity)
-          .findBy({ gatewayId: In(gateways.map((gateway) => gateway.id)) })
-      ).map((row) => [row.gatewayId, JSON.parse(row.equipmentJson) as CatalogueEquipment[]]),
-    );
-    const cabinets: CabinetInput[] = [];
-    const refs: CabinetRef[] = [];
-    for (const gateway of gateways) {
-      for (const equipment of catalogues.get(gateway.id) ?? []) {
-        const meter = equipment.points.find((point) => point.unit !== undefined && point.unit in KWH_PER_UNIT);
-        const outputs = equipment.points.filter((point) => point.kind === 'command' && point.type === 'bool');
-        if (meter === undefined && !outputs.some((output) => output.installedWatts !== undefined)) continue;
-        const meterKey = meter === undefined ? null : `${equipment.id}:${meter.id}`;
-        let quarters: Rollup[] = [];
-        if (meterKey !== null) {
-          for (const window of windows) {
-            quarters = quarters.concat(
-              await this.history.rollups(gateway.id, meterKey, 'quarter', window.start, window.end),
+  ): Promise<{ input: CommuneInput; cabinets: CabinetRef[] }[]> {
+    const { offPeak } = this.config.history.tariff;
+    return withSqliteConnection(this.dataSource, () => {
+      const rows = new EnergyReportRows(sqliteConnectionOf(this.dataSource));
+      const gateways = rows.gateways(communes.map((commune) => commune.insee));
+      const catalogues = rows.catalogues(gateways.map((gateway) => gateway.id));
+      const byCommune = new Map<string, ReportGateway[]>();
+      for (const gateway of gateways) byCommune.set(gateway.insee, [...(byCommune.get(gateway.insee) ?? []), gateway]);
+      // Only the period and the same days a year earlier are read, not the months between them; once per time zone.
+      const windowsIn = new Map<string, { start: number; end: number }[]>();
+      return communes.map((commune) => {
+        const own = byCommune.get(commune.insee) ?? [];
+        const site = this.siteOf(own);
+        let windows = windowsIn.get(site.timeZone);
+        if (windows === undefined) {
+          windows = readWindows(period, site.timeZone);
+          windowsIn.set(site.timeZone, windows);
+        }
+        const key = meterDayKey(offPeak, site.timeZone);
+        const cabinets: CabinetInput[] = [];
+        const refs: CabinetRef[] = [];
+        for (const gateway of own) {
+          const equipments = JSON.parse(catalogues.get(gateway.id) ?? '[]') as CatalogueEquipment[];
+          for (const equipment of equipments) {
+            const meter = equipment.points.find((point) => point.unit !== undefined && point.unit in KWH_PER_UNIT);
+            const outputs = equipment.points.filter((point) => point.kind === 'command' && point.type === 'bool');
+            if (meter === undefined && !outputs.some((output) => output.installedWatts !== undefined)) continue;
+            const meterKey = meter === undefined ? null : `${equipment.id}:${meter.id}`;
+            const perUnit = KWH_PER_UNIT[meter?.unit ?? 'kWh'] ?? 1;
+            const switchings = rows.switchings(
+              gateway.id,
+              outputs.map((output) => `${equipment.id}:${output.id}`),
+              windows,
             );
+            refs.push({ gatewayId: gateway.id, equipmentId: equipment.id, meterKey });
+            cabinets.push({
+              id: `${gateway.id}/${equipment.id}`,
+              name: equipment.name ?? equipment.id,
+              meter:
+                meterKey === null
+                  ? []
+                  : windows.flatMap((window) =>
+                      rows.meter(gateway.id, meterKey, window, key).map((part) => inKwh(part, perUnit)),
+                    ),
+              outputs: outputs.map((output) => {
+                const pointKey = `${equipment.id}:${output.id}`;
+                return {
+                  id: pointKey,
+                  name: output.name ?? pointKey,
+                  installedWatts: output.installedWatts ?? 0,
+                  switchings: switchings.get(pointKey) ?? [],
+                };
+              }),
+            });
           }
         }
-        const perUnit = KWH_PER_UNIT[meter?.unit ?? 'kWh'] ?? 1;
-        const switchings = await this.switchings(
-          gateway.id,
-          outputs.map((output) => `${equipment.id}:${output.id}`),
-          span.end,
-        );
-        refs.push({ gatewayId: gateway.id, equipmentId: equipment.id, meterKey });
-        cabinets.push({
-          id: `${gateway.id}/${equipment.id}`,
-          name: equipment.name ?? equipment.id,
-          meter: quarters.map((quarter) => inKwh(quarter, perUnit)),
-          outputs: outputs.map((output) => {
-            const key = `${equipment.id}:${output.id}`;
-            const installedWatts = output.installedWatts ?? 0;
-            return { id: key, name: output.name ?? key, installedWatts, switchings: switchings.get(key) ?? [] };
-          }),
-        });
-      }
-    }
-    return { input: { insee: commune.insee, name: commune.name, site, cabinets }, cabinets: refs };
-  }
-
-  /** The switchings the points executed (with feedback) before `end`, by point. */
-  private async switchings(
-    gatewayId: string,
-    pointKeys: string[],
-    end: number,
-  ): Promise<Map<string, ExecutedSwitching[]>> {
-    // Instants are kept as the gateway wrote them, with any UTC offset: they are compared once parsed, not as text.
-    const rows = await this.dataSource.getRepository(SwitchingEntity).find({
-      where: { gatewayId, pointKey: In(pointKeys), result: 'applied' },
-      order: { id: 'ASC' },
+        return { input: { insee: commune.insee, name: commune.name, site, cabinets }, cabinets: refs };
+      });
     });
-    const byPoint = new Map<string, ExecutedSwitching[]>();
-    for (const row of rows) {
-      const value = JSON.parse(row.valueJson) as unknown;
-      const at = Date.parse(row.at);
-      if ((typeof value !== 'boolean' && typeof value !== 'number') || !(at < end)) continue;
-      const list = byPoint.get(row.pointKey) ?? [];
-      list.push({ at, value });
-      byPoint.set(row.pointKey, list);
-    }
-    return byPoint;
   }
 
   /** The first site a gateway of the commune reported, or `history.timeZone` somewhere in France. */
-  private siteOf(gateways: readonly GatewayEntity[]): SunSite {
+  private siteOf(gateways: readonly ReportGateway[]): SunSite {
     for (const gateway of gateways) {
       const health = healthPayloadSchema.safeParse(gateway.healthJson === null ? null : JSON.parse(gateway.healthJson));
       const site = health.success ? health.data.sites?.[0] : undefined;
@@ -368,23 +357,31 @@ function yearBefore(date: LocalDate): LocalDate {
   return localDate(date.year - 1, date.month, Math.min(date.day, daysInMonth(date.year - 1, date.month)));
 }
 
-/** A rollup of a counter in `perUnit` kWh per unit, in kWh. */
-function inKwh(rollup: Rollup, perUnit: number): Rollup {
+/** A quarter rollup or a meter day of a counter in `perUnit` kWh per unit, in kWh. */
+function inKwh(part: Rollup | MeterDay, perUnit: number): Rollup | MeterDay {
+  if (perUnit === 1) return part;
+  if ('peakIncrease' in part) {
+    return {
+      ...part,
+      peakIncrease: part.peakIncrease * perUnit,
+      offPeakIncrease: part.offPeakIncrease * perUnit,
+    };
+  }
   return {
-    period: rollup.period,
-    start: rollup.start,
-    end: rollup.end,
-    count: rollup.count,
-    min: rollup.min * perUnit,
-    max: rollup.max * perUnit,
-    sum: rollup.sum * perUnit,
-    mean: rollup.mean * perUnit,
-    last: rollup.last * perUnit,
-    lastAt: rollup.lastAt,
-    increase: rollup.increase * perUnit,
-    resets: rollup.resets,
-    quarters: rollup.quarters,
-    expectedQuarters: rollup.expectedQuarters,
+    period: part.period,
+    start: part.start,
+    end: part.end,
+    count: part.count,
+    min: part.min * perUnit,
+    max: part.max * perUnit,
+    sum: part.sum * perUnit,
+    mean: part.mean * perUnit,
+    last: part.last * perUnit,
+    lastAt: part.lastAt,
+    increase: part.increase * perUnit,
+    resets: part.resets,
+    quarters: part.quarters,
+    expectedQuarters: part.expectedQuarters,
   };
 }
 

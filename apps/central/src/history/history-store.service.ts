@@ -2,6 +2,9 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy }
 import {
   addDays,
   localDateOf,
+  type MeterDay,
+  meterDayKey,
+  meterDays,
   mergeRollups,
   periodSpan,
   QUARTER_MS,
@@ -44,6 +47,12 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
   ) {}
 
   onApplicationBootstrap(): void {
+    this.running = this.refreshMeterDays().then(
+      () => undefined,
+      (error: unknown) => {
+        this.logger.error(`history meter days failed: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
     this.timer = setInterval(() => {
       this.running = this.running
         .then(() => this.maintain())
@@ -62,7 +71,59 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
   /** Rolls up what is pending, then deletes samples past their retention: what the periodic job does. */
   async maintain(): Promise<void> {
     await this.rollUp();
+    await this.splitMeterDays();
     await this.prune();
+  }
+
+  /**
+   * What central does when it starts: marks the counters whose meter days were split with other off-peak windows (the
+   * tariff of central's config changed) or in another time zone, then splits the days of every marked counter again
+   * from its quarters (those the migration to meter days marked too). Until then a report reads those days' quarters.
+   */
+  async refreshMeterDays(): Promise<number> {
+    const kept = await this.dataSource.query<{ gatewayId: string; pointKey: string; key: string }[]>(
+      `SELECT DISTINCT "gateway_id" AS "gatewayId", "point_key" AS "pointKey", "off_peak_key" AS "key"
+         FROM "history_meter_days"`,
+    );
+    const keys = new Map<string, string>();
+    for (const row of kept) {
+      let expected = keys.get(row.gatewayId);
+      if (expected === undefined) {
+        expected = meterDayKey(this.config.history.tariff.offPeak, await this.timeZoneOf(row.gatewayId));
+        keys.set(row.gatewayId, expected);
+      }
+      if (row.key === expected) continue;
+      await this.dataSource.query(
+        `INSERT OR IGNORE INTO "history_meter_days_pending" ("gateway_id", "point_key") VALUES (?, ?)`,
+        [row.gatewayId, row.pointKey],
+      );
+    }
+    return this.splitMeterDays();
+  }
+
+  /** Splits again, from their quarters, every day of the counters marked for it; returns how many counters. */
+  async splitMeterDays(): Promise<number> {
+    const pending = await this.dataSource.query<{ gatewayId: string; pointKey: string }[]>(
+      `SELECT "gateway_id" AS "gatewayId", "point_key" AS "pointKey" FROM "history_meter_days_pending"`,
+    );
+    for (const { gatewayId, pointKey } of pending) {
+      const timeZone = await this.timeZoneOf(gatewayId);
+      await this.dataSource.transaction(async (manager) => {
+        const quarters = (
+          await manager.query<RollupRow[]>(
+            `SELECT * FROM "history_rollups" WHERE "gateway_id" = ? AND "point_key" = ? AND "period" = 'quarter'
+             ORDER BY "start"`,
+            [gatewayId, pointKey],
+          )
+        ).map(rollupOf);
+        await this.writeMeterDays(manager, gatewayId, pointKey, -Infinity, quarters, timeZone);
+        await manager.query(`DELETE FROM "history_meter_days_pending" WHERE "gateway_id" = ? AND "point_key" = ?`, [
+          gatewayId,
+          pointKey,
+        ]);
+      });
+    }
+    return pending.length;
   }
 
   /** Redoes the rollups of every point with new samples; returns how many points it rolled up. */
@@ -195,12 +256,53 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
         ]),
       );
     }
+    if (kind === 'counter') await this.writeMeterDays(manager, gatewayId, pointKey, start, quarters, timeZone);
     // New samples that came in meanwhile lowered nothing: this run read every sample from `start` on.
     await manager.query(`DELETE FROM "history_pending" WHERE "gateway_id" = ? AND "point_key" = ? AND "from" >= ?`, [
       gatewayId,
       pointKey,
       point.from,
     ]);
+  }
+
+  /**
+   * Replaces a counter's meter days from `start` (a local midnight) on by those of its `quarters` from there, split by
+   * the off-peak windows of central's tariff: what a report reads instead of the quarters (docs/energy.md).
+   */
+  private async writeMeterDays(
+    manager: EntityManager,
+    gatewayId: string,
+    pointKey: string,
+    start: number,
+    quarters: readonly Rollup[],
+    timeZone: string,
+  ): Promise<void> {
+    const { offPeak } = this.config.history.tariff;
+    const key = meterDayKey(offPeak, timeZone);
+    const days: MeterDay[] = meterDays(quarters, offPeak, timeZone);
+    await manager.query(
+      `DELETE FROM "history_meter_days" WHERE "gateway_id" = ? AND "point_key" = ? AND "start" >= ?`,
+      [gatewayId, pointKey, start],
+    );
+    for (let i = 0; i < days.length; i += ROWS_PER_INSERT) {
+      const chunk = days.slice(i, i + ROWS_PER_INSERT);
+      await manager.query(
+        `INSERT INTO "history_meter_days" ("gateway_id", "point_key", "start", "end", "peak_increase",
+           "off_peak_increase", "quarters", "resets", "off_peak_key")
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flatMap((d) => [
+          gatewayId,
+          pointKey,
+          d.start,
+          d.end,
+          d.peakIncrease,
+          d.offPeakIncrease,
+          d.quarters,
+          d.resets,
+          key,
+        ]),
+      );
+    }
   }
 
   /** The gateway's counters: the points its catalogue marks `counter: true`, or whose unit is Wh, kWh or MWh. */
@@ -230,7 +332,8 @@ export class HistoryStore implements OnApplicationBootstrap, OnModuleDestroy {
   }
 }
 
-interface RollupRow {
+/** A row of `history_rollups`, as SQLite returns it. */
+export interface RollupRow {
   gateway_id: string;
   point_key: string;
   period: Rollup['period'];
@@ -250,7 +353,8 @@ interface RollupRow {
   expected_quarters: number;
 }
 
-function rollupOf(row: RollupRow): Rollup {
+/** A stored rollup as the computation takes it. */
+export function rollupOf(row: RollupRow): Rollup {
   return {
     period: row.period,
     start: row.start,

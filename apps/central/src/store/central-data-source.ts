@@ -16,16 +16,21 @@ import { CommandEndsAt1796200000000 } from './migrations/1796200000000-command-e
 import { History1796330000000 } from './migrations/1796330000000-history';
 import { HistoryBuckets1796340000000 } from './migrations/1796340000000-history-buckets';
 import { CommissioningReports1796361000000 } from './migrations/1796361000000-commissioning-reports';
+import { HistoryMeterDays1796364000000 } from './migrations/1796364000000-history-meter-days';
 import { CommissioningReportEntity } from './commissioning-report.entity';
 import { HistoryBucketEntity } from './history-bucket.entity';
 import { HISTORY_ENTITIES } from './history.entities';
 
-/** A prepared statement of better-sqlite3, as central uses it: rows as plain objects, keyed by column name. */
+/** A prepared better-sqlite3 statement, as central's hot read paths use it. */
 export interface SqliteStatement {
+  /** Rows as arrays of their columns rather than objects (`true`), for reads of many rows. */
+  raw(raw: boolean): SqliteStatement;
   all(...params: unknown[]): unknown[];
+  get(...params: unknown[]): unknown;
+  run(...params: unknown[]): unknown;
 }
 
-/** The better-sqlite3 connection under central's DataSource, as central uses it. */
+/** The better-sqlite3 connection under central's DataSource. */
 export interface SqliteConnection {
   pragma(source: string): unknown;
   prepare(sql: string): SqliteStatement;
@@ -34,9 +39,10 @@ export interface SqliteConnection {
 const connections = new WeakMap<DataSource, SqliteConnection>();
 
 /**
- * The one connection of a DataSource opened by {@link openCentralDatabase}, for the reads that are cheaper as one
- * prepared statement than as entities (the fleet of a syndicate). Use it only through `withSqliteConnection` (from
- * `@beffroi/runtime`), so that it never reads inside a transaction of the ORM that is still open.
+ * The one connection of a DataSource opened by {@link openCentralDatabase}, for the paths that read many rows with
+ * prepared statements rather than through the ORM's entities (a syndicate's fleet, the energy reports). Use it only
+ * through `withSqliteConnection` (from `@beffroi/runtime`), so that it never reads inside a transaction of the ORM
+ * that is still open.
  */
 export function sqliteConnectionOf(dataSource: DataSource): SqliteConnection {
   const connection = connections.get(dataSource);
@@ -75,6 +81,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
       History1796330000000,
       HistoryBuckets1796340000000,
       CommissioningReports1796361000000,
+      HistoryMeterDays1796364000000,
     ],
     migrationsRun: true,
     synchronize: false,
@@ -86,7 +93,7 @@ export async function openCentralDatabase(path: string): Promise<DataSource> {
     },
   });
   await dataSource.initialize();
-  if (connection === undefined) throw new Error('openCentralDatabase: the driver gave no connection');
+  if (connection === undefined) throw new Error('openCentralDatabase: the driver opened no connection');
   connections.set(dataSource, connection);
   serializeSqliteAccess(dataSource);
   return dataSource;

@@ -3,8 +3,8 @@ import { isOn, nightStart, sunLookup, type SwitchValue, type TimeOfDay } from '.
 import { ScheduleException, ScheduleExceptionCode } from '../schedule.exception';
 import type { SunHorizon, SunSite } from '../sun/sun';
 import { addDays, compareLocalDates, daysInMonth, type LocalDate } from '../time/local-date';
-import { resolveLocalTime } from '../time/zoned-time';
-import { daysSpan, QUARTER_MS, type Rollup } from './rollup';
+import { localDateOf, resolveLocalTime } from '../time/zoned-time';
+import { daysSpan, periodSpan, QUARTER_MS, type Rollup } from './rollup';
 
 const MS_PER_HOUR = 3_600_000;
 /** Watts × milliseconds in a kWh. */
@@ -40,11 +40,30 @@ export interface OutputInput {
   readonly switchings: readonly ExecutedSwitching[];
 }
 
-/** A cabinet: its outputs and, when it has one, the quarter rollups of its kWh counter (`null`: no meter). */
+/**
+ * A local day of a kWh counter with its energy already split by a tariff's off-peak windows ({@link meterDays}): what
+ * a report reads of a meter instead of the day's 92 to 100 quarters.
+ */
+export interface MeterDay {
+  readonly start: number;
+  readonly end: number;
+  /** The increase of the day's quarters starting outside, and inside, the off-peak windows. */
+  readonly peakIncrease: number;
+  readonly offPeakIncrease: number;
+  /** Quarters of the day with at least one reading, and the steps where the counter went down. */
+  readonly quarters: number;
+  readonly resets: number;
+}
+
+/**
+ * A cabinet: its outputs and, when it has one, its kWh counter (`null`: no meter) as quarter rollups or as local days
+ * already split by the tariff ({@link MeterDay}: whole local days of the commune's time zone, split by the off-peak
+ * windows of the report's tariff, see {@link meterDayKey}), or both on different days.
+ */
 export interface CabinetInput {
   readonly id: string;
   readonly name: string;
-  readonly meter: readonly Rollup[] | null;
+  readonly meter: readonly (Rollup | MeterDay)[] | null;
   readonly outputs: readonly OutputInput[];
 }
 
@@ -154,8 +173,9 @@ export function energyReport(
     throw new ScheduleException(ScheduleExceptionCode.MismatchedInputs, 'the period ends before it starts');
   }
   const previousPeriod = { first: yearBefore(period.first), last: yearBefore(period.last) };
-  const now = communes.map((commune) => communeFigures(commune, period, options));
-  const before = communes.map((commune) => communeFigures(commune, previousPeriod, options));
+  const calendars = new Calendars(options);
+  const now = communes.map((commune) => communeFigures(commune, period, options, calendars));
+  const before = communes.map((commune) => communeFigures(commune, previousPeriod, options, calendars));
   const reports = communes.map((commune, c) => {
     const current = at(now, c);
     const previous = at(before, c);
@@ -183,12 +203,43 @@ export function energyReport(
   };
 }
 
-function communeFigures(commune: CommuneInput, period: ReportPeriod, options: ReportOptions) {
-  const { timeZone } = commune.site;
-  const span = daysSpan(period.first, period.last, timeZone);
-  const offPeak = offPeakIntervals(options.tariff, period, timeZone, span);
-  const darkMs = darkMilliseconds(commune.site, period, span, options.horizon ?? 'usno');
-  const months = monthsIn(period);
+/**
+ * What the communes of a report share: the instants of a period's days and off-peak windows in a time zone, and the
+ * darkness at a site, each computed once (a syndicate's communes mostly share a time zone, local-time conversions
+ * being the costly part of a report of hundreds of communes).
+ */
+class Calendars {
+  private readonly days = new Map<string, { span: Interval; offPeak: Interval[]; months: number }>();
+  private readonly dark = new Map<string, number>();
+
+  constructor(private readonly options: ReportOptions) {}
+
+  of(period: ReportPeriod, timeZone: string): { span: Interval; offPeak: Interval[]; months: number } {
+    const key = `${timeZone} ${period.first.year}-${period.first.month}-${period.first.day} ${period.last.year}-${period.last.month}-${period.last.day}`;
+    let calendar = this.days.get(key);
+    if (calendar === undefined) {
+      const span = daysSpan(period.first, period.last, timeZone);
+      const offPeak = offPeakIntervals(this.options.tariff.offPeak, period, timeZone, span);
+      calendar = { span, offPeak, months: monthsIn(period) };
+      this.days.set(key, calendar);
+    }
+    return calendar;
+  }
+
+  darkMs(site: SunSite, period: ReportPeriod, span: Interval): number {
+    const key = `${site.latitude} ${site.longitude} ${site.altitude ?? ''} ${site.timeZone} ${span.start} ${span.end}`;
+    let ms = this.dark.get(key);
+    if (ms === undefined) {
+      ms = darkMilliseconds(site, period, span, this.options.horizon ?? 'usno');
+      this.dark.set(key, ms);
+    }
+    return ms;
+  }
+}
+
+function communeFigures(commune: CommuneInput, period: ReportPeriod, options: ReportOptions, calendars: Calendars) {
+  const { span, offPeak, months } = calendars.of(period, commune.site.timeZone);
+  const darkMs = calendars.darkMs(commune.site, period, span);
   const cabinets = commune.cabinets.map((cabinet) => {
     const outputs = cabinet.outputs.map((output) => outputFigures(output, span, offPeak, darkMs, options));
     const estimated = total(outputs);
@@ -211,21 +262,24 @@ function communeFigures(commune: CommuneInput, period: ReportPeriod, options: Re
 }
 
 /** A cabinet's metered kWh over `span`, or undefined when its meter has no reading there (then it is estimated). */
-function meterFigures(meter: readonly Rollup[], span: Interval, offPeak: readonly Interval[]) {
-  const quarters = meter.filter((quarter) => quarter.start >= span.start && quarter.start < span.end);
-  if (quarters.length === 0) return undefined;
+function meterFigures(meter: readonly (Rollup | MeterDay)[], span: Interval, offPeak: readonly Interval[]) {
+  const parts = meter.filter((part) => part.start >= span.start && part.start < span.end);
+  if (parts.length === 0) return undefined;
   let peakKwh = 0;
   let offPeakKwh = 0;
   let covered = 0;
   let resets = 0;
-  for (const quarter of quarters) {
-    if (offPeak.some((window) => quarter.start >= window.start && quarter.start < window.end)) {
-      offPeakKwh += quarter.increase;
+  for (const part of parts) {
+    if ('peakIncrease' in part) {
+      peakKwh += part.peakIncrease;
+      offPeakKwh += part.offPeakIncrease;
+    } else if (offPeak.some((window) => part.start >= window.start && part.start < window.end)) {
+      offPeakKwh += part.increase;
     } else {
-      peakKwh += quarter.increase;
+      peakKwh += part.increase;
     }
-    covered += quarter.quarters;
-    resets += quarter.resets;
+    covered += part.quarters;
+    resets += part.resets;
   }
   const missingQuarters = Math.round((span.end - span.start) / QUARTER_MS) - covered;
   return {
@@ -347,11 +401,54 @@ function compared(current: Raw, previous: Raw): EnergyFigures {
   };
 }
 
-/** The off-peak windows of the tariff over the local days of the period (and the evening before), clipped to `span`. */
-function offPeakIntervals(tariff: Tariff, period: ReportPeriod, timeZone: string, span: Interval): Interval[] {
+/**
+ * The local days of a counter's quarter rollups (in time order), each with its increase split as a report splits it:
+ * a quarter is off-peak when it starts within an off-peak window of that day or of the evening before. A report of
+ * whole days reads the same kWh from these days as from their quarters (central keeps them beside its day rollups,
+ * so a month reads 31 rows per meter, not 2 976 quarters). Like the rollups, the same quarters give the same days.
+ */
+export function meterDays(quarters: readonly Rollup[], offPeak: Tariff['offPeak'], timeZone: string): MeterDay[] {
+  const days: { -readonly [K in keyof MeterDay]: MeterDay[K] }[] = [];
+  let current: (typeof days)[number] | undefined;
+  let windows: Interval[] = [];
+  for (const quarter of quarters) {
+    if (current === undefined || quarter.start >= current.end || quarter.start < current.start) {
+      const date = localDateOf(new Date(quarter.start), timeZone);
+      const span = periodSpan(date, 'day', timeZone);
+      windows = offPeakIntervals(offPeak, { first: date, last: date }, timeZone, span);
+      current = { start: span.start, end: span.end, peakIncrease: 0, offPeakIncrease: 0, quarters: 0, resets: 0 };
+      days.push(current);
+    }
+    if (windows.some((window) => quarter.start >= window.start && quarter.start < window.end)) {
+      current.offPeakIncrease += quarter.increase;
+    } else {
+      current.peakIncrease += quarter.increase;
+    }
+    current.quarters += quarter.quarters;
+    current.resets += quarter.resets;
+  }
+  return days;
+}
+
+/**
+ * What a {@link MeterDay}'s split depends on, as text: the time zone of its days and the tariff's off-peak windows
+ * (`Europe/Paris 22:00-06:00`). Days kept with another key were split for other days or another tariff.
+ */
+export function meterDayKey(offPeak: Tariff['offPeak'], timeZone: string): string {
+  const time = (t: TimeOfDay) => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
+  return [timeZone, ...offPeak.map((window) => `${time(window.from)}-${time(window.to)}`)].join(' ');
+}
+
+/** The off-peak windows over the local days of the period (and the evening before), clipped to `span`. */
+function offPeakIntervals(
+  offPeak: Tariff['offPeak'],
+  period: ReportPeriod,
+  timeZone: string,
+  span: Interval,
+): Interval[] {
   const intervals: Interval[] = [];
   for (let day = addDays(period.first, -1); compareLocalDates(day, period.last) <= 0; day = addDays(day, 1)) {
-    for (const window of tariff.offPeak) {
+    for (const window of offPeak) {
       const crosses = window.to.hour * 60 + window.to.minute <= window.from.hour * 60 + window.from.minute;
       const start = resolveLocalTime(day, window.from.hour, window.from.minute, 0, timeZone).instant.getTime();
       const endDay = crosses ? addDays(day, 1) : day;
