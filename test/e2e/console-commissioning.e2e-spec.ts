@@ -111,6 +111,15 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     await page.getByRole('button', { name: 'Se connecter' }).click();
   }
 
+  /** A new page of `shot` at the commissioning page `path` (under `/mise-en-service/`), logged in locally there. */
+  async function openLoggedIn(shot: BrowserContext, path: string): Promise<Page> {
+    const page = await shot.newPage();
+    await page.goto(`${gateway}/mise-en-service/${path}`);
+    await logInLocally(page, secret());
+    await page.waitForURL(`**/mise-en-service/${path}`);
+    return page;
+  }
+
   async function expectAxeClean(page: Page, what: string): Promise<void> {
     expect({ page: what, violations: await seriousViolations(page) }).toEqual({ page: what, violations: [] });
   }
@@ -322,10 +331,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   it('works on a 375 px phone: the scan and its results fit the screen', async () => {
     const shot = await context(PHONE);
     try {
-      const page = await shot.newPage();
-      await page.goto(`${gateway}/mise-en-service/`);
-      await logInLocally(page, secret());
-      await page.waitForURL('**/mise-en-service/');
+      const page = await openLoggedIn(shot, '');
       await scanSpare(page);
       await waitVisible(page.getByTestId('unit-3'));
       expect(await page.evaluate('document.documentElement.scrollWidth > window.innerWidth')).toBe(false);
@@ -338,10 +344,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   it('binds a device the scan found: live check, binding, the equipment polled, the backup and history shown', async () => {
     const shot = await context(DESKTOP);
     try {
-      const page = await shot.newPage();
-      await page.goto(`${gateway}/mise-en-service/`);
-      await logInLocally(page, secret());
-      await page.waitForURL('**/mise-en-service/');
+      const page = await openLoggedIn(shot, '');
       await scanSpare(page);
       await page
         .getByTestId('unit-1')
@@ -392,10 +395,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
     try {
       // Circuit 3's auxiliary contact no longer follows its contactor.
       expect((await inputs({ stuckFeedback: [{ circuit: 3, value: false }] })).status).toBeLessThan(300);
-      const page = await shot.newPage();
-      await page.goto(`${gateway}/mise-en-service/essais`);
-      await logInLocally(page, secret());
-      await page.waitForURL('**/mise-en-service/essais');
+      const page = await openLoggedIn(shot, 'essais');
       await page.getByLabel('Équipement à essayer').selectOption('cabinet');
       await page.getByRole('button', { name: 'Lancer les essais' }).click();
       // The first alarm check waits for someone at the cabinet; meanwhile the outputs are locked out in the engineer's name.
@@ -456,10 +456,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   it('works on a 375 px phone: the pages Raccorder, Essais and Procès-verbal fit the screen', async () => {
     const shot = await context(PHONE);
     try {
-      const page = await shot.newPage();
-      await page.goto(`${gateway}/mise-en-service/raccorder`);
-      await logInLocally(page, secret());
-      await page.waitForURL('**/mise-en-service/raccorder');
+      const page = await openLoggedIn(shot, 'raccorder');
       await waitVisible(page.getByTestId('equipment-armoire-neuve'));
       const wide = () => page.evaluate('document.documentElement.scrollWidth > window.innerWidth');
       expect(await wide()).toBe(false);
@@ -685,10 +682,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   it('scans a serial line from the page, binds the unit found despite a failed live check, then unbinds it', async () => {
     const shot = await context(DESKTOP);
     try {
-      const page = await shot.newPage();
-      await page.goto(`${gateway}/mise-en-service/scan`);
-      await logInLocally(page, secret());
-      await page.waitForURL('**/mise-en-service/scan');
+      const page = await openLoggedIn(shot, 'scan');
       await page.getByLabel('Modbus RTU (liaison série)').check();
       await page.getByLabel('Port série').fill(pty!.master);
       await page.getByLabel('Vitesses (bauds)').fill('19200');
@@ -740,10 +734,7 @@ describe('commissioning a cabinet from the pages the gateway serves', () => {
   it('aborts a test run from the page: the lock-outs are lifted and the run says so', async () => {
     const shot = await context(DESKTOP);
     try {
-      const page = await shot.newPage();
-      await page.goto(`${gateway}/mise-en-service/essais`);
-      await logInLocally(page, secret());
-      await page.waitForURL('**/mise-en-service/essais');
+      const page = await openLoggedIn(shot, 'essais');
       await page.getByLabel('Équipement à essayer').selectOption('cabinet');
       await page.getByRole('button', { name: 'Lancer les essais' }).click();
       await waitForText(page.getByTestId('lockouts'), /consignée par local/, 60_000);
